@@ -1,0 +1,114 @@
+"""Command line: `specbind extract | generate | check`. Exit 0 ok, 1 drift, 2 bad input."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import Job, load_jobs
+from .errors import SpecError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="specbind", description="OpenAPI -> typed Python bindings.")
+    p.add_argument("--version", action="version", version=f"specbind {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ex = sub.add_parser("extract", help="cut the paths under a prefix, plus what they reference, into a fragment")
+    ex.add_argument("source", type=Path)
+    ex.add_argument("--path-prefix", required=True)
+    ex.add_argument("-o", "--output", type=Path, required=True)
+
+    for name, text in (("generate", "write the generated package(s)"), ("check", "exit 1 if generated output is stale")):
+        g = sub.add_parser(name, help=text)
+        g.add_argument("--spec", type=Path, help="OpenAPI document (default: [tool.specbind] or the embedded fragment)")
+        g.add_argument("--overlay", type=Path, action="append", help="Overlay 1.0 document; repeatable, applied in order")
+        g.add_argument("--out", type=Path, help="folder of the generated package")
+        g.add_argument("--package", help="import name of the generated package")
+        g.add_argument("--job", action="append", help="only this [tool.specbind.jobs] entry; repeatable")
+        if name == "generate":
+            g.add_argument("--explain", action="store_true", help="print each union's dispatch strategy and why")
+    return p
+
+
+def _jobs(args: argparse.Namespace) -> list[Job]:
+    jobs = load_jobs()
+    if args.job:
+        wanted = set(args.job)
+        missing = wanted - {j.name for j in jobs}
+        if missing:
+            raise SpecError.one("pyproject.toml", "/tool/specbind/jobs", f"no job named {', '.join(sorted(missing))}")
+        jobs = [j for j in jobs if j.name in wanted]
+    if len(jobs) > 1 and (args.out or args.spec or args.package or args.overlay):
+        raise SpecError.one("<command line>", "", "--spec/--out/--package/--overlay need a single job: add --job NAME")
+    cwd = Path.cwd()
+    return [
+        j.override(
+            spec=args.spec and cwd / args.spec,
+            out=args.out and cwd / args.out,
+            package=args.package,
+            overlays=tuple(cwd / o for o in args.overlay) if args.overlay else None,
+            root=cwd if (args.spec or args.out) else None,
+        )
+        for j in jobs
+    ]
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from .extract import dump_yaml, extract
+    from .load import load_file
+    from .write import write_text_atomic
+
+    doc = load_file(args.source)
+    text = dump_yaml(extract(doc, args.path_prefix, args.source.name))
+    write_text_atomic(args.output, text)
+    print(f"specbind: wrote {args.output}")
+    return 0
+
+
+def _generate(args: argparse.Namespace, check: bool) -> int:
+    from .pipeline import explain, generate
+    from .write import compare_tree, write_tree
+
+    results = [(job, generate(job)) for job in _jobs(args)]  # all jobs succeed before any write
+    status = 0
+    for job, result in results:
+        shown = job.display(job.out)
+        if check:
+            drifts = compare_tree(job.out, result.files)
+            if drifts:
+                status = 1
+                print(f"specbind: {shown} is stale ({len(drifts)} files):")
+                for d in drifts:
+                    print(f"  {d.status}: {d.path}")
+                for d in drifts:
+                    sys.stdout.write(d.diff)
+                print(f"specbind: run `specbind generate{' --job ' + job.name if len(results) > 1 else ''}` to update it")
+            else:
+                print(f"specbind: {shown} is up to date")
+            continue
+        if getattr(args, "explain", False):
+            sys.stdout.write(explain(result.api))
+        changed = write_tree(job.out, result.files)
+        print(f"specbind: {shown}: {len(changed)} files changed" if changed else f"specbind: {shown}: up to date")
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "extract":
+            return _extract(args)
+        return _generate(args, check=args.command == "check")
+    except SpecError as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return 2
+    except RecursionError:
+        print("specbind: error: the spec nests too deeply to process", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"specbind: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,82 @@
+"""One configuration for the CLI, the Python API and build hooks: ``[tool.specbind]``.
+
+    [tool.specbind]                 # defaults for every job
+    spec = "spec/conversations.yaml"
+    [tool.specbind.jobs.default]    # optional; without `jobs` the table itself is one job
+    out = "generated/conversations"
+    package = "conversations"
+    overlays = ["spec/overlays/sdk-compat.yaml"]
+
+Paths are relative to the folder holding pyproject.toml. Command-line flags override.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import SpecError
+from .resources import embedded_spec
+
+DEFAULT_PACKAGE = "conversations"
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    spec: Path
+    out: Path
+    package: str
+    overlays: tuple[Path, ...] = field(default=())
+    root: Path = field(default_factory=Path.cwd)
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def override(self, **changes: Any) -> Job:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def find_pyproject(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path, where: str) -> Job:
+    merged = {**defaults, **table}
+    unknown = set(merged) - {"spec", "out", "package", "overlays"}
+    if unknown:
+        raise SpecError.one(where, f"/tool/specbind/jobs/{name}", f"unknown keys: {', '.join(sorted(unknown))}")
+    package = str(merged.get("package", DEFAULT_PACKAGE))
+    spec = root / merged["spec"] if "spec" in merged else embedded_spec()
+    out = root / merged["out"] if "out" in merged else root / "generated" / package.rsplit(".", 1)[-1]
+    overlays = tuple(root / o for o in merged.get("overlays", []))
+    return Job(name, spec, out, package, overlays, root)
+
+
+def load_jobs(start: Path | None = None) -> list[Job]:
+    start = (start or Path.cwd()).resolve()
+    pyproject = find_pyproject(start)
+    if pyproject is None:
+        return [Job("default", embedded_spec(), start / "generated" / DEFAULT_PACKAGE, DEFAULT_PACKAGE, (), start)]
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SpecError.one(str(pyproject), "", f"cannot read: {exc}") from None
+    table = data.get("tool", {}).get("specbind")
+    root = pyproject.parent
+    if not isinstance(table, dict):
+        return [Job("default", embedded_spec(), start / "generated" / DEFAULT_PACKAGE, DEFAULT_PACKAGE, (), start)]
+    jobs = table.get("jobs")
+    defaults = {k: v for k, v in table.items() if k != "jobs"}
+    if not isinstance(jobs, dict) or not jobs:
+        return [_job("default", {}, defaults, root, str(pyproject))]
+    return [_job(name, body, defaults, root, str(pyproject)) for name, body in jobs.items()]

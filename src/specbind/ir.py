@@ -1,0 +1,155 @@
+"""The typed, frozen intermediate representation: what templates print, and nothing more.
+
+Every string here is final: Python names come from ``naming``, annotations and default
+literals from ``build``. Templates only print these fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
+
+Strategy = Literal["tagged", "tag_then_structure", "plain"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # Python attribute
+    wire: str  # JSON key
+    annotation: str
+    assignment: str  # "" or " = ..." (default / Field(...)), already rendered
+    doc: str | None
+    required: bool
+
+
+@dataclass(frozen=True)
+class Model:
+    kind: ClassVar[str] = "model"
+    name: str
+    doc: str | None
+    fields: tuple[Field, ...]
+    closed: bool  # additionalProperties: false
+    source: str  # JSON pointer in the spec
+    #: Set on the fallback class of a discriminated union: (tag field, tags it must refuse).
+    refuses: tuple[str, tuple[str, ...]] | None = None
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A named type that is not a class: enums as ``Literal``, maps, nullable wrappers."""
+
+    kind: ClassVar[str] = "alias"
+    name: str
+    doc: str | None
+    annotation: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """One structural test the dispatcher runs on a raw object: key present / type / value."""
+
+    key: str
+    kind: Literal["present", "type", "in"]
+    values: tuple[str | int | float | bool | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    model: str
+    checks: tuple[Check, ...]
+
+
+@dataclass(frozen=True)
+class Route:
+    """Which candidates a tag value (or a missing / null tag) leads to, tried in order."""
+
+    tag: str | None
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True)
+class Union:
+    kind: ClassVar[str] = "union"
+    name: str
+    doc: str | None
+    strategy: Strategy
+    reason: str  # why this strategy; printed by `generate --explain`
+    source: str
+    members: tuple[str, ...]  # rendered member annotations (plain) or model names
+    tag_field: str | None = None  # Python name of the tag field
+    tag_wire: str | None = None
+    routes: tuple[Route, ...] = ()  # tag_then_structure: string tags
+    when_missing: tuple[Candidate, ...] = ()
+    when_null: tuple[Candidate, ...] = ()
+    unknown: str | None = None  # fallback model name
+    dispatch_name: str | None = None  # module constant holding the dispatcher
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str  # Python argument name
+    wire: str
+    location: Literal["path", "query", "header"]
+    annotation: str
+    required: bool
+    default: str  # rendered literal, "None" when optional without default
+    doc: str | None
+    explode: bool = True
+    is_array: bool = False
+
+
+@dataclass(frozen=True)
+class BodyField:
+    name: str
+    wire: str
+    annotation: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str  # method name
+    operation_id: str
+    method: str  # upper case
+    path: str  # with {wire} placeholders
+    path_template: str  # with {python} placeholders
+    summary: str | None
+    doc: str | None
+    params: tuple[Param, ...]
+    body_model: str | None  # request body model name
+    body_fields: tuple[BodyField, ...]
+    body_required: bool
+    response: str | None  # response model / alias name
+    response_is_model: bool
+    paginated: bool
+    item_type: str | None  # element type of the page's `data` when paginated
+    idempotent: bool
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    version: str
+    package: str
+    spec_name: str
+    spec_sha256: str
+    overlays: tuple[str, ...]
+    servers: tuple[str, ...]
+    auth_scheme: Literal["bearer", "none"]
+    definitions: tuple[Model | Alias | Union, ...]  # in the order the module defines them
+    typing_imports: tuple[str, ...]
+    pydantic_imports: tuple[str, ...]
+    uses_dispatch: bool
+    operations: tuple[Operation, ...]
+    error_model: str | None
+    exports: tuple[str, ...] = field(default=())
+
+    @property
+    def models(self) -> tuple[Model, ...]:
+        return tuple(d for d in self.definitions if isinstance(d, Model))
+
+    @property
+    def unions(self) -> tuple[Union, ...]:
+        return tuple(d for d in self.definitions if isinstance(d, Union))

@@ -1,0 +1,187 @@
+"""Phase 1, load: bytes -> plain Python data, safely, with a way back to line numbers.
+
+Nothing in a document is executed: YAML goes through the safe loader only, with
+timestamps kept as strings (a date in an example must round-trip), duplicate keys
+refused, and alias expansion bounded (a "billion laughs" document is refused
+before it is built). Line numbers are found lazily, only when an error needs one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import SpecError, pointer_of
+
+try:  # the C parser is ~10x faster; fall back quietly where libyaml is missing
+    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover
+    _BaseLoader = yaml.SafeLoader
+
+#: Expanded node count above which a document is refused (alias bombs).
+MAX_EXPANDED_NODES = 5_000_000
+#: Input size above which a document is refused outright.
+MAX_BYTES = 64 * 1024 * 1024
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader: no timestamps, no duplicate keys."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            try:
+                duplicate = key in seen
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"unhashable mapping key {key!r}", key_node.start_mark
+                ) from None
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+@dataclass
+class Document:
+    """A loaded spec (or overlay) plus what is needed to point back into it."""
+
+    path: str
+    text: str
+    data: Any
+    sha256: str
+    _nodes: yaml.Node | None = field(default=None, repr=False)
+
+    def line_of(self, parts: tuple[str | int, ...] | list[str | int]) -> int | None:
+        """1-based line of the deepest node that exists along ``parts``."""
+        if self._nodes is None:
+            try:
+                self._nodes = yaml.compose(self.text, Loader=_Loader)
+            except (yaml.YAMLError, RecursionError):
+                return None
+        node = self._nodes
+        line = node.start_mark.line + 1 if node is not None else None
+        for part in parts:
+            nxt = None
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if isinstance(key, yaml.ScalarNode) and key.value == str(part):
+                        nxt = value
+                        break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if 0 <= part < len(node.value):
+                    nxt = node.value[part]
+            if nxt is None:
+                break
+            node = nxt
+            line = node.start_mark.line + 1
+        return line
+
+    def error(self, parts: tuple[str | int, ...] | list[str | int], message: str) -> SpecError:
+        return SpecError.one(self.path, pointer_of(parts), message, self.line_of(parts))
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Node count with every alias expanded, computed on the DAG without expanding it."""
+    memo: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in memo:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                children += (k, v)
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        if done:
+            memo[id(node)] = min(1 + sum(memo[id(c)] for c in children), MAX_EXPANDED_NODES + 1)
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in memo)
+    return memo[id(root)]
+
+
+def _decode(path: str, raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SpecError.one(path, "", f"not valid UTF-8 (byte {exc.start})", line) from None
+    return text.removeprefix("\ufeff")
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def parse_text(path: str, text: str) -> Any:
+    """Parse JSON or YAML text; errors carry the line the parser stopped at."""
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            return json.loads(text, object_pairs_hook=_reject_duplicates)
+        except json.JSONDecodeError as exc:
+            raise SpecError.one(path, "", f"invalid JSON: {exc.msg}", exc.lineno) from None
+        except ValueError as exc:  # duplicate key
+            raise SpecError.one(path, "", f"invalid JSON: {exc}") from None
+        except RecursionError:
+            raise SpecError.one(path, "", "invalid JSON: nesting too deep") from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise SpecError.one(path, "", "the document is empty", 1)
+        if _expanded_size(node) > MAX_EXPANDED_NODES:
+            raise SpecError.one(
+                path, "", f"refused: aliases expand to more than {MAX_EXPANDED_NODES:,} nodes", 1
+            )
+        return loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = exc.problem or exc.context or "invalid YAML"
+        raise SpecError.one(path, "", f"invalid YAML: {what}", line) from None
+    except yaml.YAMLError as exc:
+        raise SpecError.one(path, "", f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise SpecError.one(path, "", "invalid YAML: nesting too deep") from None
+    finally:
+        loader.dispose()
+
+
+def load_bytes(path: str, raw: bytes) -> Document:
+    if len(raw) > MAX_BYTES:
+        raise SpecError.one(path, "", f"refused: larger than {MAX_BYTES:,} bytes")
+    if not raw.strip():
+        raise SpecError.one(path, "", "the document is empty", 1)
+    text = _decode(path, raw)
+    data = parse_text(path, text)
+    return Document(path=path, text=text, data=data, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def load_file(path: Path, display: str | None = None) -> Document:
+    shown = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecError.one(shown, "", f"cannot read: {exc.strerror or exc}") from None
+    return load_bytes(shown, raw)

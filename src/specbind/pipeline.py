@@ -1,0 +1,106 @@
+"""The whole flow, one line per phase: load -> overlay -> resolve/build IR -> render -> format.
+
+Returns ``{path: text}``; only ``write`` touches the disk.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass
+
+from . import __version__, fmt, ir
+from .build import build_api
+from .config import Job
+from .load import Document, load_file
+from .overlay import apply_overlay
+from .render import PACKAGE_FILES, GeneratorInfo, render_package
+from .resources import templates_dir
+from .write import MANIFEST
+
+
+@dataclass(frozen=True)
+class Result:
+    api: ir.Api
+    files: dict[str, str]
+
+
+def load_spec(job: Job) -> Document:
+    doc = load_file(job.spec, job.display(job.spec))
+    if job.overlays:
+        data = copy.deepcopy(doc.data)
+        for path in job.overlays:
+            data = apply_overlay(data, load_file(path, job.display(path)))
+        doc = Document(doc.path, doc.text, data, doc.sha256)
+    return doc
+
+
+def templates_sha256() -> str:
+    digest = hashlib.sha256()
+    root = templates_dir()
+    for path in sorted(p for p in root.rglob("*.jinja")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def generate(job: Job) -> Result:
+    doc = load_spec(job)  # load + overlay
+    overlay_names = tuple(p.name for p in job.overlays)
+    api = build_api(doc, package=job.package, spec_name=job.spec.name, overlays=overlay_names)  # resolve + IR
+    gen = GeneratorInfo(version=__version__, formatter=fmt.description())
+    files = fmt.format_files(render_package(api, gen))  # render + format
+    files[MANIFEST] = manifest(job, doc, files)
+    return Result(api, files)
+
+
+def manifest(job: Job, doc: Document, files: dict[str, str]) -> str:
+    overlays = [{"name": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in job.overlays]
+    data = {
+        "generator": f"specbind {__version__}",
+        "spec": {"name": job.spec.name, "sha256": doc.sha256},
+        "overlays": overlays,
+        "options": {"package": job.package},
+        "formatter": fmt.description(),
+        "templates_sha256": templates_sha256(),
+        "files": {p: hashlib.sha256(t.encode()).hexdigest() for p, t in sorted(files.items())},
+    }
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def explain(api: ir.Api) -> str:
+    """Human-readable account of every union's dispatch strategy."""
+    lines: list[str] = []
+    for u in api.unions:
+        lines.append(f"{u.name} [{u.strategy}] ({u.source})")
+        lines.append(f"  why: {u.reason}")
+        if u.strategy == "plain":
+            lines.append(f"  members: {', '.join(u.members)}")
+            continue
+        if u.strategy == "tagged":
+            lines.append(f"  variants on `{u.tag_wire}`: {', '.join(u.members)}")
+        for route in u.routes:
+            lines.append(f"  {u.tag_wire}={route.tag!r}: " + _cands(route.candidates))
+        if u.when_missing:
+            lines.append(f"  {u.tag_wire} missing: " + _cands(u.when_missing))
+        if u.when_null:
+            lines.append(f"  {u.tag_wire} null: " + _cands(u.when_null))
+        lines.append(f"  any other {u.tag_wire}: {u.unknown}")
+    return "\n".join(lines) + "\n"
+
+
+def _cands(cands: tuple[ir.Candidate, ...]) -> str:
+    if len(cands) == 1:
+        return cands[0].model
+    parts = []
+    for c in cands[:-1]:
+        tests = " and ".join(
+            f"{k.key} present" if k.kind == "present" else f"{k.key} is {'/'.join(map(str, k.values))}" if k.kind == "type" else f"{k.key} in {list(k.values)}"
+            for k in c.checks
+        )
+        parts.append(f"{c.model} if {tests or 'always'}")
+    parts.append(f"else {cands[-1].model}")
+    return "; ".join(parts)
+
+
+__all__ = ["Result", "generate", "explain", "load_spec", "PACKAGE_FILES"]

@@ -1,0 +1,115 @@
+"""Phase 2, resolve: `$ref` lookup (local only), ref checking and the transitive closure.
+
+Nothing is fetched: a remote `$ref` is an error, and so is any reference that leaves the
+document. `$ref` siblings keep their 3.1 meaning: callers get both the target and the
+siblings (see ``split_ref``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .errors import Problem, SpecError
+from .load import Document
+
+Parts = tuple[str | int, ...]
+
+
+def parse_pointer(fragment: str) -> Parts:
+    if fragment in ("", "/"):
+        return ()
+    if not fragment.startswith("/"):
+        raise ValueError(f"not a JSON pointer: {fragment!r}")
+    return tuple(t.replace("~1", "/").replace("~0", "~") for t in fragment[1:].split("/"))
+
+
+def ref_target(ref: str) -> Parts:
+    """`#/components/schemas/X` -> ('components', 'schemas', 'X'); raises ValueError otherwise."""
+    if not isinstance(ref, str):
+        raise ValueError("$ref must be a string")
+    if "://" in ref or ref.startswith("//"):
+        raise ValueError(f"remote $ref {ref!r} refused: specbind never fetches anything")
+    if not ref.startswith("#"):
+        raise ValueError(f"external $ref {ref!r} refused: only references inside the document are supported")
+    return parse_pointer(ref[1:])
+
+
+def lookup(root: Any, parts: Parts) -> Any:
+    node = root
+    for part in parts:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, str) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            raise KeyError(part)
+    return node
+
+
+def walk(node: Any, at: Parts = ()) -> Iterator[tuple[Parts, dict[str, Any]]]:
+    """Every mapping in the tree with its location, iteratively (deep specs do not recurse)."""
+    stack: list[tuple[Parts, Any]] = [(at, node)]
+    while stack:
+        here, value = stack.pop()
+        if isinstance(value, dict):
+            yield here, value
+            stack.extend((here + (k,), v) for k, v in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((here + (i,), v) for i, v in reversed(list(enumerate(value))))
+
+
+def check_refs(doc: Document) -> None:
+    """Every `$ref` in the document must point at something inside it."""
+    problems: list[Problem] = []
+    for at, mapping in walk(doc.data):
+        ref = mapping.get("$ref")
+        if ref is None:
+            continue
+        where = at + ("$ref",)
+        try:
+            lookup(doc.data, ref_target(ref))
+        except ValueError as exc:
+            problems.append(_problem(doc, where, str(exc)))
+        except KeyError:
+            problems.append(_problem(doc, where, f"dangling $ref {ref!r}: no such location"))
+    if problems:
+        raise SpecError(problems)
+
+
+def _problem(doc: Document, where: Parts, message: str) -> Problem:
+    from .errors import pointer_of
+
+    return Problem(doc.path, doc.line_of(where), pointer_of(where), message)
+
+
+def component_refs(node: Any) -> Iterator[Parts]:
+    """Targets of `$ref`s and discriminator mappings below ``node``."""
+    for _, mapping in walk(node):
+        ref = mapping.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            yield parse_pointer(ref[1:])
+        disc = mapping.get("discriminator")
+        if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
+            for target in disc["mapping"].values():
+                if isinstance(target, str) and target.startswith("#/"):
+                    yield parse_pointer(target[1:])
+                elif isinstance(target, str):  # a bare schema name
+                    yield ("components", "schemas", target)
+
+
+def closure(root: Any, start: Any) -> set[Parts]:
+    """Component locations (section, name) reachable from ``start``."""
+    seen: set[Parts] = set()
+    todo = [p[:3] for p in component_refs(start) if len(p) >= 3 and p[0] == "components"]
+    while todo:
+        key = todo.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            target = lookup(root, key)
+        except KeyError:
+            continue  # reported by check_refs
+        todo.extend(p[:3] for p in component_refs(target) if len(p) >= 3 and p[0] == "components")
+    return seen
