@@ -2,5 +2,5 @@
 # Formatted by black 26.10.1 (line-length 88, target py311, no preview). Do not edit: regenerate with `specbind generate`.
 """Typed bindings for OpenAI API (2.3.0): pydantic models for every schema."""
 
-from .models import *  # noqa: F403
+from .models import *
 from .models import __all__ as __all__

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-__all__ = ["Check", "Candidate", "TagThenStructure"]
+__all__ = ["Candidate", "Check", "TagThenStructure"]
 
 #: (key, kind, values): kind is "present", "type" (values are JSON type names) or "in".
 Check = tuple[str, str, tuple[Any, ...]]
@@ -57,7 +57,7 @@ def _passes(value: dict[str, Any], checks: tuple[Check, ...]) -> bool:
 class TagThenStructure:
     """Callable for ``pydantic.Discriminator``: raw object -> variant tag (class name)."""
 
-    __slots__ = ("__name__", "_tag", "_routes", "_missing", "_null", "_unknown")
+    __slots__ = ("__name__", "_missing", "_null", "_routes", "_tag", "_unknown")
 
     def __init__(
         self,

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias, Union
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator
 
@@ -12,251 +12,253 @@ from . import _dispatch
 from ._base import BaseModel
 
 __all__ = [
-    "ContainerNetworkPolicyDisabledParam",
-    "ContainerNetworkPolicyDomainSecretParam",
-    "ContainerNetworkPolicyAllowlistParam",
-    "UnknownAutoCodeInterpreterToolParamNetworkPolicy",
+    "Annotation",
+    "ApplyPatchCallOutputStatus",
+    "ApplyPatchCallOutputStatusParam",
+    "ApplyPatchCallStatus",
+    "ApplyPatchCallStatusParam",
+    "ApplyPatchCreateFileOperation",
+    "ApplyPatchCreateFileOperationParam",
+    "ApplyPatchDeleteFileOperation",
+    "ApplyPatchDeleteFileOperationParam",
+    "ApplyPatchOperationParam",
+    "ApplyPatchToolCall",
+    "ApplyPatchToolCallItemParam",
+    "ApplyPatchToolCallOperation",
+    "ApplyPatchToolCallOutput",
+    "ApplyPatchToolCallOutputItemParam",
+    "ApplyPatchToolParam",
+    "ApplyPatchUpdateFileOperation",
+    "ApplyPatchUpdateFileOperationParam",
+    "ApproximateLocation",
     "AutoCodeInterpreterToolParam",
-    "CodeInterpreterTool",
-    "CodeInterpreterOutputLogs",
-    "CodeInterpreterOutputImage",
-    "UnknownCodeInterpreterToolCallOutputsItem",
-    "CodeInterpreterToolCall",
-    "ComparisonFilter",
-    "UnknownCompoundFilterFiltersItem",
-    "CompoundFilter",
+    "AutoCodeInterpreterToolParamNetworkPolicy",
+    "ClickButtonType",
     "ClickParam",
-    "DoubleClickAction",
-    "CoordParam",
-    "DragParam",
-    "KeyPressAction",
-    "MoveParam",
-    "ScreenshotParam",
-    "ScrollParam",
-    "TypeParam",
-    "WaitParam",
-    "UnknownComputerAction",
-    "ComputerScreenshotImage",
+    "CodeInterpreterOutputImage",
+    "CodeInterpreterOutputLogs",
+    "CodeInterpreterTool",
+    "CodeInterpreterToolCall",
+    "CodeInterpreterToolCallOutputsItem",
+    "CodeInterpreterToolContainer",
+    "CompactionBody",
+    "CompactionSummaryItemParam",
+    "ComparisonFilter",
+    "ComparisonFilterValue",
+    "ComparisonFilterValueOption4Item",
+    "CompoundFilter",
+    "CompoundFilterFiltersItem",
+    "ComputerAction",
+    "ComputerActionList",
+    "ComputerCallOutputItemParam",
+    "ComputerCallOutputStatus",
     "ComputerCallSafetyCheckParam",
+    "ComputerEnvironment",
+    "ComputerScreenshotContent",
+    "ComputerScreenshotImage",
+    "ComputerTool",
     "ComputerToolCall",
     "ComputerToolCallOutput",
     "ComputerToolCallOutputResource",
-    "InputTextContent",
-    "FileCitationBody",
-    "UrlCitationBody",
-    "ContainerFileCitationBody",
-    "FilePath",
-    "UnknownAnnotation",
-    "TopLogProb",
-    "LogProb",
-    "OutputTextContent",
-    "TextContent",
-    "SummaryTextContent",
-    "ReasoningTextContent",
-    "RefusalContent",
-    "InputImageContent",
-    "ComputerScreenshotContent",
-    "InputFileContent",
-    "UnknownMessageContentItem",
-    "Message",
-    "FunctionToolCallResource",
-    "UnknownFunctionAndCustomToolCallOutput",
-    "FunctionToolCallOutputResource",
-    "FileSearchToolCallResultsItem",
-    "FileSearchToolCall",
-    "WebSearchActionSearchSourcesItem",
-    "WebSearchActionSearch",
-    "WebSearchActionOpenPage",
-    "WebSearchActionFind",
-    "UnknownWebSearchToolCallAction",
-    "WebSearchToolCall",
-    "ImageGenToolCall",
-    "ToolSearchCall",
-    "FunctionTool",
-    "HybridSearchOptions",
-    "RankingOptions",
-    "FileSearchTool",
-    "ComputerTool",
     "ComputerUsePreviewTool",
-    "WebSearchToolFilters",
-    "WebSearchApproximateLocation2",
-    "WebSearchTool",
-    "MCPToolFilter",
-    "MCPToolRequireApprovalMCPToolApprovalFilter",
-    "MCPTool",
-    "ImageGenToolInputImageMask",
-    "ImageGenTool",
-    "LocalShellToolParam",
-    "UnknownContainerAutoParamNetworkPolicy",
-    "SkillReferenceParam",
-    "InlineSkillSourceParam",
-    "InlineSkillParam",
-    "UnknownContainerAutoParamSkillsItem",
     "ContainerAutoParam",
-    "LocalSkillParam",
-    "LocalEnvironmentParam",
+    "ContainerAutoParamNetworkPolicy",
+    "ContainerAutoParamSkillsItem",
+    "ContainerFileCitationBody",
+    "ContainerMemoryLimit",
+    "ContainerNetworkPolicyAllowlistParam",
+    "ContainerNetworkPolicyDisabledParam",
+    "ContainerNetworkPolicyDomainSecretParam",
     "ContainerReferenceParam",
-    "UnknownFunctionShellToolParamEnvironment",
-    "FunctionShellToolParam",
-    "CustomTextFormatParam",
+    "ContainerReferenceResource",
+    "ConversationItem",
+    "ConversationItemList",
+    "ConversationResource",
+    "CoordParam",
+    "CreateConversationBody",
+    "CreateConversationItemsBody",
     "CustomGrammarFormatParam",
-    "UnknownCustomToolParamFormat",
+    "CustomTextFormatParam",
+    "CustomToolCall",
+    "CustomToolCallOutput",
+    "CustomToolCallOutputOutput",
     "CustomToolParam",
+    "CustomToolParamFormat",
+    "DeletedConversationResource",
+    "DetailEnum",
+    "DoubleClickAction",
+    "DragParam",
+    "EasyInputMessage",
+    "EasyInputMessageContent",
     "EmptyModelParam",
+    "FileCitationBody",
+    "FileDetailEnum",
+    "FileInputDetail",
+    "FilePath",
+    "FileSearchTool",
+    "FileSearchToolCall",
+    "FileSearchToolCallResultsItem",
+    "Filters",
+    "FunctionAndCustomToolCallOutput",
+    "FunctionCallItemStatus",
+    "FunctionCallOutputItemParam",
+    "FunctionCallOutputItemParamOutput",
+    "FunctionCallOutputItemParamOutputOption2Item",
+    "FunctionCallOutputStatusEnum",
+    "FunctionCallStatus",
+    "FunctionShellAction",
+    "FunctionShellActionParam",
+    "FunctionShellCall",
+    "FunctionShellCallEnvironment",
+    "FunctionShellCallItemParam",
+    "FunctionShellCallItemParamEnvironment",
+    "FunctionShellCallItemStatus",
+    "FunctionShellCallOutput",
+    "FunctionShellCallOutputContent",
+    "FunctionShellCallOutputContentOutcome",
+    "FunctionShellCallOutputContentParam",
+    "FunctionShellCallOutputExitOutcome",
+    "FunctionShellCallOutputExitOutcomeParam",
+    "FunctionShellCallOutputItemParam",
+    "FunctionShellCallOutputOutcomeParam",
+    "FunctionShellCallOutputStatusEnum",
+    "FunctionShellCallOutputTimeoutOutcome",
+    "FunctionShellCallOutputTimeoutOutcomeParam",
+    "FunctionShellCallStatus",
+    "FunctionShellToolParam",
+    "FunctionShellToolParamEnvironment",
+    "FunctionTool",
+    "FunctionToolCall",
+    "FunctionToolCallOutput",
+    "FunctionToolCallOutputOutput",
+    "FunctionToolCallOutputResource",
+    "FunctionToolCallOutputResourceOutput",
+    "FunctionToolCallResource",
     "FunctionToolParam",
-    "UnknownNamespaceToolParamToolsItem",
-    "NamespaceToolParam",
-    "ToolSearchToolParam",
-    "ApproximateLocation",
-    "WebSearchPreviewTool",
-    "ApplyPatchToolParam",
-    "UnknownTool",
-    "ToolSearchOutput",
-    "ReasoningItem",
-    "CompactionBody",
+    "GrammarSyntax1",
+    "HybridSearchOptions",
+    "ImageDetail",
+    "ImageGenActionEnum",
+    "ImageGenTool",
+    "ImageGenToolCall",
+    "ImageGenToolInputImageMask",
+    "ImageGenToolModel",
+    "ImageGenToolSize",
+    "IncludeEnum",
+    "InlineSkillParam",
+    "InlineSkillSourceParam",
+    "InputContent",
+    "InputFidelity",
+    "InputFileContent",
+    "InputFileContentParam",
+    "InputImageContent",
+    "InputImageContentParamAutoParam",
+    "InputItem",
+    "InputMessage",
+    "InputMessageContentList",
+    "InputTextContent",
+    "InputTextContentParam",
+    "Item",
+    "ItemReferenceParam",
+    "KeyPressAction",
+    "LocalEnvironmentParam",
+    "LocalEnvironmentResource",
     "LocalShellExecAction",
     "LocalShellToolCall",
     "LocalShellToolCallOutput",
-    "FunctionShellAction",
-    "LocalEnvironmentResource",
-    "ContainerReferenceResource",
-    "UnknownFunctionShellCallEnvironment",
-    "FunctionShellCall",
-    "FunctionShellCallOutputTimeoutOutcome",
-    "FunctionShellCallOutputExitOutcome",
-    "UnknownFunctionShellCallOutputContentOutcome",
-    "FunctionShellCallOutputContent",
-    "FunctionShellCallOutput",
-    "ApplyPatchCreateFileOperation",
-    "ApplyPatchDeleteFileOperation",
-    "ApplyPatchUpdateFileOperation",
-    "UnknownApplyPatchToolCallOperation",
-    "ApplyPatchToolCall",
-    "ApplyPatchToolCallOutput",
-    "MCPListToolsTool",
-    "MCPListTools",
+    "LocalShellToolParam",
+    "LocalSkillParam",
+    "LogProb",
     "MCPApprovalRequest",
-    "MCPApprovalResponseResource",
-    "MCPToolCall",
-    "CustomToolCall",
-    "CustomToolCallOutput",
-    "UnknownConversationItem",
-    "ConversationItemList",
-    "UnknownInputContent",
-    "EasyInputMessage",
-    "FunctionToolCall",
-    "FunctionToolCallOutput",
-    "InputMessage",
-    "UnknownOutputMessageContent",
-    "OutputMessage",
-    "ComputerCallOutputItemParam",
-    "InputTextContentParam",
-    "InputImageContentParamAutoParam",
-    "InputFileContentParam",
-    "UnknownFunctionCallOutputItemParamOutputOption2Item",
-    "FunctionCallOutputItemParam",
-    "ToolSearchCallItemParam",
-    "ToolSearchOutputItemParam",
-    "CompactionSummaryItemParam",
-    "FunctionShellActionParam",
-    "UnknownFunctionShellCallItemParamEnvironment",
-    "FunctionShellCallItemParam",
-    "FunctionShellCallOutputTimeoutOutcomeParam",
-    "FunctionShellCallOutputExitOutcomeParam",
-    "UnknownFunctionShellCallOutputOutcomeParam",
-    "FunctionShellCallOutputContentParam",
-    "FunctionShellCallOutputItemParam",
-    "ApplyPatchCreateFileOperationParam",
-    "ApplyPatchDeleteFileOperationParam",
-    "ApplyPatchUpdateFileOperationParam",
-    "UnknownApplyPatchOperationParam",
-    "ApplyPatchToolCallItemParam",
-    "ApplyPatchToolCallOutputItemParam",
     "MCPApprovalResponse",
-    "UnknownItem",
-    "ItemReferenceParam",
-    "UnknownInputItem",
-    "ConversationResource",
-    "CreateConversationBody",
-    "UpdateConversationBody",
-    "DeletedConversationResource",
-    "CreateConversationItemsBody",
-    "ContainerMemoryLimit",
-    "ClickButtonType",
-    "ComputerAction",
-    "ComputerActionList",
-    "ComputerCallOutputStatus",
-    "MessageStatus",
-    "MessageRole",
-    "ImageDetail",
-    "FileInputDetail",
-    "MessagePhase2",
-    "FunctionCallStatus",
-    "FunctionCallOutputStatusEnum",
-    "VectorStoreFileAttributesValue",
-    "VectorStoreFileAttributes",
-    "ToolSearchExecutionType",
-    "RankerVersionType",
-    "ComputerEnvironment",
-    "WebSearchApproximateLocation",
-    "InputFidelity",
-    "ImageGenActionEnum",
-    "GrammarSyntax1",
-    "SearchContextSize",
-    "SearchContentType",
-    "FunctionShellCallStatus",
-    "FunctionShellCallOutputStatusEnum",
-    "ApplyPatchCallStatus",
-    "ApplyPatchCallOutputStatus",
-    "MCPToolCallStatus",
-    "InputContent",
-    "InputMessageContentList",
-    "MessagePhase",
-    "FunctionCallItemStatus",
-    "DetailEnum",
-    "FileDetailEnum",
-    "FunctionShellCallItemStatus",
-    "ApplyPatchCallStatusParam",
-    "ApplyPatchCallOutputStatusParam",
-    "Metadata",
-    "IncludeEnum",
-    "AutoCodeInterpreterToolParamNetworkPolicy",
-    "CodeInterpreterToolContainer",
-    "CodeInterpreterToolCallOutputsItem",
-    "ComparisonFilterValueOption4Item",
-    "ComparisonFilterValue",
-    "CompoundFilterFiltersItem",
-    "Annotation",
-    "MessageContentItem",
-    "FunctionAndCustomToolCallOutput",
-    "FunctionToolCallOutputResourceOutput",
-    "WebSearchToolCallAction",
-    "Filters",
+    "MCPApprovalResponseResource",
+    "MCPListTools",
+    "MCPListToolsTool",
+    "MCPTool",
     "MCPToolAllowedTools",
+    "MCPToolCall",
+    "MCPToolCallError",
+    "MCPToolCallStatus",
+    "MCPToolFilter",
     "MCPToolRequireApproval",
-    "ImageGenToolModel",
-    "ImageGenToolSize",
-    "ContainerAutoParamNetworkPolicy",
-    "ContainerAutoParamSkillsItem",
-    "FunctionShellToolParamEnvironment",
-    "CustomToolParamFormat",
+    "MCPToolRequireApprovalMCPToolApprovalFilter",
+    "Message",
+    "MessageContentItem",
+    "MessagePhase",
+    "MessagePhase2",
+    "MessageRole",
+    "MessageStatus",
+    "Metadata",
+    "MoveParam",
+    "NamespaceToolParam",
     "NamespaceToolParamToolsItem",
-    "Tool",
-    "FunctionShellCallEnvironment",
-    "FunctionShellCallOutputContentOutcome",
-    "ApplyPatchToolCallOperation",
-    "CustomToolCallOutputOutput",
-    "ConversationItem",
-    "EasyInputMessageContent",
-    "FunctionToolCallOutputOutput",
+    "OutputMessage",
     "OutputMessageContent",
-    "FunctionCallOutputItemParamOutputOption2Item",
-    "FunctionCallOutputItemParamOutput",
-    "FunctionShellCallItemParamEnvironment",
-    "FunctionShellCallOutputOutcomeParam",
-    "ApplyPatchOperationParam",
-    "Item",
-    "InputItem",
+    "OutputTextContent",
+    "RankerVersionType",
+    "RankingOptions",
+    "ReasoningItem",
+    "ReasoningTextContent",
+    "RefusalContent",
+    "ScreenshotParam",
+    "ScrollParam",
+    "SearchContentType",
+    "SearchContextSize",
+    "SkillReferenceParam",
+    "SummaryTextContent",
+    "TextContent",
+    "Tool",
+    "ToolSearchCall",
+    "ToolSearchCallItemParam",
+    "ToolSearchCallItemParamArguments",
+    "ToolSearchExecutionType",
+    "ToolSearchOutput",
+    "ToolSearchOutputItemParam",
+    "ToolSearchToolParam",
+    "TopLogProb",
+    "TypeParam",
+    "UnknownAnnotation",
+    "UnknownApplyPatchOperationParam",
+    "UnknownApplyPatchToolCallOperation",
+    "UnknownAutoCodeInterpreterToolParamNetworkPolicy",
+    "UnknownCodeInterpreterToolCallOutputsItem",
+    "UnknownCompoundFilterFiltersItem",
+    "UnknownComputerAction",
+    "UnknownContainerAutoParamNetworkPolicy",
+    "UnknownContainerAutoParamSkillsItem",
+    "UnknownConversationItem",
+    "UnknownCustomToolParamFormat",
+    "UnknownFunctionAndCustomToolCallOutput",
+    "UnknownFunctionCallOutputItemParamOutputOption2Item",
+    "UnknownFunctionShellCallEnvironment",
+    "UnknownFunctionShellCallItemParamEnvironment",
+    "UnknownFunctionShellCallOutputContentOutcome",
+    "UnknownFunctionShellCallOutputOutcomeParam",
+    "UnknownFunctionShellToolParamEnvironment",
+    "UnknownInputContent",
+    "UnknownInputItem",
+    "UnknownItem",
+    "UnknownMessageContentItem",
+    "UnknownNamespaceToolParamToolsItem",
+    "UnknownOutputMessageContent",
+    "UnknownTool",
+    "UnknownWebSearchToolCallAction",
+    "UpdateConversationBody",
+    "UrlCitationBody",
+    "VectorStoreFileAttributes",
+    "VectorStoreFileAttributesValue",
+    "WaitParam",
+    "WebSearchActionFind",
+    "WebSearchActionOpenPage",
+    "WebSearchActionSearch",
+    "WebSearchActionSearchSourcesItem",
+    "WebSearchApproximateLocation",
+    "WebSearchApproximateLocation2",
+    "WebSearchPreviewTool",
+    "WebSearchTool",
+    "WebSearchToolCall",
+    "WebSearchToolCallAction",
+    "WebSearchToolFilters",
 ]
 
 
@@ -321,7 +323,6 @@ class AutoCodeInterpreterToolParam(BaseModel):
     """An optional list of uploaded files to make available to your code."""
 
     memory_limit: ContainerMemoryLimit | None = None
-
     network_policy: AutoCodeInterpreterToolParamNetworkPolicy | None = None
     """Network access policy for the container."""
 
@@ -396,7 +397,6 @@ class CodeInterpreterToolCall(BaseModel):
     """The ID of the container used to run the code."""
 
     code: str | None
-
     outputs: list[CodeInterpreterToolCallOutputsItem] | None
 
 
@@ -646,7 +646,6 @@ class ComputerCallSafetyCheckParam(BaseModel):
     """The ID of the pending safety check."""
 
     code: str | None = None
-
     message: str | None = None
 
 
@@ -665,9 +664,7 @@ class ComputerToolCall(BaseModel):
     """An identifier used when responding to the tool call with output."""
 
     action: ComputerAction | None = None
-
     actions: ComputerActionList | None = None
-
     pending_safety_checks: list[ComputerCallSafetyCheckParam]
     """The pending safety checks for the computer call."""
 
@@ -695,7 +692,6 @@ class ComputerToolCallOutput(BaseModel):
     """
 
     output: ComputerScreenshotImage
-
     status: Literal["in_progress", "completed", "incomplete"] | None = None
     """The status of the message input. One of `in_progress`, `completed`, or
     `incomplete`. Populated when input items are returned via API.
@@ -718,8 +714,7 @@ class ComputerToolCallOutputResource(BaseModel):
     """
 
     output: ComputerScreenshotImage
-
-    status: ComputerCallOutputStatus
+    status: Literal["in_progress", "completed", "incomplete", "failed"]
     """The status of the message input. One of `in_progress`, `completed`, or
     `incomplete`. Populated when input items are returned via API.
     """
@@ -835,9 +830,7 @@ class TopLogProb(BaseModel):
     """The top log probability of a token."""
 
     token: str
-
     logprob: float
-
     bytes: list[int]
 
 
@@ -845,11 +838,8 @@ class LogProb(BaseModel):
     """The log probability of a token."""
 
     token: str
-
     logprob: float
-
     bytes: list[int]
-
     top_logprobs: list[TopLogProb]
 
 
@@ -865,14 +855,13 @@ class OutputTextContent(BaseModel):
     annotations_: list[Annotation] = Field(alias="annotations")
     """The annotations of the text output."""
 
-    logprobs: list[LogProb]
+    logprobs: list[LogProb] | None = None
 
 
 class TextContent(BaseModel):
     """A text content."""
 
     type: Literal["text"]
-
     text: str
 
 
@@ -913,9 +902,7 @@ class InputImageContent(BaseModel):
     """The type of the input item. Always `input_image`."""
 
     image_url: str | None = None
-
     file_id: str | None = None
-
     detail: ImageDetail
     """The detail level of the image to be sent to the model. One of `high`, `low`, `auto`, or `original`. Defaults to `auto`."""
 
@@ -927,9 +914,7 @@ class ComputerScreenshotContent(BaseModel):
     """Specifies the event type. For a computer screenshot, this property is always set to `computer_screenshot`."""
 
     image_url: str | None
-
     file_id: str | None
-
     detail: ImageDetail
     """The detail level of the screenshot image to be sent to the model. One of `high`, `low`, `auto`, or `original`. Defaults to `auto`."""
 
@@ -941,7 +926,6 @@ class InputFileContent(BaseModel):
     """The type of the input item. Always `input_file`."""
 
     file_id: str | None = None
-
     filename: str | None = None
     """The name of the file to be sent to the model."""
 
@@ -1067,7 +1051,7 @@ class FunctionToolCallOutputResource(BaseModel):
     type: Literal["function_call_output"]
     """The type of the function tool call output. Always `function_call_output`."""
 
-    call_id: str
+    call_id: str | None = None
     """The unique ID of the function tool call generated by the model."""
 
     output: FunctionToolCallOutputResourceOutput
@@ -1095,7 +1079,6 @@ class FileSearchToolCallResultsItem(BaseModel):
     """The name of the file."""
 
     attributes: VectorStoreFileAttributes | None = None
-
     score: float | None = None
     """The relevance score of the file - a value between 0 and 1."""
 
@@ -1205,7 +1188,7 @@ class WebSearchToolCall(BaseModel):
     type: Literal["web_search_call"]
     """The type of the web search tool call. Always `web_search_call`."""
 
-    status: Literal["in_progress", "searching", "completed", "failed"]
+    status: Literal["in_progress", "searching", "completed", "failed", "incomplete"]
     """The status of the web search tool call."""
 
     action: WebSearchToolCallAction
@@ -1237,7 +1220,6 @@ class ToolSearchCall(BaseModel):
     """The unique ID of the tool search call item."""
 
     call_id: str | None
-
     execution: ToolSearchExecutionType
     """Whether tool search was executed by the server or by the client."""
 
@@ -1261,11 +1243,8 @@ class FunctionTool(BaseModel):
     """The name of the function to call."""
 
     description: str | None = None
-
     parameters: dict[str, Any] | None
-
     strict: bool | None
-
     defer_loading: bool | None = None
     """Whether this function is deferred and loaded via tool search."""
 
@@ -1343,11 +1322,8 @@ class WebSearchApproximateLocation2(BaseModel):
     """The type of location approximation. Always `approximate`."""
 
     country: str | None = None
-
     region: str | None = None
-
     city: str | None = None
-
     timezone: str | None = None
 
 
@@ -1360,9 +1336,7 @@ class WebSearchTool(BaseModel):
     """The type of the web search tool. One of `web_search` or `web_search_2025_08_26`."""
 
     filters: WebSearchToolFilters | None = None
-
     user_location: WebSearchApproximateLocation | None = None
-
     search_context_size: Literal["low", "medium", "high"] = "medium"
     """High level guidance for the amount of context window space to use for the search. One of `low`, `medium`, or `high`. `medium` is the default."""
 
@@ -1391,7 +1365,6 @@ class MCPToolRequireApprovalMCPToolApprovalFilter(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     always: MCPToolFilter | None = None
-
     never: MCPToolFilter | None = None
 
 
@@ -1450,11 +1423,8 @@ class MCPTool(BaseModel):
     """Optional description of the MCP server, used to provide more context."""
 
     headers: dict[str, str] | None = None
-
     allowed_tools: MCPToolAllowedTools | None = None
-
     require_approval: MCPToolRequireApproval | None = None
-
     defer_loading: bool | None = None
     """Whether this MCP tool is deferred and discovered via tool search."""
 
@@ -1480,7 +1450,6 @@ class ImageGenTool(BaseModel):
     """The type of the image generation tool. Always `image_generation`."""
 
     model: ImageGenToolModel | None = None
-
     quality: Literal["low", "medium", "high", "auto"] = "auto"
     """The quality of the generated image. One of `low`, `medium`, `high`,
     or `auto`. Default: `auto`.
@@ -1506,7 +1475,6 @@ class ImageGenTool(BaseModel):
     """
 
     input_fidelity: InputFidelity | None = None
-
     input_image_mask: ImageGenToolInputImageMask | None = None
     """Optional mask for inpainting. Contains `image_url`
     (string, optional) and `file_id` (string, optional).
@@ -1614,7 +1582,6 @@ class ContainerAutoParam(BaseModel):
     """An optional list of uploaded files to make available to your code."""
 
     memory_limit: ContainerMemoryLimit | None = None
-
     network_policy: ContainerAutoParamNetworkPolicy | None = None
     """Network access policy for the container."""
 
@@ -1751,15 +1718,10 @@ class FunctionToolParam(BaseModel):
     name: Annotated[
         str, Field(min_length=1, max_length=128, pattern="^[a-zA-Z0-9_-]+$")
     ]
-
     description: str | None = None
-
     parameters: EmptyModelParam | None = None
-
     strict: bool | None = None
-
     type: Literal["function"]
-
     defer_loading: bool | None = None
     """Whether this function should be deferred and discovered via tool search."""
 
@@ -1811,7 +1773,6 @@ class ToolSearchToolParam(BaseModel):
     """Whether tool search is executed by the server or by the client."""
 
     description: str | None = None
-
     parameters: EmptyModelParam | None = None
 
 
@@ -1820,11 +1781,8 @@ class ApproximateLocation(BaseModel):
     """The type of location approximation. Always `approximate`."""
 
     country: str | None = None
-
     region: str | None = None
-
     city: str | None = None
-
     timezone: str | None = None
 
 
@@ -1835,7 +1793,6 @@ class WebSearchPreviewTool(BaseModel):
     """The type of the web search tool. One of `web_search_preview` or `web_search_preview_2025_03_11`."""
 
     user_location: ApproximateLocation | None = None
-
     search_context_size: SearchContextSize | None = None
     """High level guidance for the amount of context window space to use for the search. One of `low`, `medium`, or `high`. `medium` is the default."""
 
@@ -1898,7 +1855,6 @@ class ToolSearchOutput(BaseModel):
     """The unique ID of the tool search output item."""
 
     call_id: str | None
-
     execution: ToolSearchExecutionType
     """Whether tool search was executed by the server or by the client."""
 
@@ -1926,7 +1882,6 @@ class ReasoningItem(BaseModel):
     """The unique identifier of the reasoning content."""
 
     encrypted_content: str | None = None
-
     summary: list[SummaryTextContent]
     """Reasoning summary content."""
 
@@ -1965,9 +1920,7 @@ class LocalShellExecAction(BaseModel):
     """The command to run."""
 
     timeout_ms: int | None = None
-
     working_directory: str | None = None
-
     env: dict[str, str]
     """Environment variables to set for the command."""
 
@@ -1987,7 +1940,6 @@ class LocalShellToolCall(BaseModel):
     """The unique ID of the local shell tool call generated by the model."""
 
     action: LocalShellExecAction
-
     status: Literal["in_progress", "completed", "incomplete"]
     """The status of the local shell call."""
 
@@ -2006,17 +1958,13 @@ class LocalShellToolCallOutput(BaseModel):
 
     status: Literal["in_progress", "completed", "incomplete"] | None = None
 
-    call_id: Any
-
 
 class FunctionShellAction(BaseModel):
     """Execute a shell command."""
 
     commands: list[str]
-
-    timeout_ms: int | None
-
-    max_output_length: int | None
+    timeout_ms: int | None = None
+    max_output_length: int | None = None
 
 
 class LocalEnvironmentResource(BaseModel):
@@ -2074,8 +2022,7 @@ class FunctionShellCall(BaseModel):
     status: FunctionShellCallStatus
     """The status of the shell call. One of `in_progress`, `completed`, or `incomplete`."""
 
-    environment: FunctionShellCallEnvironment | None
-
+    environment: FunctionShellCallEnvironment | None = None
     created_by: str | None = None
     """The ID of the entity that created this tool call."""
 
@@ -2152,8 +2099,7 @@ class FunctionShellCallOutput(BaseModel):
     output: list[FunctionShellCallOutputContent]
     """An array of shell call output contents"""
 
-    max_output_length: int | None
-
+    max_output_length: int | None = None
     created_by: str | None = None
     """The identifier of the actor that created the item."""
 
@@ -2255,7 +2201,6 @@ class ApplyPatchToolCallOutput(BaseModel):
     """The status of the apply patch tool call output. One of `completed` or `failed`."""
 
     output: str | None = None
-
     created_by: str | None = None
     """The ID of the entity that created this tool call output."""
 
@@ -2267,7 +2212,6 @@ class MCPListToolsTool(BaseModel):
     """The name of the tool."""
 
     description: str | None = None
-
     input_schema: dict[str, Any]
     """The JSON schema describing the tool's input."""
 
@@ -2328,8 +2272,6 @@ class MCPApprovalResponseResource(BaseModel):
 
     reason: str | None = None
 
-    request_id: Any
-
 
 class MCPToolCall(BaseModel):
     """An invocation of a tool on an MCP server."""
@@ -2350,9 +2292,7 @@ class MCPToolCall(BaseModel):
     """A JSON string of the arguments passed to the tool."""
 
     output: str | None = None
-
-    error: str | None = None
-
+    error: MCPToolCallError | None = None
     status: MCPToolCallStatus | None = None
     """The status of the tool call. One of `in_progress`, `completed`, `incomplete`, `calling`, or `failed`."""
 
@@ -2509,7 +2449,6 @@ class EasyInputMessage(BaseModel):
     """
 
     phase: MessagePhase | None = None
-
     type: Literal["message"] | None = None
     """The type of the message input. Always `message`."""
 
@@ -2554,7 +2493,7 @@ class FunctionToolCallOutput(BaseModel):
     type: Literal["function_call_output"]
     """The type of the function tool call output. Always `function_call_output`."""
 
-    call_id: str
+    call_id: str | None = None
     """The unique ID of the function tool call generated by the model."""
 
     output: FunctionToolCallOutputOutput
@@ -2625,7 +2564,6 @@ class OutputMessage(BaseModel):
     """The content of the output message."""
 
     phase: MessagePhase | None = None
-
     status: Literal["in_progress", "completed", "incomplete"]
     """The status of the message input. One of `in_progress`, `completed`, or
     `incomplete`. Populated when input items are returned via API.
@@ -2636,7 +2574,6 @@ class ComputerCallOutputItemParam(BaseModel):
     """The output of a computer tool call."""
 
     id: str | None = None
-
     call_id: Annotated[str, Field(min_length=1, max_length=64)]
     """The ID of the computer tool call that produced the output."""
 
@@ -2644,9 +2581,7 @@ class ComputerCallOutputItemParam(BaseModel):
     """The type of the computer tool call output. Always `computer_call_output`."""
 
     output: ComputerScreenshotImage
-
     acknowledged_safety_checks: list[ComputerCallSafetyCheckParam] | None = None
-
     status: FunctionCallItemStatus | None = None
 
 
@@ -2667,9 +2602,7 @@ class InputImageContentParamAutoParam(BaseModel):
     """The type of the input item. Always `input_image`."""
 
     image_url: Annotated[str, Field(max_length=20971520)] | None = None
-
     file_id: str | None = None
-
     detail: DetailEnum | None = None
 
 
@@ -2680,13 +2613,9 @@ class InputFileContentParam(BaseModel):
     """The type of the input item. Always `input_file`."""
 
     file_id: str | None = None
-
     filename: str | None = None
-
     file_data: Annotated[str, Field(max_length=73400320)] | None = None
-
     file_url: str | None = None
-
     detail: FileDetailEnum | None = None
     """The detail level of the file to be sent to the model. Use `low` for the default rendering behavior, or `high` to render the file at higher quality. Defaults to `low`."""
 
@@ -2718,7 +2647,6 @@ class FunctionCallOutputItemParam(BaseModel):
     """The output of a function tool call."""
 
     id: str | None = None
-
     call_id: Annotated[str, Field(min_length=1, max_length=64)]
     """The unique ID of the function tool call generated by the model."""
 
@@ -2733,16 +2661,14 @@ class FunctionCallOutputItemParam(BaseModel):
 
 class ToolSearchCallItemParam(BaseModel):
     id: str | None = None
-
     call_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-
     type: Literal["tool_search_call"]
     """The item type. Always `tool_search_call`."""
 
     execution: ToolSearchExecutionType | None = None
     """Whether tool search was executed by the server or by the client."""
 
-    arguments: EmptyModelParam
+    arguments: ToolSearchCallItemParamArguments
     """The arguments supplied to the tool search call."""
 
     status: FunctionCallItemStatus | None = None
@@ -2750,9 +2676,7 @@ class ToolSearchCallItemParam(BaseModel):
 
 class ToolSearchOutputItemParam(BaseModel):
     id: str | None = None
-
     call_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-
     type: Literal["tool_search_output"]
     """The item type. Always `tool_search_output`."""
 
@@ -2769,7 +2693,6 @@ class CompactionSummaryItemParam(BaseModel):
     """A compaction item generated by the [`v1/responses/compact` API](/docs/api-reference/responses/compact)."""
 
     id: str | None = None
-
     type: Literal["compaction"]
     """The type of the item. Always `compaction`."""
 
@@ -2784,7 +2707,6 @@ class FunctionShellActionParam(BaseModel):
     """Ordered shell commands for the execution environment to run."""
 
     timeout_ms: int | None = None
-
     max_output_length: int | None = None
 
 
@@ -2813,7 +2735,6 @@ class FunctionShellCallItemParam(BaseModel):
     """A tool representing a request to execute one or more shell commands."""
 
     id: str | None = None
-
     call_id: Annotated[str, Field(min_length=1, max_length=64)]
     """The unique ID of the shell tool call generated by the model."""
 
@@ -2824,7 +2745,6 @@ class FunctionShellCallItemParam(BaseModel):
     """The shell commands and limits that describe how to run the tool call."""
 
     status: FunctionShellCallItemStatus | None = None
-
     environment: FunctionShellCallItemParamEnvironment | None = None
 
 
@@ -2883,7 +2803,6 @@ class FunctionShellCallOutputItemParam(BaseModel):
     """The streamed output items emitted by a shell tool call."""
 
     id: str | None = None
-
     call_id: Annotated[str, Field(min_length=1, max_length=64)]
     """The unique ID of the shell tool call generated by the model."""
 
@@ -2894,7 +2813,6 @@ class FunctionShellCallOutputItemParam(BaseModel):
     """Captured chunks of stdout and stderr output, along with their associated outcomes."""
 
     status: FunctionShellCallItemStatus | None = None
-
     max_output_length: int | None = None
 
 
@@ -2964,7 +2882,6 @@ class ApplyPatchToolCallItemParam(BaseModel):
     """The type of the item. Always `apply_patch_call`."""
 
     id: str | None = None
-
     call_id: Annotated[str, Field(min_length=1, max_length=64)]
     """The unique ID of the apply patch tool call generated by the model."""
 
@@ -2982,7 +2899,6 @@ class ApplyPatchToolCallOutputItemParam(BaseModel):
     """The type of the item. Always `apply_patch_call_output`."""
 
     id: str | None = None
-
     call_id: Annotated[str, Field(min_length=1, max_length=64)]
     """The unique ID of the apply patch tool call generated by the model."""
 
@@ -2999,7 +2915,6 @@ class MCPApprovalResponse(BaseModel):
     """The type of the item. Always `mcp_approval_response`."""
 
     id: str | None = None
-
     approval_request_id: str
     """The ID of the approval request being answered."""
 
@@ -3007,8 +2922,6 @@ class MCPApprovalResponse(BaseModel):
     """Whether the request was approved."""
 
     reason: str | None = None
-
-    request_id: Any
 
 
 class UnknownItem(BaseModel):
@@ -3064,7 +2977,6 @@ class ItemReferenceParam(BaseModel):
     """An internal identifier for an item to reference."""
 
     type: Literal["item_reference"] | None = None
-
     id: str
     """The ID of the item to reference."""
 
@@ -3137,7 +3049,6 @@ class ConversationResource(BaseModel):
 
 class CreateConversationBody(BaseModel):
     metadata: Metadata | None = None
-
     items: Annotated[list[InputItem], Field(max_length=20)] | None = None
 
 
@@ -3150,9 +3061,7 @@ class UpdateConversationBody(BaseModel):
 
 class DeletedConversationResource(BaseModel):
     object: Literal["conversation.deleted"]
-
     deleted: bool
-
     id: str
 
 
@@ -3168,23 +3077,19 @@ ClickButtonType: TypeAlias = Literal["left", "right", "wheel", "back", "forward"
 
 
 ComputerAction: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                ClickParam,
-                DoubleClickAction,
-                DragParam,
-                KeyPressAction,
-                MoveParam,
-                ScreenshotParam,
-                ScrollParam,
-                TypeParam,
-                WaitParam,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownComputerAction,
-    ],
+    Annotated[
+        ClickParam
+        | DoubleClickAction
+        | DragParam
+        | KeyPressAction
+        | MoveParam
+        | ScreenshotParam
+        | ScrollParam
+        | TypeParam
+        | WaitParam,
+        Field(discriminator="type"),
+    ]
+    | UnknownComputerAction,
     Field(union_mode="left_to_right"),
 ]
 
@@ -3193,9 +3098,6 @@ ComputerActionList: TypeAlias = list[ComputerAction]
 """Flattened batched actions for `computer_use`. Each action includes an
 `type` discriminator and action-specific fields.
 """
-
-
-ComputerCallOutputStatus: TypeAlias = Literal["completed", "incomplete", "failed"]
 
 
 MessageStatus: TypeAlias = Literal["in_progress", "completed", "incomplete"]
@@ -3216,7 +3118,7 @@ MessageRole: TypeAlias = Literal[
 ImageDetail: TypeAlias = Literal["low", "high", "auto", "original"]
 
 
-FileInputDetail: TypeAlias = Literal["low", "high"]
+FileInputDetail: TypeAlias = Literal["low", "high", "auto"]
 
 
 MessagePhase2: TypeAlias = Literal["commentary", "final_answer"]
@@ -3230,9 +3132,9 @@ FunctionCallOutputStatusEnum: TypeAlias = Literal[
 ]
 
 
-VectorStoreFileAttributesValue: TypeAlias = Union[
-    Annotated[str, Field(max_length=512)], float, bool
-]
+VectorStoreFileAttributesValue: TypeAlias = (
+    Annotated[str, Field(max_length=512)] | float | bool
+)
 
 
 VectorStoreFileAttributes: TypeAlias = (
@@ -3292,13 +3194,11 @@ MCPToolCallStatus: TypeAlias = Literal[
 
 
 InputContent: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[InputTextContent, InputImageContent, InputFileContent],
-            Field(discriminator="type"),
-        ],
-        UnknownInputContent,
-    ],
+    Annotated[
+        InputTextContent | InputImageContent | InputFileContent,
+        Field(discriminator="type"),
+    ]
+    | UnknownInputContent,
     Field(union_mode="left_to_right"),
 ]
 
@@ -3364,23 +3264,21 @@ IncludeEnum: TypeAlias = Literal[
 """
 
 
+ComputerCallOutputStatus: TypeAlias = Literal["completed", "incomplete", "failed"]
+
+
 AutoCodeInterpreterToolParamNetworkPolicy: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                ContainerNetworkPolicyDisabledParam,
-                ContainerNetworkPolicyAllowlistParam,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownAutoCodeInterpreterToolParamNetworkPolicy,
-    ],
+    Annotated[
+        ContainerNetworkPolicyDisabledParam | ContainerNetworkPolicyAllowlistParam,
+        Field(discriminator="type"),
+    ]
+    | UnknownAutoCodeInterpreterToolParamNetworkPolicy,
     Field(union_mode="left_to_right"),
 ]
 """Network access policy for the container."""
 
 
-CodeInterpreterToolContainer: TypeAlias = Union[str, AutoCodeInterpreterToolParam]
+CodeInterpreterToolContainer: TypeAlias = str | AutoCodeInterpreterToolParam
 """The code interpreter container. Can be a container ID or an object that
 specifies uploaded file IDs to make available to your code, along with an
 optional `memory_limit` setting.
@@ -3388,101 +3286,85 @@ optional `memory_limit` setting.
 
 
 CodeInterpreterToolCallOutputsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[CodeInterpreterOutputLogs, CodeInterpreterOutputImage],
-            Field(discriminator="type"),
-        ],
-        UnknownCodeInterpreterToolCallOutputsItem,
-    ],
+    Annotated[
+        CodeInterpreterOutputLogs | CodeInterpreterOutputImage,
+        Field(discriminator="type"),
+    ]
+    | UnknownCodeInterpreterToolCallOutputsItem,
     Field(union_mode="left_to_right"),
 ]
 
 
-ComparisonFilterValueOption4Item: TypeAlias = Union[str, float]
+ComparisonFilterValueOption4Item: TypeAlias = str | float
 
 
-ComparisonFilterValue: TypeAlias = Union[
-    str, float, bool, list[ComparisonFilterValueOption4Item]
-]
+ComparisonFilterValue: TypeAlias = (
+    str | float | bool | list[ComparisonFilterValueOption4Item]
+)
 """The value to compare against the attribute key; supports string, number, or boolean types."""
 
 
 CompoundFilterFiltersItem: TypeAlias = Annotated[
-    Union[
-        Annotated[Union[ComparisonFilter, CompoundFilter], Field(discriminator="type")],
-        UnknownCompoundFilterFiltersItem,
-    ],
+    Annotated[ComparisonFilter | CompoundFilter, Field(discriminator="type")]
+    | UnknownCompoundFilterFiltersItem,
     Field(union_mode="left_to_right"),
 ]
 
 
 Annotation: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                FileCitationBody, UrlCitationBody, ContainerFileCitationBody, FilePath
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownAnnotation,
-    ],
+    Annotated[
+        FileCitationBody | UrlCitationBody | ContainerFileCitationBody | FilePath,
+        Field(discriminator="type"),
+    ]
+    | UnknownAnnotation,
     Field(union_mode="left_to_right"),
 ]
 """An annotation that applies to a span of output text."""
 
 
 MessageContentItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                InputTextContent,
-                OutputTextContent,
-                TextContent,
-                SummaryTextContent,
-                ReasoningTextContent,
-                RefusalContent,
-                InputImageContent,
-                ComputerScreenshotContent,
-                InputFileContent,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownMessageContentItem,
-    ],
+    Annotated[
+        InputTextContent
+        | OutputTextContent
+        | TextContent
+        | SummaryTextContent
+        | ReasoningTextContent
+        | RefusalContent
+        | InputImageContent
+        | ComputerScreenshotContent
+        | InputFileContent,
+        Field(discriminator="type"),
+    ]
+    | UnknownMessageContentItem,
     Field(union_mode="left_to_right"),
 ]
 """A content part that makes up an input or output item."""
 
 
 FunctionAndCustomToolCallOutput: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[InputTextContent, InputImageContent, InputFileContent],
-            Field(discriminator="type"),
-        ],
-        UnknownFunctionAndCustomToolCallOutput,
-    ],
+    Annotated[
+        InputTextContent | InputImageContent | InputFileContent,
+        Field(discriminator="type"),
+    ]
+    | UnknownFunctionAndCustomToolCallOutput,
     Field(union_mode="left_to_right"),
 ]
 
 
-FunctionToolCallOutputResourceOutput: TypeAlias = Union[
-    str, list[FunctionAndCustomToolCallOutput]
-]
+FunctionToolCallOutputResourceOutput: TypeAlias = (
+    str | list[FunctionAndCustomToolCallOutput]
+)
 """The output from the function call generated by your code.
 Can be a string or an list of output content.
 """
 
 
 WebSearchToolCallAction: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[WebSearchActionSearch, WebSearchActionOpenPage, WebSearchActionFind],
-            Field(discriminator="type"),
-        ],
-        UnknownWebSearchToolCallAction,
-    ],
+    Annotated[
+        WebSearchActionSearch | WebSearchActionOpenPage | WebSearchActionFind,
+        Field(discriminator="type"),
+    ]
+    | UnknownWebSearchToolCallAction,
     Field(union_mode="left_to_right"),
 ]
 """An object describing the specific action taken in this web search call.
@@ -3490,305 +3372,250 @@ Includes details on how the model used the web (search, open_page, find_in_page)
 """
 
 
-Filters: TypeAlias = Union[ComparisonFilter, CompoundFilter]
+Filters: TypeAlias = ComparisonFilter | CompoundFilter
 
 
-MCPToolAllowedTools: TypeAlias = Union[list[str], MCPToolFilter]
+MCPToolAllowedTools: TypeAlias = list[str] | MCPToolFilter
 """List of allowed tool names or a filter object."""
 
 
-MCPToolRequireApproval: TypeAlias = Union[
-    MCPToolRequireApprovalMCPToolApprovalFilter, Literal["always", "never"]
-]
+MCPToolRequireApproval: TypeAlias = (
+    MCPToolRequireApprovalMCPToolApprovalFilter | Literal["always", "never"]
+)
 """Specify which of the MCP server's tools require approval."""
 
 
-ImageGenToolModel: TypeAlias = Union[
-    str, Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5"]
-]
+ImageGenToolModel: TypeAlias = (
+    str | Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5"]
+)
 
 
-ImageGenToolSize: TypeAlias = Union[
-    str, Literal["1024x1024", "1024x1536", "1536x1024", "auto"]
-]
+ImageGenToolSize: TypeAlias = (
+    str | Literal["1024x1024", "1024x1536", "1536x1024", "auto"]
+)
 """The size of the generated images. For `gpt-image-2` and `gpt-image-2-2026-04-21`, arbitrary resolutions are supported as `WIDTHxHEIGHT` strings, for example `1536x864`. Width and height must both be divisible by 16 and the requested aspect ratio must be between 1:3 and 3:1. Resolutions above `2560x1440` are experimental, and the maximum supported resolution is `3840x2160`. The requested size must also satisfy the model's current pixel and edge limits. The standard sizes `1024x1024`, `1536x1024`, and `1024x1536` are supported by the GPT image models; `auto` is supported for models that allow automatic sizing. For `dall-e-2`, use one of `256x256`, `512x512`, or `1024x1024`. For `dall-e-3`, use one of `1024x1024`, `1792x1024`, or `1024x1792`."""
 
 
 ContainerAutoParamNetworkPolicy: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                ContainerNetworkPolicyDisabledParam,
-                ContainerNetworkPolicyAllowlistParam,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownContainerAutoParamNetworkPolicy,
-    ],
+    Annotated[
+        ContainerNetworkPolicyDisabledParam | ContainerNetworkPolicyAllowlistParam,
+        Field(discriminator="type"),
+    ]
+    | UnknownContainerAutoParamNetworkPolicy,
     Field(union_mode="left_to_right"),
 ]
 """Network access policy for the container."""
 
 
 ContainerAutoParamSkillsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[SkillReferenceParam, InlineSkillParam], Field(discriminator="type")
-        ],
-        UnknownContainerAutoParamSkillsItem,
-    ],
+    Annotated[SkillReferenceParam | InlineSkillParam, Field(discriminator="type")]
+    | UnknownContainerAutoParamSkillsItem,
     Field(union_mode="left_to_right"),
 ]
 
 
 FunctionShellToolParamEnvironment: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[ContainerAutoParam, LocalEnvironmentParam, ContainerReferenceParam],
-            Field(discriminator="type"),
-        ],
-        UnknownFunctionShellToolParamEnvironment,
-    ],
+    Annotated[
+        ContainerAutoParam | LocalEnvironmentParam | ContainerReferenceParam,
+        Field(discriminator="type"),
+    ]
+    | UnknownFunctionShellToolParamEnvironment,
     Field(union_mode="left_to_right"),
 ]
 
 
 CustomToolParamFormat: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[CustomTextFormatParam, CustomGrammarFormatParam],
-            Field(discriminator="type"),
-        ],
-        UnknownCustomToolParamFormat,
-    ],
+    Annotated[
+        CustomTextFormatParam | CustomGrammarFormatParam, Field(discriminator="type")
+    ]
+    | UnknownCustomToolParamFormat,
     Field(union_mode="left_to_right"),
 ]
 """The input format for the custom tool. Default is unconstrained text."""
 
 
 NamespaceToolParamToolsItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[FunctionToolParam, CustomToolParam], Field(discriminator="type")
-        ],
-        UnknownNamespaceToolParamToolsItem,
-    ],
+    Annotated[FunctionToolParam | CustomToolParam, Field(discriminator="type")]
+    | UnknownNamespaceToolParamToolsItem,
     Field(union_mode="left_to_right"),
 ]
 """A function or custom tool that belongs to a namespace."""
 
 
 Tool: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                FunctionTool,
-                FileSearchTool,
-                ComputerTool,
-                ComputerUsePreviewTool,
-                WebSearchTool,
-                MCPTool,
-                CodeInterpreterTool,
-                ImageGenTool,
-                LocalShellToolParam,
-                FunctionShellToolParam,
-                CustomToolParam,
-                NamespaceToolParam,
-                ToolSearchToolParam,
-                WebSearchPreviewTool,
-                ApplyPatchToolParam,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownTool,
-    ],
+    Annotated[
+        FunctionTool
+        | FileSearchTool
+        | ComputerTool
+        | ComputerUsePreviewTool
+        | WebSearchTool
+        | MCPTool
+        | CodeInterpreterTool
+        | ImageGenTool
+        | LocalShellToolParam
+        | FunctionShellToolParam
+        | CustomToolParam
+        | NamespaceToolParam
+        | ToolSearchToolParam
+        | WebSearchPreviewTool
+        | ApplyPatchToolParam,
+        Field(discriminator="type"),
+    ]
+    | UnknownTool,
     Field(union_mode="left_to_right"),
 ]
 """A tool that can be used to generate a response."""
 
 
 FunctionShellCallEnvironment: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[LocalEnvironmentResource, ContainerReferenceResource],
-            Field(discriminator="type"),
-        ],
-        UnknownFunctionShellCallEnvironment,
-    ],
+    Annotated[
+        LocalEnvironmentResource | ContainerReferenceResource,
+        Field(discriminator="type"),
+    ]
+    | UnknownFunctionShellCallEnvironment,
     Field(union_mode="left_to_right"),
 ]
 
 
 FunctionShellCallOutputContentOutcome: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                FunctionShellCallOutputTimeoutOutcome,
-                FunctionShellCallOutputExitOutcome,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownFunctionShellCallOutputContentOutcome,
-    ],
+    Annotated[
+        FunctionShellCallOutputTimeoutOutcome | FunctionShellCallOutputExitOutcome,
+        Field(discriminator="type"),
+    ]
+    | UnknownFunctionShellCallOutputContentOutcome,
     Field(union_mode="left_to_right"),
 ]
 """Represents either an exit outcome (with an exit code) or a timeout outcome for a shell call output chunk."""
 
 
 ApplyPatchToolCallOperation: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                ApplyPatchCreateFileOperation,
-                ApplyPatchDeleteFileOperation,
-                ApplyPatchUpdateFileOperation,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownApplyPatchToolCallOperation,
-    ],
+    Annotated[
+        ApplyPatchCreateFileOperation
+        | ApplyPatchDeleteFileOperation
+        | ApplyPatchUpdateFileOperation,
+        Field(discriminator="type"),
+    ]
+    | UnknownApplyPatchToolCallOperation,
     Field(union_mode="left_to_right"),
 ]
 """One of the create_file, delete_file, or update_file operations applied via apply_patch."""
 
 
-CustomToolCallOutputOutput: TypeAlias = Union[
-    str, list[FunctionAndCustomToolCallOutput]
-]
+MCPToolCallError: TypeAlias = str | dict[str, Any]
+
+
+CustomToolCallOutputOutput: TypeAlias = str | list[FunctionAndCustomToolCallOutput]
 """The output from the custom tool call generated by your code.
 Can be a string or an list of output content.
 """
 
 
 ConversationItem: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                Message,
-                FunctionToolCallResource,
-                FunctionToolCallOutputResource,
-                FileSearchToolCall,
-                WebSearchToolCall,
-                ImageGenToolCall,
-                ComputerToolCall,
-                ComputerToolCallOutputResource,
-                ToolSearchCall,
-                ToolSearchOutput,
-                ReasoningItem,
-                CompactionBody,
-                CodeInterpreterToolCall,
-                LocalShellToolCall,
-                LocalShellToolCallOutput,
-                FunctionShellCall,
-                FunctionShellCallOutput,
-                ApplyPatchToolCall,
-                ApplyPatchToolCallOutput,
-                MCPListTools,
-                MCPApprovalRequest,
-                MCPApprovalResponseResource,
-                MCPToolCall,
-                CustomToolCall,
-                CustomToolCallOutput,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownConversationItem,
-    ],
+    Annotated[
+        Message
+        | FunctionToolCallResource
+        | FunctionToolCallOutputResource
+        | FileSearchToolCall
+        | WebSearchToolCall
+        | ImageGenToolCall
+        | ComputerToolCall
+        | ComputerToolCallOutputResource
+        | ToolSearchCall
+        | ToolSearchOutput
+        | ReasoningItem
+        | CompactionBody
+        | CodeInterpreterToolCall
+        | LocalShellToolCall
+        | LocalShellToolCallOutput
+        | FunctionShellCall
+        | FunctionShellCallOutput
+        | ApplyPatchToolCall
+        | ApplyPatchToolCallOutput
+        | MCPListTools
+        | MCPApprovalRequest
+        | MCPApprovalResponseResource
+        | MCPToolCall
+        | CustomToolCall
+        | CustomToolCallOutput,
+        Field(discriminator="type"),
+    ]
+    | UnknownConversationItem,
     Field(union_mode="left_to_right"),
 ]
 """A single item within a conversation. The set of possible types are the same as the `output` type of a [Response object](/docs/api-reference/responses/object#responses/object-output)."""
 
 
-EasyInputMessageContent: TypeAlias = Union[str, InputMessageContentList]
+EasyInputMessageContent: TypeAlias = str | InputMessageContentList
 """Text, image, or audio input to the model, used to generate a response.
 Can also contain previous assistant responses.
 """
 
 
-FunctionToolCallOutputOutput: TypeAlias = Union[
-    str, list[FunctionAndCustomToolCallOutput]
-]
+FunctionToolCallOutputOutput: TypeAlias = str | list[FunctionAndCustomToolCallOutput]
 """The output from the function call generated by your code.
 Can be a string or an list of output content.
 """
 
 
 OutputMessageContent: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[OutputTextContent, RefusalContent], Field(discriminator="type")
-        ],
-        UnknownOutputMessageContent,
-    ],
+    Annotated[OutputTextContent | RefusalContent, Field(discriminator="type")]
+    | UnknownOutputMessageContent,
     Field(union_mode="left_to_right"),
 ]
 
 
 FunctionCallOutputItemParamOutputOption2Item: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                InputTextContentParam,
-                InputImageContentParamAutoParam,
-                InputFileContentParam,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownFunctionCallOutputItemParamOutputOption2Item,
-    ],
+    Annotated[
+        InputTextContentParam | InputImageContentParamAutoParam | InputFileContentParam,
+        Field(discriminator="type"),
+    ]
+    | UnknownFunctionCallOutputItemParamOutputOption2Item,
     Field(union_mode="left_to_right"),
 ]
 """A piece of message content, such as text, an image, or a file."""
 
 
-FunctionCallOutputItemParamOutput: TypeAlias = Union[
-    Annotated[str, Field(max_length=10485760)],
-    list[FunctionCallOutputItemParamOutputOption2Item],
-]
+FunctionCallOutputItemParamOutput: TypeAlias = (
+    Annotated[str, Field(max_length=10485760)]
+    | list[FunctionCallOutputItemParamOutputOption2Item]
+)
 """Text, image, or file output of the function tool call."""
 
 
+ToolSearchCallItemParamArguments: TypeAlias = EmptyModelParam | str
+"""The arguments supplied to the tool search call."""
+
+
 FunctionShellCallItemParamEnvironment: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[LocalEnvironmentParam, ContainerReferenceParam],
-            Field(discriminator="type"),
-        ],
-        UnknownFunctionShellCallItemParamEnvironment,
-    ],
+    Annotated[
+        LocalEnvironmentParam | ContainerReferenceParam, Field(discriminator="type")
+    ]
+    | UnknownFunctionShellCallItemParamEnvironment,
     Field(union_mode="left_to_right"),
 ]
 """The environment to execute the shell commands in."""
 
 
 FunctionShellCallOutputOutcomeParam: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                FunctionShellCallOutputTimeoutOutcomeParam,
-                FunctionShellCallOutputExitOutcomeParam,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownFunctionShellCallOutputOutcomeParam,
-    ],
+    Annotated[
+        FunctionShellCallOutputTimeoutOutcomeParam
+        | FunctionShellCallOutputExitOutcomeParam,
+        Field(discriminator="type"),
+    ]
+    | UnknownFunctionShellCallOutputOutcomeParam,
     Field(union_mode="left_to_right"),
 ]
 """The exit or timeout outcome associated with this shell call."""
 
 
 ApplyPatchOperationParam: TypeAlias = Annotated[
-    Union[
-        Annotated[
-            Union[
-                ApplyPatchCreateFileOperationParam,
-                ApplyPatchDeleteFileOperationParam,
-                ApplyPatchUpdateFileOperationParam,
-            ],
-            Field(discriminator="type"),
-        ],
-        UnknownApplyPatchOperationParam,
-    ],
+    Annotated[
+        ApplyPatchCreateFileOperationParam
+        | ApplyPatchDeleteFileOperationParam
+        | ApplyPatchUpdateFileOperationParam,
+        Field(discriminator="type"),
+    ]
+    | UnknownApplyPatchOperationParam,
     Field(union_mode="left_to_right"),
 ]
 """One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
@@ -3864,7 +3691,13 @@ _ITEM_DISPATCH = _dispatch.TagThenStructure(
                     (
                         "status",
                         "in",
-                        ("in_progress", "searching", "completed", "failed"),
+                        (
+                            "in_progress",
+                            "searching",
+                            "completed",
+                            "failed",
+                            "incomplete",
+                        ),
                     ),
                     ("action", "type", ("object",)),
                 ),
@@ -3890,7 +3723,7 @@ _ITEM_DISPATCH = _dispatch.TagThenStructure(
             ),
         ),
         "tool_search_call": (
-            ("ToolSearchCallItemParam", (("arguments", "type", ("object",)),)),
+            ("ToolSearchCallItemParam", (("arguments", "type", ("object", "string")),)),
         ),
         "tool_search_output": (
             ("ToolSearchOutputItemParam", (("tools", "type", ("array",)),)),
@@ -3963,7 +3796,6 @@ _ITEM_DISPATCH = _dispatch.TagThenStructure(
                 (
                     ("id", "type", ("string",)),
                     ("output", "type", ("string",)),
-                    ("call_id", "present", ()),
                 ),
             ),
         ),
@@ -4031,7 +3863,6 @@ _ITEM_DISPATCH = _dispatch.TagThenStructure(
                 (
                     ("approval_request_id", "type", ("string",)),
                     ("approve", "type", ("boolean",)),
-                    ("request_id", "present", ()),
                 ),
             ),
         ),
@@ -4079,39 +3910,37 @@ _ITEM_DISPATCH = _dispatch.TagThenStructure(
     unknown="UnknownItem",
 )
 Item: TypeAlias = Annotated[
-    Union[
-        Annotated[InputMessage, Tag("InputMessage")],
-        Annotated[OutputMessage, Tag("OutputMessage")],
-        Annotated[FileSearchToolCall, Tag("FileSearchToolCall")],
-        Annotated[ComputerToolCall, Tag("ComputerToolCall")],
-        Annotated[ComputerCallOutputItemParam, Tag("ComputerCallOutputItemParam")],
-        Annotated[WebSearchToolCall, Tag("WebSearchToolCall")],
-        Annotated[FunctionToolCall, Tag("FunctionToolCall")],
-        Annotated[FunctionCallOutputItemParam, Tag("FunctionCallOutputItemParam")],
-        Annotated[ToolSearchCallItemParam, Tag("ToolSearchCallItemParam")],
-        Annotated[ToolSearchOutputItemParam, Tag("ToolSearchOutputItemParam")],
-        Annotated[ReasoningItem, Tag("ReasoningItem")],
-        Annotated[CompactionSummaryItemParam, Tag("CompactionSummaryItemParam")],
-        Annotated[ImageGenToolCall, Tag("ImageGenToolCall")],
-        Annotated[CodeInterpreterToolCall, Tag("CodeInterpreterToolCall")],
-        Annotated[LocalShellToolCall, Tag("LocalShellToolCall")],
-        Annotated[LocalShellToolCallOutput, Tag("LocalShellToolCallOutput")],
-        Annotated[FunctionShellCallItemParam, Tag("FunctionShellCallItemParam")],
-        Annotated[
-            FunctionShellCallOutputItemParam, Tag("FunctionShellCallOutputItemParam")
-        ],
-        Annotated[ApplyPatchToolCallItemParam, Tag("ApplyPatchToolCallItemParam")],
-        Annotated[
-            ApplyPatchToolCallOutputItemParam, Tag("ApplyPatchToolCallOutputItemParam")
-        ],
-        Annotated[MCPListTools, Tag("MCPListTools")],
-        Annotated[MCPApprovalRequest, Tag("MCPApprovalRequest")],
-        Annotated[MCPApprovalResponse, Tag("MCPApprovalResponse")],
-        Annotated[MCPToolCall, Tag("MCPToolCall")],
-        Annotated[CustomToolCallOutput, Tag("CustomToolCallOutput")],
-        Annotated[CustomToolCall, Tag("CustomToolCall")],
-        Annotated[UnknownItem, Tag("UnknownItem")],
-    ],
+    Annotated[InputMessage, Tag("InputMessage")]
+    | Annotated[OutputMessage, Tag("OutputMessage")]
+    | Annotated[FileSearchToolCall, Tag("FileSearchToolCall")]
+    | Annotated[ComputerToolCall, Tag("ComputerToolCall")]
+    | Annotated[ComputerCallOutputItemParam, Tag("ComputerCallOutputItemParam")]
+    | Annotated[WebSearchToolCall, Tag("WebSearchToolCall")]
+    | Annotated[FunctionToolCall, Tag("FunctionToolCall")]
+    | Annotated[FunctionCallOutputItemParam, Tag("FunctionCallOutputItemParam")]
+    | Annotated[ToolSearchCallItemParam, Tag("ToolSearchCallItemParam")]
+    | Annotated[ToolSearchOutputItemParam, Tag("ToolSearchOutputItemParam")]
+    | Annotated[ReasoningItem, Tag("ReasoningItem")]
+    | Annotated[CompactionSummaryItemParam, Tag("CompactionSummaryItemParam")]
+    | Annotated[ImageGenToolCall, Tag("ImageGenToolCall")]
+    | Annotated[CodeInterpreterToolCall, Tag("CodeInterpreterToolCall")]
+    | Annotated[LocalShellToolCall, Tag("LocalShellToolCall")]
+    | Annotated[LocalShellToolCallOutput, Tag("LocalShellToolCallOutput")]
+    | Annotated[FunctionShellCallItemParam, Tag("FunctionShellCallItemParam")]
+    | Annotated[
+        FunctionShellCallOutputItemParam, Tag("FunctionShellCallOutputItemParam")
+    ]
+    | Annotated[ApplyPatchToolCallItemParam, Tag("ApplyPatchToolCallItemParam")]
+    | Annotated[
+        ApplyPatchToolCallOutputItemParam, Tag("ApplyPatchToolCallOutputItemParam")
+    ]
+    | Annotated[MCPListTools, Tag("MCPListTools")]
+    | Annotated[MCPApprovalRequest, Tag("MCPApprovalRequest")]
+    | Annotated[MCPApprovalResponse, Tag("MCPApprovalResponse")]
+    | Annotated[MCPToolCall, Tag("MCPToolCall")]
+    | Annotated[CustomToolCallOutput, Tag("CustomToolCallOutput")]
+    | Annotated[CustomToolCall, Tag("CustomToolCall")]
+    | Annotated[UnknownItem, Tag("UnknownItem")],
     Discriminator(_ITEM_DISPATCH),
 ]
 """Content item used to generate a response."""
@@ -4194,7 +4023,13 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
                     (
                         "status",
                         "in",
-                        ("in_progress", "searching", "completed", "failed"),
+                        (
+                            "in_progress",
+                            "searching",
+                            "completed",
+                            "failed",
+                            "incomplete",
+                        ),
                     ),
                     ("action", "type", ("object",)),
                 ),
@@ -4220,7 +4055,7 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
             ),
         ),
         "tool_search_call": (
-            ("ToolSearchCallItemParam", (("arguments", "type", ("object",)),)),
+            ("ToolSearchCallItemParam", (("arguments", "type", ("object", "string")),)),
         ),
         "tool_search_output": (
             ("ToolSearchOutputItemParam", (("tools", "type", ("array",)),)),
@@ -4293,7 +4128,6 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
                 (
                     ("id", "type", ("string",)),
                     ("output", "type", ("string",)),
-                    ("call_id", "present", ()),
                 ),
             ),
         ),
@@ -4361,7 +4195,6 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
                 (
                     ("approval_request_id", "type", ("string",)),
                     ("approve", "type", ("boolean",)),
-                    ("request_id", "present", ()),
                 ),
             ),
         ),
@@ -4418,40 +4251,38 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
     unknown="UnknownInputItem",
 )
 InputItem: TypeAlias = Annotated[
-    Union[
-        Annotated[EasyInputMessage, Tag("EasyInputMessage")],
-        Annotated[InputMessage, Tag("InputMessage")],
-        Annotated[OutputMessage, Tag("OutputMessage")],
-        Annotated[FileSearchToolCall, Tag("FileSearchToolCall")],
-        Annotated[ComputerToolCall, Tag("ComputerToolCall")],
-        Annotated[ComputerCallOutputItemParam, Tag("ComputerCallOutputItemParam")],
-        Annotated[WebSearchToolCall, Tag("WebSearchToolCall")],
-        Annotated[FunctionToolCall, Tag("FunctionToolCall")],
-        Annotated[FunctionCallOutputItemParam, Tag("FunctionCallOutputItemParam")],
-        Annotated[ToolSearchCallItemParam, Tag("ToolSearchCallItemParam")],
-        Annotated[ToolSearchOutputItemParam, Tag("ToolSearchOutputItemParam")],
-        Annotated[ReasoningItem, Tag("ReasoningItem")],
-        Annotated[CompactionSummaryItemParam, Tag("CompactionSummaryItemParam")],
-        Annotated[ImageGenToolCall, Tag("ImageGenToolCall")],
-        Annotated[CodeInterpreterToolCall, Tag("CodeInterpreterToolCall")],
-        Annotated[LocalShellToolCall, Tag("LocalShellToolCall")],
-        Annotated[LocalShellToolCallOutput, Tag("LocalShellToolCallOutput")],
-        Annotated[FunctionShellCallItemParam, Tag("FunctionShellCallItemParam")],
-        Annotated[
-            FunctionShellCallOutputItemParam, Tag("FunctionShellCallOutputItemParam")
-        ],
-        Annotated[ApplyPatchToolCallItemParam, Tag("ApplyPatchToolCallItemParam")],
-        Annotated[
-            ApplyPatchToolCallOutputItemParam, Tag("ApplyPatchToolCallOutputItemParam")
-        ],
-        Annotated[MCPListTools, Tag("MCPListTools")],
-        Annotated[MCPApprovalRequest, Tag("MCPApprovalRequest")],
-        Annotated[MCPApprovalResponse, Tag("MCPApprovalResponse")],
-        Annotated[MCPToolCall, Tag("MCPToolCall")],
-        Annotated[CustomToolCallOutput, Tag("CustomToolCallOutput")],
-        Annotated[CustomToolCall, Tag("CustomToolCall")],
-        Annotated[ItemReferenceParam, Tag("ItemReferenceParam")],
-        Annotated[UnknownInputItem, Tag("UnknownInputItem")],
-    ],
+    Annotated[EasyInputMessage, Tag("EasyInputMessage")]
+    | Annotated[InputMessage, Tag("InputMessage")]
+    | Annotated[OutputMessage, Tag("OutputMessage")]
+    | Annotated[FileSearchToolCall, Tag("FileSearchToolCall")]
+    | Annotated[ComputerToolCall, Tag("ComputerToolCall")]
+    | Annotated[ComputerCallOutputItemParam, Tag("ComputerCallOutputItemParam")]
+    | Annotated[WebSearchToolCall, Tag("WebSearchToolCall")]
+    | Annotated[FunctionToolCall, Tag("FunctionToolCall")]
+    | Annotated[FunctionCallOutputItemParam, Tag("FunctionCallOutputItemParam")]
+    | Annotated[ToolSearchCallItemParam, Tag("ToolSearchCallItemParam")]
+    | Annotated[ToolSearchOutputItemParam, Tag("ToolSearchOutputItemParam")]
+    | Annotated[ReasoningItem, Tag("ReasoningItem")]
+    | Annotated[CompactionSummaryItemParam, Tag("CompactionSummaryItemParam")]
+    | Annotated[ImageGenToolCall, Tag("ImageGenToolCall")]
+    | Annotated[CodeInterpreterToolCall, Tag("CodeInterpreterToolCall")]
+    | Annotated[LocalShellToolCall, Tag("LocalShellToolCall")]
+    | Annotated[LocalShellToolCallOutput, Tag("LocalShellToolCallOutput")]
+    | Annotated[FunctionShellCallItemParam, Tag("FunctionShellCallItemParam")]
+    | Annotated[
+        FunctionShellCallOutputItemParam, Tag("FunctionShellCallOutputItemParam")
+    ]
+    | Annotated[ApplyPatchToolCallItemParam, Tag("ApplyPatchToolCallItemParam")]
+    | Annotated[
+        ApplyPatchToolCallOutputItemParam, Tag("ApplyPatchToolCallOutputItemParam")
+    ]
+    | Annotated[MCPListTools, Tag("MCPListTools")]
+    | Annotated[MCPApprovalRequest, Tag("MCPApprovalRequest")]
+    | Annotated[MCPApprovalResponse, Tag("MCPApprovalResponse")]
+    | Annotated[MCPToolCall, Tag("MCPToolCall")]
+    | Annotated[CustomToolCallOutput, Tag("CustomToolCallOutput")]
+    | Annotated[CustomToolCall, Tag("CustomToolCall")]
+    | Annotated[ItemReferenceParam, Tag("ItemReferenceParam")]
+    | Annotated[UnknownInputItem, Tag("UnknownInputItem")],
     Discriminator(_INPUT_ITEM_DISPATCH),
 ]

@@ -67,7 +67,7 @@ def build_api(doc: Document, *, package: str, spec_name: str, overlays: tuple[st
         uses_dispatch=any(isinstance(d, ir.Union) and d.strategy == "tag_then_structure" for d in definitions),
         operations=ops,
         error_model=None,
-        exports=tuple(order),
+        exports=tuple(sorted(order)),
     )
 
 
@@ -90,12 +90,12 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
             words.add("TypeAlias")
         else:
             words.update(_WORD.findall(" ".join(d.members)))
-            words.update(("TypeAlias", "Union"))
+            words.add("TypeAlias")
             if d.strategy == "tagged":
                 words.update(("Annotated", "Field"))
             elif d.strategy == "tag_then_structure":
                 words.update(("Annotated", "Discriminator", "Tag"))
-    typing = ("Annotated", "Any", "ClassVar", "Literal", "TypeAlias", "Union")
+    typing = ("Annotated", "Any", "ClassVar", "Literal", "TypeAlias")
     pydantic = ("ConfigDict", "Discriminator", "Field", "Tag", "field_validator")
     return tuple(n for n in typing if n in words), tuple(n for n in pydantic if n in words)
 

@@ -49,7 +49,8 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
             spec=args.spec and cwd / args.spec,
             out=args.out and cwd / args.out,
             package=args.package,
-            overlays=tuple(cwd / o for o in args.overlay) if args.overlay else None,
+            # Overlays belong to a spec: an explicit --spec drops the configured ones.
+            overlays=tuple(cwd / o for o in args.overlay) if args.overlay else (() if args.spec else None),
             root=cwd if (args.spec or args.out) else None,
         )
         for j in jobs

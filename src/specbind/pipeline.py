@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 
 from . import __version__, fmt, ir
-from .build import build_api
+from .build import build_api, validate_root
 from .config import Job
 from .load import Document, load_file
 from .overlay import apply_overlay
@@ -28,6 +28,7 @@ class Result:
 
 def load_spec(job: Job) -> Document:
     doc = load_file(job.spec, job.display(job.spec))
+    validate_root(doc)
     if job.overlays:
         data = copy.deepcopy(doc.data)
         for path in job.overlays:

@@ -1,0 +1,63 @@
+"""Snapshot maintenance: `python -m specbind.snapshots [--update]`.
+
+Regenerates every golden record in one go: each [tool.specbind] job's output folder
+(normally `generated/`) and every test case folder's `expected/` (tests/cases/*).
+Without --update it only reports what differs (exit 1 on drift).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import Job, load_jobs
+from .errors import SpecError
+from .pipeline import explain, generate
+from .write import compare_tree, write_tree
+
+UPDATE_COMMAND = "python -m specbind.snapshots --update"
+CASE_FILES = ("models.py",)
+
+
+def case_job(case: Path) -> Job:
+    overlays = tuple(sorted(case.glob("overlay*.yaml")))
+    return Job(case.name, case / "spec.yaml", case / "expected", "case", overlays, case)
+
+
+def case_outputs(case: Path) -> dict[str, str]:
+    """What a case folder pins: the models module and the union explanation."""
+    result = generate(case_job(case))
+    out = {name: result.files[name] for name in CASE_FILES}
+    out["explain.txt"] = explain(result.api)
+    return out
+
+
+def cases_root(repo: Path) -> Path:
+    return repo / "tests" / "cases"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m specbind.snapshots")
+    parser.add_argument("--update", action="store_true")
+    args = parser.parse_args(argv)
+    repo = Path.cwd()
+    drift = 0
+    try:
+        targets = [(job.out, generate(job).files) for job in load_jobs(repo)]
+        targets += [(case / "expected", case_outputs(case)) for case in sorted(cases_root(repo).glob("*/")) if (case / "spec.yaml").exists()]
+    except SpecError as exc:
+        print("\n".join(exc.lines()), file=sys.stderr)
+        return 2
+    for out, files in targets:
+        if args.update:
+            changed = write_tree(out, files)
+            print(f"{out.relative_to(repo)}: {len(changed)} files updated")
+        elif compare_tree(out, files):
+            drift = 1
+            print(f"{out.relative_to(repo)}: differs")
+    return drift
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from specbind import ir, naming
+from specbind.render import docstring
+from specbind.unions import implies, most_specific_first
+
+
+@pytest.mark.parametrize(
+    ("wire", "python"),
+    [("type", "type"), ("from", "from_"), ("model_config", "model_config_"), ("str", "str_"), ("2fa-code", "field_2fa_code"),
+     ("x-rate limit", "x_rate_limit"), ("_private", "private"), ("match", "match"), ("json", "json_")],
+)  # fmt: skip
+def test_field_names(wire: str, python: str) -> None:
+    assert naming.field_name(wire) == python
+
+
+def test_class_names() -> None:
+    assert naming.class_name("OpenAI.Item") == "OpenAIItem"
+    assert naming.class_name("class") == "Class"
+    assert naming.class_name("Field") == "Field_"
+    assert naming.class_name("3d") == "Schema3d"
+
+
+def test_name_table_is_first_come() -> None:
+    t = naming.NameTable({"A"})
+    assert [t.claim("A"), t.claim("A"), t.claim("B")] == ["A2", "A3", "B"]
+
+
+@pytest.mark.parametrize("text", ['a """ b', "trailing \\", 'ends "', "x\u2028y\x00z", "{{ x }} {% y %}", "'''", "\U0001f600 ok"])
+def test_docstring_round_trips(text: str) -> None:
+    literal = docstring(text, 4)
+    assert ast.literal_eval(literal).replace("\n    ", "\n") == text
+
+
+def test_specificity_order() -> None:
+    easy = ir.Candidate("Easy", (ir.Check("role", "in", ("user", "assistant")), ir.Check("content", "type", ("array", "string"))))
+    inp = ir.Candidate("Input", (ir.Check("role", "in", ("user",)), ir.Check("content", "type", ("array",))))
+    assert implies(inp.checks[0], easy.checks[0]) and not implies(easy.checks[0], inp.checks[0])
+    assert [c.model for c in most_specific_first([easy, inp])] == ["Input", "Easy"]
