@@ -9,6 +9,7 @@ silently when the upstream spec moves.
 from __future__ import annotations
 
 import copy
+from functools import cache
 from typing import Any
 
 from .errors import Problem, SpecError, pointer_of
@@ -23,9 +24,18 @@ def _merge(target: Any, update: Any) -> Any:
     return copy.deepcopy(update)
 
 
+@cache
+def _parser() -> Any:
+    # Building the parser generates its LALR tables (~70 ms): do it once per process.
+    from jsonpath_ng.ext.parser import ExtentedJsonPathParser
+
+    return ExtentedJsonPathParser()
+
+
 def apply_overlay(spec: Any, overlay: Document) -> Any:
     from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
-    from jsonpath_ng.ext import parse
+
+    parse = _parser().parse
 
     data = overlay.data
     if not isinstance(data, dict) or "overlay" not in data or not isinstance(data.get("actions"), list):

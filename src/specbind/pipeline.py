@@ -9,6 +9,7 @@ import copy
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import __version__, fmt, ir
 from .build import build_api, validate_root
@@ -37,6 +38,41 @@ def load_spec(job: Job) -> Document:
     return doc
 
 
+def generator_sha256() -> str:
+    """Fingerprint of everything that shapes the output besides the inputs: specbind's own
+    code and templates, and the formatter's identity."""
+    digest = hashlib.sha256(fmt.description().encode())
+    package = Path(__file__).resolve().parent
+    for root in (package, templates_dir()):
+        for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".jinja")):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_record(job: Job) -> dict[str, object]:
+    """What the output is a pure function of; stored in the manifest, compared by `check`."""
+    return {
+        "spec": {"name": job.spec.name, "sha256": hashlib.sha256(job.spec.read_bytes()).hexdigest()},
+        "overlays": [{"name": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in job.overlays],
+        "options": {"package": job.package},
+        "generator_sha256": generator_sha256(),
+    }
+
+
+def up_to_date(job: Job) -> bool:
+    """Fast no-op path: the manifest records the same inputs and every file is untouched."""
+    try:
+        manifest = json.loads((job.out / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("inputs") != inputs_record(job):
+            return False
+        for rel, sha in manifest["files"].items():
+            if hashlib.sha256((job.out / rel).read_bytes()).hexdigest() != sha:
+                return False
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        return False
+    return True
+
+
 def templates_sha256() -> str:
     digest = hashlib.sha256()
     root = templates_dir()
@@ -56,14 +92,11 @@ def generate(job: Job) -> Result:
 
 
 def manifest(job: Job, doc: Document, files: dict[str, str]) -> str:
-    overlays = [{"name": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in job.overlays]
     data = {
         "generator": f"specbind {__version__}",
-        "spec": {"name": job.spec.name, "sha256": doc.sha256},
-        "overlays": overlays,
-        "options": {"package": job.package},
         "formatter": fmt.description(),
         "templates_sha256": templates_sha256(),
+        "inputs": inputs_record(job),
         "files": {p: hashlib.sha256(t.encode()).hexdigest() for p, t in sorted(files.items())},
     }
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
@@ -104,4 +137,4 @@ def _cands(cands: tuple[ir.Candidate, ...]) -> str:
     return "; ".join(parts)
 
 
-__all__ = ["Result", "generate", "explain", "load_spec", "PACKAGE_FILES"]
+__all__ = ["PACKAGE_FILES", "Result", "explain", "generate", "load_spec", "up_to_date"]
