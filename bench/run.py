@@ -64,9 +64,11 @@ def main() -> None:
     dcg = [sys.executable, "-m", "datamodel_code_generator", "--input", str(SPEC), "--input-file-type", "openapi",
            "--output-model-type", "pydantic_v2.BaseModel", "--output", str(tmp / "dcg_models.py")]  # fmt: skip
     gen = [*specbind, "generate", "--job", "default", "--out", str(tmp / "out")]
+    # Cold: no output folder (so no manifest fast path) and no format cache.
+    cold = ["sh", "-c", f"rm -rf {tmp / 'cold'} && exec \"$@\"", "sh", *specbind, "generate", "--job", "default", "--out", str(tmp / "cold")]
     cold_env = {"SPECBIND_CACHE_DIR": str(tmp / "cache-cold"), "SPECBIND_NO_CACHE": "1"}
     t_dcg = wall(dcg, repeat=3)
-    t_gen = wall(gen, cold_env, repeat=3)
+    t_gen = wall(cold, cold_env, repeat=3)
     rows.append(("(a) cold generate (no format cache)", f"{t_gen:.2f} s", "datamodel-codegen models only", f"{t_dcg:.2f} s", f"{t_gen / t_dcg:.2f}x (target <= 1.0x)"))
     warm = {"SPECBIND_CACHE_DIR": str(tmp / "cache")}
     subprocess.run(gen, check=True, capture_output=True, env={**os.environ, **warm}, cwd=REPO)
@@ -97,7 +99,7 @@ def main() -> None:
     t_ours = wall([sys.executable, "-c", first], env, repeat=args.repeat) - t_base
     t_sdk = wall([sys.executable, "-c", "import openai.types.conversations"], repeat=args.repeat) - t_base
     rows.append(("(e) import + first validation", f"{t_ours * 1000:.0f} ms", "import openai.types.conversations", f"{t_sdk * 1000:.0f} ms", f"{t_ours / t_sdk:.2f}x (target <= 0.5x)"))
-    m_gen = peak_kib(gen, cold_env)
+    m_gen = peak_kib(cold, cold_env)
     m_dcg = peak_kib(dcg)
     rows.append(("(f) peak memory of generate", f"{m_gen / 1024:.0f} MiB", "datamodel-codegen", f"{m_dcg / 1024:.0f} MiB", f"{m_gen / m_dcg:.2f}x (target <= 1.0x)"))
 

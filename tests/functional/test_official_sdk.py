@@ -10,8 +10,8 @@ import pytest
 from payloads import REQUEST_ITEMS, RESPONSE_ITEMS
 from pydantic import TypeAdapter
 
-openai_types = pytest.importorskip("openai.types.conversations")
-responses = pytest.importorskip("openai.types.responses")
+from openai.types import conversations as openai_types
+from openai.types import responses
 
 SDK_ITEM = TypeAdapter(openai_types.ConversationItem)
 SDK_INPUT = TypeAdapter(responses.ResponseInputItemParam)
