@@ -101,6 +101,7 @@ class SchemaBuilder:
         self._in_progress: set[str] = set()
         self._current: list[str] = []  # component stack, for $recursiveRef
         self._deps_stack: list[set[str]] = []
+        self._inline: dict[int, TypeInfo] = {}  # id(inline schema) -> its named definition
         self.unions = UnionPlanner(self)
 
     # -- problems ---------------------------------------------------------------------------
@@ -298,6 +299,18 @@ class SchemaBuilder:
             return ANY
         if "$recursiveRef" in schema or "$dynamicRef" in schema:
             return self.component(self._current[-1]) if self._current else ANY
+        # An inline schema reached twice (e.g. through allOf) is defined once.
+        if id(schema) in self._inline:
+            cached = self._inline[id(schema)]
+            self.use(cached.py)
+            return cached
+        original = schema
+        info = self._type_of(schema, at, hint)
+        if info.py in self.out.models or info.py in self.out.unions:
+            self._inline[id(original)] = info
+        return info
+
+    def _type_of(self, schema: dict[str, Any], at: Parts, hint: str) -> TypeInfo:
         schema = self.merge_ref_siblings(schema, at)
         nullable = bool(schema.get("nullable")) or self._type_list_has_null(schema)
         if "$ref" in schema:
