@@ -7,6 +7,7 @@ Every problem found is collected and raised together at the end.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from . import ir, naming
@@ -41,13 +42,16 @@ def build_api(doc: Document, *, package: str, spec_name: str, overlays: tuple[st
     check_refs(doc)
     sb = SchemaBuilder(doc)
     built = sb.build_all()
-    ops = OperationBuilder(doc, sb).build()
+    ops_builder = OperationBuilder(doc, sb)
+    ops = mark_client_defaults(ops_builder.build())
+    ops, adapters = with_adapters(ops, sb.names)
     if sb.problems:
         raise SpecError(sb.problems)
     order = definition_order(built)
     data = doc.data
     info = data.get("info") or {}
-    servers = tuple(s["url"] for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str))
+    servers = tuple(server_url(s) for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str))
+    client_cfg = data.get("x-specbind-client") if isinstance(data.get("x-specbind-client"), dict) else {}
     schemes = (data.get("components") or {}).get("securitySchemes") or {}
     bearer = any(isinstance(s, dict) and s.get("type") == "http" and str(s.get("scheme", "")).lower() == "bearer" for s in schemes.values())
     definitions = tuple(built.models.get(n) or built.aliases.get(n) or built.unions[n] for n in order)
@@ -66,8 +70,94 @@ def build_api(doc: Document, *, package: str, spec_name: str, overlays: tuple[st
         pydantic_imports=pydantic_imports,
         uses_dispatch=any(isinstance(d, ir.Union) and d.strategy == "tag_then_structure" for d in definitions),
         operations=ops,
-        error_model=None,
+        error_model=ops_builder.error_model,
+        base_url=servers[0] if servers else None,
+        base_url_env=str(client_cfg.get("base-url-env") or naming.snake(package.rsplit(".", 1)[-1]).upper() + "_BASE_URL"),
+        api_key_env=str(client_cfg.get("api-key-env") or naming.snake(package.rsplit(".", 1)[-1]).upper() + "_API_KEY"),
+        client_headers=client_headers(ops),
+        adapters=adapters,
+        client_imports=client_imports(ops, set(order), ops_builder.error_model),
         exports=tuple(sorted(order)),
+    )
+
+
+def strip_constraints(annotation: str) -> str:
+    """``Annotated[X, Field(...)]`` -> ``X``: argument types say what to pass; the models
+    enforce the constraints when the request is validated."""
+    out, i = [], 0
+    while True:
+        j = annotation.find("Annotated[", i)
+        if j < 0:
+            return "".join(out) + annotation[i:]
+        out.append(annotation[i:j])
+        depth, k, comma = 0, j + len("Annotated["), -1
+        start = k
+        while k < len(annotation):
+            ch = annotation[k]
+            if ch == "[":
+                depth += 1
+            elif ch == "]":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif ch == "," and depth == 0 and comma < 0:
+                comma = k
+            k += 1
+        out.append(strip_constraints(annotation[start:comma if comma >= 0 else k]))
+        i = k + 1
+
+
+def server_url(server: dict[str, Any]) -> str:
+    """A server URL with its variables set to their defaults."""
+    url = str(server["url"])
+    for name, var in (server.get("variables") or {}).items():
+        if isinstance(var, dict) and "default" in var:
+            url = url.replace("{" + str(name) + "}", str(var["default"]))
+    return url.rstrip("/")
+
+
+def client_headers(ops: tuple[ir.Operation, ...]) -> tuple[ir.Param, ...]:
+    """Optional headers that every operation takes become client-level defaults too."""
+    if not ops:
+        return ()
+    common = [p for p in ops[0].params if p.location == "header" and not p.required]
+    return tuple(p for p in common if all(any(q.wire == p.wire and q.location == "header" for q in op.params) for op in ops))
+
+
+def with_adapters(ops: tuple[ir.Operation, ...], names: naming.NameTable) -> tuple[tuple[ir.Operation, ...], tuple[tuple[str, str], ...]]:
+    """Responses that are not classes (unions, aliases) are validated through a TypeAdapter,
+    one module constant per type."""
+    adapters: dict[str, str] = {}
+    out = []
+    for op in ops:
+        if op.response and not op.response_is_model:
+            if op.response not in adapters:
+                adapters[op.response] = names.claim("_" + naming.snake(op.response).upper() + "_ADAPTER")
+            op = replace(op, response_adapter=adapters[op.response])
+        if op.paginated:
+            args = [p.name if p.location == "path" else f"{p.name}={'after' if p.wire == 'after' else p.name}" for p in op.params]
+            args += ["extra_headers=extra_headers", "extra_query=extra_query", "timeout=timeout", "max_retries=max_retries"]
+            op = replace(op, page_call=", ".join(args))
+        out.append(op)
+    return tuple(out), tuple((name, type_) for type_, name in adapters.items())
+
+
+def client_imports(ops: tuple[ir.Operation, ...], defined: set[str], error_model: str | None) -> tuple[str, ...]:
+    words: set[str] = set()
+    for op in ops:
+        for p in op.params:
+            words.update(_WORD.findall(p.annotation))
+        for b in op.body_fields:
+            words.update(_WORD.findall(b.param_annotation))
+        words.update(_WORD.findall(" ".join(filter(None, (op.body_model, op.response, op.item_type)))))
+    return tuple(sorted(w for w in words & defined if w != error_model))
+
+
+def mark_client_defaults(ops: tuple[ir.Operation, ...]) -> tuple[ir.Operation, ...]:
+    wires = {p.wire for p in client_headers(ops)}
+    return tuple(
+        replace(op, params=tuple(replace(p, client_default=p.location == "header" and p.wire in wires) for p in op.params))
+        for op in ops
     )
 
 
@@ -130,6 +220,7 @@ class OperationBuilder:
         self.doc = doc
         self.sb = sb
         self.names = naming.NameTable()
+        self.error_model: str | None = None
 
     def build(self) -> tuple[ir.Operation, ...]:
         ops: list[ir.Operation] = []
@@ -173,10 +264,16 @@ class OperationBuilder:
             info = self.sb.type_of(schema, p_at + ("schema",), base + naming.pascal(wire))
             required = bool(p.get("required")) or loc == "path"
             default = schema.get("default") if isinstance(schema, dict) else None
-            ann = info.annotation() if required or default is not None else f"{info.annotation()} | None"
+            # Optional arguments default to None and are then not sent: defaults are the server's.
+            ann = strip_constraints(info.annotation())
+            if not required and not info.nullable:
+                ann += " | None"
+            wanted = p.get("x-specbind-name")
+            if not (isinstance(wanted, str) and naming.is_identifier(wanted)):
+                wanted = naming.field_name(wire)
             params.append(
                 ir.Param(
-                    name=arg_names.claim(naming.field_name(wire).rstrip("_") if loc == "header" else naming.field_name(wire)),
+                    name=arg_names.claim(wanted),
                     wire=wire,
                     location=loc,  # type: ignore[arg-type]
                     annotation=ann,
@@ -189,17 +286,21 @@ class OperationBuilder:
             )
         body_model, body_fields, body_required = self.body(op, at, base)
         response, response_is_model = self.response(op, at, base)
+        self.find_error_model(op, at, base)
         paginated, item_type = self.pagination(params, response)
         path_template = path
+        path_expr = path.replace("{", "{{").replace("}", "}}")
         for p in params:
             if p.location == "path":
                 path_template = path_template.replace("{" + p.wire + "}", "{" + p.name + "}")
+                path_expr = path_expr.replace("{{" + p.wire + "}}", "{_path(" + p.name + ")}")
+        path_expr = ("f" + repr(path_expr)) if "{_path(" in path_expr else repr(path)
         return ir.Operation(
             name=name, operation_id=str(op_id), method=method.upper(), path=path, path_template=path_template,
             summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
             doc=clean_doc(op), params=tuple(params), body_model=body_model, body_fields=body_fields,
             body_required=body_required, response=response, response_is_model=response_is_model,
-            paginated=paginated, item_type=item_type, idempotent=method.upper() in IDEMPOTENT,
+            paginated=paginated, item_type=item_type, idempotent=method.upper() in IDEMPOTENT, path_expr=path_expr,
         )  # fmt: skip
 
     def json_schema(self, container: Any) -> Any:
@@ -220,8 +321,25 @@ class OperationBuilder:
         if info.model is None:
             return info.py, (), bool(rb.get("required"))
         model = self.sb.out.models[info.model]
-        fields = tuple(ir.BodyField(f.name, f.wire, f.annotation, f.required) for f in model.fields)
+        fields = tuple(
+            ir.BodyField(f.name, f.wire, f.annotation, self.widen(f.annotation), f.required, f.doc) for f in model.fields
+        )
         return info.model, fields, bool(rb.get("required"))
+
+    def widen(self, annotation: str) -> str:
+        """Argument type for a body field: generated models may also be given as plain mappings
+        (validated before sending); containers become read-only protocols so that a
+        ``list[dict[str, str]]`` is accepted where ``list[InputItem]`` is declared."""
+        out = self.sb.out
+        objects = {n for n in out.models} | {n for n, u in out.unions.items() if u.strategy != "plain"}
+
+        def repl(m: re.Match[str]) -> str:
+            word = m.group(0)
+            if word in objects:
+                return f"{word} | Mapping[str, Any]"
+            return {"list": "Sequence", "dict": "Mapping"}.get(word, word)
+
+        return _WORD.sub(repl, strip_constraints(annotation))
 
     def response(self, op: dict[str, Any], at: Parts, base: str) -> tuple[str | None, bool]:
         responses = op.get("responses") or {}
@@ -233,6 +351,15 @@ class OperationBuilder:
                 info = self.sb.type_of(schema, where, base + "Response")
                 return info.annotation(), info.model is not None
         return None, False
+
+    def find_error_model(self, op: dict[str, Any], at: Parts, base: str) -> None:
+        responses = op.get("responses") or {}
+        for code in (str(k) for k in responses):
+            if code == "default" or code[:1] in ("4", "5"):
+                schema = self.json_schema(self.resolve(responses[code]))
+                if schema is not None and self.error_model is None:
+                    where = at + ("responses", code, "content", "application/json", "schema")
+                    self.error_model = self.sb.type_of(schema, where, base + "Error").model
 
     def pagination(self, params: list[ir.Param], response: str | None) -> tuple[bool, str | None]:
         if response is None or not any(p.wire == "after" and p.location == "query" for p in params):

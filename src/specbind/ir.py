@@ -98,14 +98,17 @@ class Param:
     doc: str | None
     explode: bool = True
     is_array: bool = False
+    client_default: bool = False  # an optional header every operation takes: also a client setting
 
 
 @dataclass(frozen=True)
 class BodyField:
     name: str
     wire: str
-    annotation: str
+    annotation: str  # as the model declares it
+    param_annotation: str  # as a method argument: also takes plain mappings
     required: bool
+    doc: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,9 @@ class Operation:
     paginated: bool
     item_type: str | None  # element type of the page's `data` when paginated
     idempotent: bool
+    response_adapter: str | None = None  # module constant validating a non-class response
+    page_call: str = ""
+    path_expr: str = ""  # Python expression for the request path, path parameters quoted  # paginated: arguments that fetch the next page (`after=after`)
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,12 @@ class Api:
     uses_dispatch: bool
     operations: tuple[Operation, ...]
     error_model: str | None
+    base_url: str | None
+    base_url_env: str
+    api_key_env: str
+    client_headers: tuple[Param, ...]  # optional headers every operation takes
+    adapters: tuple[tuple[str, str], ...] = ()  # (constant, type) for non-class responses
+    client_imports: tuple[str, ...] = ()  # model names the client module uses
     exports: tuple[str, ...] = field(default=())
 
     @property

@@ -21,6 +21,9 @@ MODULE_RESERVED = frozenset(
         "Annotated", "Any", "BaseModel", "ConfigDict", "Discriminator", "Field", "Literal",
         "Optional", "Tag", "TypeAlias", "Union", "annotations", "dispatch", "field_validator",
         "TYPE_CHECKING", "typing", "pydantic", "__all__",
+        # client.py / server.py
+        "Client", "AsyncClient", "SyncPage", "AsyncPage", "NotGiven", "NOT_GIVEN", "Mapping", "Sequence",
+        "TypeAdapter", "httpx", "Request", "APIRouter", "FastAPI", "Depends", "Header", "Query", "Path",
     }
 )  # fmt: skip
 

@@ -16,6 +16,8 @@ PACKAGE_FILES: tuple[tuple[str, str | None], ...] = (
     ("__init__.py", "__init__.py.jinja"),
     ("_base.py", "_base.py.jinja"),
     ("_dispatch.py", "_dispatch.py.jinja"),
+    ("_http.py", "_http.py.jinja"),
+    ("client.py", "client.py.jinja"),
     ("models.py", "models.py.jinja"),
     ("py.typed", None),
 )
