@@ -9,6 +9,7 @@ from pathlib import Path
 from . import __version__
 from .config import Job, load_jobs
 from .errors import SpecError
+from .fmt import FormatError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +43,10 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
             raise SpecError.one("pyproject.toml", "/tool/specbind/jobs", f"no job named {', '.join(sorted(missing))}")
         jobs = [j for j in jobs if j.name in wanted]
     if len(jobs) > 1 and (args.out or args.spec or args.package or args.overlay):
-        raise SpecError.one("<command line>", "", "--spec/--out/--package/--overlay need a single job: add --job NAME")
+        if args.job:
+            raise SpecError.one("<command line>", "", "--spec/--out/--package/--overlay need a single --job")
+        # An ad-hoc run: start from the job named "default" (or the first one).
+        jobs = [next((j for j in jobs if j.name == "default"), jobs[0])]
     cwd = Path.cwd()
     return [
         j.override(
@@ -114,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         for line in exc.lines():
             print(line, file=sys.stderr)
         return 2
+    except FormatError as exc:
+        print(f"specbind: internal error: {exc}", file=sys.stderr)
+        return 3
     except RecursionError:
         print("specbind: error: the spec nests too deeply to process", file=sys.stderr)
         return 2

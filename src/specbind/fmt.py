@@ -65,5 +65,16 @@ def format_python(text: str) -> str:
     return out
 
 
+class FormatError(Exception):
+    """black could not parse rendered output: a bug in specbind or its templates, not the spec."""
+
+
 def format_files(files: dict[str, str]) -> dict[str, str]:
-    return {path: format_python(text) if path.endswith(".py") else text for path, text in files.items()}
+    out = {}
+    for path, text in files.items():
+        try:
+            out[path] = format_python(text) if path.endswith(".py") else text
+        except Exception as exc:  # black raises its own InvalidInput and assorted errors
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise FormatError(f"rendered {path} is not valid Python ({first}); please report this") from None
+    return out

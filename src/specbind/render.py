@@ -11,15 +11,16 @@ import jinja2
 from . import ir
 from .resources import templates_dir
 
-#: The output table: every file of a generated package and the template that renders it.
-PACKAGE_FILES: tuple[tuple[str, str | None], ...] = (
-    ("__init__.py", "__init__.py.jinja"),
-    ("_base.py", "_base.py.jinja"),
-    ("_dispatch.py", "_dispatch.py.jinja"),
-    ("_http.py", "_http.py.jinja"),
-    ("client.py", "client.py.jinja"),
-    ("models.py", "models.py.jinja"),
-    ("py.typed", None),
+#: The output table: every file of a generated package, the template that renders it, and
+#: the IR flag that must hold for it to be written (None: always).
+PACKAGE_FILES: tuple[tuple[str, str | None, str | None], ...] = (
+    ("__init__.py", "__init__.py.jinja", None),
+    ("_base.py", "_base.py.jinja", None),
+    ("_dispatch.py", "_dispatch.py.jinja", "uses_dispatch"),
+    ("_http.py", "_http.py.jinja", "operations"),
+    ("client.py", "client.py.jinja", "operations"),
+    ("models.py", "models.py.jinja", None),
+    ("py.typed", None, None),
 )
 
 
@@ -67,6 +68,8 @@ def environment(root: Path) -> jinja2.Environment:
 def render_package(api: ir.Api, gen: GeneratorInfo, root: Path | None = None) -> dict[str, str]:
     env = environment(root or templates_dir())
     out: dict[str, str] = {}
-    for path, template in PACKAGE_FILES:
+    for path, template, flag in PACKAGE_FILES:
+        if flag is not None and not getattr(api, flag):
+            continue
         out[path] = "" if template is None else env.get_template(template).render(api=api, gen=gen)
     return out
