@@ -11,6 +11,8 @@ SHARED = REPO.parent / "shared"
 
 # The committed packages are imported straight from generated/, as a user would vendor them.
 sys.path.insert(0, str(GENERATED))
+sys.path.insert(0, str(REPO / "tests" / "support"))
+sys.path.insert(0, str(REPO / "tests" / "functional"))
 
 
 @pytest.fixture(autouse=True)

@@ -3253,7 +3253,15 @@ ApplyPatchCallOutputStatusParam: TypeAlias = Literal["completed", "failed"]
 """Outcome values reported for apply_patch tool call outputs."""
 
 
-Metadata: TypeAlias = dict[str, str] | None
+Metadata: TypeAlias = (
+    Annotated[
+        dict[
+            Annotated[str, Field(max_length=64)], Annotated[str, Field(max_length=512)]
+        ],
+        Field(max_length=16),
+    ]
+    | None
+)
 
 
 IncludeEnum: TypeAlias = Literal[

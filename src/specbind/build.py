@@ -45,6 +45,15 @@ def build_api(doc: Document, *, package: str, spec_name: str, overlays: tuple[st
     ops_builder = OperationBuilder(doc, sb)
     ops = mark_client_defaults(ops_builder.build())
     ops, adapters = with_adapters(ops, sb.names)
+    ops = tuple(
+        replace(
+            op,
+            server_params=tuple(p for p in op.params if not p.client_default),
+            keyword_params=tuple(p for p in op.params if not p.client_default and p.location != "path"),
+        )
+        for op in ops
+    )
+    service = service_name(doc.data, ops)
     if sb.problems:
         raise SpecError(sb.problems)
     order = definition_order(built)
@@ -76,6 +85,15 @@ def build_api(doc: Document, *, package: str, spec_name: str, overlays: tuple[st
         api_key_env=str(client_cfg.get("api-key-env") or naming.snake(package.rsplit(".", 1)[-1]).upper() + "_API_KEY"),
         client_headers=client_headers(ops),
         adapters=adapters,
+        service_name=service,
+        server_imports=server_imports(ops, set(order)),
+        server_exports=tuple(sorted(("ConflictError", "InvalidRequestError", "NotFoundError", "RequestContext", "ServiceError", service, "create_app", "create_router"), key=lambda n: (not n[0].isupper(), n))),
+        server_uses_field=any(p.name != p.wire or "Field(" in p.constrained for op in ops for p in op.server_params),
+        server_typing_imports=tuple(
+            n for n in ("Annotated", "Any", "Literal", "Protocol")
+            if n in ("Any", "Protocol") or any(n + "[" in p.constrained for op in ops for p in op.server_params)
+        ),
+        unknown_models=tuple(sorted(u.unknown for u in built.unions.values() if u.unknown)),
         client_imports=client_imports(ops, set(order), ops_builder.error_model),
         exports=tuple(sorted(order)),
     )
@@ -151,6 +169,25 @@ def client_imports(ops: tuple[ir.Operation, ...], defined: set[str], error_model
             words.update(_WORD.findall(b.param_annotation))
         words.update(_WORD.findall(" ".join(filter(None, (op.body_model, op.response, op.item_type)))))
     return tuple(sorted(w for w in words & defined if w != error_model))
+
+
+def service_name(data: dict[str, Any], ops: tuple[ir.Operation, ...]) -> str:
+    """`<FirstTag>Service` (e.g. ConversationsService), else `<Title>Service`."""
+    for item in (data.get("paths") or {}).values():
+        for method in HTTP_METHODS:
+            tags = (item.get(method) or {}).get("tags") if isinstance(item, dict) else None
+            if isinstance(tags, list) and tags and isinstance(tags[0], str) and naming.pascal(tags[0]):
+                return naming.pascal(tags[0]) + "Service"
+    return naming.pascal(str((data.get("info") or {}).get("title", "Api"))) + "Service"
+
+
+def server_imports(ops: tuple[ir.Operation, ...], defined: set[str]) -> tuple[str, ...]:
+    words: set[str] = set()
+    for op in ops:
+        for p in op.params:
+            words.update(_WORD.findall(p.constrained))
+        words.update(_WORD.findall(" ".join(filter(None, (op.body_model, op.response)))))
+    return tuple(sorted(words & defined))
 
 
 def mark_client_defaults(ops: tuple[ir.Operation, ...]) -> tuple[ir.Operation, ...]:
@@ -282,6 +319,7 @@ class OperationBuilder:
                     doc=clean_doc(p),
                     explode=bool(p.get("explode", True)),
                     is_array="array" in info.json_types,
+                    constrained=info.annotation() if required or default is not None else f"{info.annotation()} | None",
                 )
             )
         body_model, body_fields, body_required = self.body(op, at, base)
@@ -301,6 +339,7 @@ class OperationBuilder:
             doc=clean_doc(op), params=tuple(params), body_model=body_model, body_fields=body_fields,
             body_required=body_required, response=response, response_is_model=response_is_model,
             paginated=paginated, item_type=item_type, idempotent=method.upper() in IDEMPOTENT, path_expr=path_expr,
+            params_model="_" + base + "Params",
         )  # fmt: skip
 
     def json_schema(self, container: Any) -> Any:

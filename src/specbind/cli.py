@@ -31,7 +31,25 @@ def _parser() -> argparse.ArgumentParser:
         g.add_argument("--job", action="append", help="only this [tool.specbind.jobs] entry; repeatable")
         if name == "generate":
             g.add_argument("--explain", action="store_true", help="print each union's dispatch strategy and why")
+    sv = sub.add_parser("serve", help="run the reference Conversations server (SQLite)")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--db", default="specbind.db", help="SQLite file (default ./specbind.db); ':memory:' allowed")
+    sv.add_argument("--flavor", choices=("openai", "azure"), default="openai")
     return p
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+
+        from .reference.app import create_reference_app
+    except ImportError as exc:
+        print(f"specbind: error: `serve` needs the serve extra (pip install 'specbind[serve]'): {exc}", file=sys.stderr)
+        return 2
+    app = create_reference_app(args.db, args.flavor)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
 
 
 def _jobs(args: argparse.Namespace) -> list[Job]:
@@ -113,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "extract":
             return _extract(args)
+        if args.command == "serve":
+            return _serve(args)
         return _generate(args, check=args.command == "check")
     except SpecError as exc:
         for line in exc.lines():

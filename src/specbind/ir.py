@@ -99,6 +99,7 @@ class Param:
     explode: bool = True
     is_array: bool = False
     client_default: bool = False  # an optional header every operation takes: also a client setting
+    constrained: str = ""  # annotation with the schema's constraints, for server-side validation
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,10 @@ class Operation:
     idempotent: bool
     response_adapter: str | None = None  # module constant validating a non-class response
     page_call: str = ""
-    path_expr: str = ""  # Python expression for the request path, path parameters quoted  # paginated: arguments that fetch the next page (`after=after`)
+    path_expr: str = ""  # Python expression for the request path, path parameters quoted
+    params_model: str = ""  # server: private model validating path/query/header parameters
+    server_params: tuple[Param, ...] = ()  # parameters the server validates (not client-level headers)
+    keyword_params: tuple[Param, ...] = ()  # server_params passed to the service by keyword  # paginated: arguments that fetch the next page (`after=after`)
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,12 @@ class Api:
     api_key_env: str
     client_headers: tuple[Param, ...]  # optional headers every operation takes
     adapters: tuple[tuple[str, str], ...] = ()  # (constant, type) for non-class responses
+    service_name: str = "ApiService"  # server Protocol name, from the operations' first tag
+    unknown_models: tuple[str, ...] = ()  # every Unknown<Union> fallback class
+    server_imports: tuple[str, ...] = ()
+    server_exports: tuple[str, ...] = ()
+    server_uses_field: bool = False
+    server_typing_imports: tuple[str, ...] = ()
     client_imports: tuple[str, ...] = ()  # model names the client module uses
     exports: tuple[str, ...] = field(default=())
 

@@ -20,6 +20,7 @@ PACKAGE_FILES: tuple[tuple[str, str | None, str | None], ...] = (
     ("_http.py", "_http.py.jinja", "operations"),
     ("client.py", "client.py.jinja", "operations"),
     ("models.py", "models.py.jinja", None),
+    ("server.py", "server.py.jinja", "operations"),
     ("py.typed", None, None),
 )
 

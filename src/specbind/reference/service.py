@@ -1,0 +1,252 @@
+"""The service: conversations and their items, per the spec's semantics.
+
+Works with either generated flavor (`conversations` or `conversations_azure`): the flavor's
+models module is passed in, and the isolation key is read from the request context when the
+flavor has one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import sqlite3
+import time
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+
+from .store import Store
+
+T = TypeVar("T")
+
+# Id prefixes by item type, as the API uses them.
+PREFIX = {
+    "message": "msg", "function_call": "fc", "function_call_output": "fco", "file_search_call": "fs",
+    "web_search_call": "ws", "computer_call": "cu", "computer_call_output": "cuo", "reasoning": "rs",
+    "image_generation_call": "ig", "code_interpreter_call": "ci", "local_shell_call": "lsh",
+    "local_shell_call_output": "lsho", "shell_call": "sh", "shell_call_output": "sho", "apply_patch_call": "apc",
+    "apply_patch_call_output": "apco", "mcp_list_tools": "mcpl", "mcp_approval_request": "mcpr",
+    "mcp_approval_response": "mcpa", "mcp_call": "mcp", "custom_tool_call": "ctc", "custom_tool_call_output": "ctco",
+    "tool_search_call": "tsc", "tool_search_output": "tso", "compaction": "cmp",
+}  # fmt: skip
+# Response fields a request item may leave out, and what this server records for them.
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "tool_search_call": {"call_id": None, "execution": "client"},
+    "tool_search_output": {"call_id": None, "execution": "client"},
+}
+# `include` values and the (item type, content part type, key) they reveal.
+INCLUDABLE = {
+    "message.output_text.logprobs": ("message", "output_text", "logprobs"),
+    "message.input_image.image_url": ("message", "input_image", "image_url"),
+    "reasoning.encrypted_content": ("reasoning", None, "encrypted_content"),
+}
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(24)}"
+
+
+class ConversationsStore:
+    """Implements the generated `ConversationsService` protocol of either flavor."""
+
+    def __init__(self, store: Store, models: ModuleType, server: ModuleType) -> None:
+        self.store = store
+        self.m = models
+        self.s = server
+        self.item = TypeAdapter(models.ConversationItem)
+
+    # -- helpers ------------------------------------------------------------------------------
+    @staticmethod
+    def scope(ctx: Any) -> str:
+        return getattr(ctx, "user_isolation_key", None) or ""
+
+    async def _run(self, fn: Callable[[], T]) -> T:
+        return await asyncio.to_thread(fn)
+
+    def _conversation(self, conn: sqlite3.Connection, scope: str, conversation_id: str) -> Any:
+        row = conn.execute(
+            "SELECT id, created_at, metadata FROM conversations WHERE scope = ? AND id = ?", (scope, conversation_id)
+        ).fetchone()
+        if row is None:
+            raise self.s.NotFoundError(f"Conversation with id '{conversation_id}' not found.", param="conversation_id", code="not_found")
+        return self.m.ConversationResource(id=row[0], object="conversation", created_at=row[1], metadata=json.loads(row[2]))
+
+    def _stored_form(self, conn: sqlite3.Connection, scope: str, item: Any, where: str) -> dict[str, Any]:
+        """Request item -> the item as the API returns it (id, status, message content parts)."""
+        data = item.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        kind = data.get("type")
+        if isinstance(item, self.m.ItemReferenceParam):
+            row = conn.execute("SELECT data FROM items WHERE scope = ? AND id = ? ORDER BY seq LIMIT 1", (scope, item.id)).fetchone()
+            if row is None:
+                raise self.s.InvalidRequestError(f"Invalid '{where}.id': item '{item.id}' not found.", param=f"{where}.id", code="invalid_value")
+            referenced: dict[str, Any] = json.loads(row[0])
+            return {**referenced, "id": new_id(PREFIX.get(str(referenced.get("type")), "item"))}
+        if kind in (None, "message"):
+            content = data.get("content")
+            if isinstance(content, str):
+                part = "output_text" if data.get("role") == "assistant" else "input_text"
+                content = [{"type": part, "text": content, **({"annotations": []} if part == "output_text" else {})}]
+            data = {**data, "type": "message", "content": content}
+        data = {**DEFAULTS.get(str(data.get("type")), {}), **data}
+        data.setdefault("id", new_id(PREFIX.get(str(data.get("type")), "item")))
+        data.setdefault("status", "completed")
+        if data.get("id") is None:
+            data["id"] = new_id(PREFIX.get(str(data.get("type")), "item"))
+        try:
+            self.item.validate_python(data)
+        except ValidationError as exc:
+            raise self.s.InvalidRequestError(
+                f"Invalid '{where}': this server cannot store a {data.get('type')!r} item as given ({exc.errors()[0]['msg']}).",
+                param=where, code="invalid_value",
+            ) from None  # fmt: skip
+        return data
+
+    def _insert(self, conn: sqlite3.Connection, scope: str, conversation_id: str, items: list[Any]) -> list[dict[str, Any]]:
+        stored = [self._stored_form(conn, scope, item, f"items[{i}]") for i, item in enumerate(items)]
+        conn.executemany(
+            "INSERT INTO items (scope, conversation_id, id, data) VALUES (?, ?, ?, ?)",
+            [(scope, conversation_id, d["id"], json.dumps(d)) for d in stored],
+        )
+        return stored
+
+    def _render(self, data: dict[str, Any], include: list[str] | None) -> Any:
+        wanted = set(include or ())
+        for name, (kind, part, key) in INCLUDABLE.items():
+            if name in wanted or data.get("type") != kind:
+                continue
+            if part is None:
+                data.pop(key, None)
+            else:
+                for c in data.get("content") or []:
+                    if isinstance(c, dict) and c.get("type") == part:
+                        c.pop(key, None)
+        return self.item.validate_python(data)
+
+    def _page(self, rows: list[tuple[str]], has_more: bool, include: list[str] | None) -> Any:
+        items = [self._render(json.loads(r[0]), include) for r in rows]
+        first = items[0].id if items else ""
+        last = items[-1].id if items else ""
+        return self.m.ConversationItemList(object="list", data=items, first_id=first, last_id=last, has_more=has_more)
+
+    # -- operations ---------------------------------------------------------------------------
+    async def create_conversation(self, ctx: Any, body: Any) -> Any:
+        scope = self.scope(ctx)
+
+        def work() -> Any:
+            with self.store.transaction(write=True) as conn:
+                cid, now = new_id("conv"), int(time.time())
+                metadata = body.metadata or {}
+                conn.execute("INSERT INTO conversations VALUES (?, ?, ?, ?)", (scope, cid, now, json.dumps(metadata)))
+                self._insert(conn, scope, cid, list(body.items or []))
+                return self.m.ConversationResource(id=cid, object="conversation", created_at=now, metadata=metadata)
+
+        return await self._run(work)
+
+    async def get_conversation(self, ctx: Any, conversation_id: str) -> Any:
+        scope = self.scope(ctx)
+
+        def work() -> Any:
+            with self.store.transaction(write=False) as conn:
+                return self._conversation(conn, scope, conversation_id)
+
+        return await self._run(work)
+
+    async def update_conversation(self, ctx: Any, conversation_id: str, body: Any) -> Any:
+        scope = self.scope(ctx)
+
+        def work() -> Any:
+            with self.store.transaction(write=True) as conn:
+                self._conversation(conn, scope, conversation_id)
+                conn.execute(
+                    "UPDATE conversations SET metadata = ? WHERE scope = ? AND id = ?",
+                    (json.dumps(body.metadata or {}), scope, conversation_id),
+                )
+                return self._conversation(conn, scope, conversation_id)
+
+        return await self._run(work)
+
+    async def delete_conversation(self, ctx: Any, conversation_id: str) -> Any:
+        scope = self.scope(ctx)
+
+        def work() -> Any:
+            with self.store.transaction(write=True) as conn:
+                self._conversation(conn, scope, conversation_id)
+                conn.execute("DELETE FROM items WHERE scope = ? AND conversation_id = ?", (scope, conversation_id))
+                conn.execute("DELETE FROM conversations WHERE scope = ? AND id = ?", (scope, conversation_id))
+                return self.m.DeletedConversationResource(id=conversation_id, object="conversation.deleted", deleted=True)
+
+        return await self._run(work)
+
+    async def create_conversation_items(self, ctx: Any, conversation_id: str, body: Any, *, include: list[str] | None = None) -> Any:
+        scope = self.scope(ctx)
+
+        def work() -> Any:
+            with self.store.transaction(write=True) as conn:
+                self._conversation(conn, scope, conversation_id)
+                stored = self._insert(conn, scope, conversation_id, list(body.items))
+                return self._page([(json.dumps(d),) for d in stored], False, include)
+
+        return await self._run(work)
+
+    async def list_conversation_items(
+        self, ctx: Any, conversation_id: str, *, limit: int = 20, order: str | None = None,
+        after: str | None = None, include: list[str] | None = None,
+    ) -> Any:  # fmt: skip
+        scope = self.scope(ctx)
+        desc = (order or "desc") == "desc"
+
+        def work() -> Any:
+            with self.store.transaction(write=False) as conn:
+                self._conversation(conn, scope, conversation_id)
+                cursor = None
+                if after is not None:
+                    row = conn.execute(
+                        "SELECT seq FROM items WHERE scope = ? AND conversation_id = ? AND id = ?", (scope, conversation_id, after)
+                    ).fetchone()
+                    if row is None:
+                        raise self.s.InvalidRequestError(f"Invalid 'after': item '{after}' not found.", param="after", code="invalid_value")
+                    cursor = row[0]
+                sql = "SELECT data FROM items WHERE scope = ? AND conversation_id = ?"
+                args: list[Any] = [scope, conversation_id]
+                if cursor is not None:
+                    sql += " AND seq < ?" if desc else " AND seq > ?"
+                    args.append(cursor)
+                sql += f" ORDER BY seq {'DESC' if desc else 'ASC'} LIMIT ?"
+                args.append(limit + 1)
+                rows = conn.execute(sql, args).fetchall()
+                return self._page(rows[:limit], len(rows) > limit, include)
+
+        return await self._run(work)
+
+    async def get_conversation_item(self, ctx: Any, conversation_id: str, item_id: str, *, include: list[str] | None = None) -> Any:
+        scope = self.scope(ctx)
+
+        def work() -> Any:
+            with self.store.transaction(write=False) as conn:
+                self._conversation(conn, scope, conversation_id)
+                row = conn.execute(
+                    "SELECT data FROM items WHERE scope = ? AND conversation_id = ? AND id = ?", (scope, conversation_id, item_id)
+                ).fetchone()
+                if row is None:
+                    raise self.s.NotFoundError(f"Item with id '{item_id}' not found.", param="item_id", code="not_found")
+                return self._render(json.loads(row[0]), include)
+
+        return await self._run(work)
+
+    async def delete_conversation_item(self, ctx: Any, conversation_id: str, item_id: str) -> Any:
+        scope = self.scope(ctx)
+
+        def work() -> Any:
+            with self.store.transaction(write=True) as conn:
+                conversation = self._conversation(conn, scope, conversation_id)
+                gone = conn.execute(
+                    "DELETE FROM items WHERE scope = ? AND conversation_id = ? AND id = ?", (scope, conversation_id, item_id)
+                ).rowcount
+                if not gone:
+                    raise self.s.NotFoundError(f"Item with id '{item_id}' not found.", param="item_id", code="not_found")
+                return conversation
+
+        return await self._run(work)
