@@ -5,14 +5,12 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-GENERATED = REPO / "generated"
-SHARED = REPO.parent / "shared"
+_TESTS = Path(__file__).resolve().parent
+# Helpers, shared payloads and the committed packages (imported from generated/, as a user
+# would vendor them).
+sys.path[:0] = [str(_TESTS / "support"), str(_TESTS / "functional"), str(_TESTS.parent / "generated")]
 
-# The committed packages are imported straight from generated/, as a user would vendor them.
-sys.path.insert(0, str(GENERATED))
-sys.path.insert(0, str(REPO / "tests" / "support"))
-sys.path.insert(0, str(REPO / "tests" / "functional"))
+from paths import REPO  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

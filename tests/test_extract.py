@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, SHARED
+from paths import REPO, SHARED
 
 from specbind.cli import main
 

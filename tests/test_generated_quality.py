@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GENERATED, REPO
+from paths import GENERATED, REPO
 
 PACKAGES = sorted(p for p in GENERATED.iterdir() if (p / "__init__.py").exists())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from paths import REPO
 
 from specbind.config import load_jobs
 from specbind.pipeline import generate

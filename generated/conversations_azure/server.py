@@ -10,6 +10,7 @@ models; every failure is answered with the API's error envelope
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Protocol
@@ -42,6 +43,7 @@ __all__ = [
     "create_router",
 ]
 
+_log = logging.getLogger(__name__)
 _MODEL_NAMES = frozenset(models.__all__)
 _UNKNOWN = (
     models.UnknownAnnotation,
@@ -585,6 +587,7 @@ def create_app(service: ConversationsService, prefix: str = "") -> FastAPI:
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
+        _log.exception("unhandled error in %s %s", request.method, request.url.path)
         return _envelope(
             500,
             "The server had an error processing your request.",

@@ -50,3 +50,16 @@ def test_concurrent_writers(serve: Callable[..., Any]) -> None:
     for w in range(WRITERS):
         mine = [t for t in texts if t.startswith(f"w{w}-")]
         assert mine == [f"w{w}-b{b}-{i}" for b in range(BATCHES) for i in range(PER_BATCH)]
+
+
+def test_duplicate_item_ids_conflict(serve: Callable[..., Any]) -> None:
+    """Found by schemathesis: two items with one id used to be a 500."""
+    server = serve("openai")
+    with httpx.Client(base_url=server.base_url, timeout=30) as http:
+        item = {"type": "function_call", "id": "fc_same", "call_id": "c", "name": "f", "arguments": "{}"}
+        r = http.post("/conversations", json={"items": [item, item]})
+        assert r.status_code == 409 and r.json()["error"]["param"] == "items[1].id"
+        cid = http.post("/conversations", json={"items": [item]}).json()["id"]
+        again = http.post(f"/conversations/{cid}/items", json={"items": [item]})
+        assert again.status_code == 409
+        assert len(http.get(f"/conversations/{cid}/items").json()["data"]) == 1, "the failed request changed nothing"

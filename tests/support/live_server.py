@@ -29,11 +29,13 @@ class Server:
 
     def start(self) -> Server:
         cmd = [sys.executable, "-m", "specbind", "serve", "--port", str(self.port), "--db", str(self.db), "--flavor", self.flavor]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.log = self.db.with_suffix(".log")
+        with open(self.log, "ab") as log:  # a file, not a pipe: a chatty server must never block
+            self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.proc.stderr.read().decode() if self.proc.stderr else ''}")
+                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
             try:
                 httpx.get(self.base_url + "/conversations/ping", timeout=1)
                 return self

@@ -106,10 +106,16 @@ class ConversationsStore:
 
     def _insert(self, conn: sqlite3.Connection, scope: str, conversation_id: str, items: list[Any]) -> list[dict[str, Any]]:
         stored = [self._stored_form(conn, scope, item, f"items[{i}]") for i, item in enumerate(items)]
-        conn.executemany(
-            "INSERT INTO items (scope, conversation_id, id, data) VALUES (?, ?, ?, ?)",
-            [(scope, conversation_id, d["id"], json.dumps(d)) for d in stored],
-        )
+        for i, d in enumerate(stored):
+            try:
+                conn.execute(
+                    "INSERT INTO items (scope, conversation_id, id, data) VALUES (?, ?, ?, ?)",
+                    (scope, conversation_id, d["id"], json.dumps(d)),
+                )
+            except sqlite3.IntegrityError:  # (scope, conversation, id) is unique
+                raise self.s.ConflictError(
+                    f"An item with id '{d['id']}' already exists in this conversation.", param=f"items[{i}].id", code="conflict"
+                ) from None
         return stored
 
     def _render(self, data: dict[str, Any], include: list[str] | None) -> Any:

@@ -1,0 +1,5 @@
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+GENERATED = REPO / "generated"
+SHARED = REPO.parent / "shared"
