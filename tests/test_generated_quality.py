@@ -43,10 +43,17 @@ def test_header_names_spec_hash_and_formatter() -> None:
 
 def test_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
     trees = []
-    for seed in ("0", "1", "4242"):
+    for seed in ("0", "1", "2", "4242", "random"):
         out = tmp_path / f"seed{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
         proc = _run(sys.executable, "-m", "specbind", "generate", "--job", "default", "--out", str(out), cwd=REPO, env=env)
         assert proc.returncode == 0, proc.stderr
         trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
-    assert trees[0] == trees[1] == trees[2]
+    assert all(t == trees[0] for t in trees)
+
+
+def test_specbind_itself_is_strict() -> None:
+    proc = _run(sys.executable, "-m", "mypy", "--strict", "src/specbind", cwd=REPO)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = _run(sys.executable, "-m", "ruff", "check", "--no-cache", "src", cwd=REPO)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

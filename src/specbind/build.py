@@ -102,7 +102,8 @@ def build_api(doc: Document, *, package: str, spec_name: str, overlays: tuple[st
 def strip_constraints(annotation: str) -> str:
     """``Annotated[X, Field(...)]`` -> ``X``: argument types say what to pass; the models
     enforce the constraints when the request is validated."""
-    out, i = [], 0
+    out: list[str] = []
+    i = 0
     while True:
         j = annotation.find("Annotated[", i)
         if j < 0:
@@ -231,9 +232,9 @@ def definition_order(built: Any) -> list[str]:
     """Classes first (spec order: annotations resolve lazily), then aliases and unions in
     dependency order, since their values are evaluated when the module runs."""
     names = list(built.models)
-    eager = [n for n in list(built.aliases) + list(built.unions)]
+    eager = list(built.aliases) + list(built.unions)
     done: set[str] = set(names)
-    out = list(names)
+    out: list[str] = list(names)
     visiting: set[str] = set()
 
     def visit(n: str) -> None:
@@ -285,12 +286,12 @@ class OperationBuilder:
         name = self.names.claim(naming.method_name(str(op_id)))
         base = naming.pascal(str(op_id)) or "Operation"
         merged: dict[tuple[str, str], tuple[Any, Parts]] = {}
-        for where, params in (("item", item.get("parameters")), ("op", op.get("parameters"))):
-            for i, p in enumerate(params or []):
-                p = self.resolve(p)
+        for where, declared in (("item", item.get("parameters")), ("op", op.get("parameters"))):
+            for i, raw in enumerate(declared or []):
+                p = self.resolve(raw)
                 if isinstance(p, dict) and isinstance(p.get("name"), str):
-                    loc = at[:-1] + ("parameters", i) if where == "item" else at + ("parameters", i)
-                    merged[(p["name"], str(p.get("in")))] = (p, loc)
+                    p_loc: Parts = at[:-1] + ("parameters", i) if where == "item" else at + ("parameters", i)
+                    merged[(p["name"], str(p.get("in")))] = (p, p_loc)
         arg_names = naming.NameTable({"self", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries"})
         params: list[ir.Param] = []
         order = {"path": 0, "query": 1, "header": 2}

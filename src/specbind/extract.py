@@ -59,6 +59,7 @@ def extract(doc: Document, prefix: str, source_name: str) -> dict[str, Any]:
 
 def dump_yaml(data: Any) -> str:
     try:
-        return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+        text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+        return text
     except yaml.YAMLError as exc:  # pragma: no cover - data came from a loader
         raise SpecError.one("<output>", "", f"cannot serialise: {exc}") from None

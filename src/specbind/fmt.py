@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 BLACK_VERSION = "26.10.1"
@@ -28,13 +29,19 @@ def cache_dir() -> Path | None:
     return Path(base) / "specbind" / "fmt"
 
 
+class FormatError(Exception):
+    """black could not parse rendered output: a bug in specbind or its templates, not the spec."""
+
+
 def _black(text: str) -> str:
     import black  # imported lazily: a cache hit never pays for it
+    from black.mode import TargetVersion
 
-    if black.__version__ != BLACK_VERSION:
-        raise RuntimeError(f"specbind needs black=={BLACK_VERSION} for byte-stable output, found {black.__version__}")
+    installed = version("black")
+    if installed != BLACK_VERSION:
+        raise FormatError(f"specbind needs black=={BLACK_VERSION} for byte-stable output, found {installed}")
     mode = black.Mode(
-        target_versions={black.TargetVersion.PY311},
+        target_versions={TargetVersion.PY311},
         line_length=LINE_LENGTH,
         string_normalization=True,
         magic_trailing_comma=True,
@@ -65,16 +72,14 @@ def format_python(text: str) -> str:
     return out
 
 
-class FormatError(Exception):
-    """black could not parse rendered output: a bug in specbind or its templates, not the spec."""
-
-
 def format_files(files: dict[str, str]) -> dict[str, str]:
     out = {}
     for path, text in files.items():
         try:
             out[path] = format_python(text) if path.endswith(".py") else text
-        except Exception as exc:  # black raises its own InvalidInput and assorted errors
+        except FormatError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - black raises InvalidInput and assorted internal errors
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise FormatError(f"rendered {path} is not valid Python ({first}); please report this") from None
     return out

@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -32,7 +32,7 @@ MAX_BYTES = 64 * 1024 * 1024
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """Safe loader: no timestamps, no duplicate keys."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }
@@ -40,7 +40,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             try:
                 duplicate = key in seen
             except TypeError:
@@ -81,9 +81,8 @@ class Document:
                     if isinstance(key, yaml.ScalarNode) and key.value == str(part):
                         nxt = value
                         break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    nxt = node.value[part]
+            elif isinstance(node, yaml.SequenceNode) and str(part).isdigit() and int(part) < len(node.value):
+                nxt = node.value[int(part)]
             if nxt is None:
                 break
             node = nxt

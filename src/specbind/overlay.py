@@ -48,7 +48,7 @@ def apply_overlay(spec: Any, overlay: Document) -> Any:
             continue
         try:
             expr = parse(action["target"])
-        except (JsonPathLexerError, JsonPathParserError, Exception) as exc:  # the parser raises bare Exceptions too
+        except (JsonPathLexerError, JsonPathParserError, Exception) as exc:  # noqa: BLE001 - it also raises bare Exception
             where = at + ("target",)
             problems.append(Problem(overlay.path, overlay.line_of(where), pointer_of(where), f"invalid JSONPath: {exc}"))
             continue

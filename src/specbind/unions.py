@@ -108,7 +108,7 @@ class UnionPlanner:
         source = pointer_of(at)
         disc = schema.get("discriminator")
         prop = disc.get("propertyName") if isinstance(disc, dict) else None
-        mapping = disc.get("mapping") if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict) else {}
+        mapping: dict[str, Any] = disc["mapping"] if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict) else {}
         flat = self.flatten(members, prop)
         reason_prefix = ""
         if flat is not None and prop is None:
