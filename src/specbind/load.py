@@ -25,6 +25,8 @@ except AttributeError:  # pragma: no cover
 
 #: Expanded node count above which a document is refused (alias bombs).
 MAX_EXPANDED_NODES = 5_000_000
+#: Nesting depth above which a document is refused (no real spec comes close).
+MAX_DEPTH = 256
 #: Input size above which a document is refused outright.
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -115,6 +117,20 @@ def _expanded_size(root: yaml.Node) -> int:
     return memo[id(root)]
 
 
+def _too_deep(data: Any) -> list[str | int] | None:
+    """The path to the first value nested deeper than MAX_DEPTH, found iteratively."""
+    stack: list[tuple[Any, list[str | int]]] = [(data, [])]
+    while stack:
+        value, at = stack.pop()
+        if len(at) > MAX_DEPTH:
+            return at
+        if isinstance(value, dict):
+            stack.extend((v, [*at, str(k)]) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, [*at, i]) for i, v in enumerate(value))
+    return None
+
+
 def _decode(path: str, raw: bytes) -> str:
     try:
         text = raw.decode("utf-8")
@@ -174,7 +190,11 @@ def load_bytes(path: str, raw: bytes) -> Document:
         raise SpecError.one(path, "", "the document is empty", 1)
     text = _decode(path, raw)
     data = parse_text(path, text)
-    return Document(path=path, text=text, data=data, sha256=hashlib.sha256(raw).hexdigest())
+    doc = Document(path=path, text=text, data=data, sha256=hashlib.sha256(raw).hexdigest())
+    deep = _too_deep(data)
+    if deep is not None:
+        raise SpecError.one(path, pointer_of(deep[:8]) + "/...", f"refused: nested deeper than {MAX_DEPTH} levels")
+    return doc
 
 
 def load_file(path: Path, display: str | None = None) -> Document:

@@ -68,13 +68,32 @@ def check_refs(doc: Document) -> None:
             continue
         where = at + ("$ref",)
         try:
-            lookup(doc.data, ref_target(ref))
+            target = lookup(doc.data, ref_target(ref))
         except ValueError as exc:
             problems.append(_problem(doc, where, str(exc)))
+            continue
         except KeyError:
             problems.append(_problem(doc, where, f"dangling $ref {ref!r}: no such location"))
+            continue
+        if _ref_cycle(doc.data, ref, target):
+            problems.append(_problem(doc, where, f"$ref cycle through {ref!r} with no schema in between"))
     if problems:
         raise SpecError(problems)
+
+
+def _ref_cycle(root: Any, ref: str, target: Any) -> bool:
+    """Does following bare `$ref`s from ``target`` come back to ``ref`` (a cycle with no base case)?"""
+    seen = {ref}
+    while isinstance(target, dict) and isinstance(target.get("$ref"), str):
+        nxt = target["$ref"]
+        if nxt in seen:
+            return True
+        seen.add(nxt)
+        try:
+            target = lookup(root, ref_target(nxt))
+        except (ValueError, KeyError):
+            return False
+    return False
 
 
 def _problem(doc: Document, where: Parts, message: str) -> Problem:

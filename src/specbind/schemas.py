@@ -93,8 +93,12 @@ class SchemaBuilder:
         self.out = Built()
         self.problems: list[Problem] = []
         self.names = naming.NameTable(naming.MODULE_RESERVED)
-        # Component names are claimed first, in spec order, so they keep their own names.
-        self.component_name = {n: self.names.claim(naming.class_name(n)) for n in self.schemas}
+        # Component names are claimed before any inline name, and names that need no cleaning
+        # before those that do, so that a schema called `MyItem` keeps it over `my-item`.
+        exact = [n for n in self.schemas if naming.class_name(n) == n]
+        claimed = {n: self.names.claim(n) for n in exact}
+        claimed |= {n: self.names.claim(naming.class_name(n)) for n in self.schemas if n not in claimed}
+        self.component_name = {n: claimed[n] for n in self.schemas}
         self.props: dict[str, list[PropInfo]] = {}  # model name -> properties
         self.closed: dict[str, bool] = {}
         self.component_info: dict[str, TypeInfo] = {}
@@ -165,6 +169,8 @@ class SchemaBuilder:
         for key in ("oneOf", "anyOf"):
             branches = schema.get(key)
             if isinstance(branches, list):
+                if not branches:
+                    return None  # reported by type_of
                 return [((key, i), b) for i, b in enumerate(branches) if not self.is_null(b)]
         return None
 
@@ -316,6 +322,10 @@ class SchemaBuilder:
         if "$ref" in schema:
             info = self.ref_type(schema["$ref"], at)
             return self.with_null(info, nullable)
+        for key in ("oneOf", "anyOf", "allOf"):
+            if key in schema and (not isinstance(schema[key], list) or not schema[key]):
+                self.problem(at + (key,), f"{key} must be a non-empty list of schemas")
+                return ANY
         branches = self.non_null_branches(schema)
         if branches is not None:
             nullable = nullable or len(branches) < len(schema.get("oneOf") or schema.get("anyOf") or [])
