@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from . import ir, naming
+from . import __version__, ir, naming
 from .errors import SpecError
 from .extract import HTTP_METHODS
 from .load import Document
@@ -84,6 +84,7 @@ def build_api(doc: Document, *, package: str, spec_name: str, overlays: tuple[st
         base_url_env=str(client_cfg.get("base-url-env") or naming.snake(package.rsplit(".", 1)[-1]).upper() + "_BASE_URL"),
         api_key_env=str(client_cfg.get("api-key-env") or naming.snake(package.rsplit(".", 1)[-1]).upper() + "_API_KEY"),
         client_headers=client_headers(ops),
+        user_agent="".join(c for c in f"{package}/{info.get('version', '')} (specbind {__version__})" if 32 <= ord(c) < 127),
         adapters=adapters,
         service_name=service,
         server_imports=server_imports(ops, set(order)),

@@ -158,6 +158,7 @@ class Api:
     base_url_env: str
     api_key_env: str
     client_headers: tuple[Param, ...]  # optional headers every operation takes
+    user_agent: str = "specbind"
     adapters: tuple[tuple[str, str], ...] = ()  # (constant, type) for non-class responses
     service_name: str = "ApiService"  # server Protocol name, from the operations' first tag
     unknown_models: tuple[str, ...] = ()  # every Unknown<Union> fallback class

@@ -51,6 +51,11 @@ def docstring(text: str, indent: int = 0) -> str:
     return '"""' + body + '"""'
 
 
+def comment(text: str) -> str:
+    """Text safe inside a one-line `#` comment: newlines and other non-printables escaped."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
+
+
 @cache
 def environment(root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -63,6 +68,7 @@ def environment(root: Path) -> jinja2.Environment:
     )
     env.filters["pyrepr"] = repr
     env.filters["docstring"] = docstring
+    env.filters["comment"] = comment
     return env
 
 

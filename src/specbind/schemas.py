@@ -78,7 +78,8 @@ def clean_doc(schema: Any) -> str | None:
     text = schema.get("description") or schema.get("title")
     if not isinstance(text, str):
         return None
-    lines = [line.rstrip() for line in text.strip().splitlines()]
+    # Split on newlines only: other separators (U+2028, form feed...) are content, escaped later.
+    lines = [line.rstrip() for line in text.strip().replace("\r\n", "\n").split("\n")]
     return "\n".join(lines) or None
 
 

@@ -40,6 +40,8 @@ def _backup_of(out_dir: Path) -> Path:
 
 def recover(out_dir: Path) -> None:
     """Finish or undo a swap that a killed run left half done."""
+    for stale in out_dir.parent.glob(f".{out_dir.name}.specbind-new-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # staging left by a killed run
     backup = _backup_of(out_dir)
     if backup.exists():
         if out_dir.exists():

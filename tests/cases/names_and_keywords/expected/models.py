@@ -42,9 +42,7 @@ class My_Dotted_Name(BaseModel):
 
 
 class Docs(BaseModel):
-    """Docs with \"\"\" and ''' and a backslash \\ and {{ jinja }} {% raw %} and
-    a line separator\\
-    """
+    """Docs with \"\"\" and ''' and a backslash \\ and {{ jinja }} {% raw %} and\u2028a line separator\\"""
 
     v: str = '"""; import os'
     """ends with a quote\""""
