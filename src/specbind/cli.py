@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -31,6 +33,16 @@ def _parser() -> argparse.ArgumentParser:
         g.add_argument("--job", action="append", help="only this [tool.specbind.jobs] entry; repeatable")
         if name == "generate":
             g.add_argument("--explain", action="store_true", help="print each union's dispatch strategy and why")
+    df = sub.add_parser("diff", help="semantic diff of two specs: what changed and whom it breaks")
+    df.add_argument("old", type=Path)
+    df.add_argument("new", type=Path)
+    df.add_argument("--overlay", type=Path, action="append", help="applied to both, in order")
+    df.add_argument("--json", action="store_true")
+    df.add_argument("--exit-code", action="store_true", help="exit 1 when anything breaks clients or servers")
+
+    vf = sub.add_parser("verify", help="report files in a generated package that were edited by hand")
+    vf.add_argument("folder", type=Path)
+
     sv = sub.add_parser("serve", help="run the reference Conversations server (SQLite)")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
@@ -50,6 +62,37 @@ def _serve(args: argparse.Namespace) -> int:
     app = create_reference_app(args.db, args.flavor)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def _surface_of(spec: Path, overlays: list[Path]) -> dict[str, object]:
+    from .build import build_api
+    from .pipeline import load_spec
+    from .surface import surface
+
+    job = Job("diff", spec, Path("."), "diff", tuple(overlays))
+    return surface(build_api(load_spec(job), package="diff", spec_name=spec.name))
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import ADDITIVE, diff_surfaces, render_json, render_text
+
+    changes = diff_surfaces(_surface_of(args.old, args.overlay or []), _surface_of(args.new, args.overlay or []))
+    sys.stdout.write(render_json(changes) if args.json else render_text(changes))
+    return 1 if args.exit_code and any(c.severity != ADDITIVE for c in changes) else 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .pipeline import hand_edited, read_manifest
+
+    manifest = read_manifest(args.folder)
+    if manifest is None:
+        raise SpecError.one(str(args.folder), "", "no specbind-manifest.json: not a package specbind generated")
+    edited = hand_edited(args.folder, manifest)
+    for rel in edited:
+        print(f"specbind: {args.folder / rel}: edited by hand (or missing)")
+    if not edited:
+        print(f"specbind: {args.folder}: every file is as specbind wrote it ({manifest.get('generator')})")
+    return 1 if edited else 0
 
 
 def _jobs(args: argparse.Namespace) -> list[Job]:
@@ -92,8 +135,9 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace, check: bool) -> int:
-    from .pipeline import explain, generate, up_to_date
-    from .write import compare_tree, write_tree
+    from .diff import diff_surfaces, render_text
+    from .pipeline import explain, generate, read_manifest, stale_reasons, up_to_date
+    from .write import MANIFEST, compare_tree, write_tree
 
     jobs = _jobs(args)
     explaining = getattr(args, "explain", False)
@@ -111,6 +155,8 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
             if drifts:
                 status = 1
                 print(f"specbind: {shown} is stale ({len(drifts)} files):")
+                for reason in stale_reasons(job):
+                    print(f"  why: {reason}")
                 for d in drifts:
                     print(f"  {d.status}: {d.path}")
                 for d in drifts:
@@ -121,6 +167,13 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
             continue
         if explaining:
             sys.stdout.write(explain(result.api))
+        previous = read_manifest(job.out)
+        if previous and isinstance(previous.get("surface"), dict):
+            new_surface = json.loads(result.files[MANIFEST])["surface"]
+            changes = diff_surfaces(previous["surface"], new_surface)
+            if changes:
+                print(f"specbind: {shown}: API changes since the last generation:")
+                sys.stdout.write(render_text(changes))
         changed = write_tree(job.out, result.files)
         print(f"specbind: {shown}: {len(changed)} files changed" if changed else f"specbind: {shown}: up to date")
     return status
@@ -133,6 +186,10 @@ def main(argv: list[str] | None = None) -> int:
             return _extract(args)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "diff":
+            return _diff(args)
+        if args.command == "verify":
+            return _verify(args)
         return _generate(args, check=args.command == "check")
     except SpecError as exc:
         for line in exc.lines():
@@ -147,3 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"specbind: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a bug in specbind: one line, and the traceback on request
+        if os.environ.get("SPECBIND_DEBUG"):
+            raise
+        print(f"specbind: internal error: {type(exc).__name__}: {exc} (set SPECBIND_DEBUG=1 for details)", file=sys.stderr)
+        return 3

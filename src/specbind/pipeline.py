@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import __version__, fmt, ir
 from .build import build_api, validate_root
@@ -18,6 +19,7 @@ from .load import Document, load_file
 from .overlay import apply_overlay
 from .render import PACKAGE_FILES, GeneratorInfo, render_package
 from .resources import templates_dir
+from .surface import surface
 from .write import MANIFEST
 
 
@@ -59,6 +61,48 @@ def inputs_record(job: Job) -> dict[str, object]:
     }
 
 
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def hand_edited(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    """Files whose bytes differ from what the manifest says specbind wrote (or are missing)."""
+    out = []
+    for rel, sha in sorted((manifest.get("files") or {}).items()):
+        try:
+            ok = hashlib.sha256((folder / rel).read_bytes()).hexdigest() == sha
+        except OSError:
+            ok = False
+        if not ok:
+            out.append(rel)
+    return out
+
+
+def stale_reasons(job: Job) -> list[str]:
+    """Why `job.out` is not what `generate` would write now, as far as the manifest can tell."""
+    manifest = read_manifest(job.out)
+    if manifest is None:
+        return ["no manifest: never generated here, or written by something else"]
+    old, new = manifest.get("inputs") or {}, inputs_record(job)
+    reasons = []
+    if old.get("spec") != new["spec"]:
+        reasons.append(f"the spec changed ({job.spec.name})")
+    if old.get("overlays") != new["overlays"]:
+        reasons.append("the overlays changed")
+    if old.get("options") != new["options"]:
+        reasons.append(f"options changed: {old.get('options')} -> {new['options']}")
+    if old.get("generator_sha256") != new["generator_sha256"]:
+        reasons.append("specbind itself (code, templates or formatter) changed")
+    edited = hand_edited(job.out, manifest)
+    if edited:
+        reasons.append("edited by hand: " + ", ".join(edited))
+    return reasons
+
+
 def up_to_date(job: Job) -> bool:
     """Fast no-op path: the manifest records the same inputs and every file is untouched."""
     try:
@@ -87,17 +131,18 @@ def generate(job: Job) -> Result:
     api = build_api(doc, package=job.package, spec_name=job.spec.name, overlays=overlay_names)  # resolve + IR
     gen = GeneratorInfo(version=__version__, formatter=fmt.description())
     files = fmt.format_files(render_package(api, gen))  # render + format
-    files[MANIFEST] = manifest(job, doc, files)
+    files[MANIFEST] = manifest(job, doc, files, surface(api))
     return Result(api, files)
 
 
-def manifest(job: Job, doc: Document, files: dict[str, str]) -> str:
+def manifest(job: Job, doc: Document, files: dict[str, str], api_surface: dict[str, object]) -> str:
     data = {
         "generator": f"specbind {__version__}",
         "formatter": fmt.description(),
         "templates_sha256": templates_sha256(),
         "inputs": inputs_record(job),
         "files": {p: hashlib.sha256(t.encode()).hexdigest() for p, t in sorted(files.items())},
+        "surface": api_surface,
     }
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 

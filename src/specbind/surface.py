@@ -1,0 +1,82 @@
+"""The API surface: a plain, JSON-able summary of an IR, for semantic diffs.
+
+Stored in each package's manifest, so `generate` can say what changed since last time.
+Each schema records which side of the wire uses it (request, response or both), because
+whether a change breaks clients or servers depends on it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import ir
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _sides(api: ir.Api) -> dict[str, set[str]]:
+    """name -> {"request", "response"}: which definitions each side reaches."""
+    uses: dict[str, set[str]] = {}
+    for d in api.definitions:
+        text = " ".join(f.annotation for f in d.fields) if isinstance(d, ir.Model) else d.annotation if isinstance(d, ir.Alias) else " ".join(d.members)
+        uses[d.name] = set(_WORD.findall(text)) - {d.name}
+    sides: dict[str, set[str]] = {}
+    for side, roots in (
+        ("request", [op.body_model for op in api.operations] + [w for op in api.operations for p in op.params for w in _WORD.findall(p.annotation)]),
+        ("response", [w for op in api.operations for w in _WORD.findall(op.response or "")]),
+    ):
+        todo = [r for r in roots if r and r in uses]
+        while todo:
+            name = todo.pop()
+            if side in sides.setdefault(name, set()):
+                continue
+            sides[name].add(side)
+            todo.extend(u for u in uses[name] if u in uses)
+    return sides
+
+
+def surface(api: ir.Api) -> dict[str, Any]:
+    sides = _sides(api)
+    schemas: dict[str, Any] = {}
+    for d in api.definitions:
+        entry: dict[str, Any] = {"side": sorted(sides.get(d.name, {"request", "response"} if not api.operations else set()))}
+        if isinstance(d, ir.Model):
+            if d.refuses:
+                continue  # Unknown<Union> fallbacks follow their union
+            entry["kind"] = "model"
+            entry["fields"] = {f.wire: {"type": f.annotation.removesuffix(" | None") if not f.required else f.annotation, "required": f.required} for f in d.fields}
+        elif isinstance(d, ir.Alias):
+            entry["kind"] = "alias"
+            entry["type"] = d.annotation
+            if d.annotation.startswith("Literal["):
+                entry["enum"] = literal_values(d.annotation)
+        else:
+            entry["kind"] = "union"
+            entry["strategy"] = d.strategy
+            entry["variants"] = list(d.members)
+        schemas[d.name] = entry
+    operations = {
+        op.operation_id: {
+            "method": op.method,
+            "path": op.path,
+            "params": {f"{p.location}:{p.wire}": {"type": p.annotation.removesuffix(" | None"), "required": p.required} for p in op.params},
+            "body": op.body_model,
+            "response": op.response,
+        }
+        for op in api.operations
+    }
+    return {"schemas": schemas, "operations": operations}
+
+
+def literal_values(annotation: str) -> list[str]:
+    import ast
+
+    try:
+        node = ast.parse(annotation, mode="eval").body
+    except SyntaxError:
+        return []
+    if isinstance(node, ast.Subscript):
+        elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        return [repr(e.value) for e in elts if isinstance(e, ast.Constant)]
+    return []

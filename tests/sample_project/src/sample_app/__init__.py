@@ -1,0 +1,1 @@
+"""A sample app whose bindings are generated at build time."""

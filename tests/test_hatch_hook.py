@@ -1,0 +1,38 @@
+"""The hatch build hook regenerates on `pip wheel` and ships the output, offline."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from paths import REPO
+
+SAMPLE = REPO / "tests" / "sample_project"
+
+
+def _wheel(project: Path, dist: Path) -> tuple[zipfile.ZipFile, str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "--no-index", "-w", str(dist), str(project)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    wheel = next(dist.glob("sample_app-*.whl"))
+    return zipfile.ZipFile(wheel), proc.stdout + proc.stderr
+
+
+def test_wheel_contains_generated_package(tmp_path: Path) -> None:
+    project = tmp_path / "sample_project"
+    shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns("api", "build", "*.egg-info"))
+    assert not (project / "src" / "sample_app" / "api").exists()
+    wheel, _ = _wheel(project, tmp_path / "dist")
+    names = set(wheel.namelist())
+    assert {"sample_app/api/models.py", "sample_app/api/__init__.py", "sample_app/api/specbind-manifest.json"} <= names
+    assert b"class Cat(BaseModel)" in wheel.read("sample_app/api/models.py")
+    # Second build: the no-op path leaves the generated files untouched.
+    models = project / "src" / "sample_app" / "api" / "models.py"
+    before = models.stat().st_mtime_ns
+    _wheel(project, tmp_path / "dist2")
+    assert models.stat().st_mtime_ns == before
