@@ -45,9 +45,14 @@ def generator_sha256() -> str:
     code and templates, and the formatter's identity."""
     digest = hashlib.sha256(fmt.description().encode())
     package = Path(__file__).resolve().parent
-    for root in (package, templates_dir()):
-        for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".jinja")):
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    # The same in a wheel and in a checkout: bundled copies (_vendor, templates) are skipped
+    # in the package walk, and the templates are hashed from wherever they live.
+    code = sorted(
+        p for p in package.rglob("*.py") if p.relative_to(package).parts[0] not in ("_vendor", "templates", "spec")
+    )
+    for path in code:
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(templates_sha256().encode())
     return digest.hexdigest()
 
 
