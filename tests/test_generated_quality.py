@@ -57,3 +57,22 @@ def test_specbind_itself_is_strict() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     proc = _run(sys.executable, "-m", "ruff", "check", "--no-cache", "src", cwd=REPO)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_chunked_formatting_equals_whole_file_black() -> None:
+    """fmt.format_files formats modules in pieces, in parallel; the result must be exactly
+    what black gives for the whole module."""
+    from specbind import __version__, fmt
+    from specbind.build import build_api
+    from specbind.config import load_jobs
+    from specbind.pipeline import load_spec
+    from specbind.render import GeneratorInfo, render_package
+
+    job = next(j for j in load_jobs(REPO) if j.name == "default")
+    api = build_api(load_spec(job), package=job.package, spec_name=job.spec.name, overlays=())
+    rendered = render_package(api, GeneratorInfo(__version__, fmt.description()))
+    assert len(fmt.split_top_level(rendered["models.py"])) > 2, "the models module is formatted in several pieces"
+    chunked = fmt.format_files(rendered)
+    for path, text in rendered.items():
+        if path.endswith(".py"):
+            assert chunked[path] == fmt._black(text), path

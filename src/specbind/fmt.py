@@ -1,14 +1,18 @@
 """Phase 5, format: black with a pinned version and mode, cached by content hash.
 
-The cache key is (formatter version, mode, text); a hit skips black entirely, which is what
-makes `specbind check` and no-op regenerations cheap. The cache is an optimisation only:
-a missing or unwritable cache directory changes nothing but speed.
+The cache key is (formatter version, mode, text); a hit skips black entirely. Large modules
+are cut at top-level definitions and the pieces that miss the cache are formatted in parallel
+(fork; `SPECBIND_WORKERS=1` turns it off). The cache (`$SPECBIND_CACHE_DIR`, else
+`$XDG_CACHE_HOME/specbind`, `~/.cache/specbind`; `SPECBIND_NO_CACHE=1` disables it) is an
+optimisation only: a missing or unwritable cache directory changes nothing but speed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 import os
+import re
 import tempfile
 from importlib.metadata import version
 from pathlib import Path
@@ -29,10 +33,6 @@ def cache_dir() -> Path | None:
     return Path(base) / "specbind" / "fmt"
 
 
-class FormatError(Exception):
-    """black could not parse rendered output: a bug in specbind or its templates, not the spec."""
-
-
 def _black(text: str) -> str:
     import black  # imported lazily: a cache hit never pays for it
     from black.mode import TargetVersion
@@ -50,36 +50,89 @@ def _black(text: str) -> str:
     return black.format_str(text, mode=mode)
 
 
-def format_python(text: str) -> str:
+def _cached(text: str) -> tuple[Path | None, str | None]:
     key = hashlib.sha256(f"{description()}\0{text}".encode()).hexdigest()
     root = cache_dir()
     hit = root / key[:2] / f"{key}.py" if root else None
     if hit is not None:
         try:
-            return hit.read_text(encoding="utf-8")
+            return hit, hit.read_text(encoding="utf-8")
         except OSError:
             pass
+    return hit, None
+
+
+def _store(hit: Path | None, out: str) -> None:
+    if hit is None:
+        return
+    try:
+        hit.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=hit.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(out)
+        os.replace(tmp, hit)
+    except OSError:
+        pass
+
+
+def format_python(text: str) -> str:
+    hit, cached = _cached(text)
+    if cached is not None:
+        return cached
     out = _black(text)
-    if hit is not None:
-        try:
-            hit.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=hit.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(out)
-            os.replace(tmp, hit)
-        except OSError:
-            pass
+    _store(hit, out)
     return out
 
 
+# A top-level definition that the generator always precedes with two blank lines.
+_BOUNDARY = re.compile(r"\n\n\n(?=(?:class |[A-Za-z_][A-Za-z0-9_]*(?:: TypeAlias)? = ))")
+CHUNK_CHARS = 40_000
+
+
+def split_top_level(text: str) -> list[str]:
+    """Cut a module at top-level definitions into pieces of about CHUNK_CHARS.
+
+    black formats top-level definitions independently and puts two blank lines between them,
+    so formatting the pieces and joining them with two blank lines gives black's output for
+    the whole module (tests/test_generated_quality.py checks exactly that)."""
+    pieces, start = [], 0
+    for m in _BOUNDARY.finditer(text):
+        if m.start() - start >= CHUNK_CHARS:
+            pieces.append(text[start : m.start()] + "\n")
+            start = m.end()
+    pieces.append(text[start:])
+    return pieces
+
+
+class FormatError(Exception):
+    """black could not parse rendered output: a bug in specbind or its templates, not the spec."""
+
+
+def _format_piece(piece: str) -> str:
+    try:
+        return format_python(piece)
+    except FormatError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - black raises InvalidInput and assorted internal errors
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise FormatError(f"rendered code is not valid Python ({first}); please report this") from None
+
+
 def format_files(files: dict[str, str]) -> dict[str, str]:
+    """Format every .py file; pieces that miss the cache are formatted in parallel (fork)."""
+    pieces = {path: split_top_level(text) for path, text in files.items() if path.endswith(".py")}
+    todo = sorted({p for ps in pieces.values() for p in ps if _cached(p)[1] is None}, key=len, reverse=True)
+    done: dict[str, str] = {}
+    workers = min(len(todo), int(os.environ.get("SPECBIND_WORKERS") or os.cpu_count() or 1))
+    if workers > 1 and sum(map(len, todo)) > CHUNK_CHARS and "fork" in mp.get_all_start_methods():
+        _black("")  # import black once, before forking, so the workers inherit it
+        with mp.get_context("fork").Pool(workers) as pool:
+            done = dict(zip(todo, pool.map(_format_piece, todo, chunksize=1), strict=True))
     out = {}
     for path, text in files.items():
-        try:
-            out[path] = format_python(text) if path.endswith(".py") else text
-        except FormatError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - black raises InvalidInput and assorted internal errors
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise FormatError(f"rendered {path} is not valid Python ({first}); please report this") from None
+        if path not in pieces:
+            out[path] = text
+            continue
+        formatted = [done[p] if p in done else _format_piece(p) for p in pieces[path]]
+        out[path] = "\n\n".join(formatted)
     return out
