@@ -36,3 +36,17 @@ def test_wheel_contains_generated_package(tmp_path: Path) -> None:
     before = models.stat().st_mtime_ns
     _wheel(project, tmp_path / "dist2")
     assert models.stat().st_mtime_ns == before
+
+
+def test_pre_commit_hooks_call_real_commands() -> None:
+    import yaml
+
+    from specbind.cli import _parser
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert {h["id"] for h in hooks} == {"specbind-check", "specbind-generate"}
+    commands = set(_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    for hook in hooks:
+        program, command = hook["entry"].split()
+        assert program == "specbind" and command in commands
+        assert hook["pass_filenames"] is False and hook["language"] == "python"

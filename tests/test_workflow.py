@@ -81,3 +81,12 @@ def test_vendored_package_imports_under_any_parent(tmp_path: Path) -> None:
                           env={"PATH": "", "PYTHONPATH": ""})  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert main(["verify", str(target)]) == 0
+
+
+def test_generate_from_any_directory_uses_the_embedded_fragment(tmp_path: Path) -> None:
+    """No pyproject.toml: the fragment and its default overlays ship inside specbind."""
+    proc = subprocess.run([sys.executable, "-m", "specbind", "generate", "--out", "pkg"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    committed = REPO / "generated" / "conversations"
+    for path in sorted(committed.glob("*.py")):
+        assert (tmp_path / "pkg" / path.name).read_text() == path.read_text(), path.name

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SpecError
-from .resources import embedded_spec
+from .resources import embedded_overlays, embedded_spec
 
 DEFAULT_PACKAGE = "conversations"
 
@@ -40,6 +40,11 @@ class Job:
 
     def override(self, **changes: Any) -> Job:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _builtin(start: Path) -> Job:
+    """No [tool.specbind] here: the embedded Conversations fragment with its default overlays."""
+    return Job("default", embedded_spec(), start / "generated" / DEFAULT_PACKAGE, DEFAULT_PACKAGE, embedded_overlays(), start)
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -66,7 +71,7 @@ def load_jobs(start: Path | None = None) -> list[Job]:
     start = (start or Path.cwd()).resolve()
     pyproject = find_pyproject(start)
     if pyproject is None:
-        return [Job("default", embedded_spec(), start / "generated" / DEFAULT_PACKAGE, DEFAULT_PACKAGE, (), start)]
+        return [_builtin(start)]
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
@@ -74,7 +79,7 @@ def load_jobs(start: Path | None = None) -> list[Job]:
     table = data.get("tool", {}).get("specbind")
     root = pyproject.parent
     if not isinstance(table, dict):
-        return [Job("default", embedded_spec(), start / "generated" / DEFAULT_PACKAGE, DEFAULT_PACKAGE, (), start)]
+        return [_builtin(start)]
     jobs = table.get("jobs")
     defaults = {k: v for k, v in table.items() if k != "jobs"}
     if not isinstance(jobs, dict) or not jobs:

@@ -22,3 +22,12 @@ def templates_dir() -> Path:
 
 def embedded_spec() -> Path:
     return _first(_PACKAGE / "spec" / "conversations.yaml", _REPO / "spec" / "conversations.yaml")
+
+
+#: The overlays the embedded fragment is generated with by default (spec/overlays/).
+DEFAULT_OVERLAYS = ("sdk-compat.yaml", "openai-runtime.yaml")
+
+
+def embedded_overlays() -> tuple[Path, ...]:
+    root = _first(_PACKAGE / "spec" / "overlays", _REPO / "spec" / "overlays")
+    return tuple(root / name for name in DEFAULT_OVERLAYS)
