@@ -3649,279 +3649,34 @@ _ITEM_DISPATCH = _dispatch.TagThenStructure(
                     ("content", "type", ("array",)),
                 ),
             ),
-            (
-                "OutputMessage",
-                (
-                    ("id", "type", ("string",)),
-                    ("role", "in", ("assistant",)),
-                    ("content", "type", ("array",)),
-                    ("status", "in", ("in_progress", "completed", "incomplete")),
-                ),
-            ),
+            ("OutputMessage", ()),
         ),
-        "file_search_call": (
-            (
-                "FileSearchToolCall",
-                (
-                    ("id", "type", ("string",)),
-                    (
-                        "status",
-                        "in",
-                        (
-                            "in_progress",
-                            "searching",
-                            "completed",
-                            "incomplete",
-                            "failed",
-                        ),
-                    ),
-                    ("queries", "type", ("array",)),
-                ),
-            ),
-        ),
-        "computer_call": (
-            (
-                "ComputerToolCall",
-                (
-                    ("id", "type", ("string",)),
-                    ("call_id", "type", ("string",)),
-                    ("pending_safety_checks", "type", ("array",)),
-                    ("status", "in", ("in_progress", "completed", "incomplete")),
-                ),
-            ),
-        ),
-        "computer_call_output": (
-            (
-                "ComputerCallOutputItemParam",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("output", "type", ("object",)),
-                ),
-            ),
-        ),
-        "web_search_call": (
-            (
-                "WebSearchToolCall",
-                (
-                    ("id", "type", ("string",)),
-                    (
-                        "status",
-                        "in",
-                        (
-                            "in_progress",
-                            "searching",
-                            "completed",
-                            "failed",
-                            "incomplete",
-                        ),
-                    ),
-                    ("action", "type", ("object",)),
-                ),
-            ),
-        ),
-        "function_call": (
-            (
-                "FunctionToolCall",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("name", "type", ("string",)),
-                    ("arguments", "type", ("string",)),
-                ),
-            ),
-        ),
-        "function_call_output": (
-            (
-                "FunctionCallOutputItemParam",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("output", "type", ("array", "string")),
-                ),
-            ),
-        ),
-        "tool_search_call": (
-            ("ToolSearchCallItemParam", (("arguments", "type", ("object", "string")),)),
-        ),
-        "tool_search_output": (
-            ("ToolSearchOutputItemParam", (("tools", "type", ("array",)),)),
-        ),
-        "reasoning": (
-            (
-                "ReasoningItem",
-                (
-                    ("id", "type", ("string",)),
-                    ("summary", "type", ("array",)),
-                ),
-            ),
-        ),
-        "compaction": (
-            (
-                "CompactionSummaryItemParam",
-                (("encrypted_content", "type", ("string",)),),
-            ),
-        ),
-        "image_generation_call": (
-            (
-                "ImageGenToolCall",
-                (
-                    ("id", "type", ("string",)),
-                    (
-                        "status",
-                        "in",
-                        ("in_progress", "completed", "generating", "failed"),
-                    ),
-                    ("result", "type", ("null", "string")),
-                ),
-            ),
-        ),
-        "code_interpreter_call": (
-            (
-                "CodeInterpreterToolCall",
-                (
-                    ("id", "type", ("string",)),
-                    (
-                        "status",
-                        "in",
-                        (
-                            "in_progress",
-                            "completed",
-                            "incomplete",
-                            "interpreting",
-                            "failed",
-                        ),
-                    ),
-                    ("container_id", "type", ("string",)),
-                    ("code", "type", ("null", "string")),
-                    ("outputs", "type", ("array", "null")),
-                ),
-            ),
-        ),
-        "local_shell_call": (
-            (
-                "LocalShellToolCall",
-                (
-                    ("id", "type", ("string",)),
-                    ("call_id", "type", ("string",)),
-                    ("action", "type", ("object",)),
-                    ("status", "in", ("in_progress", "completed", "incomplete")),
-                ),
-            ),
-        ),
-        "local_shell_call_output": (
-            (
-                "LocalShellToolCallOutput",
-                (
-                    ("id", "type", ("string",)),
-                    ("output", "type", ("string",)),
-                ),
-            ),
-        ),
-        "shell_call": (
-            (
-                "FunctionShellCallItemParam",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("action", "type", ("object",)),
-                ),
-            ),
-        ),
-        "shell_call_output": (
-            (
-                "FunctionShellCallOutputItemParam",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("output", "type", ("array",)),
-                ),
-            ),
-        ),
-        "apply_patch_call": (
-            (
-                "ApplyPatchToolCallItemParam",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("status", "in", ("in_progress", "completed")),
-                    ("operation", "type", ("object",)),
-                ),
-            ),
-        ),
-        "apply_patch_call_output": (
-            (
-                "ApplyPatchToolCallOutputItemParam",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("status", "in", ("completed", "failed")),
-                ),
-            ),
-        ),
-        "mcp_list_tools": (
-            (
-                "MCPListTools",
-                (
-                    ("id", "type", ("string",)),
-                    ("server_label", "type", ("string",)),
-                    ("tools", "type", ("array",)),
-                ),
-            ),
-        ),
-        "mcp_approval_request": (
-            (
-                "MCPApprovalRequest",
-                (
-                    ("id", "type", ("string",)),
-                    ("server_label", "type", ("string",)),
-                    ("name", "type", ("string",)),
-                    ("arguments", "type", ("string",)),
-                ),
-            ),
-        ),
-        "mcp_approval_response": (
-            (
-                "MCPApprovalResponse",
-                (
-                    ("approval_request_id", "type", ("string",)),
-                    ("approve", "type", ("boolean",)),
-                ),
-            ),
-        ),
-        "mcp_call": (
-            (
-                "MCPToolCall",
-                (
-                    ("id", "type", ("string",)),
-                    ("server_label", "type", ("string",)),
-                    ("name", "type", ("string",)),
-                    ("arguments", "type", ("string",)),
-                ),
-            ),
-        ),
-        "custom_tool_call_output": (
-            (
-                "CustomToolCallOutput",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("output", "type", ("array", "string")),
-                ),
-            ),
-        ),
-        "custom_tool_call": (
-            (
-                "CustomToolCall",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("name", "type", ("string",)),
-                    ("input", "type", ("string",)),
-                ),
-            ),
-        ),
+        "file_search_call": (("FileSearchToolCall", ()),),
+        "computer_call": (("ComputerToolCall", ()),),
+        "computer_call_output": (("ComputerCallOutputItemParam", ()),),
+        "web_search_call": (("WebSearchToolCall", ()),),
+        "function_call": (("FunctionToolCall", ()),),
+        "function_call_output": (("FunctionCallOutputItemParam", ()),),
+        "tool_search_call": (("ToolSearchCallItemParam", ()),),
+        "tool_search_output": (("ToolSearchOutputItemParam", ()),),
+        "reasoning": (("ReasoningItem", ()),),
+        "compaction": (("CompactionSummaryItemParam", ()),),
+        "image_generation_call": (("ImageGenToolCall", ()),),
+        "code_interpreter_call": (("CodeInterpreterToolCall", ()),),
+        "local_shell_call": (("LocalShellToolCall", ()),),
+        "local_shell_call_output": (("LocalShellToolCallOutput", ()),),
+        "shell_call": (("FunctionShellCallItemParam", ()),),
+        "shell_call_output": (("FunctionShellCallOutputItemParam", ()),),
+        "apply_patch_call": (("ApplyPatchToolCallItemParam", ()),),
+        "apply_patch_call_output": (("ApplyPatchToolCallOutputItemParam", ()),),
+        "mcp_list_tools": (("MCPListTools", ()),),
+        "mcp_approval_request": (("MCPApprovalRequest", ()),),
+        "mcp_approval_response": (("MCPApprovalResponse", ()),),
+        "mcp_call": (("MCPToolCall", ()),),
+        "custom_tool_call_output": (("CustomToolCallOutput", ()),),
+        "custom_tool_call": (("CustomToolCall", ()),),
     },
-    when_missing=(
-        (
-            "InputMessage",
-            (
-                ("role", "in", ("user", "system", "developer")),
-                ("content", "type", ("array",)),
-            ),
-        ),
-    ),
+    when_missing=(("InputMessage", ()),),
     when_null=(),
     unknown="UnknownItem",
 )
@@ -3983,268 +3738,33 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
                     ("status", "in", ("in_progress", "completed", "incomplete")),
                 ),
             ),
-            (
-                "EasyInputMessage",
-                (
-                    ("role", "in", ("user", "assistant", "system", "developer")),
-                    ("content", "type", ("array", "string")),
-                ),
-            ),
+            ("EasyInputMessage", ()),
         ),
-        "file_search_call": (
-            (
-                "FileSearchToolCall",
-                (
-                    ("id", "type", ("string",)),
-                    (
-                        "status",
-                        "in",
-                        (
-                            "in_progress",
-                            "searching",
-                            "completed",
-                            "incomplete",
-                            "failed",
-                        ),
-                    ),
-                    ("queries", "type", ("array",)),
-                ),
-            ),
-        ),
-        "computer_call": (
-            (
-                "ComputerToolCall",
-                (
-                    ("id", "type", ("string",)),
-                    ("call_id", "type", ("string",)),
-                    ("pending_safety_checks", "type", ("array",)),
-                    ("status", "in", ("in_progress", "completed", "incomplete")),
-                ),
-            ),
-        ),
-        "computer_call_output": (
-            (
-                "ComputerCallOutputItemParam",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("output", "type", ("object",)),
-                ),
-            ),
-        ),
-        "web_search_call": (
-            (
-                "WebSearchToolCall",
-                (
-                    ("id", "type", ("string",)),
-                    (
-                        "status",
-                        "in",
-                        (
-                            "in_progress",
-                            "searching",
-                            "completed",
-                            "failed",
-                            "incomplete",
-                        ),
-                    ),
-                    ("action", "type", ("object",)),
-                ),
-            ),
-        ),
-        "function_call": (
-            (
-                "FunctionToolCall",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("name", "type", ("string",)),
-                    ("arguments", "type", ("string",)),
-                ),
-            ),
-        ),
-        "function_call_output": (
-            (
-                "FunctionCallOutputItemParam",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("output", "type", ("array", "string")),
-                ),
-            ),
-        ),
-        "tool_search_call": (
-            ("ToolSearchCallItemParam", (("arguments", "type", ("object", "string")),)),
-        ),
-        "tool_search_output": (
-            ("ToolSearchOutputItemParam", (("tools", "type", ("array",)),)),
-        ),
-        "reasoning": (
-            (
-                "ReasoningItem",
-                (
-                    ("id", "type", ("string",)),
-                    ("summary", "type", ("array",)),
-                ),
-            ),
-        ),
-        "compaction": (
-            (
-                "CompactionSummaryItemParam",
-                (("encrypted_content", "type", ("string",)),),
-            ),
-        ),
-        "image_generation_call": (
-            (
-                "ImageGenToolCall",
-                (
-                    ("id", "type", ("string",)),
-                    (
-                        "status",
-                        "in",
-                        ("in_progress", "completed", "generating", "failed"),
-                    ),
-                    ("result", "type", ("null", "string")),
-                ),
-            ),
-        ),
-        "code_interpreter_call": (
-            (
-                "CodeInterpreterToolCall",
-                (
-                    ("id", "type", ("string",)),
-                    (
-                        "status",
-                        "in",
-                        (
-                            "in_progress",
-                            "completed",
-                            "incomplete",
-                            "interpreting",
-                            "failed",
-                        ),
-                    ),
-                    ("container_id", "type", ("string",)),
-                    ("code", "type", ("null", "string")),
-                    ("outputs", "type", ("array", "null")),
-                ),
-            ),
-        ),
-        "local_shell_call": (
-            (
-                "LocalShellToolCall",
-                (
-                    ("id", "type", ("string",)),
-                    ("call_id", "type", ("string",)),
-                    ("action", "type", ("object",)),
-                    ("status", "in", ("in_progress", "completed", "incomplete")),
-                ),
-            ),
-        ),
-        "local_shell_call_output": (
-            (
-                "LocalShellToolCallOutput",
-                (
-                    ("id", "type", ("string",)),
-                    ("output", "type", ("string",)),
-                ),
-            ),
-        ),
-        "shell_call": (
-            (
-                "FunctionShellCallItemParam",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("action", "type", ("object",)),
-                ),
-            ),
-        ),
-        "shell_call_output": (
-            (
-                "FunctionShellCallOutputItemParam",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("output", "type", ("array",)),
-                ),
-            ),
-        ),
-        "apply_patch_call": (
-            (
-                "ApplyPatchToolCallItemParam",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("status", "in", ("in_progress", "completed")),
-                    ("operation", "type", ("object",)),
-                ),
-            ),
-        ),
-        "apply_patch_call_output": (
-            (
-                "ApplyPatchToolCallOutputItemParam",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("status", "in", ("completed", "failed")),
-                ),
-            ),
-        ),
-        "mcp_list_tools": (
-            (
-                "MCPListTools",
-                (
-                    ("id", "type", ("string",)),
-                    ("server_label", "type", ("string",)),
-                    ("tools", "type", ("array",)),
-                ),
-            ),
-        ),
-        "mcp_approval_request": (
-            (
-                "MCPApprovalRequest",
-                (
-                    ("id", "type", ("string",)),
-                    ("server_label", "type", ("string",)),
-                    ("name", "type", ("string",)),
-                    ("arguments", "type", ("string",)),
-                ),
-            ),
-        ),
-        "mcp_approval_response": (
-            (
-                "MCPApprovalResponse",
-                (
-                    ("approval_request_id", "type", ("string",)),
-                    ("approve", "type", ("boolean",)),
-                ),
-            ),
-        ),
-        "mcp_call": (
-            (
-                "MCPToolCall",
-                (
-                    ("id", "type", ("string",)),
-                    ("server_label", "type", ("string",)),
-                    ("name", "type", ("string",)),
-                    ("arguments", "type", ("string",)),
-                ),
-            ),
-        ),
-        "custom_tool_call_output": (
-            (
-                "CustomToolCallOutput",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("output", "type", ("array", "string")),
-                ),
-            ),
-        ),
-        "custom_tool_call": (
-            (
-                "CustomToolCall",
-                (
-                    ("call_id", "type", ("string",)),
-                    ("name", "type", ("string",)),
-                    ("input", "type", ("string",)),
-                ),
-            ),
-        ),
-        "item_reference": (("ItemReferenceParam", (("id", "type", ("string",)),)),),
+        "file_search_call": (("FileSearchToolCall", ()),),
+        "computer_call": (("ComputerToolCall", ()),),
+        "computer_call_output": (("ComputerCallOutputItemParam", ()),),
+        "web_search_call": (("WebSearchToolCall", ()),),
+        "function_call": (("FunctionToolCall", ()),),
+        "function_call_output": (("FunctionCallOutputItemParam", ()),),
+        "tool_search_call": (("ToolSearchCallItemParam", ()),),
+        "tool_search_output": (("ToolSearchOutputItemParam", ()),),
+        "reasoning": (("ReasoningItem", ()),),
+        "compaction": (("CompactionSummaryItemParam", ()),),
+        "image_generation_call": (("ImageGenToolCall", ()),),
+        "code_interpreter_call": (("CodeInterpreterToolCall", ()),),
+        "local_shell_call": (("LocalShellToolCall", ()),),
+        "local_shell_call_output": (("LocalShellToolCallOutput", ()),),
+        "shell_call": (("FunctionShellCallItemParam", ()),),
+        "shell_call_output": (("FunctionShellCallOutputItemParam", ()),),
+        "apply_patch_call": (("ApplyPatchToolCallItemParam", ()),),
+        "apply_patch_call_output": (("ApplyPatchToolCallOutputItemParam", ()),),
+        "mcp_list_tools": (("MCPListTools", ()),),
+        "mcp_approval_request": (("MCPApprovalRequest", ()),),
+        "mcp_approval_response": (("MCPApprovalResponse", ()),),
+        "mcp_call": (("MCPToolCall", ()),),
+        "custom_tool_call_output": (("CustomToolCallOutput", ()),),
+        "custom_tool_call": (("CustomToolCall", ()),),
+        "item_reference": (("ItemReferenceParam", ()),),
     },
     when_missing=(
         (
@@ -4261,9 +3781,9 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
                 ("content", "type", ("array", "string")),
             ),
         ),
-        ("ItemReferenceParam", (("id", "type", ("string",)),)),
+        ("ItemReferenceParam", ()),
     ),
-    when_null=(("ItemReferenceParam", (("id", "type", ("string",)),)),),
+    when_null=(("ItemReferenceParam", ()),),
     unknown="UnknownInputItem",
 )
 InputItem: TypeAlias = Annotated[

@@ -82,6 +82,8 @@ def most_specific_first(cands: list[ir.Candidate]) -> tuple[ir.Candidate, ...]:
                 out.append(c)
                 rest.remove(c)
                 break
+    if out:  # the last candidate is taken without testing: its checks are never run
+        out[-1] = ir.Candidate(out[-1].model, ())
     return tuple(out)
 
 

@@ -127,7 +127,7 @@ _PAPER_DISPATCH = _dispatch.TagThenStructure(
     name="Paper",
     tag="kind",
     routes={
-        "cat": (("Cat", (("lives", "type", ("integer",)),)),),
+        "cat": (("Cat", ()),),
         "dog": (("Dog", ()),),
         "note": (
             (
@@ -137,15 +137,15 @@ _PAPER_DISPATCH = _dispatch.TagThenStructure(
                     ("to", "type", ("string",)),
                 ),
             ),
-            ("Note", (("text", "type", ("string",)),)),
+            ("Note", ()),
         ),
-        "ref": (("Ref", (("id", "type", ("string",)),)),),
+        "ref": (("Ref", ()),),
     },
     when_missing=(
         ("Note", (("text", "type", ("string",)),)),
-        ("Ref", (("id", "type", ("string",)),)),
+        ("Ref", ()),
     ),
-    when_null=(("Ref", (("id", "type", ("string",)),)),),
+    when_null=(("Ref", ()),),
     unknown="UnknownPaper",
 )
 Paper: TypeAlias = Annotated[
