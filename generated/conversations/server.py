@@ -120,7 +120,7 @@ class ConversationsService(Protocol):
         ctx: RequestContext,
         conversation_id: str,
         *,
-        limit: int | None = None,
+        limit: int = 20,
         order: Literal["asc", "desc"] | None = None,
         after: str | None = None,
         include: list[IncludeEnum] | None = None,

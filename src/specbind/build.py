@@ -322,6 +322,9 @@ class OperationBuilder:
                     explode=bool(p.get("explode", True)),
                     is_array="array" in info.json_types,
                     constrained=info.annotation() if required or default is not None else f"{info.annotation()} | None",
+                    service_annotation=strip_constraints(
+                        info.annotation() if required or default is not None else f"{info.annotation()} | None"
+                    ),
                 )
             )
         body_model, body_fields, body_required = self.body(op, at, base)

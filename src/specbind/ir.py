@@ -100,6 +100,7 @@ class Param:
     is_array: bool = False
     client_default: bool = False  # an optional header every operation takes: also a client setting
     constrained: str = ""  # annotation with the schema's constraints, for server-side validation
+    service_annotation: str = ""  # what a service method receives (spec defaults applied)
 
 
 @dataclass(frozen=True)
