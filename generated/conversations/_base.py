@@ -4,10 +4,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel as _PydanticBaseModel
-from pydantic import ConfigDict
+from typing import Any, ClassVar
 
-__all__ = ["BaseModel", "ConfigDict"]
+from pydantic import BaseModel as _PydanticBaseModel
+from pydantic import ConfigDict, model_validator
+
+__all__ = ["BaseModel", "ConfigDict", "UnknownVariant"]
 
 
 class BaseModel(_PydanticBaseModel):
@@ -26,3 +28,24 @@ class BaseModel(_PydanticBaseModel):
         defer_build=True,
         regex_engine="python-re",
     )
+
+
+class UnknownVariant(BaseModel):
+    """Base of the `Unknown<Union>` fallbacks: an object whose tag the spec does not know.
+
+    Every field is kept and dumps back unchanged. Known tags are refused, so a known kind
+    with bad fields stays a validation error instead of slipping in here.
+    """
+
+    tag: ClassVar[str] = "type"
+    known_tags: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_known_tags(cls, data: Any) -> Any:
+        value = data.get(cls.tag) if isinstance(data, dict) else None
+        if isinstance(value, str) and value in cls.known_tags:
+            raise ValueError(
+                f"{value!r} is a known {cls.tag}: the payload does not match its schema"
+            )
+        return data

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
-from pydantic import ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import ConfigDict, Discriminator, Field, Tag
 
 from . import _dispatch
-from ._base import BaseModel
+from ._base import BaseModel, UnknownVariant
 
 __all__ = [
     "Annotation",
@@ -293,25 +293,12 @@ class ContainerNetworkPolicyAllowlistParam(BaseModel):
     """Optional domain-scoped secrets for allowlisted domains."""
 
 
-class UnknownAutoCodeInterpreterToolParamNetworkPolicy(BaseModel):
-    """A `AutoCodeInterpreterToolParamNetworkPolicy` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownAutoCodeInterpreterToolParamNetworkPolicy(UnknownVariant):
+    """A `AutoCodeInterpreterToolParamNetworkPolicy` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(["allowlist", "disabled"])
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class AutoCodeInterpreterToolParam(BaseModel):
@@ -361,25 +348,12 @@ class CodeInterpreterOutputImage(BaseModel):
     """The URL of the image output from the code interpreter."""
 
 
-class UnknownCodeInterpreterToolCallOutputsItem(BaseModel):
-    """A `CodeInterpreterToolCallOutputsItem` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownCodeInterpreterToolCallOutputsItem(UnknownVariant):
+    """A `CodeInterpreterToolCallOutputsItem` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(["image", "logs"])
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class CodeInterpreterToolCall(BaseModel):
@@ -425,27 +399,14 @@ class ComparisonFilter(BaseModel):
     """The value to compare against the attribute key; supports string, number, or boolean types."""
 
 
-class UnknownCompoundFilterFiltersItem(BaseModel):
-    """A `CompoundFilterFiltersItem` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownCompoundFilterFiltersItem(UnknownVariant):
+    """A `CompoundFilterFiltersItem` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(
         ["and", "eq", "gt", "gte", "in", "lt", "lte", "ne", "nin", "or"]
     )
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class CompoundFilter(BaseModel):
@@ -592,12 +553,8 @@ class WaitParam(BaseModel):
     """Specifies the event type. For a wait action, this property is always set to `wait`."""
 
 
-class UnknownComputerAction(BaseModel):
-    """A `ComputerAction` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownComputerAction(UnknownVariant):
+    """A `ComputerAction` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(
         [
@@ -614,15 +571,6 @@ class UnknownComputerAction(BaseModel):
     )
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class ComputerScreenshotImage(BaseModel):
@@ -804,27 +752,14 @@ class FilePath(BaseModel):
     """The index of the file in the list of files."""
 
 
-class UnknownAnnotation(BaseModel):
-    """A `Annotation` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownAnnotation(UnknownVariant):
+    """A `Annotation` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(
         ["container_file_citation", "file_citation", "file_path", "url_citation"]
     )
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class TopLogProb(BaseModel):
@@ -940,12 +875,8 @@ class InputFileContent(BaseModel):
     """The detail level of the file to be sent to the model. Use `low` for the default rendering behavior, or `high` to render the file at higher quality. Defaults to `low`."""
 
 
-class UnknownMessageContentItem(BaseModel):
-    """A `MessageContentItem` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownMessageContentItem(UnknownVariant):
+    """A `MessageContentItem` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(
         [
@@ -962,15 +893,6 @@ class UnknownMessageContentItem(BaseModel):
     )
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class Message(BaseModel):
@@ -1022,27 +944,14 @@ class FunctionToolCallResource(BaseModel):
     """The identifier of the actor that created the item."""
 
 
-class UnknownFunctionAndCustomToolCallOutput(BaseModel):
-    """A `FunctionAndCustomToolCallOutput` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownFunctionAndCustomToolCallOutput(UnknownVariant):
+    """A `FunctionAndCustomToolCallOutput` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(
         ["input_file", "input_image", "input_text"]
     )
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class FunctionToolCallOutputResource(BaseModel):
@@ -1155,27 +1064,14 @@ class WebSearchActionFind(BaseModel):
     """The pattern or text to search for within the page."""
 
 
-class UnknownWebSearchToolCallAction(BaseModel):
-    """A `WebSearchToolCallAction` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownWebSearchToolCallAction(UnknownVariant):
+    """A `WebSearchToolCallAction` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(
         ["find_in_page", "open_page", "search"]
     )
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class WebSearchToolCall(BaseModel):
@@ -1495,25 +1391,12 @@ class LocalShellToolParam(BaseModel):
     """The type of the local shell tool. Always `local_shell`."""
 
 
-class UnknownContainerAutoParamNetworkPolicy(BaseModel):
-    """A `ContainerAutoParamNetworkPolicy` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownContainerAutoParamNetworkPolicy(UnknownVariant):
+    """A `ContainerAutoParamNetworkPolicy` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(["allowlist", "disabled"])
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class SkillReferenceParam(BaseModel):
@@ -1554,25 +1437,12 @@ class InlineSkillParam(BaseModel):
     """Inline skill payload"""
 
 
-class UnknownContainerAutoParamSkillsItem(BaseModel):
-    """A `ContainerAutoParamSkillsItem` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownContainerAutoParamSkillsItem(UnknownVariant):
+    """A `ContainerAutoParamSkillsItem` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(["inline", "skill_reference"])
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class ContainerAutoParam(BaseModel):
@@ -1619,27 +1489,14 @@ class ContainerReferenceParam(BaseModel):
     """The ID of the referenced container."""
 
 
-class UnknownFunctionShellToolParamEnvironment(BaseModel):
-    """A `FunctionShellToolParamEnvironment` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownFunctionShellToolParamEnvironment(UnknownVariant):
+    """A `FunctionShellToolParamEnvironment` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(
         ["container_auto", "container_reference", "local"]
     )
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class FunctionShellToolParam(BaseModel):
@@ -1671,25 +1528,12 @@ class CustomGrammarFormatParam(BaseModel):
     """The grammar definition."""
 
 
-class UnknownCustomToolParamFormat(BaseModel):
-    """A `CustomToolParamFormat` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownCustomToolParamFormat(UnknownVariant):
+    """A `CustomToolParamFormat` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(["grammar", "text"])
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class CustomToolParam(BaseModel):
@@ -1727,25 +1571,12 @@ class FunctionToolParam(BaseModel):
     """Whether this function should be deferred and discovered via tool search."""
 
 
-class UnknownNamespaceToolParamToolsItem(BaseModel):
-    """A `NamespaceToolParamToolsItem` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownNamespaceToolParamToolsItem(UnknownVariant):
+    """A `NamespaceToolParamToolsItem` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(["custom", "function"])
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class NamespaceToolParam(BaseModel):
@@ -1807,12 +1638,8 @@ class ApplyPatchToolParam(BaseModel):
     """The type of the tool. Always `apply_patch`."""
 
 
-class UnknownTool(BaseModel):
-    """A `Tool` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownTool(UnknownVariant):
+    """A `Tool` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(
         [
@@ -1837,15 +1664,6 @@ class UnknownTool(BaseModel):
     )
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class ToolSearchOutput(BaseModel):
@@ -1984,25 +1802,12 @@ class ContainerReferenceResource(BaseModel):
     container_id: str
 
 
-class UnknownFunctionShellCallEnvironment(BaseModel):
-    """A `FunctionShellCallEnvironment` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownFunctionShellCallEnvironment(UnknownVariant):
+    """A `FunctionShellCallEnvironment` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(["container_reference", "local"])
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class FunctionShellCall(BaseModel):
@@ -2045,25 +1850,12 @@ class FunctionShellCallOutputExitOutcome(BaseModel):
     """Exit code from the shell process."""
 
 
-class UnknownFunctionShellCallOutputContentOutcome(BaseModel):
-    """A `FunctionShellCallOutputContentOutcome` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownFunctionShellCallOutputContentOutcome(UnknownVariant):
+    """A `FunctionShellCallOutputContentOutcome` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(["exit", "timeout"])
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class FunctionShellCallOutputContent(BaseModel):
@@ -2141,27 +1933,14 @@ class ApplyPatchUpdateFileOperation(BaseModel):
     """Diff to apply."""
 
 
-class UnknownApplyPatchToolCallOperation(BaseModel):
-    """A `ApplyPatchToolCallOperation` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownApplyPatchToolCallOperation(UnknownVariant):
+    """A `ApplyPatchToolCallOperation` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(
         ["create_file", "delete_file", "update_file"]
     )
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class ApplyPatchToolCall(BaseModel):
@@ -2340,12 +2119,8 @@ class CustomToolCallOutput(BaseModel):
     """
 
 
-class UnknownConversationItem(BaseModel):
-    """A `ConversationItem` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownConversationItem(UnknownVariant):
+    """A `ConversationItem` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(
         [
@@ -2379,15 +2154,6 @@ class UnknownConversationItem(BaseModel):
 
     type: str
 
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
-
 
 class ConversationItemList(BaseModel):
     """A list of Conversation items."""
@@ -2408,27 +2174,14 @@ class ConversationItemList(BaseModel):
     """The ID of the last item in the list."""
 
 
-class UnknownInputContent(BaseModel):
-    """A `InputContent` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownInputContent(UnknownVariant):
+    """A `InputContent` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(
         ["input_file", "input_image", "input_text"]
     )
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class EasyInputMessage(BaseModel):
@@ -2528,25 +2281,12 @@ class InputMessage(BaseModel):
     content: InputMessageContentList
 
 
-class UnknownOutputMessageContent(BaseModel):
-    """A `OutputMessageContent` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownOutputMessageContent(UnknownVariant):
+    """A `OutputMessageContent` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(["output_text", "refusal"])
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class OutputMessage(BaseModel):
@@ -2621,27 +2361,14 @@ class InputFileContentParam(BaseModel):
     """The detail level of the file to be sent to the model. Use `low` for the default rendering behavior, or `high` to render the file at higher quality. Defaults to `low`."""
 
 
-class UnknownFunctionCallOutputItemParamOutputOption2Item(BaseModel):
-    """A `FunctionCallOutputItemParamOutputOption2Item` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownFunctionCallOutputItemParamOutputOption2Item(UnknownVariant):
+    """A `FunctionCallOutputItemParamOutputOption2Item` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(
         ["input_file", "input_image", "input_text"]
     )
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class FunctionCallOutputItemParam(BaseModel):
@@ -2711,25 +2438,12 @@ class FunctionShellActionParam(BaseModel):
     max_output_length: int | None = None
 
 
-class UnknownFunctionShellCallItemParamEnvironment(BaseModel):
-    """A `FunctionShellCallItemParamEnvironment` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownFunctionShellCallItemParamEnvironment(UnknownVariant):
+    """A `FunctionShellCallItemParamEnvironment` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(["container_reference", "local"])
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class FunctionShellCallItemParam(BaseModel):
@@ -2766,25 +2480,12 @@ class FunctionShellCallOutputExitOutcomeParam(BaseModel):
     """The exit code returned by the shell process."""
 
 
-class UnknownFunctionShellCallOutputOutcomeParam(BaseModel):
-    """A `FunctionShellCallOutputOutcomeParam` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownFunctionShellCallOutputOutcomeParam(UnknownVariant):
+    """A `FunctionShellCallOutputOutcomeParam` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(["exit", "timeout"])
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class FunctionShellCallOutputContentParam(BaseModel):
@@ -2853,27 +2554,14 @@ class ApplyPatchUpdateFileOperationParam(BaseModel):
     """Unified diff content to apply to the existing file."""
 
 
-class UnknownApplyPatchOperationParam(BaseModel):
-    """A `ApplyPatchOperationParam` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownApplyPatchOperationParam(UnknownVariant):
+    """A `ApplyPatchOperationParam` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(
         ["create_file", "delete_file", "update_file"]
     )
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class ApplyPatchToolCallItemParam(BaseModel):
@@ -2925,12 +2613,8 @@ class MCPApprovalResponse(BaseModel):
     reason: str | None = None
 
 
-class UnknownItem(BaseModel):
-    """A `Item` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownItem(UnknownVariant):
+    """A `Item` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(
         [
@@ -2964,15 +2648,6 @@ class UnknownItem(BaseModel):
 
     type: str
 
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
-
 
 class ItemReferenceParam(BaseModel):
     """An internal identifier for an item to reference."""
@@ -2982,12 +2657,8 @@ class ItemReferenceParam(BaseModel):
     """The ID of the item to reference."""
 
 
-class UnknownInputItem(BaseModel):
-    """A `InputItem` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownInputItem(UnknownVariant):
+    """A `InputItem` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(
         [
@@ -3021,15 +2692,6 @@ class UnknownInputItem(BaseModel):
     )
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class ConversationResource(BaseModel):

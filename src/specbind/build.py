@@ -211,7 +211,7 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
             for f in d.fields:
                 words.update(_WORD.findall(f.annotation + f.assignment))
             if d.refuses:
-                words.update(("ClassVar", "field_validator"))
+                words.add("ClassVar")
             if d.closed:
                 words.add("ConfigDict")
         elif isinstance(d, ir.Alias):
@@ -225,7 +225,7 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
             elif d.strategy == "tag_then_structure":
                 words.update(("Annotated", "Discriminator", "Tag"))
     typing = ("Annotated", "Any", "ClassVar", "Literal", "TypeAlias")
-    pydantic = ("ConfigDict", "Discriminator", "Field", "Tag", "field_validator")
+    pydantic = ("ConfigDict", "Discriminator", "Field", "Tag")
     return tuple(n for n in typing if n in words), tuple(n for n in pydantic if n in words)
 
 

@@ -30,7 +30,7 @@ class Model:
     fields: tuple[Field, ...]
     closed: bool  # additionalProperties: false
     source: str  # JSON pointer in the spec
-    #: Set on the fallback class of a discriminated union: (tag field, tags it must refuse).
+    #: Set on the fallback class of a discriminated union: (wire name of the tag, tags it refuses).
     refuses: tuple[str, tuple[str, ...]] | None = None
 
 

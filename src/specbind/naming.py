@@ -18,7 +18,7 @@ from collections.abc import Iterable
 # Names the generated models module imports or defines itself; a schema of that name is renamed.
 MODULE_RESERVED = frozenset(
     {
-        "Annotated", "Any", "BaseModel", "ConfigDict", "Discriminator", "Field", "Literal",
+        "Annotated", "Any", "BaseModel", "UnknownVariant", "ConfigDict", "Discriminator", "Field", "Literal",
         "Optional", "Tag", "TypeAlias", "Union", "annotations", "dispatch", "field_validator",
         "TYPE_CHECKING", "typing", "pydantic", "__all__",
         # client.py / server.py

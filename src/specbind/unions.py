@@ -180,16 +180,12 @@ class UnionPlanner:
                 owners.setdefault(tag, []).append(t)
         known = tuple(owners)
         unknown = b.names.claim(naming.class_name(f"Unknown{name}"))
-        fallback_doc = (
-            f"A `{name}` whose `{prop}` this version of the spec does not know.\n\n"
-            "Every field is kept and dumps back unchanged; known tags are refused here, so a\n"
-            "known kind with bad fields is still a validation error."
-        )
+        fallback_doc = f"A `{name}` whose `{prop}` this version of the spec does not know."
         alias = f"alias={prop!r}" if tag_field != prop else ""
         tag_assign = f" = Field({alias})" if alias else ""
         b.out.models[unknown] = ir.Model(
             unknown, fallback_doc, (ir.Field(tag_field, prop, "str", tag_assign, None, True),), False, source,
-            refuses=(tag_field, known),
+            refuses=(prop, known),
         )
         members = tuple(t.variant.model for t in taggings)
         shared = sorted(tag for tag, ts in owners.items() if len(ts) > 1)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal, TypeAlias
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from ._base import BaseModel
+from ._base import BaseModel, UnknownVariant
 
 __all__ = [
     "Comparison",
@@ -24,25 +24,12 @@ class Comparison(BaseModel):
     key: str
 
 
-class UnknownCompoundFiltersItem(BaseModel):
-    """A `CompoundFiltersItem` whose `type` this version of the spec does not know.
-
-    Every field is kept and dumps back unchanged; known tags are refused here, so a
-    known kind with bad fields is still a validation error.
-    """
+class UnknownCompoundFiltersItem(UnknownVariant):
+    """A `CompoundFiltersItem` whose `type` this version of the spec does not know."""
 
     known_tags: ClassVar[frozenset[str]] = frozenset(["and", "eq", "ne", "or"])
 
     type: str
-
-    @field_validator("type")
-    @classmethod
-    def _refuse_known_tags(cls, value: str) -> str:
-        if value in cls.known_tags:
-            raise ValueError(
-                f"{value!r} is a known tag: the payload does not match its schema"
-            )
-        return value
 
 
 class Compound(BaseModel):
