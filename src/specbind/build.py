@@ -48,7 +48,7 @@ def build_api(doc: Document, *, package: str, spec_name: str, overlays: tuple[st
     ops = tuple(
         replace(
             op,
-            server_params=tuple(p for p in op.params if not p.client_default),
+            server_params=tuple(replace(p, server_assignment=server_assignment(p)) for p in op.params if not p.client_default),
             keyword_params=tuple(p for p in op.params if not p.client_default and p.location != "path"),
         )
         for op in ops
@@ -181,6 +181,13 @@ def service_name(data: dict[str, Any], ops: tuple[ir.Operation, ...]) -> str:
             if isinstance(tags, list) and tags and isinstance(tags[0], str) and naming.pascal(tags[0]):
                 return naming.pascal(tags[0]) + "Service"
     return naming.pascal(str((data.get("info") or {}).get("title", "Api"))) + "Service"
+
+
+def server_assignment(p: ir.Param) -> str:
+    if p.name != p.wire:
+        default = "" if p.required else f"default={p.default}, "
+        return f" = Field({default}alias={p.wire!r})"
+    return "" if p.required else f" = {p.default}"
 
 
 def server_imports(ops: tuple[ir.Operation, ...], defined: set[str]) -> tuple[str, ...]:

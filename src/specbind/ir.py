@@ -101,6 +101,7 @@ class Param:
     client_default: bool = False  # an optional header every operation takes: also a client setting
     constrained: str = ""  # annotation with the schema's constraints, for server-side validation
     service_annotation: str = ""  # what a service method receives (spec defaults applied)
+    server_assignment: str = ""  # "" or " = ..." in the server's parameter model
 
 
 @dataclass(frozen=True)
