@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .config import Job, load_jobs
-from .pipeline import generate, up_to_date
+from .manifest import up_to_date
+from .pipeline import generate
 from .write import write_tree
 
 

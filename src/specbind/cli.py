@@ -82,7 +82,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .pipeline import hand_edited, read_manifest
+    from .manifest import hand_edited, read_manifest
 
     manifest = read_manifest(args.folder)
     if manifest is None:
@@ -135,18 +135,23 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace, check: bool) -> int:
-    from .diff import diff_surfaces, render_text
-    from .pipeline import explain, generate, read_manifest, stale_reasons, up_to_date
-    from .write import MANIFEST, compare_tree, write_tree
+    from .manifest import read_manifest, stale_reasons, up_to_date
 
     jobs = _jobs(args)
     explaining = getattr(args, "explain", False)
     # Fast path: inputs and files match the manifest, so the output cannot have changed.
     fresh = {j.name for j in jobs if not explaining and up_to_date(j)}
-    results = [(job, generate(job)) for job in jobs if job.name not in fresh]  # all succeed before any write
     for job in jobs:
         if job.name in fresh:
             print(f"specbind: {job.display(job.out)} is up to date")
+    if len(fresh) == len(jobs):
+        return 0
+
+    from .diff import diff_surfaces, render_text
+    from .pipeline import explain, generate
+    from .write import MANIFEST, compare_tree, write_tree
+
+    results = [(job, generate(job)) for job in jobs if job.name not in fresh]  # all succeed before any write
     status = 0
     for job, result in results:
         shown = job.display(job.out)

@@ -10,7 +10,6 @@ optimisation only: a missing or unwritable cache directory changes nothing but s
 from __future__ import annotations
 
 import hashlib
-import multiprocessing as mp
 import os
 import re
 import tempfile
@@ -123,6 +122,8 @@ def format_files(files: dict[str, str]) -> dict[str, str]:
     pieces = {path: split_top_level(text) for path, text in files.items() if path.endswith(".py")}
     todo = sorted({p for ps in pieces.values() for p in ps if _cached(p)[1] is None}, key=len, reverse=True)
     done: dict[str, str] = {}
+    import multiprocessing as mp  # only a cold run needs it
+
     workers = min(len(todo), int(os.environ.get("SPECBIND_WORKERS") or os.cpu_count() or 1))
     if workers > 1 and sum(map(len, todo)) > CHUNK_CHARS and "fork" in mp.get_all_start_methods():
         _black("")  # import black once, before forking, so the workers inherit it
