@@ -231,6 +231,11 @@ def encode_query(
     return httpx.QueryParams(out)
 
 
+def comma_joined(values: Sequence[Any] | None) -> str | None:
+    """An array parameter with `explode: false`: `a=1,2` instead of `a=1&a=2`."""
+    return None if values is None else ",".join(_scalar(v) for v in values)
+
+
 def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

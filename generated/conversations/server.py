@@ -304,13 +304,18 @@ def _reject_unknown(value: object, where: str) -> None:
             _reject_unknown(child, f"{where}[{i}]")
 
 
-def _query(request: Request, wire: str, many: bool) -> Any:
-    if many:  # `include=a&include=b` and `include[]=a&include[]=b` are both accepted
+def _query(request: Request, wire: str, *, many: bool, explode: bool) -> Any:
+    if (
+        many and explode
+    ):  # `include=a&include=b` and `include[]=a&include[]=b` are both accepted
         values = request.query_params.getlist(wire) + request.query_params.getlist(
             wire + "[]"
         )
         return values or None
-    return request.query_params.get(wire)
+    value = request.query_params.get(wire)
+    if many and value is not None:  # `explode: false`: `a=1,2`
+        return value.split(",")
+    return value
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:
@@ -359,10 +364,10 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
-                    "limit": _query(request, "limit", False),
-                    "order": _query(request, "order", False),
-                    "after": _query(request, "after", False),
-                    "include": _query(request, "include", True),
+                    "limit": _query(request, "limit", many=False, explode=True),
+                    "order": _query(request, "order", many=False, explode=True),
+                    "after": _query(request, "after", many=False, explode=True),
+                    "include": _query(request, "include", many=True, explode=True),
                 }
             )
         )
@@ -390,7 +395,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
-                    "include": _query(request, "include", True),
+                    "include": _query(request, "include", many=True, explode=True),
                 }
             )
         )
@@ -421,7 +426,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
                 {
                     "conversation_id": request.path_params["conversation_id"],
                     "item_id": request.path_params["item_id"],
-                    "include": _query(request, "include", True),
+                    "include": _query(request, "include", many=True, explode=True),
                 }
             )
         )

@@ -43,7 +43,7 @@ def build_api(doc: Document, *, package: str, spec_name: str, overlays: tuple[st
     sb = SchemaBuilder(doc)
     built = sb.build_all()
     ops_builder = OperationBuilder(doc, sb)
-    ops = mark_client_defaults(ops_builder.build())
+    ops = tuple(replace(op, params=tuple(map(wire_values, op.params))) for op in mark_client_defaults(ops_builder.build()))
     ops, adapters = with_adapters(ops, sb.names)
     ops = tuple(
         replace(
@@ -183,6 +183,19 @@ def service_name(data: dict[str, Any], ops: tuple[ir.Operation, ...]) -> str:
     return naming.pascal(str((data.get("info") or {}).get("title", "Api"))) + "Service"
 
 
+def wire_values(p: ir.Param) -> ir.Param:
+    """How the client encodes and the server reads this parameter (style and explode)."""
+    wire = repr(p.wire)
+    if p.location == "path":
+        server = f"request.path_params[{p.name!r}]"  # the route names it by its Python name
+    elif p.location == "header":
+        server = f"request.headers.get({wire})"
+    else:
+        server = f"_query(request, {wire}, many={p.is_array}, explode={p.explode})"
+    client = f"_http.comma_joined({p.name})" if p.is_array and not p.explode else p.name
+    return replace(p, client_value=client, server_value=server)
+
+
 def server_assignment(p: ir.Param) -> str:
     if p.name != p.wire:
         default = "" if p.required else f"default={p.default}, "
@@ -293,7 +306,7 @@ class OperationBuilder:
         op_id = op.get("operationId") or f"{method}_{path}"
         name = self.names.claim(naming.method_name(str(op_id)))
         base = naming.pascal(str(op_id)) or "Operation"
-        merged: dict[tuple[str, str], tuple[Any, Parts]] = {}
+        merged: dict[tuple[str, str], tuple[Any, Parts]] = {}  # (name, in) -> parameter
         for where, declared in (("item", item.get("parameters")), ("op", op.get("parameters"))):
             for i, raw in enumerate(declared or []):
                 p = self.resolve(raw)
@@ -338,15 +351,15 @@ class OperationBuilder:
         response, response_is_model = self.response(op, at, base)
         self.find_error_model(op, at, base)
         paginated, item_type = self.pagination(params, response)
-        path_template = path
         path_expr = path.replace("{", "{{").replace("}", "}}")
+        route_path = path
         for p in params:
             if p.location == "path":
-                path_template = path_template.replace("{" + p.wire + "}", "{" + p.name + "}")
+                route_path = route_path.replace("{" + p.wire + "}", "{" + p.name + "}")
                 path_expr = path_expr.replace("{{" + p.wire + "}}", "{_path(" + p.name + ")}")
         path_expr = ("f" + repr(path_expr)) if "{_path(" in path_expr else repr(path)
         return ir.Operation(
-            name=name, operation_id=str(op_id), method=method.upper(), path=path, path_template=path_template,
+            name=name, operation_id=str(op_id), method=method.upper(), path=path, route_path=route_path,
             summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
             doc=clean_doc(op), params=tuple(params), body_model=body_model, body_fields=body_fields,
             body_required=body_required, response=response, response_is_model=response_is_model,

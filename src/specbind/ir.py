@@ -96,12 +96,14 @@ class Param:
     required: bool
     default: str  # rendered literal, "None" when optional without default
     doc: str | None
-    explode: bool = True
+    explode: bool = True  # form style: `a=1&a=2`; False: `a=1,2`
     is_array: bool = False
     client_default: bool = False  # an optional header every operation takes: also a client setting
     constrained: str = ""  # annotation with the schema's constraints, for server-side validation
     service_annotation: str = ""  # what a service method receives (spec defaults applied)
     server_assignment: str = ""  # "" or " = ..." in the server's parameter model
+    client_value: str = ""  # expression the client sends for a query parameter
+    server_value: str = ""  # expression the server reads the raw parameter with
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ class Operation:
     operation_id: str
     method: str  # upper case
     path: str  # with {wire} placeholders
-    path_template: str  # with {python} placeholders
+    route_path: str  # with {python} placeholders: what the server's router matches
     summary: str | None
     doc: str | None
     params: tuple[Param, ...]

@@ -182,7 +182,8 @@ class SchemaBuilder:
         """`$ref` plus constraining siblings (3.1) -> allOf, so both apply."""
         if isinstance(schema, dict) and "$ref" in schema:
             extra = {k: v for k, v in schema.items() if k != "$ref" and k not in ANNOTATION_KEYS}
-            extra.pop("type", None) if extra.get("type") == "object" and len(extra) == 1 else None
+            if extra == {"type": "object"}:
+                extra = {}  # `type: object` beside a $ref to an object adds nothing
             if extra:
                 plain = {k: v for k, v in schema.items() if k in ANNOTATION_KEYS}
                 return {**plain, "allOf": [{"$ref": schema["$ref"]}, extra]}

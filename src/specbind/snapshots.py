@@ -17,7 +17,8 @@ from .pipeline import explain, generate
 from .write import compare_tree, write_tree
 
 UPDATE_COMMAND = "python -m specbind.snapshots --update"
-CASE_FILES = ("models.py",)
+# What a case folder pins: the modules that depend on the spec (static ones are left out).
+CASE_FILES = ("models.py", "client.py", "server.py")
 
 
 def case_job(case: Path) -> Job:
@@ -28,7 +29,7 @@ def case_job(case: Path) -> Job:
 def case_outputs(case: Path) -> dict[str, str]:
     """What a case folder pins: the models module and the union explanation."""
     result = generate(case_job(case))
-    out = {name: result.files[name] for name in CASE_FILES}
+    out = {name: result.files[name] for name in CASE_FILES if name in result.files}
     out["explain.txt"] = explain(result.api)
     return out
 
