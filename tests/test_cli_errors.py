@@ -38,12 +38,45 @@ BAD = {
         b"g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
         "aliases expand",
     ),
-    "bad_default": (
-        b"openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n"
-        b"      properties:\n        n: {type: integer, default: abc}\n",
-        "default 'abc' does not match",
-    ),
 }
+
+BAD_DEFAULT = (
+    b"openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n"
+    b"      properties:\n        n: {type: integer, default: abc}\n"
+)
+WARNING = re.compile(r"^specbind: warning: (?P<file>[^:]+):(?P<line>\d+): (?P<pointer>/[^:]*): .+$")
+
+
+def test_a_bad_default_is_a_located_warning_and_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_bytes(BAD_DEFAULT)
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "out"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    match = WARNING.match(err[0]) if len(err) == 1 else None
+    assert match, err
+    assert match["line"] == "9" and match["pointer"] == "/components/schemas/A/properties/n/default"
+    assert "default 'abc' does not match" in err[0]
+    assert "abc" not in (out / "models.py").read_text()
+
+
+def test_strict_turns_warnings_into_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_bytes(BAD_DEFAULT)
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(spec), "--out", str(out), "--strict"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and LINE.match(err[0]) and "default 'abc' does not match" in err[0], err
+    assert not out.exists(), "nothing is written on error"
+
+
+def test_strict_from_pyproject(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "spec.yaml").write_bytes(BAD_DEFAULT)
+    (tmp_path / "pyproject.toml").write_text('[tool.specbind]\nspec = "spec.yaml"\nout = "out"\npackage = "out"\nstrict = true\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["generate"]) == 2
+    assert "specbind: error:" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("name", sorted(BAD))

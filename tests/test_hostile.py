@@ -1,5 +1,7 @@
 """Every folder in tests/hostile: exit 2 with clean one-line errors and an untouched output
-folder, or (GENERATES) a package that imports, within 60 s and 1 GiB of address space."""
+folder; or (GENERATES) a package that imports; or (WARNS <fragment>) located warnings and a
+package that imports; within 60 s and 1 GiB of address space. An optional `args.txt` adds
+command-line flags (e.g. `--strict`)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from paths import REPO
 HOSTILE = REPO / "tests" / "hostile"
 CASES = sorted(p for p in HOSTILE.iterdir() if (p / "expect.txt").exists())
 LINE = re.compile(r"^specbind: error: [^:]+:\d+: /[^:]*: .+$")
+WARNING = re.compile(r"^specbind: warning: [^:]+:\d+: /[^:]*: .+$")
 LIMIT_BYTES = 1 << 30
 
 
@@ -49,15 +52,22 @@ def test_hostile_input(case: Path, tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "specbind", "generate", "--spec", str(seed), "--out", str(out)], check=True, capture_output=True)
     (out / "NOTES.txt").write_text("mine, not specbind's")
     before = _snapshot(out)
+    extra = (case / "args.txt").read_text().split() if (case / "args.txt").exists() else []
     started = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "specbind", "generate", "--spec", str(spec), "--out", str(out), "--package", "hostile"],
+        [sys.executable, "-m", "specbind", "generate", "--spec", str(spec), "--out", str(out), "--package", "hostile", *extra],
         capture_output=True, text=True, timeout=60, preexec_fn=_limit, check=False,
     )  # fmt: skip
     elapsed = time.monotonic() - started
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
-    if expect == "GENERATES":
+    if expect == "GENERATES" or expect.startswith("WARNS "):
         assert proc.returncode == 0, proc.stderr
+        warnings = proc.stderr.strip().splitlines()
+        if expect == "GENERATES":
+            assert not warnings, warnings
+        else:
+            assert warnings and all(WARNING.match(line) for line in warnings), warnings
+            assert expect.removeprefix("WARNS ") in warnings[0], warnings
         assert (out / "NOTES.txt").read_text() == "mine, not specbind's"
         check = subprocess.run([sys.executable, "-c", "import out.models"], cwd=out.parent, capture_output=True, text=True, check=False)
         assert check.returncode == 0, check.stderr

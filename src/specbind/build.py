@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import __version__, ir, naming
-from .errors import SpecError
+from .errors import Diagnostics, SpecError
 from .load import Document
 from .operations import (
     OperationBuilder,
@@ -46,10 +46,19 @@ def validate_root(doc: Document) -> None:
         raise doc.error(("components", "schemas"), "`schemas` must be a mapping")
 
 
-def build_api(doc: Document, *, package: str, spec_name: str, overlays: tuple[str, ...] = ()) -> ir.Api:
+def build_api(
+    doc: Document,
+    *,
+    package: str,
+    spec_name: str,
+    overlays: tuple[str, ...] = (),
+    diagnostics: Diagnostics | None = None,
+) -> ir.Api:
+    """``diagnostics`` collects warnings; with ``strict`` set they fail the build here."""
+    diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     validate_root(doc)
     check_refs(doc)
-    sb = SchemaBuilder(doc)
+    sb = SchemaBuilder(doc, diagnostics)
     built = sb.build_all()
     ops_builder = OperationBuilder(doc, sb)
     ops = tuple(replace(op, params=tuple(map(wire_values, op.params))) for op in mark_client_defaults(ops_builder.build()))
@@ -65,6 +74,7 @@ def build_api(doc: Document, *, package: str, spec_name: str, overlays: tuple[st
     service = service_name(doc.data, ops)
     if sb.problems:
         raise SpecError(sb.problems)
+    diagnostics.finish()
     order = definition_order(built)
     data = doc.data
     info = data.get("info") or {}

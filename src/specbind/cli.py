@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
         g.add_argument("--out", type=Path, help="folder of the generated package")
         g.add_argument("--package", help="import name of the generated package")
         g.add_argument("--job", action="append", help="only this [tool.specbind.jobs] entry; repeatable")
+        g.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2)")
+        g.add_argument("--quiet", action="store_true", help="print errors and warnings only")
         if name == "generate":
             g.add_argument("--explain", action="store_true", help="print each union's dispatch strategy and why")
     df = sub.add_parser("diff", help="semantic diff of two specs: what changed and whom it breaks")
@@ -117,6 +119,7 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
             # Overlays belong to a spec: an explicit --spec drops the configured ones.
             overlays=tuple(cwd / o for o in args.overlay) if args.overlay else (() if args.spec else None),
             root=cwd if (args.spec or args.out) else None,
+            strict=True if args.strict else None,
         )
         for j in jobs
     ]
@@ -152,6 +155,9 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
     from .write import MANIFEST, compare_tree, write_tree
 
     results = [(job, generate(job)) for job in jobs if job.name not in fresh]  # all succeed before any write
+    for _, result in results:
+        for warning in result.warnings:
+            print(warning, file=sys.stderr)
     status = 0
     for job, result in results:
         shown = job.display(job.out)

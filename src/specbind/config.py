@@ -31,6 +31,7 @@ class Job:
     package: str
     overlays: tuple[Path, ...] = field(default=())
     root: Path = field(default_factory=Path.cwd)
+    strict: bool = False  # warnings are errors
 
     def display(self, path: Path) -> str:
         try:
@@ -57,14 +58,17 @@ def find_pyproject(start: Path) -> Path | None:
 
 def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path, where: str) -> Job:
     merged = {**defaults, **table}
-    unknown = set(merged) - {"spec", "out", "package", "overlays"}
+    unknown = set(merged) - {"spec", "out", "package", "overlays", "strict"}
     if unknown:
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}", f"unknown keys: {', '.join(sorted(unknown))}")
     package = str(merged.get("package", DEFAULT_PACKAGE))
     spec = root / merged["spec"] if "spec" in merged else embedded_spec()
     out = root / merged["out"] if "out" in merged else root / "generated" / package.rsplit(".", 1)[-1]
     overlays = tuple(root / o for o in merged.get("overlays", []))
-    return Job(name, spec, out, package, overlays, root)
+    strict = merged.get("strict", False)
+    if not isinstance(strict, bool):
+        raise SpecError.one(where, f"/tool/specbind/jobs/{name}/strict", "`strict` must be true or false")
+    return Job(name, spec, out, package, overlays, root, strict)
 
 
 def load_jobs(start: Path | None = None) -> list[Job]:

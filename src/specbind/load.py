@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from .errors import SpecError, pointer_of
+from .errors import Diagnostics, SpecError, pointer_of
 
 try:  # the C parser is ~10x faster; fall back quietly where libyaml is missing
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -93,6 +93,9 @@ class Document:
 
     def error(self, parts: tuple[str | int, ...] | list[str | int], message: str) -> SpecError:
         return SpecError.one(self.path, pointer_of(parts), message, self.line_of(parts))
+
+    def warn(self, diagnostics: Diagnostics, parts: tuple[str | int, ...] | list[str | int], message: str) -> None:
+        diagnostics.warn(self.path, self.line_of(parts), pointer_of(parts), message)
 
 
 def _expanded_size(root: yaml.Node) -> int:

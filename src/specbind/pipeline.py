@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from . import __version__, fmt, ir
 from .build import build_api, validate_root
 from .config import Job
+from .errors import Diagnostics, Problem
 from .load import Document, load_file
 from .manifest import inputs_record, templates_sha256
 from .overlay import apply_overlay
@@ -25,6 +26,7 @@ from .write import MANIFEST
 class Result:
     api: ir.Api
     files: dict[str, str]
+    warnings: tuple[Problem, ...] = ()
 
 
 def load_spec(job: Job) -> Document:
@@ -55,11 +57,12 @@ def load_spec(job: Job) -> Document:
 def generate(job: Job) -> Result:
     doc = load_spec(job)  # load + overlay
     overlay_names = tuple(p.name for p in job.overlays)
-    api = build_api(doc, package=job.package, spec_name=job.spec.name, overlays=overlay_names)  # resolve + IR
+    diagnostics = Diagnostics(strict=job.strict)
+    api = build_api(doc, package=job.package, spec_name=job.spec.name, overlays=overlay_names, diagnostics=diagnostics)  # resolve + IR
     gen = GeneratorInfo(version=__version__, formatter=fmt.description())
     files = fmt.format_files(render_package(api, gen))  # render + format
     files[MANIFEST] = manifest(job, doc, files, surface(api))
-    return Result(api, files)
+    return Result(api, files, tuple(diagnostics.warnings))
 
 
 def manifest(job: Job, doc: Document, files: dict[str, str], api_surface: dict[str, object]) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import ir, naming
-from .errors import Problem, pointer_of
+from .errors import Diagnostics, Problem, pointer_of
 from .load import Document
 from .resolve import Parts, lookup, ref_target
 from .unions import UnionPlanner, VariantInfo
@@ -88,8 +88,9 @@ def literal(values: tuple[JsonValue, ...]) -> str:
 
 
 class SchemaBuilder:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, diagnostics: Diagnostics | None = None) -> None:
         self.doc = doc
+        self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()
         self.schemas: dict[str, Any] = doc.data.get("components", {}).get("schemas", {}) or {}
         self.out = Built()
         self.problems: list[Problem] = []
@@ -112,6 +113,10 @@ class SchemaBuilder:
     # -- problems ---------------------------------------------------------------------------
     def problem(self, at: Parts, message: str) -> None:
         self.problems.append(Problem(self.doc.path, self.doc.line_of(at), pointer_of(at), message))
+
+    def warn(self, at: Parts, message: str) -> None:
+        """Something a generator can survive: said once, located, and what was done instead."""
+        self.doc.warn(self.diagnostics, at, message)
 
     # -- entry ----------------------------------------------------------------------------------
     def build_all(self) -> Built:
@@ -265,7 +270,7 @@ class SchemaBuilder:
             if self.default_fits(value, info):
                 default = repr(value)
             else:
-                self.problem(at + ("default",), f"default {value!r} does not match the property's type")
+                self.warn(at + ("default",), f"default {value!r} does not match the property's schema; left out")
         if not required:
             if default is None:
                 default = "None"
