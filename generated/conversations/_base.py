@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from pydantic import AfterValidator, ConfigDict, model_validator
 from pydantic import BaseModel as _PydanticBaseModel
-from pydantic import ConfigDict, model_validator
 
-__all__ = ["BaseModel", "ConfigDict", "UnknownVariant"]
+__all__ = ["BaseModel", "ConfigDict", "UnknownVariant", "unique_items"]
 
 
 class BaseModel(_PydanticBaseModel):
@@ -49,3 +49,15 @@ class UnknownVariant(BaseModel):
                 f"{value!r} is a known {cls.tag}: the payload does not match its schema"
             )
         return data
+
+
+def _check_unique(items: list[Any]) -> list[Any]:
+    # Items may be unhashable (models, dicts): compared pairwise, order kept.
+    for i, item in enumerate(items):
+        if item in items[:i]:
+            raise ValueError(f"items must be unique: item {i} repeats an earlier one")
+    return items
+
+
+unique_items = AfterValidator(_check_unique)
+"""`uniqueItems: true`: refuses a list holding two equal items; the list is kept as sent."""

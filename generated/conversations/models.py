@@ -2798,6 +2798,7 @@ FileInputDetail: TypeAlias = Literal["low", "high", "auto"]
 
 
 MessagePhase2: TypeAlias = Literal["commentary", "final_answer"]
+"""`MessagePhase-2` in the spec."""
 
 
 FunctionCallStatus: TypeAlias = Literal["in_progress", "completed", "incomplete"]

@@ -82,8 +82,13 @@ def build_api(
     client_cfg = data.get("x-specbind-client") if isinstance(data.get("x-specbind-client"), dict) else {}
     schemes = (data.get("components") or {}).get("securitySchemes") or {}
     bearer = any(isinstance(s, dict) and s.get("type") == "http" and str(s.get("scheme", "")).lower() == "bearer" for s in schemes.values())
-    definitions = tuple(built.models.get(n) or built.aliases.get(n) or built.unions[n] for n in order)
-    typing_imports, pydantic_imports = imports_for(definitions)
+    lazy = self_referring(built)
+    definitions = tuple(
+        replace(d, lazy=True) if n in lazy and (isinstance(d, ir.Alias) or (isinstance(d, ir.Union) and d.strategy == "plain")) else d
+        for n in order
+        for d in (built.models.get(n) or built.aliases.get(n) or built.unions[n],)
+    )
+    typing_imports, pydantic_imports, base_imports, extensions_imports = imports_for(definitions)
     return ir.Api(
         title=str(info.get("title", "API")),
         version=str(info.get("version", "")),
@@ -116,6 +121,8 @@ def build_api(
         unknown_models=tuple(sorted(u.unknown for u in built.unions.values() if u.unknown)),
         client_imports=client_imports(ops, set(order), ops_builder.error_model),
         exports=tuple(sorted(order)),
+        base_imports=base_imports,
+        typing_extensions_imports=extensions_imports,
     )
 
 
@@ -134,30 +141,58 @@ def build_api(
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The typing / pydantic names the models module needs, so it imports nothing unused."""
-    words: set[str] = set()
+Imports = tuple[str, ...]
+
+
+def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tuple[Imports, Imports, Imports, Imports]:
+    """The typing / pydantic / ``_base`` / typing_extensions names the models module needs,
+    so it imports nothing unused."""
+    words: set[str] = {"BaseModel"}
     for d in definitions:
         if isinstance(d, ir.Model):
             for f in d.fields:
                 words.update(_WORD.findall(f.annotation + f.assignment))
             if d.refuses:
-                words.add("ClassVar")
+                words.update(("ClassVar", "UnknownVariant"))
             if d.closed:
                 words.add("ConfigDict")
+            if d.extra:
+                words.update(_WORD.findall(d.extra))
+                words.add("Field")
         elif isinstance(d, ir.Alias):
             words.update(_WORD.findall(d.annotation))
-            words.add("TypeAlias")
+            words.add("TypeAliasType" if d.lazy else "TypeAlias")
         else:
             words.update(_WORD.findall(" ".join(d.members)))
-            words.add("TypeAlias")
+            words.add("TypeAliasType" if d.lazy else "TypeAlias")
             if d.strategy == "tagged":
                 words.update(("Annotated", "Field"))
             elif d.strategy == "tag_then_structure":
                 words.update(("Annotated", "Discriminator", "Tag"))
     typing = ("Annotated", "Any", "ClassVar", "Literal", "TypeAlias")
     pydantic = ("ConfigDict", "Discriminator", "Field", "Tag")
-    return tuple(n for n in typing if n in words), tuple(n for n in pydantic if n in words)
+    base = ("BaseModel", "UnknownVariant", "unique_items")
+    extensions = ("TypeAliasType",)
+    return tuple(tuple(n for n in group if n in words) for group in (typing, pydantic, base, extensions))  # type: ignore[return-value]
+
+
+def self_referring(built: Any) -> set[str]:
+    """Aliases and unions whose value refers to itself, directly or through other aliases:
+    they cannot be evaluated when the module runs, so they become ``TypeAliasType``\ s."""
+    eager = set(built.aliases) | set(built.unions)
+    graph = {n: sorted(d for d in built.deps.get(n, ()) if d in eager) for n in sorted(eager)}
+    out: set[str] = set()
+    for start in graph:
+        stack, seen = list(graph[start]), set()
+        while stack:
+            n = stack.pop()
+            if n == start:
+                out.add(start)
+                break
+            if n not in seen:
+                seen.add(n)
+                stack.extend(graph[n])
+    return out
 
 
 def definition_order(built: Any) -> list[str]:

@@ -32,6 +32,8 @@ class Model:
     source: str  # JSON pointer in the spec
     #: Set on the fallback class of a discriminated union: (wire name of the tag, tags it refuses).
     refuses: tuple[str, tuple[str, ...]] | None = None
+    #: Value type of the keys the spec does not declare (`additionalProperties` with a schema).
+    extra: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ class Alias:
     doc: str | None
     annotation: str
     source: str
+    #: Refers to itself (directly or through other aliases): rendered as a ``TypeAliasType``,
+    #: whose value is evaluated lazily.
+    lazy: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ class Union:
     unknown: str | None = None  # fallback model name
     dispatch_name: str | None = None  # module constant holding the dispatcher
     nullable: bool = False
+    lazy: bool = False  # plain union that refers to itself: a ``TypeAliasType``
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,8 @@ class Api:
     server_typing_imports: tuple[str, ...] = ()
     client_imports: tuple[str, ...] = ()  # model names the client module uses
     exports: tuple[str, ...] = field(default=())
+    base_imports: tuple[str, ...] = ("BaseModel",)  # what models.py takes from _base.py
+    typing_extensions_imports: tuple[str, ...] = ()  # TypeAliasType, for recursive aliases
 
     @property
     def models(self) -> tuple[Model, ...]:

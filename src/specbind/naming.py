@@ -1,29 +1,42 @@
 """Every Python name in the output is decided here, once.
 
 Rules (deterministic, spec order breaks ties):
-- class / alias names keep the spec's name when it is a valid identifier; otherwise its
-  identifier-safe parts are joined in PascalCase. Keywords and names the generated modules
-  import themselves get a trailing ``_``. Collisions get ``2``, ``3``... in spec order.
+- class / alias names are the spec's name in PascalCase (``address`` -> ``Address``,
+  ``foo_bar`` -> ``FooBar``; ``HTTPError`` stays). Names the generated modules import or
+  define themselves (``Field``, ``BaseModel``, ``Response``...) get a trailing ``_``: the
+  client and server modules import model classes by name next to their own imports.
+  Collisions get ``2``, ``3``... in spec order; names that need no cleaning win.
 - field names keep the wire name when possible; keywords, names that clash with pydantic's
-  ``BaseModel`` attributes, and names the module uses in annotations get a trailing ``_``;
-  anything else invalid is snake_cased. The wire name is kept as the alias.
+  ``BaseModel`` attributes, and names the module uses in annotations (builtins, imports,
+  any class or alias of the module) get a trailing ``_``; anything else invalid is
+  snake_cased. The wire name is kept as the alias.
+- method names are snake_case; a run of capitals keeps a known acronym whole
+  (``CreateanAPIkey`` -> ``createan_api_key``, ``getUserIDs`` -> ``get_user_ids``).
 """
 
 from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
-# Names the generated models module imports or defines itself; a schema of that name is renamed.
+# Names the generated modules import or define themselves; a schema of that name is renamed.
 MODULE_RESERVED = frozenset(
     {
+        # models.py / _base.py
         "Annotated", "Any", "BaseModel", "UnknownVariant", "ConfigDict", "Discriminator", "Field", "Literal",
-        "Optional", "Tag", "TypeAlias", "Union", "annotations", "dispatch", "field_validator",
-        "TYPE_CHECKING", "typing", "pydantic", "__all__",
-        # client.py / server.py
+        "Optional", "Tag", "TypeAlias", "TypeAliasType", "Union", "ClassVar", "annotations", "dispatch",
+        "field_validator", "unique_items", "TYPE_CHECKING", "typing", "pydantic", "__all__",
+        # client.py / _http.py
         "Client", "AsyncClient", "SyncPage", "AsyncPage", "NotGiven", "NOT_GIVEN", "Mapping", "Sequence",
-        "TypeAdapter", "httpx", "Request", "APIRouter", "FastAPI", "Depends", "Header", "Query", "Path",
+        "TypeAdapter", "httpx", "Self", "ArrayFormat", "Generic", "TypeVar", "Iterator", "AsyncIterator",
+        "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError", "AuthenticationError",
+        "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError",
+        "RateLimitError", "UnprocessableEntityError", "ValidationError",
+        # server.py
+        "Request", "Response", "APIRouter", "FastAPI", "Depends", "Header", "Query", "Path", "Protocol",
+        "Awaitable", "Callable", "HTTPException", "RequestContext", "ServiceError", "InvalidRequestError",
+        "Handler",
     }
 )  # fmt: skip
 
@@ -46,6 +59,17 @@ BASEMODEL_ATTRS = frozenset(
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _CAMEL_EDGE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
+# A run of capitals followed by lower case is normally split before its last capital
+# (``HTTPServer`` -> ``HTTP Server``). When the whole run is one of these and the run without
+# its last letter is not, the run is the word (``APIkey`` -> ``API key``, ``IDs`` -> ``IDs``).
+ACRONYMS = frozenset(
+    {
+        "API", "CPU", "CSV", "DB", "DNS", "GPU", "HTML", "HTTP", "HTTPS", "ID", "IO", "IP", "JSON",
+        "JWT", "MFA", "OK", "PDF", "SDK", "SQL", "SSH", "SSL", "SSO", "TLS", "TTL", "UI", "URI", "URL",
+        "UUID", "VM", "XML", "YAML",
+    }
+)  # fmt: skip
+
 
 def is_identifier(name: str) -> bool:
     return name.isidentifier() and name.isascii() and not keyword.iskeyword(name)
@@ -61,13 +85,28 @@ def pascal(text: str) -> str:
     return "".join(w[0].upper() + w[1:] for w in words)
 
 
+def _split_camel(word: str) -> list[str]:
+    parts = [p for p in _CAMEL_EDGE.split(word) if p]
+    out: list[str] = []
+    for part in parts:
+        prev = out[-1] if out else ""
+        if prev.isupper() and part[:1].isupper() and prev + part[0] in ACRONYMS and prev not in ACRONYMS:
+            rest = part[1:]
+            out[-1] = prev + part[0] + (rest if rest == "s" else "")  # a plural stays with it
+            if rest and rest != "s":
+                out.append(rest)
+            continue
+        out.append(part)
+    return out
+
+
 def snake(text: str) -> str:
-    words = [p for w in _ascii_words(text) for p in _CAMEL_EDGE.split(w) if p]
+    words = [p for w in _ascii_words(text) for p in _split_camel(w)]
     return "_".join(w.lower() for w in words)
 
 
 def class_name(spec_name: str) -> str:
-    name = spec_name if is_identifier(spec_name) else pascal(spec_name)
+    name = pascal(spec_name)
     if not name:
         name = "Schema"
     if name[0].isdigit():
@@ -79,7 +118,9 @@ def class_name(spec_name: str) -> str:
     return name
 
 
-def field_name(wire: str) -> str:
+def field_name(wire: str, module_names: Container[str] = frozenset()) -> str:
+    """``module_names``: classes and aliases of the module; a field of that name would shadow
+    them for the annotations of the class body."""
     if is_identifier(wire) and not wire.startswith("_"):
         name = wire
     else:
@@ -88,7 +129,7 @@ def field_name(wire: str) -> str:
             name = "field"
         if name[0].isdigit():
             name = "field_" + name
-    if keyword.iskeyword(name) or name in BASEMODEL_ATTRS or name in ANNOTATION_NAMES:
+    if keyword.iskeyword(name) or name in BASEMODEL_ATTRS or name in ANNOTATION_NAMES or name in module_names:
         name += "_"
     return name
 

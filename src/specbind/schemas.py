@@ -7,7 +7,7 @@ union layer needs to tell variants apart (JSON types, enum values, nullability).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import ir, naming
@@ -23,6 +23,18 @@ ANNOTATION_KEYS = frozenset(
     {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly", "$comment", "externalDocs"}
 )
 PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+# JSON Schema keywords that constrain values in ways the models do not check: each use is a
+# located warning (the rest of the schema still applies).
+UNSUPPORTED = {
+    "not": "`not` is not checked",
+    "if": "`if`/`then`/`else` are not checked",
+    "contains": "`contains` is not checked",
+    "dependentRequired": "`dependentRequired` is not checked",
+    "dependentSchemas": "`dependentSchemas` is not checked",
+    "dependencies": "`dependencies` is not checked",
+    "unevaluatedProperties": "`unevaluatedProperties` is not checked",
+    "unevaluatedItems": "`unevaluatedItems` is not checked",
+}
 
 
 @dataclass(frozen=True)
@@ -32,9 +44,12 @@ class TypeInfo:
     json_types: frozenset[str] = frozenset()  # empty: unknown / any
     enum: tuple[JsonValue, ...] | None = None
     model: str | None = None  # set when the type is exactly one generated class
+    absorbs_null: bool = False  # an alias whose value already admits None: no `| None` added
 
     def annotation(self) -> str:
-        return f"{self.py} | None" if self.nullable and self.py not in ("None", "Any") else self.py
+        if self.nullable and not self.absorbs_null and self.py not in ("None", "Any"):
+            return f"{self.py} | None"
+        return self.py
 
 
 ANY = TypeInfo("Any")
@@ -108,6 +123,7 @@ class SchemaBuilder:
         self._current: list[str] = []  # component stack, for $recursiveRef
         self._deps_stack: list[set[str]] = []
         self._inline: dict[int, TypeInfo] = {}  # id(inline schema) -> its named definition
+        self._noted: set[str] = set()  # pointers already warned about (a schema is read twice)
         self.unions = UnionPlanner(self)
 
     # -- problems ---------------------------------------------------------------------------
@@ -122,7 +138,18 @@ class SchemaBuilder:
     def build_all(self) -> Built:
         for name in self.schemas:
             self.component(name)
+        # A class renamed from the spec's name says which schema it is.
+        for spec_name, py in self.component_name.items():
+            if py != spec_name:
+                self.note_spec_name(py, spec_name)
         return self.out
+
+    def note_spec_name(self, py: str, spec_name: str) -> None:
+        line = f"`{spec_name}` in the spec."
+        for table in (self.out.models, self.out.aliases, self.out.unions):
+            d = table.get(py)
+            if d is not None:
+                table[py] = replace(d, doc=f"{d.doc}\n\n{line}" if d.doc else line)
 
     def component(self, spec_name: str) -> TypeInfo:
         """TypeInfo of a component schema, defining it on first use."""
@@ -143,6 +170,7 @@ class SchemaBuilder:
     # -- definitions ----------------------------------------------------------------------
     def define(self, name: str, schema: Any, at: Parts) -> TypeInfo:
         """Define ``name`` as a model, union or alias for ``schema`` and return a reference to it."""
+        self.note_unsupported(schema, at)
         schema = self.merge_ref_siblings(schema, at)
         shape = self.shape(schema)
         if shape == "object":
@@ -156,8 +184,19 @@ class SchemaBuilder:
         self.out.deps[name] = deps
         self.use(name)
         return TypeInfo(
-            name, nullable=info.nullable, json_types=info.json_types, enum=info.enum, model=info.model
+            # `X: TypeAlias = None` (enum: [null]): `X | None` would fail at run time.
+            name, info.nullable, info.json_types, info.enum, info.model, absorbs_null=info.py == "None"
         )
+
+    def note_unsupported(self, schema: Any, at: Parts) -> None:
+        """A located warning for each keyword the models do not check (once per location)."""
+        key = pointer_of(at)
+        if not isinstance(schema, dict) or key in self._noted:
+            return
+        self._noted.add(key)
+        for keyword, what in UNSUPPORTED.items():
+            if keyword in schema:
+                self.warn(at + (keyword,), f"{what} by the generated models; the rest of the schema applies")
 
     def shape(self, schema: Any) -> str:
         if not isinstance(schema, dict):
@@ -197,8 +236,9 @@ class SchemaBuilder:
     def define_model(self, name: str, schema: dict[str, Any], at: Parts) -> TypeInfo:
         props, closed = self.collect_properties(schema, at)
         self.props[name] = []
-        self.closed[name] = closed
         self._deps_stack.append(set())
+        extra, closed = self.extra_type(schema, at, name + "Extra", closed)
+        self.closed[name] = closed
         table = naming.NameTable()
         fields: list[ir.Field] = []
         for wire, (prop_schema, required, prop_at) in props.items():
@@ -207,10 +247,36 @@ class SchemaBuilder:
             fields.append(self.make_field(table, wire, info, required, prop_schema, prop_at))
         self._deps_stack.pop()
         doc = clean_doc(schema)
-        self.out.models[name] = ir.Model(name, doc, tuple(fields), closed, pointer_of(at))
+        self.out.models[name] = ir.Model(name, doc, tuple(fields), closed, pointer_of(at), extra=extra)
         self.out.deps[name] = set()
         self.use(name)
         return TypeInfo(name, json_types=frozenset({"object"}), model=name)
+
+    def extra_type(self, schema: dict[str, Any], at: Parts, hint: str, closed: bool) -> tuple[str | None, bool]:
+        """Value type of undeclared keys (None: any), and whether undeclared keys are refused.
+
+        ``additionalProperties`` with a schema types them; ``patternProperties`` types them
+        with the union of its value schemas (the key patterns themselves are not checked).
+        """
+        extra = schema.get("additionalProperties")
+        patterns = schema.get("patternProperties")
+        infos: list[TypeInfo] = []
+        if isinstance(patterns, dict) and patterns:
+            self.warn(
+                at + ("patternProperties",),
+                "keys are not checked against `patternProperties` patterns; undeclared keys are "
+                "typed with the union of its value schemas" + ("" if extra is False else " and `additionalProperties`"),
+            )
+            for pattern, sub in patterns.items():
+                infos.append(self.type_of(sub, at + ("patternProperties", pattern), hint))
+            closed = False  # keys matching a pattern are allowed
+        if isinstance(extra, dict) and extra:
+            infos.append(self.type_of(extra, at + ("additionalProperties",), hint))
+        elif infos and extra is not False:
+            infos.append(ANY)
+        if not infos or any(i.py == "Any" for i in infos):
+            return None, closed
+        return " | ".join(dict.fromkeys(i.annotation() for i in infos)), closed
 
     def collect_properties(
         self, schema: dict[str, Any], at: Parts
@@ -260,9 +326,21 @@ class SchemaBuilder:
     def make_field(
         self, table: naming.NameTable, wire: str, info: TypeInfo, required: bool, schema: Any, at: Parts
     ) -> ir.Field:
-        py = table.claim(naming.field_name(wire))
+        py = table.claim(naming.field_name(wire, self.names))
         kwargs: list[str] = []
         annotation = info.annotation()
+        doc = clean_doc(schema)
+        owner = self.owner(schema)
+        if owner and required:
+            # One model serves requests and responses: a field one side owns is not required
+            # from the other, so the model accepts it missing.
+            required = False
+            note = (
+                "Read-only: set by the server; optional here so requests need not send it."
+                if owner == "readOnly"
+                else "Write-only: sent by the client; optional here since responses leave it out."
+            )
+            doc = f"{doc}\n\n{note}" if doc else note
         has_default = isinstance(schema, dict) and "default" in schema
         default: str | None = None
         if has_default:
@@ -286,7 +364,22 @@ class SchemaBuilder:
             assignment = " = Field(" + ", ".join(kwargs) + ")"
         else:
             assignment = f" = {default}" if default is not None else ""
-        return ir.Field(py, wire, annotation, assignment, clean_doc(schema), required)
+        return ir.Field(py, wire, annotation, assignment, doc, required)
+
+    def owner(self, schema: Any) -> str | None:
+        """``readOnly`` / ``writeOnly`` on a property or the schema it refers to."""
+        candidates = [schema]
+        if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+            try:
+                candidates.append(lookup(self.doc.data, ref_target(schema["$ref"])))
+            except (ValueError, KeyError):
+                pass  # reported by check_refs
+        for s in candidates:
+            if isinstance(s, dict):
+                for key in ("readOnly", "writeOnly"):
+                    if s.get(key) is True:
+                        return key
+        return None
 
     def default_fits(self, value: Any, info: TypeInfo) -> bool:
         if value is None:
@@ -310,6 +403,7 @@ class SchemaBuilder:
         if not isinstance(schema, dict):
             self.problem(at, "a schema must be an object or a boolean")
             return ANY
+        self.note_unsupported(schema, at)
         if "$recursiveRef" in schema or "$dynamicRef" in schema:
             return self.component(self._current[-1]) if self._current else ANY
         # An inline schema reached twice (e.g. through allOf) is defined once.
@@ -350,30 +444,35 @@ class SchemaBuilder:
                 return self.with_null(self.type_of(parts[0], at + ("allOf", 0), hint), nullable)
             name = self.names.claim(naming.class_name(hint))
             return self.with_null(self.define_model(name, schema, at), nullable)
+        values: tuple[Any, ...] | None = None
         if "const" in schema:
-            return self.with_null(self.enum_type((schema["const"],), schema), nullable)
-        if isinstance(schema.get("enum"), list) and schema["enum"]:
-            values = tuple(schema["enum"])
+            values, key = (schema["const"],), "const"
+        elif isinstance(schema.get("enum"), list) and schema["enum"]:
+            values, key = tuple(schema["enum"]), "enum"
+        if values is not None:
             if None in values:
                 nullable = True
                 values = tuple(v for v in values if v is not None)
             if not values:
                 return TypeInfo("None", nullable=True, json_types=frozenset({"null"}))
             if not all(isinstance(v, str | int | float | bool) for v in values):
-                self.problem(at + ("enum",), "enum values must be strings, numbers or booleans")
-                return ANY
+                self.warn(at + (key,), f"{key} values that are objects or arrays are not checked; typed as Any")
+                return TypeInfo("Any", nullable)
             return self.with_null(self.enum_type(values, schema), nullable)
         kind = self._type_name(schema)
-        if kind == "array" or (kind is None and "items" in schema):
+        if kind == "array" or (kind is None and ("items" in schema or "prefixItems" in schema)):
+            if isinstance(schema.get("prefixItems"), list) or isinstance(schema.get("items"), list):
+                return TypeInfo(self.tuple_type(schema, at, hint), nullable, frozenset({"array"}))
             item = self.type_of(schema.get("items", {}), at + ("items",), hint + "Item")
-            py = self.constrained(f"list[{item.annotation()}]", schema, at, ("minItems", "maxItems"))
+            unique = ("unique_items",) if schema.get("uniqueItems") is True else ()
+            py = self.constrained(f"list[{item.annotation()}]", schema, at, ("minItems", "maxItems"), unique)
             return TypeInfo(py, nullable, frozenset({"array"}))
         if kind == "object" or (kind is None and ("properties" in schema or "additionalProperties" in schema)):
             if schema.get("properties") or schema.get("required"):
                 name = self.names.claim(naming.class_name(hint))
                 return self.with_null(self.define_model(name, schema, at), nullable)
-            extra = schema.get("additionalProperties", True)
-            value = ANY if extra in (True, None) or extra == {} else self.type_of(extra, at + ("additionalProperties",), hint + "Value")
+            extra_py, _ = self.extra_type(schema, at, hint + "Value", False)
+            value = ANY if extra_py is None else TypeInfo(extra_py)
             key = "str"
             names = schema.get("propertyNames")
             if isinstance(names, dict):
@@ -394,6 +493,27 @@ class SchemaBuilder:
         if isinstance(schema.get("type"), list):
             return self.type_list(schema, at, hint, nullable)
         return TypeInfo("Any", nullable)
+
+    def tuple_type(self, schema: dict[str, Any], at: Parts, hint: str) -> str:
+        """``prefixItems`` (2020-12) or tuple-form ``items`` (earlier drafts) -> ``tuple[A, B]``."""
+        key, rest_key = ("prefixItems", "items") if isinstance(schema.get("prefixItems"), list) else ("items", "additionalItems")
+        members = schema[key]
+        if not members:
+            return "list[Any]"
+        names = [self.type_of(m, at + (key, i), f"{hint}Item{i + 1}").annotation() for i, m in enumerate(members)]
+        n = len(members)
+        rest = schema.get(rest_key)
+        max_items, min_items = schema.get("maxItems"), schema.get("minItems")
+        longer = rest is not False and not (isinstance(max_items, int) and max_items <= n)
+        shorter = not (isinstance(min_items, int) and min_items >= n)
+        if longer or shorter:
+            allowed = " and ".join(w for w, on in (("fewer", shorter), ("more", longer)) if on)
+            self.warn(
+                at + (key,),
+                f"typed as a tuple of exactly {n} items; the schema also allows {allowed} "
+                f"items, which the model refuses (pin `minItems`/`maxItems` to {n} to say so)",
+            )
+        return f"tuple[{', '.join(names)}]"
 
     def _type_list_has_null(self, schema: dict[str, Any]) -> bool:
         t = schema.get("type")
@@ -437,7 +557,10 @@ class SchemaBuilder:
         hint = naming.pascal(" ".join(str(t) for t in target[2:])) or "Schema"
         return self.type_of(schema, target, hint)
 
-    def constrained(self, py: str, schema: dict[str, Any], at: Parts, keys: tuple[str, ...]) -> str:
+    def constrained(
+        self, py: str, schema: dict[str, Any], at: Parts, keys: tuple[str, ...], markers: tuple[str, ...] = ()
+    ) -> str:
+        """``Annotated[py, Field(<constraints>), *markers]``, or ``py`` when there are none."""
         kwargs = []
         names = {
             "minLength": "min_length", "maxLength": "max_length", "pattern": "pattern",
@@ -462,7 +585,8 @@ class SchemaBuilder:
             if key in ("minimum", "maximum") and schema.get("exclusive" + key.title()) is True:
                 name = "gt" if key == "minimum" else "lt"
             kwargs.append(f"{name}={value!r}")
-        return f"Annotated[{py}, Field({', '.join(kwargs)})]" if kwargs else py
+        meta = ([f"Field({', '.join(kwargs)})"] if kwargs else []) + list(markers)
+        return f"Annotated[{py}, {', '.join(meta)}]" if meta else py
 
     @staticmethod
     def pattern_ok(pattern: str) -> bool:

@@ -99,6 +99,8 @@ class UnionPlanner:
         b = self.b
         branches = b.non_null_branches(schema) or []
         nullable = len(branches) < len(schema.get("oneOf") or schema.get("anyOf") or [])
+        # `nullable: true` (3.0) or `type: [..., "null"]` (3.1) beside the oneOf/anyOf.
+        nullable = nullable or schema.get("nullable") is True or b._type_list_has_null(schema)
         b._deps_stack.append(set())
         members: list[TypeInfo] = []
         for i, (sub_at, sub) in enumerate(branches):

@@ -10,11 +10,14 @@ from pydantic import Field
 
 from ._base import BaseModel
 
-__all__ = ["Class", "Docs", "Field_", "MyDottedName", "My_Dotted_Name"]
+__all__ = ["Class", "Docs", "Field_", "MyDottedName", "MyDottedName2"]
 
 
 class Class(BaseModel):
-    """A schema named like a keyword."""
+    """A schema named like a keyword.
+
+    `class` in the spec.
+    """
 
     from_: str | None = Field(default=None, alias="from")
     type: str | None = None
@@ -34,10 +37,14 @@ class Class(BaseModel):
 
 
 class MyDottedName(BaseModel):
+    """`my.dotted-name` in the spec."""
+
     a: str | None = None
 
 
-class My_Dotted_Name(BaseModel):
+class MyDottedName2(BaseModel):
+    """`My_Dotted_Name` in the spec."""
+
     b: str | None = None
 
 
@@ -49,4 +56,7 @@ class Docs(BaseModel):
 
 
 Field_: TypeAlias = Literal['a"b', "it's", "{{ x }}"]
-"""Shadows a name the module imports."""
+"""Shadows a name the module imports.
+
+`Field` in the spec.
+"""
