@@ -120,7 +120,7 @@ def build_api(
         ),
         unknown_models=tuple(sorted(u.unknown for u in built.unions.values() if u.unknown)),
         client_imports=client_imports(ops, set(order), ops_builder.error_model),
-        exports=tuple(sorted(order)),
+        exports=tuple(sorted(order, key=naming.export_key)),
         base_imports=base_imports,
         typing_extensions_imports=extensions_imports,
     )
@@ -147,9 +147,10 @@ Imports = tuple[str, ...]
 def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tuple[Imports, Imports, Imports, Imports]:
     """The typing / pydantic / ``_base`` / typing_extensions names the models module needs,
     so it imports nothing unused."""
-    words: set[str] = {"BaseModel"}
+    words: set[str] = set()
     for d in definitions:
         if isinstance(d, ir.Model):
+            words.add("UnknownVariant" if d.refuses else "BaseModel")
             for f in d.fields:
                 words.update(_WORD.findall(f.annotation + f.assignment))
             if d.refuses:
@@ -178,12 +179,12 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
 
 def self_referring(built: Any) -> set[str]:
     """Aliases and unions whose value refers to itself, directly or through other aliases:
-    they cannot be evaluated when the module runs, so they become ``TypeAliasType``\ s."""
+    they cannot be evaluated when the module runs, so each becomes a ``TypeAliasType``."""
     eager = set(built.aliases) | set(built.unions)
     graph = {n: sorted(d for d in built.deps.get(n, ()) if d in eager) for n in sorted(eager)}
     out: set[str] = set()
-    for start in graph:
-        stack, seen = list(graph[start]), set()
+    for start, deps in graph.items():
+        stack, seen = list(deps), set()
         while stack:
             n = stack.pop()
             if n == start:

@@ -155,5 +155,27 @@ class NameTable:
         self._taken.add(name)
         return name
 
-    def __contains__(self, name: str) -> bool:
+    def __contains__(self, name: object) -> bool:
         return name in self._taken
+
+
+def _natural(text: str) -> list[str | int]:
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", text)]
+
+
+def _kind(name: str) -> int:
+    """isort / ruff groups: CONSTANTS, then Classes, then everything else."""
+    if len(name) > 1 and name.isupper():
+        return 0
+    return 1 if name[:1].isupper() else 2
+
+
+def export_key(name: str) -> tuple[int, list[str | int]]:
+    """The order ruff's RUF022 wants in ``__all__``: grouped, natural, case-sensitive."""
+    return _kind(name), _natural(name)
+
+
+def import_key(name: str) -> tuple[int, list[str | int]]:
+    """The order ruff's isort (I001) wants in ``from x import (...)``: grouped, natural,
+    case-insensitive."""
+    return _kind(name), _natural(name.lower())

@@ -95,7 +95,7 @@ def client_imports(ops: tuple[ir.Operation, ...], defined: set[str], error_model
         for b in op.body_fields:
             words.update(_WORD.findall(b.param_annotation))
         words.update(_WORD.findall(" ".join(filter(None, (op.body_model, op.response, op.item_type)))))
-    return tuple(sorted(w for w in words & defined if w != error_model))
+    return tuple(sorted((w for w in words & defined if w != error_model), key=naming.import_key))
 
 
 def server_imports(ops: tuple[ir.Operation, ...], defined: set[str]) -> tuple[str, ...]:
@@ -104,7 +104,7 @@ def server_imports(ops: tuple[ir.Operation, ...], defined: set[str]) -> tuple[st
         for p in op.params:
             words.update(_WORD.findall(p.constrained))
         words.update(_WORD.findall(" ".join(filter(None, (op.body_model, op.response)))))
-    return tuple(sorted(words & defined))
+    return tuple(sorted(words & defined, key=naming.import_key))
 
 
 def wire_values(p: ir.Param) -> ir.Param:

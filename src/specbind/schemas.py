@@ -146,10 +146,16 @@ class SchemaBuilder:
 
     def note_spec_name(self, py: str, spec_name: str) -> None:
         line = f"`{spec_name}` in the spec."
-        for table in (self.out.models, self.out.aliases, self.out.unions):
-            d = table.get(py)
-            if d is not None:
-                table[py] = replace(d, doc=f"{d.doc}\n\n{line}" if d.doc else line)
+
+        def noted(doc: str | None) -> str:
+            return f"{doc}\n\n{line}" if doc else line
+
+        if py in self.out.models:
+            self.out.models[py] = replace(self.out.models[py], doc=noted(self.out.models[py].doc))
+        elif py in self.out.aliases:
+            self.out.aliases[py] = replace(self.out.aliases[py], doc=noted(self.out.aliases[py].doc))
+        elif py in self.out.unions:
+            self.out.unions[py] = replace(self.out.unions[py], doc=noted(self.out.unions[py].doc))
 
     def component(self, spec_name: str) -> TypeInfo:
         """TypeInfo of a component schema, defining it on first use."""
@@ -358,7 +364,9 @@ class SchemaBuilder:
             default = None  # required in the spec: the model requires it too
         if py != wire:
             kwargs.append(f"alias={wire!r}")
-        if kwargs:
+        # A list or dict default in `Field(default=...)`: pydantic copies it per instance, and
+        # it does not read as a shared class attribute.
+        if kwargs or (required is False and has_default and isinstance(schema["default"], list | dict) and default != "None"):
             if default is not None:
                 kwargs.insert(0, f"default={default}")
             assignment = " = Field(" + ", ".join(kwargs) + ")"
