@@ -31,6 +31,8 @@ def case_outputs(case: Path) -> dict[str, str]:
     result = generate(case_job(case))
     out = {name: result.files[name] for name in CASE_FILES if name in result.files}
     out["explain.txt"] = explain(result.api)
+    if result.warnings:  # located warnings are part of the behaviour a case pins
+        out["warnings.txt"] = "".join(f"{case_job(case).spec.name}:{w.line}: {w.pointer}: {w.message}\n" for w in result.warnings)
     return out
 
 
