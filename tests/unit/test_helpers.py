@@ -23,6 +23,32 @@ def test_class_names() -> None:
     assert naming.class_name("class") == "Class"
     assert naming.class_name("Field") == "Field_"
     assert naming.class_name("3d") == "Schema3d"
+    # PascalCase, acronyms kept; names the generated modules import get a trailing `_`
+    assert [naming.class_name(n) for n in ("address", "foo_bar", "HTTPError", "quote", "list", "Response", "BaseModel")] == [
+        "Address", "FooBar", "HTTPError", "Quote", "List", "Response_", "BaseModel_"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "python"),
+    [("CreateanAPIkeyforaserviceaccount", "createan_api_keyforaserviceaccount"), ("HTTPServer", "http_server"),
+     ("getUserIDs", "get_user_ids"), ("listAPIs", "list_apis"), ("OpenAIItem", "open_ai_item"),
+     ("parseJSONBody", "parse_json_body"), ("list-data-sets", "list_data_sets"), ("createPets", "create_pets"),
+     ("class", "class_"), ("3d", "op_3d")],
+)  # fmt: skip
+def test_method_names_split_runs_of_capitals(operation_id: str, python: str) -> None:
+    assert naming.method_name(operation_id) == python
+
+
+def test_field_names_avoid_module_names() -> None:
+    assert naming.field_name("Address", {"Address"}) == "Address_"
+    assert naming.field_name("address", {"Address"}) == "address"
+
+
+def test_sort_keys_follow_ruff() -> None:
+    names = ["Opt10", "Opt9", "ChatSession", "Chatkit", "ABC", "a_b", "Field_", "FieldA", "Field"]
+    assert sorted(names, key=naming.export_key) == ["ABC", "ChatSession", "Chatkit", "Field", "FieldA", "Field_", "Opt9", "Opt10", "a_b"]
+    assert sorted(names, key=naming.import_key) == ["ABC", "Chatkit", "ChatSession", "Field", "Field_", "FieldA", "Opt9", "Opt10", "a_b"]
 
 
 def test_name_table_is_first_come() -> None:
