@@ -139,6 +139,12 @@ def build_api(
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def _names(text: str) -> list[str]:
+    """Names an annotation uses, leaving out words inside string literals (`Literal['Any']`)."""
+    return _WORD.findall(_STRING.sub("", text))
 
 
 Imports = tuple[str, ...]
@@ -152,19 +158,19 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
         if isinstance(d, ir.Model):
             words.add("UnknownVariant" if d.refuses else "BaseModel")
             for f in d.fields:
-                words.update(_WORD.findall(f.annotation + f.assignment))
+                words.update(_names(f.annotation + f.assignment))
             if d.refuses:
                 words.update(("ClassVar", "UnknownVariant"))
             if d.closed:
                 words.add("ConfigDict")
             if d.extra:
-                words.update(_WORD.findall(d.extra))
+                words.update(_names(d.extra))
                 words.add("Field")
         elif isinstance(d, ir.Alias):
-            words.update(_WORD.findall(d.annotation))
+            words.update(_names(d.annotation))
             words.add("TypeAliasType" if d.lazy else "TypeAlias")
         else:
-            words.update(_WORD.findall(" ".join(d.members)))
+            words.update(_names(" ".join(d.members)))
             words.add("TypeAliasType" if d.lazy else "TypeAlias")
             if d.strategy == "tagged":
                 words.update(("Annotated", "Field"))
