@@ -87,6 +87,7 @@ def test_names_that_shadow_work(packages: Path) -> None:
         assert server.Response.__module__.startswith("starlette") or server.Response.__module__.startswith("fastapi")
         assert m.BaseModel_.__mro__[1].__name__ == "BaseModel" and m.BaseModel_.__mro__[1] is not m.BaseModel_
         assert client.quote("a/b", safe="") == "a%2Fb"
+        assert server.ServiceError.__mro__[1] is Exception and m.Exception_.__name__ == "Exception_"
         repo = m.Repository.model_validate({"address": {"street": "s"}, "Address": {"street": "t"}})
         assert repo.address is not None and repo.Address_ is not None and repo.Address_.street == "t"
         assert m.Repository.__doc__ is not None and "`repository` in the spec." in m.Repository.__doc__

@@ -37,11 +37,14 @@ MODULE_RESERVED = frozenset(
         "Request", "Response", "APIRouter", "FastAPI", "Depends", "Header", "Query", "Path", "Protocol",
         "Awaitable", "Callable", "HTTPException", "RequestContext", "ServiceError", "InvalidRequestError",
         "Handler",
+        # builtins the generated modules use (a class of that name would replace them)
+        "AssertionError", "BaseException", "Exception", "IndexError", "StopAsyncIteration", "StopIteration",
+        "TypeError", "UnicodeDecodeError", "ValueError",
     }
 )  # fmt: skip
 
 # Names used inside annotations; a field of that name would shadow them in the class body.
-ANNOTATION_NAMES = frozenset({"str", "int", "float", "bool", "list", "dict", "None"}) | MODULE_RESERVED
+ANNOTATION_NAMES = frozenset({"str", "int", "float", "bool", "list", "dict", "tuple", "frozenset", "None"}) | MODULE_RESERVED
 
 # Attributes of pydantic.BaseModel (v2) a field must not replace. Fixed here, not read from the
 # installed pydantic, so that output does not depend on the machine.
