@@ -82,10 +82,35 @@ def gen_specbind(doc: Path, out: Path, pkg: str) -> subprocess.CompletedProcess[
 def gen_dcg(doc: Path, out: Path, pkg: str) -> subprocess.CompletedProcess[str]:
     (out / pkg).mkdir(parents=True, exist_ok=True)
     (out / pkg / "__init__.py").write_text("")
-    return _run(
-        BIN / "datamodel-codegen", "--input", doc, "--input-file-type", "openapi",
-        "--output-model-type", "pydantic_v2.BaseModel", "--output", out / pkg / "models.py", cwd=out,
-    )  # fmt: skip
+    cmd = (
+        BIN / "datamodel-codegen",
+        "--input",
+        doc,
+        "--input-file-type",
+        "openapi",
+        "--output-model-type",
+        "pydantic_v2.BaseModel",
+    )
+    proc = _run(*cmd, "--output", out / pkg / "models.py", cwd=out)
+    if "require an output directory" in proc.stderr:  # documents with modular references
+        proc = _run(*cmd, "--output", out / pkg / "models", cwd=out)
+    return proc
+
+
+def _warned(text: str) -> bool:
+    """A warning about the document, not the tool's notice about its own future defaults."""
+    return any(
+        re.search(r"warning", line, re.IGNORECASE) and "FutureWarning" not in line and "warn_deprecated" not in line
+        for line in text.splitlines()
+    )
+
+
+def _first_error(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        if re.search(r"error|fail|refus|not ", line, re.IGNORECASE) and "FutureWarning" not in line:
+            return line[:70]
+    return (lines or [""])[-1][:70]
 
 
 def _opc_bin() -> Path:
@@ -95,7 +120,9 @@ def _opc_bin() -> Path:
 def gen_opc(doc: Path, out: Path, pkg: str) -> subprocess.CompletedProcess[str]:
     config = out / f"{pkg}.opc.yaml"
     config.write_text(f"package_name_override: {pkg}\nproject_name_override: {pkg}\n")
-    return _run(_opc_bin(), "generate", "--path", doc, "--meta", "none", "--output-path", out / pkg, "--config", config, cwd=out)
+    return _run(
+        _opc_bin(), "generate", "--path", doc, "--meta", "none", "--output-path", out / pkg, "--config", config, cwd=out
+    )
 
 
 def modules_of(root: Path, pkg: str) -> list[str]:
@@ -132,7 +159,18 @@ def count_findings(tool_out: Path, pkgs: list[str]) -> tuple[dict[str, int], dic
         m = re.match(r"^([^/:]+)/.*?:\d+: error:", line)
         if m and m.group(1) in mypy_counts:
             mypy_counts[m.group(1)] += 1
-    proc = _run(sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--output-format", "concise", *pkgs, cwd=tool_out)
+    proc = _run(
+        sys.executable,
+        "-m",
+        "ruff",
+        "check",
+        "--isolated",
+        "--no-cache",
+        "--output-format",
+        "concise",
+        *pkgs,
+        cwd=tool_out,
+    )
     for line in proc.stdout.splitlines():
         m = re.match(r"^([^/:]+)/", line)
         if m and m.group(1) in ruff_counts:
@@ -158,9 +196,9 @@ def measure(tool: Tool, docs: list[tuple[str, Path]], scratch: Path) -> None:
         if proc.returncode != 0 or not (out / pkg).is_dir() or not any((out / pkg).rglob("*.py")):
             tb = "Traceback" in text
             cell.generated = "crash" if tb or proc.returncode not in (0, 1, 2) else "refused"
-            cell.note = (text.strip().splitlines() or [""])[-1][:70]
+            cell.note = _first_error(text)
             continue
-        cell.generated = "warns" if re.search(r"warning", text, re.I) else "ok"
+        cell.generated = "warns" if _warned(text) else "ok"
         cell.imported, note = import_check(out, pkg)
         cell.note = note
         if cell.imported == "imports":
@@ -200,7 +238,9 @@ def main() -> int:
         print(f"| `{name}` | " + " | ".join(t.cells[name].text() for t in tools) + " |")
     for tool in tools:
         clean = sum(1 for c in tool.cells.values() if c.imported == "imports" and c.mypy == 0 and c.ruff == 0)
-        print(f"\n{tool.name}: {clean} of {len(docs)} documents generate, import and pass mypy --strict and ruff with zero findings")
+        print(
+            f"\n{tool.name}: {clean} of {len(docs)} documents generate, import and pass mypy --strict and ruff with zero findings"
+        )
     return 0
 
 
