@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from pydantic import AfterValidator, ConfigDict, model_validator
@@ -51,7 +52,7 @@ class UnknownVariant(BaseModel):
         return data
 
 
-def _check_unique(items: list[Any]) -> list[Any]:
+def _check_unique(items: Sequence[Any]) -> Sequence[Any]:
     # Items may be unhashable (models, dicts): compared pairwise, order kept.
     for i, item in enumerate(items):
         if item in items[:i]:

@@ -267,6 +267,8 @@ class SchemaBuilder:
         extra = schema.get("additionalProperties")
         patterns = schema.get("patternProperties")
         infos: list[TypeInfo] = []
+        if extra is not None and not isinstance(extra, bool | dict):
+            self.problem(at + ("additionalProperties",), "a schema must be an object or a boolean")
         if isinstance(patterns, dict) and patterns:
             self.warn(
                 at + ("patternProperties",),
@@ -469,10 +471,11 @@ class SchemaBuilder:
             return self.with_null(self.enum_type(values, schema), nullable)
         kind = self._type_name(schema)
         if kind == "array" or (kind is None and ("items" in schema or "prefixItems" in schema)):
-            if isinstance(schema.get("prefixItems"), list) or isinstance(schema.get("items"), list):
-                return TypeInfo(self.tuple_type(schema, at, hint), nullable, frozenset({"array"}))
-            item = self.type_of(schema.get("items", {}), at + ("items",), hint + "Item")
             unique = ("unique_items",) if schema.get("uniqueItems") is True else ()
+            if isinstance(schema.get("prefixItems"), list) or isinstance(schema.get("items"), list):
+                py = self.constrained(self.tuple_type(schema, at, hint), schema, at, (), unique)
+                return TypeInfo(py, nullable, frozenset({"array"}))
+            item = self.type_of(schema.get("items", {}), at + ("items",), hint + "Item")
             py = self.constrained(f"list[{item.annotation()}]", schema, at, ("minItems", "maxItems"), unique)
             return TypeInfo(py, nullable, frozenset({"array"}))
         if kind == "object" or (kind is None and ("properties" in schema or "additionalProperties" in schema)):
