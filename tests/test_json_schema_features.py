@@ -122,3 +122,37 @@ def test_whole_packages_pass_mypy_strict(packages: Path) -> None:
 def test_whole_packages_pass_ruff(packages: Path) -> None:
     ruff = _run([sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", *NAMES], packages)
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+
+
+def test_python_types_opt_in(tmp_path: Path) -> None:
+    """`python_types = true`: formats become datetime / date / time / UUID in component schemas
+    (a field named `date` steps aside); without it they stay `str` (the case above)."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        (CASES / "json_schema_features" / "spec.yaml").read_text()
+        + "    Dated:\n      type: object\n      properties:\n        date: {type: string, format: date}\n"
+        + "        code: {type: string, format: uuid, pattern: '^[a-f0-9-]+$'}\n"
+    )
+    (tmp_path / "pyproject.toml").write_text('[tool.specbind]\nspec = "spec.yaml"\nout = "typed"\npackage = "typed"\npython_types = true\n')
+    proc = _run([sys.executable, "-m", "specbind", "generate"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "format 'uuid' with string constraints stays `str`" in proc.stderr
+    _python(
+        tmp_path,
+        """
+        import datetime, uuid
+        import typed.models as m
+        t = m.Thing.model_validate({"name": "n", "point": [1.5, 2.5], "labels": [], "id": "12345678-1234-5678-1234-567812345678",
+                                    "created_at": "2024-01-01T10:00:00+00:00", "day": "2024-01-02", "at": "10:00:00"})
+        assert isinstance(t.id, uuid.UUID) and isinstance(t.created_at, datetime.datetime)
+        assert isinstance(t.day, datetime.date) and isinstance(t.at, datetime.time)
+        d = m.Dated.model_validate({"date": "2024-01-02", "code": "abc"})
+        assert d.date_ == datetime.date(2024, 1, 2) and d.code == "abc"
+        assert d.model_dump(mode="json", by_alias=True) == {"date": "2024-01-02", "code": "abc"}
+        """,
+    )
+    mypy = _run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "typed/models.py", "typed/client.py"], tmp_path)
+    assert mypy.returncode == 0, mypy.stdout
+    (tmp_path / "pyproject.toml").write_text('[tool.specbind]\nspec = "spec.yaml"\npython_types = "yes"\n')
+    proc = _run([sys.executable, "-m", "specbind", "generate"], tmp_path)
+    assert proc.returncode == 2 and "`python_types` must be true or false" in proc.stderr, proc.stderr

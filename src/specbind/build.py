@@ -53,12 +53,13 @@ def build_api(
     spec_name: str,
     overlays: tuple[str, ...] = (),
     diagnostics: Diagnostics | None = None,
+    python_types: bool = False,
 ) -> ir.Api:
     """``diagnostics`` collects warnings; with ``strict`` set they fail the build here."""
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     validate_root(doc)
     check_refs(doc)
-    sb = SchemaBuilder(doc, diagnostics)
+    sb = SchemaBuilder(doc, diagnostics, python_types=python_types)
     built = sb.build_all()
     ops_builder = OperationBuilder(doc, sb)
     ops = tuple(replace(op, params=tuple(map(wire_values, op.params))) for op in mark_client_defaults(ops_builder.build()))
@@ -89,6 +90,8 @@ def build_api(
         for d in (built.models.get(n) or built.aliases.get(n) or built.unions[n],)
     )
     typing_imports, pydantic_imports, base_imports, extensions_imports = imports_for(definitions)
+    stdlib = stdlib_imports(_names(" ".join(f.annotation for d in definitions if isinstance(d, ir.Model) for f in d.fields)))
+    client_stdlib = stdlib_imports(_names(" ".join(b.param_annotation for op in ops for b in op.body_fields)))
     return ir.Api(
         title=str(info.get("title", "API")),
         version=str(info.get("version", "")),
@@ -123,6 +126,8 @@ def build_api(
         exports=tuple(sorted(order, key=naming.export_key)),
         base_imports=base_imports,
         typing_extensions_imports=extensions_imports,
+        stdlib_imports=stdlib + tuple(i for i in stdlib_imports(_names(" ".join(d.annotation for d in definitions if isinstance(d, ir.Alias)))) if i not in stdlib),
+        client_stdlib_imports=client_stdlib,
     )
 
 
@@ -181,6 +186,17 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
     base = ("BaseModel", "UnknownVariant", "unique_items")
     extensions = ("TypeAliasType",)
     return tuple(tuple(n for n in group if n in words) for group in (typing, pydantic, base, extensions))  # type: ignore[return-value]
+
+
+def stdlib_imports(words: list[str]) -> tuple[str, ...]:
+    """``from datetime import ...`` / ``from uuid import UUID`` lines for `python_types`."""
+    found = set(words)
+    lines = []
+    for module, names in naming.PYTHON_TYPE_MODULES:
+        used = [n for n in names if n in found]
+        if used:
+            lines.append(f"from {module} import {', '.join(used)}")
+    return tuple(lines)
 
 
 def self_referring(built: Any) -> set[str]:

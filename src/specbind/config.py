@@ -32,6 +32,7 @@ class Job:
     overlays: tuple[Path, ...] = field(default=())
     root: Path = field(default_factory=Path.cwd)
     strict: bool = False  # warnings are errors
+    python_types: bool = False  # formats date-time/date/time/uuid as datetime/date/time/UUID
 
     def display(self, path: Path) -> str:
         try:
@@ -58,7 +59,7 @@ def find_pyproject(start: Path) -> Path | None:
 
 def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path, where: str) -> Job:
     merged = {**defaults, **table}
-    unknown = set(merged) - {"spec", "out", "package", "overlays", "strict"}
+    unknown = set(merged) - {"spec", "out", "package", "overlays", "strict", "python_types"}
     if unknown:
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}", f"unknown keys: {', '.join(sorted(unknown))}")
     package = str(merged.get("package", DEFAULT_PACKAGE))
@@ -68,7 +69,10 @@ def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path,
     strict = merged.get("strict", False)
     if not isinstance(strict, bool):
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}/strict", "`strict` must be true or false")
-    return Job(name, spec, out, package, overlays, root, strict)
+    python_types = merged.get("python_types", False)
+    if not isinstance(python_types, bool):
+        raise SpecError.one(where, f"/tool/specbind/jobs/{name}/python_types", "`python_types` must be true or false")
+    return Job(name, spec, out, package, overlays, root, strict, python_types)
 
 
 def load_jobs(start: Path | None = None) -> list[Job]:

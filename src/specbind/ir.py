@@ -180,6 +180,8 @@ class Api:
     exports: tuple[str, ...] = field(default=())
     base_imports: tuple[str, ...] = ("BaseModel",)  # what models.py takes from _base.py
     typing_extensions_imports: tuple[str, ...] = ()  # TypeAliasType, for recursive aliases
+    stdlib_imports: tuple[str, ...] = ()  # `python_types`: "from datetime import ...", "from uuid import UUID"
+    client_stdlib_imports: tuple[str, ...] = ()  # the same, for body arguments of client methods
 
     @property
     def models(self) -> tuple[Model, ...]:

@@ -46,7 +46,7 @@ def inputs_record(job: Job) -> dict[str, object]:
     return {
         "spec": {"name": job.spec.name, "sha256": hashlib.sha256(job.spec.read_bytes()).hexdigest()},
         "overlays": [{"name": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in job.overlays],
-        "options": {"package": job.package},
+        "options": {"package": job.package, **({"python_types": True} if job.python_types else {})},
         "generator_sha256": generator_sha256(),
     }
 

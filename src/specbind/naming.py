@@ -43,6 +43,11 @@ MODULE_RESERVED = frozenset(
     }
 )  # fmt: skip
 
+# `python_types = true`: what string formats become, and where those types come from (in the
+# order isort wants the import lines).
+PYTHON_TYPES = {"date-time": "datetime", "date": "date", "time": "time", "uuid": "UUID"}
+PYTHON_TYPE_MODULES = (("datetime", ("date", "datetime", "time")), ("uuid", ("UUID",)))
+
 # Names used inside annotations; a field of that name would shadow them in the class body.
 ANNOTATION_NAMES = frozenset({"str", "int", "float", "bool", "list", "dict", "tuple", "frozenset", "None"}) | MODULE_RESERVED
 

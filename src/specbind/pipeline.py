@@ -58,7 +58,7 @@ def generate(job: Job) -> Result:
     doc = load_spec(job)  # load + overlay
     overlay_names = tuple(p.name for p in job.overlays)
     diagnostics = Diagnostics(strict=job.strict)
-    api = build_api(doc, package=job.package, spec_name=job.spec.name, overlays=overlay_names, diagnostics=diagnostics)  # resolve + IR
+    api = build_api(doc, package=job.package, spec_name=job.spec.name, overlays=overlay_names, diagnostics=diagnostics, python_types=job.python_types)  # resolve + IR
     gen = GeneratorInfo(version=__version__, formatter=fmt.description())
     files = fmt.format_files(render_package(api, gen))  # render + format
     files[MANIFEST] = manifest(job, doc, files, surface(api))

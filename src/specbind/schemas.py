@@ -103,13 +103,16 @@ def literal(values: tuple[JsonValue, ...]) -> str:
 
 
 class SchemaBuilder:
-    def __init__(self, doc: Document, diagnostics: Diagnostics | None = None) -> None:
+    def __init__(self, doc: Document, diagnostics: Diagnostics | None = None, *, python_types: bool = False) -> None:
         self.doc = doc
+        self.python_types = python_types
         self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()
         self.schemas: dict[str, Any] = doc.data.get("components", {}).get("schemas", {}) or {}
         self.out = Built()
         self.problems: list[Problem] = []
-        self.names = naming.NameTable(naming.MODULE_RESERVED)
+        # With python_types the module imports datetime, date, time and UUID: no class or field takes them.
+        reserved = naming.MODULE_RESERVED | (frozenset(naming.PYTHON_TYPES.values()) if python_types else frozenset())
+        self.names = naming.NameTable(reserved)
         # Component names are claimed before any inline name, and names that need no cleaning
         # before those that do, so that a schema called `MyItem` keeps it over `my-item`.
         exact = [n for n in self.schemas if naming.class_name(n) == n]
@@ -498,6 +501,9 @@ class SchemaBuilder:
                 "boolean": (),
             }[kind]
             types = frozenset({"integer", "number"}) if kind == "number" else frozenset({kind})
+            python = self.python_type(schema, at) if kind == "string" else None
+            if python:
+                return TypeInfo(python, nullable, types)
             return TypeInfo(self.constrained(PRIMITIVES[kind], schema, at, keys), nullable, types)
         if kind == "null":
             return TypeInfo("None", True, frozenset({"null"}))
@@ -525,6 +531,18 @@ class SchemaBuilder:
                 f"items, which the model refuses (pin `minItems`/`maxItems` to {n} to say so)",
             )
         return f"tuple[{', '.join(names)}]"
+
+    def python_type(self, schema: dict[str, Any], at: Parts) -> str | None:
+        """`python_types = true`: ``datetime`` / ``date`` / ``time`` / ``UUID`` for a string format,
+        in component schemas only (inline parameters stay ``str``: the client and server modules
+        do not import them). None: stays ``str``."""
+        fmt = schema.get("format")
+        if not self.python_types or not self._current or fmt not in naming.PYTHON_TYPES:
+            return None
+        if any(k in schema for k in ("minLength", "maxLength", "pattern")):
+            self.warn(at + ("format",), f"format {fmt!r} with string constraints stays `str` (python_types)")
+            return None
+        return naming.PYTHON_TYPES[str(fmt)]
 
     def _type_list_has_null(self, schema: dict[str, Any]) -> bool:
         t = schema.get("type")
