@@ -342,7 +342,7 @@ class SchemaBuilder:
         annotation = info.annotation()
         doc = clean_doc(schema)
         owner = self.owner(schema)
-        if owner and required:
+        if owner and required and not (info.enum is not None and len(info.enum) == 1):  # a tag stays required
             # One model serves requests and responses: a field one side owns is not required
             # from the other, so the model accepts it missing.
             required = False
