@@ -14,6 +14,7 @@ from . import ir, naming
 from .errors import Diagnostics, Problem, pointer_of
 from .load import Document
 from .resolve import Parts, lookup, ref_target
+from .schema_keywords import KeywordTypes
 from .unions import UnionPlanner, VariantInfo
 
 JsonValue = str | int | float | bool | None
@@ -23,18 +24,6 @@ ANNOTATION_KEYS = frozenset(
     {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly", "$comment", "externalDocs"}
 )
 PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-# JSON Schema keywords that constrain values in ways the models do not check: each use is a
-# located warning (the rest of the schema still applies).
-UNSUPPORTED = {
-    "not": "`not` is not checked",
-    "if": "`if`/`then`/`else` are not checked",
-    "contains": "`contains` is not checked",
-    "dependentRequired": "`dependentRequired` is not checked",
-    "dependentSchemas": "`dependentSchemas` is not checked",
-    "dependencies": "`dependencies` is not checked",
-    "unevaluatedProperties": "`unevaluatedProperties` is not checked",
-    "unevaluatedItems": "`unevaluatedItems` is not checked",
-}
 
 
 @dataclass(frozen=True)
@@ -102,7 +91,7 @@ def literal(values: tuple[JsonValue, ...]) -> str:
     return "Literal[" + ", ".join(repr(v) for v in values) + "]"
 
 
-class SchemaBuilder:
+class SchemaBuilder(KeywordTypes):
     def __init__(self, doc: Document, diagnostics: Diagnostics | None = None, *, python_types: bool = False) -> None:
         self.doc = doc
         self.python_types = python_types
@@ -197,16 +186,6 @@ class SchemaBuilder:
             name, info.nullable, info.json_types, info.enum, info.model, absorbs_null=info.py == "None"
         )
 
-    def note_unsupported(self, schema: Any, at: Parts) -> None:
-        """A located warning for each keyword the models do not check (once per location)."""
-        key = pointer_of(at)
-        if not isinstance(schema, dict) or key in self._noted:
-            return
-        self._noted.add(key)
-        for keyword, what in UNSUPPORTED.items():
-            if keyword in schema:
-                self.warn(at + (keyword,), f"{what} by the generated models; the rest of the schema applies")
-
     def shape(self, schema: Any) -> str:
         if not isinstance(schema, dict):
             return "other"
@@ -260,34 +239,6 @@ class SchemaBuilder:
         self.out.deps[name] = set()
         self.use(name)
         return TypeInfo(name, json_types=frozenset({"object"}), model=name)
-
-    def extra_type(self, schema: dict[str, Any], at: Parts, hint: str, closed: bool) -> tuple[str | None, bool]:
-        """Value type of undeclared keys (None: any), and whether undeclared keys are refused.
-
-        ``additionalProperties`` with a schema types them; ``patternProperties`` types them
-        with the union of its value schemas (the key patterns themselves are not checked).
-        """
-        extra = schema.get("additionalProperties")
-        patterns = schema.get("patternProperties")
-        infos: list[TypeInfo] = []
-        if extra is not None and not isinstance(extra, bool | dict):
-            self.problem(at + ("additionalProperties",), "a schema must be an object or a boolean")
-        if isinstance(patterns, dict) and patterns:
-            self.warn(
-                at + ("patternProperties",),
-                "keys are not checked against `patternProperties` patterns; undeclared keys are "
-                "typed with the union of its value schemas" + ("" if extra is False else " and `additionalProperties`"),
-            )
-            for pattern, sub in patterns.items():
-                infos.append(self.type_of(sub, at + ("patternProperties", pattern), hint))
-            closed = False  # keys matching a pattern are allowed
-        if isinstance(extra, dict) and extra:
-            infos.append(self.type_of(extra, at + ("additionalProperties",), hint))
-        elif infos and extra is not False:
-            infos.append(ANY)
-        if not infos or any(i.py == "Any" for i in infos):
-            return None, closed
-        return " | ".join(dict.fromkeys(i.annotation() for i in infos)), closed
 
     def collect_properties(
         self, schema: dict[str, Any], at: Parts
@@ -378,21 +329,6 @@ class SchemaBuilder:
         else:
             assignment = f" = {default}" if default is not None else ""
         return ir.Field(py, wire, annotation, assignment, doc, required)
-
-    def owner(self, schema: Any) -> str | None:
-        """``readOnly`` / ``writeOnly`` on a property or the schema it refers to."""
-        candidates = [schema]
-        if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-            try:
-                candidates.append(lookup(self.doc.data, ref_target(schema["$ref"])))
-            except (ValueError, KeyError):
-                pass  # reported by check_refs
-        for s in candidates:
-            if isinstance(s, dict):
-                for key in ("readOnly", "writeOnly"):
-                    if s.get(key) is True:
-                        return key
-        return None
 
     def default_fits(self, value: Any, info: TypeInfo) -> bool:
         if value is None:
@@ -510,39 +446,6 @@ class SchemaBuilder:
         if isinstance(schema.get("type"), list):
             return self.type_list(schema, at, hint, nullable)
         return TypeInfo("Any", nullable)
-
-    def tuple_type(self, schema: dict[str, Any], at: Parts, hint: str) -> str:
-        """``prefixItems`` (2020-12) or tuple-form ``items`` (earlier drafts) -> ``tuple[A, B]``."""
-        key, rest_key = ("prefixItems", "items") if isinstance(schema.get("prefixItems"), list) else ("items", "additionalItems")
-        members = schema[key]
-        if not members:
-            return "list[Any]"
-        names = [self.type_of(m, at + (key, i), f"{hint}Item{i + 1}").annotation() for i, m in enumerate(members)]
-        n = len(members)
-        rest = schema.get(rest_key)
-        max_items, min_items = schema.get("maxItems"), schema.get("minItems")
-        longer = rest is not False and not (isinstance(max_items, int) and max_items <= n)
-        shorter = not (isinstance(min_items, int) and min_items >= n)
-        if longer or shorter:
-            allowed = " and ".join(w for w, on in (("fewer", shorter), ("more", longer)) if on)
-            self.warn(
-                at + (key,),
-                f"typed as a tuple of exactly {n} items; the schema also allows {allowed} "
-                f"items, which the model refuses (pin `minItems`/`maxItems` to {n} to say so)",
-            )
-        return f"tuple[{', '.join(names)}]"
-
-    def python_type(self, schema: dict[str, Any], at: Parts) -> str | None:
-        """`python_types = true`: ``datetime`` / ``date`` / ``time`` / ``UUID`` for a string format,
-        in component schemas only (inline parameters stay ``str``: the client and server modules
-        do not import them). None: stays ``str``."""
-        fmt = schema.get("format")
-        if not self.python_types or not self._current or fmt not in naming.PYTHON_TYPES:
-            return None
-        if any(k in schema for k in ("minLength", "maxLength", "pattern")):
-            self.warn(at + ("format",), f"format {fmt!r} with string constraints stays `str` (python_types)")
-            return None
-        return naming.PYTHON_TYPES[str(fmt)]
 
     def _type_list_has_null(self, schema: dict[str, Any]) -> bool:
         t = schema.get("type")
