@@ -283,6 +283,11 @@ def _cell(ok: bool, text: str) -> str:
     return "ok" if ok else text.replace("|", "\\|")[:90]
 
 
+def _split(lines: list[str]) -> str:
+    ours = sum(line.split("/", 1)[1].split(":", 1)[0] in MODELS_SIDE for line in lines)
+    return f"models {ours or 'ok'}, client/server {len(lines) - ours or 'ok'}"
+
+
 def main() -> None:
     import tempfile
     import time
@@ -300,8 +305,7 @@ def main() -> None:
             first = next((line for line in r.stderr.splitlines() if "error" in line), "")
             gen += ": " + first.split(": ", 3)[-1][:80]
         imp = r.imported.replace("ok ", "ok (") + " definitions)" if r.imported.startswith("ok") else (r.imported or "-")
-        mypy = "-" if r.code else (f"{len(r.mypy)} errors" if r.mypy else "ok")
-        ruff = "-" if r.code else (f"{len(r.ruff)} findings" if r.ruff else "ok")
+        mypy, ruff = ("-", "-") if r.code else (_split(r.mypy), _split(r.ruff))
         print(f"| `{r.rel}` | {_cell(False, gen)} | {_cell(False, imp)} | {mypy} | {ruff} |")
     print(f"\n{len(results)} documents in {took:.0f} s")
 
