@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
         g.add_argument("--quiet", action="store_true", help="print errors and warnings only")
         if name == "generate":
             g.add_argument("--explain", action="store_true", help="print each union's dispatch strategy and why")
+            g.add_argument(
+                "--force", action="store_true",
+                help="write into an --out folder that holds files but no specbind manifest (only specbind's files are written)",
+            )  # fmt: skip
     df = sub.add_parser("diff", help="semantic diff of two specs: what changed and whom it breaks")
     df.add_argument("old", type=Path)
     df.add_argument("new", type=Path)
@@ -140,8 +144,14 @@ def _extract(args: argparse.Namespace) -> int:
 def _generate(args: argparse.Namespace, check: bool) -> int:
     from .manifest import read_manifest, stale_reasons, up_to_date
 
+    from .write import check_target
+
     jobs = _jobs(args)
     explaining = getattr(args, "explain", False)
+    force = getattr(args, "force", False)
+    if not check:  # refused before anything is generated or written
+        for job in jobs:
+            check_target(job.out, job.display(job.out), force)
     # Fast path: inputs and files match the manifest, so the output cannot have changed.
     fresh = {j.name for j in jobs if not explaining and up_to_date(j)}
     for job in jobs:
@@ -152,7 +162,8 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
 
     from .diff import diff_surfaces, render_text
     from .pipeline import explain, generate
-    from .write import MANIFEST, compare_tree, write_tree
+    from .errors import Problem
+    from .write import MANIFEST, compare_tree, overwrites, write_tree
 
     results = [(job, generate(job)) for job in jobs if job.name not in fresh]  # all succeed before any write
     for _, result in results:
@@ -185,7 +196,9 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
             if changes:
                 print(f"specbind: {shown}: API changes since the last generation:")
                 sys.stdout.write(render_text(changes))
-        changed = write_tree(job.out, result.files)
+        for rel, why in overwrites(job.out, result.files):
+            print(Problem(job.display(job.out / rel), None, "", why, "warning"), file=sys.stderr)
+        changed = write_tree(job.out, result.files, force)
         print(f"specbind: {shown}: {len(changed)} files changed" if changed else f"specbind: {shown}: up to date")
     return status
 
