@@ -2703,7 +2703,7 @@ class ConversationResource(BaseModel):
 
     metadata: Any
     """Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard.
-            Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
+    Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
     """
 
     created_at: int
@@ -2718,7 +2718,7 @@ class CreateConversationBody(BaseModel):
 class UpdateConversationBody(BaseModel):
     metadata: Metadata | None
     """Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard.
-            Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
+    Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
     """
 
 

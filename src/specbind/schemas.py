@@ -7,6 +7,7 @@ union layer needs to tell variants apart (JSON types, enum values, nullability).
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +83,9 @@ def clean_doc(schema: Any) -> str | None:
         return None
     # Split on newlines only: other separators (U+2028, form feed...) are content, escaped later.
     lines = [line.rstrip() for line in text.strip().replace("\r\n", "\n").split("\n")]
-    return "\n".join(lines) or None
+    # The indentation all continuation lines share is layout (as in inspect.cleandoc), not text.
+    rest = textwrap.dedent("\n".join(lines[1:])).split("\n") if len(lines) > 1 else []
+    return "\n".join([lines[0], *rest]) or None
 
 
 def literal(values: tuple[JsonValue, ...]) -> str:
