@@ -143,7 +143,6 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _generate(args: argparse.Namespace, check: bool) -> int:
     from .manifest import read_manifest, stale_reasons, up_to_date
-
     from .write import check_target
 
     jobs = _jobs(args)
@@ -161,8 +160,8 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
         return 0
 
     from .diff import diff_surfaces, render_text
-    from .pipeline import explain, generate
     from .errors import Problem
+    from .pipeline import explain, generate
     from .write import MANIFEST, compare_tree, overwrites, write_tree
 
     results = [(job, generate(job)) for job in jobs if job.name not in fresh]  # all succeed before any write
