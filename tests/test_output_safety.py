@@ -67,7 +67,7 @@ def test_a_folder_of_someone_elses_files_is_refused_and_force_writes_only_ours(t
     proc = _run(tmp_path, "--spec", str(MODELS_ONLY), "--out", "mydir", "--force")
     assert proc.returncode == 0, proc.stderr
     warnings = proc.stderr.strip().splitlines()
-    assert warnings == ["specbind: warning: mydir/models.py:1: /: not written by specbind; overwritten"]
+    assert warnings == ["specbind: warning: mydir/models.py:1: /: not written by specbind; overwritten (--force)"]
     after = _tree(mine)
     assert after["README.txt"] == before["README.txt"] and after["sub/data.json"] == before["sub/data.json"]
     assert after["models.py"] != before["models.py"] and "specbind-manifest.json" in after
@@ -81,6 +81,23 @@ def test_an_empty_folder_needs_no_force(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "__pycache__").mkdir(parents=True)
     proc = _run(tmp_path, "--spec", str(MODELS_ONLY), "--out", "pkg")
     assert proc.returncode == 0, proc.stderr
+
+
+def test_in_a_specbind_package_a_file_it_never_wrote_is_not_replaced_without_force(tmp_path: Path) -> None:
+    assert _run(tmp_path, "--spec", str(MODELS_ONLY), "--out", "pkg").returncode == 0
+    pkg = tmp_path / "pkg"
+    (pkg / "client.py").write_text("my own client\n")  # the models-only spec writes no client.py
+    before = _tree(pkg)
+    proc = _run(tmp_path, "--spec", str(WITH_CLIENT), "--out", "pkg")  # this one does
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and ERROR.match(lines[0]) and lines[0].startswith("specbind: error: pkg/client.py:"), lines
+    assert "--force" in lines[0]
+    assert _tree(pkg) == before
+    proc = _run(tmp_path, "--spec", str(WITH_CLIENT), "--out", "pkg", "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines() == ["specbind: warning: pkg/client.py:1: /: not written by specbind; overwritten (--force)"]
+    assert (pkg / "client.py").read_text() != "my own client\n"
 
 
 def test_hand_edited_files_are_named_and_an_edited_stale_file_is_kept(tmp_path: Path) -> None:

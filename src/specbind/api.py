@@ -12,7 +12,7 @@ from pathlib import Path
 from .config import Job, load_jobs
 from .manifest import up_to_date
 from .pipeline import generate
-from .write import check_target, write_tree
+from .write import check_overwrites, check_target, write_tree
 
 
 def select(root: Path | None = None, jobs: list[str] | None = None) -> list[Job]:
@@ -35,6 +35,8 @@ def sync(root: Path | None = None, jobs: list[str] | None = None, force: bool = 
     for job in selected:
         check_target(job.out, job.display(job.out), force)
     stale = [(job, generate(job)) for job in selected if not up_to_date(job)]
+    for job, result in stale:  # a file specbind never wrote is replaced only when forced
+        check_overwrites(job.out, job.display(job.out), result.files, force)
     written: dict[str, list[str]] = {job.name: [] for job in selected}
     for job, result in stale:
         written[job.name] = write_tree(job.out, result.files, force)

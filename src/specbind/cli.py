@@ -162,12 +162,13 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
     from .diff import diff_surfaces, render_text
     from .errors import Problem
     from .pipeline import explain, generate
-    from .write import MANIFEST, compare_tree, overwrites, write_tree
+    from .write import MANIFEST, check_overwrites, compare_tree, write_tree
 
     results = [(job, generate(job)) for job in jobs if job.name not in fresh]  # all succeed before any write
     for _, result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
+    notes = {} if check else {job.name: check_overwrites(job.out, job.display(job.out), r.files, force) for job, r in results}
     status = 0
     for job, result in results:
         shown = job.display(job.out)
@@ -195,7 +196,7 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
             if changes:
                 print(f"specbind: {shown}: API changes since the last generation:")
                 sys.stdout.write(render_text(changes))
-        for rel, why in overwrites(job.out, result.files):
+        for rel, why in notes[job.name]:
             print(Problem(job.display(job.out / rel), None, "", why, "warning"), file=sys.stderr)
         changed = write_tree(job.out, result.files, force)
         print(f"specbind: {shown}: {len(changed)} files changed" if changed else f"specbind: {shown}: up to date")

@@ -73,9 +73,18 @@ def check_target(out_dir: Path, shown: str, force: bool = False) -> None:
         )  # fmt: skip
 
 
+#: What `overwrites` found, as said to the user.
+OVERWRITE_NOTES = {
+    "foreign": "not written by specbind; overwritten (--force)",
+    "edited": "edited by hand since the last generation; overwritten",
+    "kept": "edited by hand and no longer generated; kept",
+}
+
+
 def overwrites(out_dir: Path, files: dict[str, str]) -> list[tuple[str, str]]:
-    """(path, why) for each existing file that writing ``files`` replaces or drops although
-    specbind did not write it as it is now: edited by hand, or never specbind's (--force)."""
+    """(path, kind) for each existing file that writing ``files`` touches although specbind
+    did not write it as it is now: "foreign" (never specbind's: replaced only with --force),
+    "edited" (edited by hand: replaced) or "kept" (edited, no longer generated: left alone)."""
     recorded = _manifest_files(out_dir)
     out: list[tuple[str, str]] = []
     for rel in sorted(files):
@@ -85,14 +94,27 @@ def overwrites(out_dir: Path, files: dict[str, str]) -> list[tuple[str, str]]:
         if current is None or current == hashlib.sha256(files[rel].encode()).hexdigest():
             continue
         if recorded is None or rel not in recorded:
-            out.append((rel, "not written by specbind; overwritten"))
+            out.append((rel, "foreign"))
         elif recorded[rel] != current:
-            out.append((rel, "edited by hand since the last generation; overwritten"))
+            out.append((rel, "edited"))
     for rel in sorted(set(recorded or {}) - set(files)):
         current = _sha256(out_dir / rel)
         if current is not None and current != (recorded or {})[rel]:
-            out.append((rel, "edited by hand and no longer generated; kept"))
+            out.append((rel, "kept"))
     return out
+
+
+def check_overwrites(out_dir: Path, shown: str, files: dict[str, str], force: bool = False) -> list[tuple[str, str]]:
+    """Refuse (unless ``force``) to replace a file specbind never wrote, e.g. the user's own
+    `client.py` in a package whose spec now has operations; else (path, note) to print."""
+    found = overwrites(out_dir, files)
+    foreign = [rel for rel, kind in found if kind == "foreign"]
+    if foreign and not force:
+        raise SpecError.one(
+            f"{shown}/{foreign[0]}", "", f"specbind did not write this file and would replace it ({len(foreign)} such "
+            "files); move it, choose another --out, or pass --force to replace it",
+        )  # fmt: skip
+    return [(rel, OVERWRITE_NOTES[kind]) for rel, kind in found]
 
 
 def _backup_of(out_dir: Path) -> Path:
