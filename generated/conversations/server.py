@@ -10,10 +10,11 @@ models; every failure is answered with the API's error envelope
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
@@ -44,7 +45,6 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
-_MODEL_NAMES = frozenset(models.__all__)
 _UNKNOWN = (
     models.UnknownAnnotation,
     models.UnknownApplyPatchOperationParam,
@@ -162,7 +162,7 @@ class ConversationsService(Protocol):
     async def create_conversation(
         self,
         ctx: RequestContext,
-        body: CreateConversationBody,
+        body: CreateConversationBody | None,
     ) -> ConversationResource:
         """Create a conversation."""
         ...
@@ -179,7 +179,7 @@ class ConversationsService(Protocol):
         self,
         ctx: RequestContext,
         conversation_id: str,
-        body: UpdateConversationBody,
+        body: UpdateConversationBody | None,
     ) -> ConversationResource:
         """Update a conversation"""
         ...
@@ -262,29 +262,76 @@ def _envelope(status: int, message: str, param: str | None = None, code: str | N
 _ENVELOPE: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
 
 
-def _param_of(loc: tuple[int | str, ...]) -> str | None:
-    """pydantic error location -> `items[3].content` (union tags dropped)."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part not in _MODEL_NAMES and not part.startswith(
-            ("function-", "json-or-python")
+def _wire_path(
+    loc: tuple[int | str, ...], document: object, *, missing: bool = False
+) -> str | None:
+    """A pydantic error location -> the wire path of the offending value (`items[3].content`).
+
+    The location also names what pydantic tried (union members, tag values, validators such as
+    `constrained-str`): walking the request document along it keeps only the steps that are
+    keys or indexes there, and skips a discriminated union's label and the tag after it.
+    """
+    path, value, steps = "", document, list(loc)
+    while steps:
+        step = steps.pop(0)
+        if isinstance(step, str) and step.startswith("tagged-union["):
+            steps = steps[1:]
+        elif (
+            isinstance(step, int)
+            and isinstance(value, list)
+            and -len(value) <= step < len(value)
         ):
-            out += ("." if out else "") + part
-    return out or None
+            path, value = f"{path}[{step}]", value[step]
+        elif (
+            isinstance(step, str)
+            and isinstance(value, dict)
+            and (step in value or (not steps and missing))
+        ):
+            path, value = f"{path}.{step}" if path else step, value.get(step)
+    return path or None
 
 
-def _validation_error(exc: ValidationError, prefix: str = "") -> Response:
+def _validation_error(exc: ValidationError, document: object) -> Response:
     first = exc.errors(include_url=False)[0]
-    param = _param_of(tuple(first["loc"]))
-    where = f"{prefix}{param}" if param else prefix.rstrip(".") or None
+    where = _wire_path(
+        tuple(first["loc"]), document, missing=first["type"] == "missing"
+    )
     return _envelope(
         400,
         f"Invalid '{where}': {first['msg']}" if where else first["msg"],
         where,
         "invalid_value",
     )
+
+
+class _InvalidBody(Exception):
+    """A request body its model refused; the raw text is kept to name the wire path."""
+
+    def __init__(self, error: ValidationError, raw: bytes) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.raw = raw
+
+    def document(self) -> object:
+        try:
+            return json.loads(self.raw)
+        except ValueError:
+            return None
+
+
+_Body = TypeVar("_Body", bound=BaseModel)
+
+
+def _body(model: type[_Body], raw: bytes) -> _Body:
+    try:
+        return model.model_validate_json(raw or b"null")
+    except ValidationError as exc:
+        raise _InvalidBody(exc, raw) from None
+
+
+def _optional_body(model: type[_Body], raw: bytes) -> _Body | None:
+    """An optional request body: none sent (empty) is None."""
+    return _body(model, raw) if raw.strip() else None
 
 
 def _reject_unknown(value: object, where: str) -> None:
@@ -347,8 +394,12 @@ def _guarded(handler: Handler) -> Handler:
             return _envelope(
                 exc.status_code, exc.message, exc.param, exc.code, exc.error_type
             )
-        except ValidationError as exc:
-            return _validation_error(exc)
+        except _InvalidBody as exc:
+            return _validation_error(exc.error, exc.document())
+        except ValidationError as exc:  # parameters: path and query
+            return _validation_error(
+                exc, {**request.path_params, **request.query_params}
+            )
 
     return run
 
@@ -399,9 +450,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
                 }
             )
         )
-        body = CreateConversationItemsBody.model_validate_json(
-            await request.body() or b"null"
-        )
+        body = _body(CreateConversationItemsBody, await request.body())
         _reject_unknown(body, "")
         result = await service.create_conversation_items(
             ctx,
@@ -478,9 +527,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def create_conversation(request: Request) -> Response:
         ctx = _context(request)
-        body = CreateConversationBody.model_validate_json(
-            await request.body() or b"null"
-        )
+        body = _optional_body(CreateConversationBody, await request.body())
         _reject_unknown(body, "")
         result = await service.create_conversation(
             ctx,
@@ -528,9 +575,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
                 }
             )
         )
-        body = UpdateConversationBody.model_validate_json(
-            await request.body() or b"null"
-        )
+        body = _optional_body(UpdateConversationBody, await request.body())
         _reject_unknown(body, "")
         result = await service.update_conversation(
             ctx,
