@@ -20,6 +20,8 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
+from starlette.routing import Match, Route
 
 from . import models
 from .models import (
@@ -617,6 +619,18 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     return router
 
 
+def _allowed_methods(router: APIRouter, request: Request) -> str:
+    """Every method some route serves at the request's path (a 405's `Allow` header)."""
+    methods: set[str] = set()
+    for route in router.routes:
+        if (
+            isinstance(route, Route)
+            and route.matches(request.scope)[0] is not Match.NONE
+        ):
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
+
+
 def create_app(service: ConversationsService, prefix: str = "") -> FastAPI:
     """A FastAPI app around `create_router`, with unknown routes and crashes in the envelope."""
     app = FastAPI(
@@ -626,11 +640,22 @@ def create_app(service: ConversationsService, prefix: str = "") -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.include_router(create_router(service, prefix))
+    router = create_router(service, prefix)
+    app.include_router(router)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        return _envelope(exc.status_code, str(exc.detail), None, None)
+        response = _envelope(exc.status_code, str(exc.detail), None, None)
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            response.headers["Allow"] = _allowed_methods(router, request)
+        return response
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, exc: ClientDisconnect) -> Response:
+        return Response(
+            status_code=400
+        )  # nobody is listening: not a server error, nothing to log
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
