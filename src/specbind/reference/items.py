@@ -112,8 +112,8 @@ class Items:
         data = {k: v for k, v in data.items() if v is not None or k not in fields or _accepts_null(model, k)}
         if data.get("id") is None:
             data["id"] = new_id(PREFIX.get(kind, "item"))
-        if "status" in fields:
-            data.setdefault("status", STATUS)
+        if "status" in fields and data.get("status") is None:  # "populated when items are returned via API"
+            data["status"] = STATUS
         for key, value in DEFAULTS.get(kind, {}).items():
             data.setdefault(key, value)
         for key, field in fields.items():
