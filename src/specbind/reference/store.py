@@ -38,9 +38,22 @@ CREATE INDEX IF NOT EXISTS items_by_conversation ON items (scope, conversation_i
 """
 
 
+def _refuse_foreign_file(path: Path) -> None:
+    """SQLite would take over a short file that is not a database; someone's file is not ours."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return  # SQLite creates it, or says why it cannot
+    if head and head != b"SQLite format 3\x00":
+        raise sqlite3.DatabaseError("file is not a database")
+
+
 class Store:
     def __init__(self, path: str) -> None:
         self.memory = path == ":memory:"
+        if not self.memory:
+            _refuse_foreign_file(Path(path))
         self.uri = ":memory:" if self.memory else Path(path).resolve().as_uri() + "?mode=rwc"
         self._local = threading.local()
         self._lock = threading.Lock()
