@@ -65,7 +65,8 @@ def test_stalled_upload_is_cut_off(serve: Callable[..., Any]) -> None:
     started = time.monotonic()
     answer = _raw(server.port, head + b'{"metadata"', wait=15)
     assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
-    assert b"did not arrive within 1 s" in answer and time.monotonic() - started < 10
+    assert b"did not arrive within 1 s" in answer
+    assert time.monotonic() - started < 4, "answered, and the connection closed, without waiting for keep-alive to expire"
     assert httpx.post(server.base_url + "/conversations", json={}, timeout=10).status_code == 200
 
 

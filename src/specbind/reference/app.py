@@ -51,7 +51,8 @@ class RequestLimits:
             try:
                 message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
             except TimeoutError:
-                raise HTTPException(408, f"The request body did not arrive within {self.seconds:g} s.") from None
+                late = f"The request body did not arrive within {self.seconds:g} s."
+                raise HTTPException(408, late, headers={"Connection": "close"}) from None
             received += len(message.get("body", b""))
             if received > self.max_bytes:
                 raise HTTPException(413, _too_large_message(self.max_bytes))
