@@ -308,32 +308,38 @@ def _validation_error(exc: ValidationError, document: object) -> Response:
     )
 
 
-class _InvalidBody(Exception):
-    """A request body its model refused; the raw text is kept to name the wire path."""
+class _Invalid(Exception):
+    """A request part its model refused, with the document it was validated from: the error's
+    location is walked along it to name the wire path."""
 
-    def __init__(self, error: ValidationError, raw: bytes) -> None:
+    def __init__(self, error: ValidationError, document: object) -> None:
         super().__init__(str(error))
         self.error = error
-        self.raw = raw
-
-    def document(self) -> object:
-        try:
-            return json.loads(self.raw)
-        except ValueError:
-            return None
+        self.document = document
 
 
-_Body = TypeVar("_Body", bound=BaseModel)
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
-def _body(model: type[_Body], raw: bytes) -> _Body:
+def _params(model: type[_Model], values: dict[str, Any]) -> _Model:
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise _Invalid(exc, values) from None
+
+
+def _body(model: type[_Model], raw: bytes) -> _Model:
     try:
         return model.model_validate_json(raw or b"null")
     except ValidationError as exc:
-        raise _InvalidBody(exc, raw) from None
+        try:
+            document = json.loads(raw)
+        except ValueError:  # not JSON: the error has no location
+            document = None
+        raise _Invalid(exc, document) from None
 
 
-def _optional_body(model: type[_Body], raw: bytes) -> _Body | None:
+def _optional_body(model: type[_Model], raw: bytes) -> _Model | None:
     """An optional request body: none sent (empty) is None."""
     return _body(model, raw) if raw.strip() else None
 
@@ -399,12 +405,12 @@ def _guarded(handler: Handler) -> Handler:
             return _envelope(
                 exc.status_code, exc.message, exc.param, exc.code, exc.error_type
             )
-        except _InvalidBody as exc:
-            return _validation_error(exc.error, exc.document())
-        except ValidationError as exc:  # parameters: path and query
-            return _validation_error(
-                exc, {**request.path_params, **request.query_params}
-            )
+        except _Invalid as exc:
+            return _validation_error(exc.error, exc.document)
+        except (
+            ValidationError
+        ) as exc:  # raised by the service: no request document to walk
+            return _validation_error(exc, None)
 
     return run
 
@@ -416,7 +422,8 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def list_conversation_items(request: Request) -> Response:
         ctx = _context(request)
-        params = _ListConversationItemsParams.model_validate(
+        params = _params(
+            _ListConversationItemsParams,
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
@@ -425,7 +432,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
                     "after": _query(request, "after", many=False, explode=True),
                     "include": _query(request, "include", many=True, explode=True),
                 }
-            )
+            ),
         )
         result = await service.list_conversation_items(
             ctx,
@@ -447,13 +454,14 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def create_conversation_items(request: Request) -> Response:
         ctx = _context(request)
-        params = _CreateConversationItemsParams.model_validate(
+        params = _params(
+            _CreateConversationItemsParams,
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
                     "include": _query(request, "include", many=True, explode=True),
                 }
-            )
+            ),
         )
         body = _body(CreateConversationItemsBody, await request.body())
         _reject_unknown(body, "")
@@ -475,14 +483,15 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def get_conversation_item(request: Request) -> Response:
         ctx = _context(request)
-        params = _GetConversationItemParams.model_validate(
+        params = _params(
+            _GetConversationItemParams,
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
                     "item_id": request.path_params["item_id"],
                     "include": _query(request, "include", many=True, explode=True),
                 }
-            )
+            ),
         )
         result = await service.get_conversation_item(
             ctx,
@@ -507,13 +516,14 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def delete_conversation_item(request: Request) -> Response:
         ctx = _context(request)
-        params = _DeleteConversationItemParams.model_validate(
+        params = _params(
+            _DeleteConversationItemParams,
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
                     "item_id": request.path_params["item_id"],
                 }
-            )
+            ),
         )
         result = await service.delete_conversation_item(
             ctx,
@@ -550,12 +560,13 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def get_conversation(request: Request) -> Response:
         ctx = _context(request)
-        params = _GetConversationParams.model_validate(
+        params = _params(
+            _GetConversationParams,
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
                 }
-            )
+            ),
         )
         result = await service.get_conversation(
             ctx,
@@ -573,12 +584,13 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def update_conversation(request: Request) -> Response:
         ctx = _context(request)
-        params = _UpdateConversationParams.model_validate(
+        params = _params(
+            _UpdateConversationParams,
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
                 }
-            )
+            ),
         )
         body = _optional_body(UpdateConversationBody, await request.body())
         _reject_unknown(body, "")
@@ -599,12 +611,13 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def delete_conversation(request: Request) -> Response:
         ctx = _context(request)
-        params = _DeleteConversationParams.model_validate(
+        params = _params(
+            _DeleteConversationParams,
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
                 }
-            )
+            ),
         )
         result = await service.delete_conversation(
             ctx,

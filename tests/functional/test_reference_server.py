@@ -202,3 +202,9 @@ def test_body_size_limit() -> None:
         streamed = _error(small.post("/v1/conversations", content=iter([b" " * 600, b" " * 600])), 413)
         assert declared == streamed and "1000 bytes" in declared["message"]
         assert small.post("/v1/conversations", json={"metadata": {"k": "v" * 200}}).status_code == 200
+
+
+def test_query_errors_name_the_parameter(http: TestClient) -> None:
+    cid = http.post("/v1/conversations").json()["id"]
+    for query, param in [("include[]=reasoning.encrypted_content&include[]=bogus", "include[1]"), ("include=bogus", "include[0]"), ("limit=0", "limit")]:
+        assert _error(http.get(f"/v1/conversations/{cid}/items?{query}"), 400)["param"] == param, query

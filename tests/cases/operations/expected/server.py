@@ -170,32 +170,38 @@ def _validation_error(exc: ValidationError, document: object) -> Response:
     )
 
 
-class _InvalidBody(Exception):
-    """A request body its model refused; the raw text is kept to name the wire path."""
+class _Invalid(Exception):
+    """A request part its model refused, with the document it was validated from: the error's
+    location is walked along it to name the wire path."""
 
-    def __init__(self, error: ValidationError, raw: bytes) -> None:
+    def __init__(self, error: ValidationError, document: object) -> None:
         super().__init__(str(error))
         self.error = error
-        self.raw = raw
-
-    def document(self) -> object:
-        try:
-            return json.loads(self.raw)
-        except ValueError:
-            return None
+        self.document = document
 
 
-_Body = TypeVar("_Body", bound=BaseModel)
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
-def _body(model: type[_Body], raw: bytes) -> _Body:
+def _params(model: type[_Model], values: dict[str, Any]) -> _Model:
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise _Invalid(exc, values) from None
+
+
+def _body(model: type[_Model], raw: bytes) -> _Model:
     try:
         return model.model_validate_json(raw or b"null")
     except ValidationError as exc:
-        raise _InvalidBody(exc, raw) from None
+        try:
+            document = json.loads(raw)
+        except ValueError:  # not JSON: the error has no location
+            document = None
+        raise _Invalid(exc, document) from None
 
 
-def _optional_body(model: type[_Body], raw: bytes) -> _Body | None:
+def _optional_body(model: type[_Model], raw: bytes) -> _Model | None:
     """An optional request body: none sent (empty) is None."""
     return _body(model, raw) if raw.strip() else None
 
@@ -260,12 +266,12 @@ def _guarded(handler: Handler) -> Handler:
             return _envelope(
                 exc.status_code, exc.message, exc.param, exc.code, exc.error_type
             )
-        except _InvalidBody as exc:
-            return _validation_error(exc.error, exc.document())
-        except ValidationError as exc:  # parameters: path and query
-            return _validation_error(
-                exc, {**request.path_params, **request.query_params}
-            )
+        except _Invalid as exc:
+            return _validation_error(exc.error, exc.document)
+        except (
+            ValidationError
+        ) as exc:  # raised by the service: no request document to walk
+            return _validation_error(exc, None)
 
     return run
 
@@ -277,7 +283,8 @@ def create_router(service: ThingsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def get_thing(request: Request) -> Response:
         ctx = _context(request)
-        params = _GetThingParams.model_validate(
+        params = _params(
+            _GetThingParams,
             _present(
                 {
                     "thing-id": request.path_params["thing_id"],
@@ -285,7 +292,7 @@ def create_router(service: ThingsService, prefix: str = "") -> APIRouter:
                     "limit": _query(request, "limit", many=False, explode=True),
                     "X-Trace": request.headers.get("X-Trace"),
                 }
-            )
+            ),
         )
         result = await service.get_thing(
             ctx,
