@@ -25,7 +25,8 @@ def test_memory_database_takes_concurrent_writers(serve: Callable[..., Any]) -> 
         with httpx.Client(base_url=server.base_url, timeout=60) as http:
             out = []
             for i in range(CREATES):
-                r = http.post("/conversations", json={"items": [{"role": "user", "content": f"w{w}-{i}"}], "metadata": {"w": str(w)}})
+                items = [{"role": "user", "content": f"w{w}-{i}-{k}"} for k in range(20)]  # long transactions: contention
+                r = http.post("/conversations", json={"items": items, "metadata": {"w": str(w)}})
                 out.append((r.status_code, r.text if r.status_code != 200 else r.json()["id"]))
             return out
 
@@ -35,7 +36,8 @@ def test_memory_database_takes_concurrent_writers(serve: Callable[..., Any]) -> 
     assert not failed, f"{len(failed)} of {len(results)} creates failed, e.g. {failed[0]}"
     with httpx.Client(base_url=server.base_url, timeout=30) as http:
         for _, cid in results:
-            assert http.get(f"/conversations/{cid}/items").json()["data"][0]["content"][0]["text"].startswith("w")
+            texts = [d["content"][0]["text"] for d in http.get(f"/conversations/{cid}/items", params={"order": "asc"}).json()["data"]]
+            assert len(texts) == 20 and texts[0].endswith("-0") and texts[-1].endswith("-19")
     assert "Traceback" not in server.log.read_text()
 
 
