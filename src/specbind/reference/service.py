@@ -89,11 +89,8 @@ class ConversationsStore:
             stored.append(d)
         return stored
 
-    def _render(self, data: dict[str, Any], include: list[str] | None) -> Any:
-        return self.items.render(data, include)
-
     def _page(self, rows: list[tuple[str]], has_more: bool, include: list[str] | None) -> Any:
-        items = [self._render(json.loads(r[0]), include) for r in rows]
+        items = [self.items.render(json.loads(r[0]), include) for r in rows]
         first = items[0].id if items else ""
         last = items[-1].id if items else ""
         return self.m.ConversationItemList(object="list", data=items, first_id=first, last_id=last, has_more=has_more)
@@ -201,7 +198,7 @@ class ConversationsStore:
                 ).fetchone()
                 if row is None:
                     raise self.s.NotFoundError(f"Item with id '{item_id}' not found.", param="item_id", code="not_found")
-                return self._render(json.loads(row[0]), include)
+                return self.items.render(json.loads(row[0]), include)
 
         return await self._run(work)
 
