@@ -96,7 +96,7 @@ def _visible(include: str, items: dict[str, dict[str, Any]]) -> Any:
     return value
 
 
-HIDDEN = {
+HIDDEN: dict[str, dict[str, Any]] = {
     "file_search_call": {"type": "file_search_call", "id": "fs_i", "status": "completed", "queries": ["q"], "results": [{"file_id": "f", "text": "t"}]},
     "web_search_call": {"type": "web_search_call", "id": "ws_i", "status": "completed", "results": [{"url": "https://a.example"}],
                         "action": {"type": "search", "query": "q", "sources": [{"type": "url", "url": "https://a.example"}]}},
