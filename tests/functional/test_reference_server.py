@@ -208,3 +208,17 @@ def test_query_errors_name_the_parameter(http: TestClient) -> None:
     cid = http.post("/v1/conversations").json()["id"]
     for query, param in [("include[]=reasoning.encrypted_content&include[]=bogus", "include[1]"), ("include=bogus", "include[0]"), ("limit=0", "limit")]:
         assert _error(http.get(f"/v1/conversations/{cid}/items?{query}"), 400)["param"] == param, query
+
+
+def test_the_azure_flavor_stores_the_same_items() -> None:
+    """The Foundry flavor has its own generated models; what is stored is derived from them."""
+    with TestClient(create_reference_app(":memory:", flavor="azure")) as azure:
+        key = {"x-ms-user-isolation-key": "tenant-a"}
+        for expected, payload in VARIANTS:
+            if expected == "ItemReferenceParam":
+                continue
+            cid = azure.post("/openai/v1/conversations", headers=key).json()["id"]
+            created = azure.post(f"/openai/v1/conversations/{cid}/items", headers=key, json={"items": [payload]})
+            assert created.status_code == 200, (payload, created.text)
+            listed = azure.get(f"/openai/v1/conversations/{cid}/items", headers=key, params={"include": EVERYTHING}).json()["data"]
+            assert listed == created.json()["data"] and listed[0] == _expected(payload, listed[0])
