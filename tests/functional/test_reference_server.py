@@ -218,7 +218,7 @@ def test_the_azure_flavor_stores_the_same_items() -> None:
             if expected == "ItemReferenceParam":
                 continue
             cid = azure.post("/openai/v1/conversations", headers=key).json()["id"]
-            created = azure.post(f"/openai/v1/conversations/{cid}/items", headers=key, json={"items": [payload]})
+            created = azure.post(f"/openai/v1/conversations/{cid}/items", headers=key, params={"include": EVERYTHING}, json={"items": [payload]})
             assert created.status_code == 200, (payload, created.text)
             listed = azure.get(f"/openai/v1/conversations/{cid}/items", headers=key, params={"include": EVERYTHING}).json()["data"]
             assert listed == created.json()["data"] and listed[0] == _expected(payload, listed[0])
