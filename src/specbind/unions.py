@@ -73,9 +73,9 @@ def stronger(a: ir.Candidate, b: ir.Candidate) -> bool:
 def most_specific_first(cands: list[ir.Candidate]) -> tuple[ir.Candidate, ...]:
     """Order so that no candidate comes after one it is strictly more specific than.
 
-    Ties keep spec order. The last candidate is taken without testing when no other passes;
-    its checks are kept only to judge, when none passes, which candidate the payload is closest
-    to (the one whose validation errors are shown).
+    Ties keep spec order. When no other candidate passes, the last is taken if its own checks
+    pass; for a payload no candidate fits, the checks tell which one it is closest to (whose
+    validation errors are shown).
     """
     rest, out = list(cands), []
     while rest:
