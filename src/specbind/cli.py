@@ -54,19 +54,22 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=8000)
     sv.add_argument("--db", default="specbind.db", help="SQLite file (default ./specbind.db); ':memory:' allowed")
     sv.add_argument("--flavor", choices=("openai", "azure"), default="openai")
+    sv.add_argument("--max-body-bytes", type=int, default=None, help="largest request body accepted (default 50 MiB)")
+    sv.add_argument("--body-timeout", type=float, default=None, help="seconds a request body may take to arrive (default 30)")
     return p
 
 
 def _serve(args: argparse.Namespace) -> int:
     try:
-        import uvicorn
-
-        from .reference.app import create_reference_app
+        from .reference.serve import ServeError, serve
     except ImportError as exc:
         print(f"specbind: error: `serve` needs the serve extra (pip install 'specbind[serve]'): {exc}", file=sys.stderr)
         return 2
-    app = create_reference_app(args.db, args.flavor)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    try:
+        serve(args.host, args.port, args.db, args.flavor, max_body_bytes=args.max_body_bytes, body_timeout=args.body_timeout)
+    except ServeError as exc:
+        print(f"specbind: error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
