@@ -7,6 +7,7 @@ union layer needs to tell variants apart (JSON types, enum values, nullability).
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -23,7 +24,9 @@ SCHEMAS = ("components", "schemas")
 ANNOTATION_KEYS = frozenset(
     {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly", "$comment", "externalDocs"}
 )
-PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+# `number` is `int | float`: with strict scalars (see _base) an integer stays an exact int and
+# a float a float; `float` alone would turn 1 into 1.0 and 12345678901234567890 into 1.23e19.
+PRIMITIVES = {"string": "str", "integer": "int", "number": "int | float", "boolean": "bool"}
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,9 @@ def clean_doc(schema: Any) -> str | None:
         return None
     # Split on newlines only: other separators (U+2028, form feed...) are content, escaped later.
     lines = [line.rstrip() for line in text.strip().replace("\r\n", "\n").split("\n")]
-    return "\n".join(lines) or None
+    # The indentation all continuation lines share is layout (as in inspect.cleandoc), not text.
+    rest = textwrap.dedent("\n".join(lines[1:])).split("\n") if len(lines) > 1 else []
+    return "\n".join([lines[0], *rest]) or None
 
 
 def literal(values: tuple[JsonValue, ...]) -> str:
@@ -412,7 +417,10 @@ class SchemaBuilder(KeywordTypes):
         if kind == "array" or (kind is None and ("items" in schema or "prefixItems" in schema)):
             unique = ("unique_items",) if schema.get("uniqueItems") is True else ()
             if isinstance(schema.get("prefixItems"), list) or isinstance(schema.get("items"), list):
-                py = self.constrained(self.tuple_type(schema, at, hint), schema, at, (), unique)
+                # The strict base model takes a tuple only as a tuple in Python (JSON arrays are
+                # fine): lax here so a list works too; the items stay strict.
+                lax = "tuple[" in (tuple_py := self.tuple_type(schema, at, hint))
+                py = self.constrained(tuple_py, schema, at, (), ("Field(strict=False)",) * lax + unique)
                 return TypeInfo(py, nullable, frozenset({"array"}))
             item = self.type_of(schema.get("items", {}), at + ("items",), hint + "Item")
             py = self.constrained(f"list[{item.annotation()}]", schema, at, ("minItems", "maxItems"), unique)
@@ -461,7 +469,8 @@ class SchemaBuilder(KeywordTypes):
     def type_list(self, schema: dict[str, Any], at: Parts, hint: str, nullable: bool) -> TypeInfo:
         """`type: [string, integer]` -> a plain union of the listed types."""
         infos = [self.type_of({**schema, "type": t}, at, hint) for t in schema["type"] if t != "null"]
-        py = " | ".join(dict.fromkeys(i.py for i in infos))
+        # `[integer, number]` -> `int | float`, not `int | int | float`
+        py = " | ".join(dict.fromkeys(p for i in infos for p in (i.py.split(" | ") if "[" not in i.py else [i.py])))
         return TypeInfo(py, nullable, frozenset().union(*(i.json_types for i in infos)))
 
     def with_null(self, info: TypeInfo, nullable: bool) -> TypeInfo:

@@ -32,10 +32,12 @@ class Thing(BaseModel):
     day: str | None = None
     at: str | None = None
     blob: str | None = None
-    point: tuple[float, float]
+    point: Annotated[tuple[int | float, int | float], Field(strict=False)]
     """prefixItems with `items - false`, an exact pair."""
 
-    pair: tuple[Literal["cat"], Literal["dog"]] | None = None
+    pair: (
+        Annotated[tuple[Literal["cat"], Literal["dog"]], Field(strict=False)] | None
+    ) = None
     """draft-4 tuple form; allows fewer or more items, so it warns."""
 
     labels: Annotated[list[str], unique_items]
@@ -59,7 +61,7 @@ class Tagged(BaseModel):
 OnlyNull: TypeAlias = None
 
 
-Scalar: TypeAlias = str | float | bool | None
+Scalar: TypeAlias = str | int | float | bool | None
 
 
 JsonValue = TypeAliasType("JsonValue", "Scalar | None | list[JsonValue] | JsonObject")
