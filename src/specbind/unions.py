@@ -89,6 +89,32 @@ def most_specific_first(cands: list[ir.Candidate]) -> tuple[ir.Candidate, ...]:
     return tuple(out)
 
 
+def top_level_parts(annotation: str) -> list[str]:
+    """``A | list[B | C] | None`` -> ``["A", "list[B | C]", "None"]`` (brackets and string
+    literals respected), so that a plain union lists each member once (`integer` and
+    `number` are both `int`...)."""
+    parts, depth, quote, start, i = [], 0, "", 0, 0
+    while i < len(annotation):
+        ch = annotation[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(annotation[start:i].strip())
+            start = i + 1
+        i += 1
+    parts.append(annotation[start:].strip())
+    return parts
+
+
 class UnionPlanner:
     def __init__(self, builder: SchemaBuilder) -> None:
         self.b = builder
@@ -124,7 +150,7 @@ class UnionPlanner:
             why = "members are not all objects" if flat is None else "no property tags every variant"
             union = ir.Union(
                 name, doc, "plain", f"{why}: pydantic smart mode picks the best match", source,
-                tuple(dict.fromkeys(m.annotation() for m in members)),
+                tuple(dict.fromkeys(part for m in members for part in top_level_parts(m.annotation()))),
             )
             b.out.unions[name] = union
             b.out.deps[name] = deps
