@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from . import __version__, ir, naming
+from . import __version__, ir, naming, public
 from .errors import Diagnostics, SpecError
 from .load import Document
 from .operations import (
@@ -74,8 +74,11 @@ def build_api(
     service = service_name(doc.data, ops)
     if sb.problems:
         raise SpecError(sb.problems)
-    diagnostics.finish()
     order = definition_order(built)
+    top_level, shadowed = public.package_exports(order, bool(ops))
+    for parts, message in public.shadow_warnings(shadowed, built.models.values(), package):
+        doc.warn(diagnostics, parts, message)
+    diagnostics.finish()
     data = doc.data
     info = data.get("info") or {}
     servers = tuple(server_url(s) for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str))
@@ -83,7 +86,10 @@ def build_api(
     schemes = (data.get("components") or {}).get("securitySchemes") or {}
     bearer = any(isinstance(s, dict) and s.get("type") == "http" and str(s.get("scheme", "")).lower() == "bearer" for s in schemes.values())
     definitions = tuple(built.models.get(n) or built.aliases.get(n) or built.unions[n] for n in order)
+    sent = public.sent_unions(definitions, ops)
+    definitions = tuple(replace(d, accepts_other_models=True) if d.name in sent and isinstance(d, ir.Union) else d for d in definitions)
     typing_imports, pydantic_imports = imports_for(definitions)
+    tables = public.kind_tables(definitions, ops)
     return ir.Api(
         title=str(info.get("title", "API")),
         version=str(info.get("version", "")),
@@ -116,6 +122,10 @@ def build_api(
         unknown_models=tuple(sorted(u.unknown for u in built.unions.values() if u.unknown)),
         client_imports=client_imports(ops, set(order), ops_builder.error_model),
         exports=tuple(sorted(order)),
+        package_exports=top_level,
+        shadowed_exports=shadowed,
+        kind_tables=tables,
+        which_class=public.which_class_text(tables),
     )
 
 
@@ -155,8 +165,10 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
                 words.update(("Annotated", "Field"))
             elif d.strategy == "tag_then_structure":
                 words.update(("Annotated", "Discriminator", "Tag"))
+            if d.accepts_other_models:
+                words.add("BeforeValidator")
     typing = ("Annotated", "Any", "ClassVar", "Literal", "TypeAlias")
-    pydantic = ("ConfigDict", "Discriminator", "Field", "Tag")
+    pydantic = ("BeforeValidator", "ConfigDict", "Discriminator", "Field", "Tag")
     return tuple(n for n in typing if n in words), tuple(n for n in pydantic if n in words)
 
 

@@ -32,6 +32,9 @@ class Model:
     source: str  # JSON pointer in the spec
     #: Set on the fallback class of a discriminated union: (wire name of the tag, tags it refuses).
     refuses: tuple[str, tuple[str, ...]] | None = None
+    #: Required fields with exactly one allowed value (a kind's tag): (name, wire, literal).
+    #: Constructors fill them in, so they are set and always dumped.
+    single_values: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,9 @@ class Union:
     unknown: str | None = None  # fallback model name
     dispatch_name: str | None = None  # module constant holding the dispatcher
     nullable: bool = False
+    #: A request body uses it: models of other classes (the response class of the same kind,
+    #: another library's model) are re-dispatched on their dumped fields.
+    accepts_other_models: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,25 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class KindRow:
+    """One kind of a tagged union: its tag, the classes to send it with, the classes it comes back as."""
+
+    tag: str
+    send: tuple[str, ...]
+    receive: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KindTable:
+    """"Which class do I use" for one request union (and the response union it pairs with)."""
+
+    tag_wire: str
+    request_union: str
+    response_union: str | None
+    rows: tuple[KindRow, ...]
+
+
+@dataclass(frozen=True)
 class Api:
     title: str
     version: str
@@ -172,10 +197,18 @@ class Api:
     server_typing_imports: tuple[str, ...] = ()
     client_imports: tuple[str, ...] = ()  # model names the client module uses
     exports: tuple[str, ...] = field(default=())
+    package_exports: tuple[str, ...] = ()  # the package's top level: models, client, errors, pages
+    shadowed_exports: tuple[str, ...] = ()  # model names a client name takes at the top level
+    kind_tables: tuple[KindTable, ...] = ()
+    which_class: str = ""  # kind_tables as text (models' docstring, --explain, README)
 
     @property
     def models(self) -> tuple[Model, ...]:
         return tuple(d for d in self.definitions if isinstance(d, Model))
+
+    @property
+    def accepts_other_models(self) -> bool:
+        return any(isinstance(d, Union) and d.accepts_other_models for d in self.definitions)
 
     @property
     def unions(self) -> tuple[Union, ...]:

@@ -56,6 +56,13 @@ class Built:
     deps: dict[str, set[str]] = field(default_factory=dict)  # name -> names its definition uses
 
 
+def single_value(info: TypeInfo) -> str | None:
+    """The literal of a type with exactly one allowed string value (a kind's tag), else None."""
+    if info.enum is not None and len(info.enum) == 1 and not info.nullable and isinstance(info.enum[0], str):
+        return repr(info.enum[0])
+    return None
+
+
 def json_type_of(value: Any) -> str:
     if value is None:
         return "null"
@@ -207,7 +214,10 @@ class SchemaBuilder:
             fields.append(self.make_field(table, wire, info, required, prop_schema, prop_at))
         self._deps_stack.pop()
         doc = clean_doc(schema)
-        self.out.models[name] = ir.Model(name, doc, tuple(fields), closed, pointer_of(at))
+        single = tuple(
+            (f.name, f.wire, value) for f, p in zip(fields, self.props[name], strict=True) if f.required and (value := single_value(p.info))
+        )
+        self.out.models[name] = ir.Model(name, doc, tuple(fields), closed, pointer_of(at), single_values=single)
         self.out.deps[name] = set()
         self.use(name)
         return TypeInfo(name, json_types=frozenset({"object"}), model=name)
@@ -276,6 +286,8 @@ class SchemaBuilder:
                 default = "None"
                 if not info.nullable and info.py not in ("Any", "None"):
                     annotation = f"{annotation} | None"
+        elif single_value(info):
+            default = single_value(info)  # one allowed value (a tag): constructors fill it in
         else:
             default = None  # required in the spec: the model requires it too
         if py != wire:

@@ -28,12 +28,16 @@ __all__ = [
 
 
 class Cat(BaseModel):
-    kind: Literal["cat"]
+    _single_values = (("kind", "kind", "cat"),)
+
+    kind: Literal["cat"] = "cat"
     lives: Annotated[int, Field(ge=0, le=9)]
 
 
 class Dog(BaseModel):
-    kind: Literal["dog"]
+    _single_values = (("kind", "kind", "dog"),)
+
+    kind: Literal["dog"] = "dog"
     good: bool = True
 
 
@@ -52,7 +56,9 @@ class Note(BaseModel):
 
 
 class Letter(BaseModel):
-    kind: Literal["note"]
+    _single_values = (("kind", "kind", "note"),)
+
+    kind: Literal["note"] = "note"
     text: str
     to: str
 
