@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from . import __version__, ir, naming, public
+from . import __version__, client_docs, ir, naming, public
 from .errors import Diagnostics, SpecError
 from .load import Document
 from .operations import (
@@ -90,7 +90,7 @@ def build_api(
     definitions = tuple(replace(d, accepts_other_models=True) if d.name in sent and isinstance(d, ir.Union) else d for d in definitions)
     typing_imports, pydantic_imports = imports_for(definitions)
     tables = public.kind_tables(definitions, ops)
-    return ir.Api(
+    api = ir.Api(
         title=str(info.get("title", "API")),
         version=str(info.get("version", "")),
         package=package,
@@ -113,7 +113,7 @@ def build_api(
         adapters=adapters,
         service_name=service,
         server_imports=server_imports(ops, set(order)),
-        server_exports=tuple(sorted(("ConflictError", "InvalidRequestError", "NotFoundError", "RequestContext", "ServiceError", service, "create_app", "create_router"), key=lambda n: (not n[0].isupper(), n))),
+        server_exports=tuple(sorted(("RequestContext", "ServiceConflictError", "ServiceError", "ServiceInvalidRequestError", "ServiceNotFoundError", service, "create_app", "create_router"), key=lambda n: (not n[0].isupper(), n))),
         server_uses_field=any(p.name != p.wire or "Field(" in p.constrained for op in ops for p in op.server_params),
         server_typing_imports=tuple(
             n for n in ("Annotated", "Any", "Literal", "Protocol")
@@ -127,6 +127,7 @@ def build_api(
         kind_tables=tables,
         which_class=public.which_class_text(tables),
     )
+    return client_docs.with_client_docs(api)
 
 
 

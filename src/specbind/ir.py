@@ -145,6 +145,9 @@ class Operation:
     path_expr: str = ""  # Python expression for the request path, path parameters quoted
     params_model: str = ""  # server: private model validating path/query/header parameters
     server_params: tuple[Param, ...] = ()  # parameters the server validates (not client-level headers)
+    client_doc: str = ""  # the client method's docstring: description, Args, Returns, Raises
+    client_checks: tuple[tuple[str, str], ...] = ()  # (argument, annotation) checked before sending
+    client_checks_model: str = ""  # private model in client.py holding client_checks
     keyword_params: tuple[Param, ...] = ()  # server_params passed to the service by keyword  # paginated: arguments that fetch the next page (`after=after`)
 
 
@@ -205,6 +208,15 @@ class Api:
     @property
     def models(self) -> tuple[Model, ...]:
         return tuple(d for d in self.definitions if isinstance(d, Model))
+
+    @property
+    def client_check_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(typing, pydantic) names the client's argument checks use, besides what it always imports."""
+        text = " ".join(a for op in self.operations for _, a in op.client_checks)
+        takes_models = any("BaseModel" in b.param_annotation for op in self.operations for b in op.body_fields)
+        typing = tuple(n for n in ("Annotated",) if n + "[" in text)
+        pydantic = (("BaseModel",) if text or takes_models else ()) + tuple(n for n in ("Field",) if n + "(" in text)
+        return typing, pydantic
 
     @property
     def accepts_other_models(self) -> bool:

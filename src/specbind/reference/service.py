@@ -71,7 +71,7 @@ class ConversationsStore:
             "SELECT id, created_at, metadata FROM conversations WHERE scope = ? AND id = ?", (scope, conversation_id)
         ).fetchone()
         if row is None:
-            raise self.s.NotFoundError(f"Conversation with id '{conversation_id}' not found.", param="conversation_id", code="not_found")
+            raise self.s.ServiceNotFoundError(f"Conversation with id '{conversation_id}' not found.", param="conversation_id", code="not_found")
         return self.m.ConversationResource(id=row[0], object="conversation", created_at=row[1], metadata=json.loads(row[2]))
 
     def _stored_form(self, conn: sqlite3.Connection, scope: str, item: Any, where: str) -> dict[str, Any]:
@@ -81,7 +81,7 @@ class ConversationsStore:
         if isinstance(item, self.m.ItemReferenceParam):
             row = conn.execute("SELECT data FROM items WHERE scope = ? AND id = ? ORDER BY seq LIMIT 1", (scope, item.id)).fetchone()
             if row is None:
-                raise self.s.InvalidRequestError(f"Invalid '{where}.id': item '{item.id}' not found.", param=f"{where}.id", code="invalid_value")
+                raise self.s.ServiceInvalidRequestError(f"Invalid '{where}.id': item '{item.id}' not found.", param=f"{where}.id", code="invalid_value")
             referenced: dict[str, Any] = json.loads(row[0])
             return {**referenced, "id": new_id(PREFIX.get(str(referenced.get("type")), "item"))}
         if kind in (None, "message"):
@@ -98,7 +98,7 @@ class ConversationsStore:
         try:
             self.item.validate_python(data)
         except ValidationError as exc:
-            raise self.s.InvalidRequestError(
+            raise self.s.ServiceInvalidRequestError(
                 f"Invalid '{where}': this server cannot store a {data.get('type')!r} item as given ({exc.errors()[0]['msg']}).",
                 param=where, code="invalid_value",
             ) from None  # fmt: skip
@@ -113,7 +113,7 @@ class ConversationsStore:
                     (scope, conversation_id, d["id"], json.dumps(d)),
                 )
             except sqlite3.IntegrityError:  # (scope, conversation, id) is unique
-                raise self.s.ConflictError(
+                raise self.s.ServiceConflictError(
                     f"An item with id '{d['id']}' already exists in this conversation.", param=f"items[{i}].id", code="conflict"
                 ) from None
         return stored
@@ -213,7 +213,7 @@ class ConversationsStore:
                         "SELECT seq FROM items WHERE scope = ? AND conversation_id = ? AND id = ?", (scope, conversation_id, after)
                     ).fetchone()
                     if row is None:
-                        raise self.s.InvalidRequestError(f"Invalid 'after': item '{after}' not found.", param="after", code="invalid_value")
+                        raise self.s.ServiceInvalidRequestError(f"Invalid 'after': item '{after}' not found.", param="after", code="invalid_value")
                     cursor = row[0]
                 sql = "SELECT data FROM items WHERE scope = ? AND conversation_id = ?"
                 args: list[Any] = [scope, conversation_id]
@@ -237,7 +237,7 @@ class ConversationsStore:
                     "SELECT data FROM items WHERE scope = ? AND conversation_id = ? AND id = ?", (scope, conversation_id, item_id)
                 ).fetchone()
                 if row is None:
-                    raise self.s.NotFoundError(f"Item with id '{item_id}' not found.", param="item_id", code="not_found")
+                    raise self.s.ServiceNotFoundError(f"Item with id '{item_id}' not found.", param="item_id", code="not_found")
                 return self._render(json.loads(row[0]), include)
 
         return await self._run(work)
@@ -252,7 +252,7 @@ class ConversationsStore:
                     "DELETE FROM items WHERE scope = ? AND conversation_id = ? AND id = ?", (scope, conversation_id, item_id)
                 ).rowcount
                 if not gone:
-                    raise self.s.NotFoundError(f"Item with id '{item_id}' not found.", param="item_id", code="not_found")
+                    raise self.s.ServiceNotFoundError(f"Item with id '{item_id}' not found.", param="item_id", code="not_found")
                 return conversation
 
         return await self._run(work)

@@ -5,11 +5,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 
 from . import _http
 from ._http import (
@@ -46,6 +46,13 @@ def _path(value: object) -> str:
 
 def _given(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if not isinstance(v, NotGiven)}
+
+
+class _GetThingArgs(BaseModel):
+    """The arguments of `get_thing` that the spec constrains, checked before sending."""
+
+    tags: list[str] | None
+    limit: Annotated[int, Field(ge=1, le=5)] | None
 
 
 class Client:
@@ -138,7 +145,33 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Thing:
-        """Fetch one thing."""
+        """Fetch one thing.
+
+        Args:
+            thing_id:
+            tags:
+            limit: Checked before sending: >= 1, <= 5.
+                Server default: 3.
+            x_trace:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Thing`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `Problem`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _GetThingArgs.model_validate(
+            {
+                "tags": tags,
+                "limit": limit,
+            }
+        )
         response = self._request(
             "GET",
             f"/things/{_path(thing_id)}",
@@ -168,7 +201,24 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Thing:
+        """POST /things
 
+        Args:
+            tags: Checked before sending: at most 3 items.
+            size: Checked before sending: >= 0.
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Thing`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `Problem`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "POST",
             "/things",
@@ -282,7 +332,33 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Thing:
-        """Fetch one thing."""
+        """Fetch one thing.
+
+        Args:
+            thing_id:
+            tags:
+            limit: Checked before sending: >= 1, <= 5.
+                Server default: 3.
+            x_trace:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Thing`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `Problem`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _GetThingArgs.model_validate(
+            {
+                "tags": tags,
+                "limit": limit,
+            }
+        )
         response = await self._request(
             "GET",
             f"/things/{_path(thing_id)}",
@@ -312,7 +388,24 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Thing:
+        """POST /things
 
+        Args:
+            tags: Checked before sending: at most 3 items.
+            size: Checked before sending: >= 0.
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Thing`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `Problem`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "POST",
             "/things",
