@@ -75,9 +75,6 @@ def build_api(
     if sb.problems:
         raise SpecError(sb.problems)
     order = definition_order(built)
-    top_level, shadowed = public.package_exports(order, bool(ops))
-    for parts, message in public.shadow_warnings(shadowed, built.models.values(), package):
-        doc.warn(diagnostics, parts, message)
     diagnostics.finish()
     data = doc.data
     info = data.get("info") or {}
@@ -122,8 +119,7 @@ def build_api(
         unknown_models=tuple(sorted(u.unknown for u in built.unions.values() if u.unknown)),
         client_imports=client_imports(ops, set(order), ops_builder.error_model),
         exports=tuple(sorted(order)),
-        package_exports=top_level,
-        shadowed_exports=shadowed,
+        package_exports=public.package_exports(order, bool(ops)),
         kind_tables=tables,
         which_class=public.which_class_text(tables),
     )

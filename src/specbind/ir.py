@@ -201,7 +201,6 @@ class Api:
     client_imports: tuple[str, ...] = ()  # model names the client module uses
     exports: tuple[str, ...] = field(default=())
     package_exports: tuple[str, ...] = ()  # the package's top level: models, client, errors, pages
-    shadowed_exports: tuple[str, ...] = ()  # model names a client name takes at the top level
     kind_tables: tuple[KindTable, ...] = ()
     which_class: str = ""  # kind_tables as text (models' docstring, --explain, README)
 

@@ -35,29 +35,13 @@ CLIENT_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
-def package_exports(model_names: Iterable[str], has_client: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(names the package's top level exports, model names it cannot export there because a
-    client name takes the place). Shadowed models stay importable from ``.models``."""
+def package_exports(model_names: Iterable[str], has_client: bool) -> tuple[str, ...]:
+    """Every name the package's top level exports. Schemas never take a client name:
+    ``naming.MODULE_RESERVED`` holds them all, so a schema called ``NotFoundError`` becomes
+    ``NotFoundError_``."""
     client = {n for names in CLIENT_NAMES.values() for n in names} if has_client else set()
-    models = set(model_names)
-    shadowed = tuple(sorted(models & client))
     modules = {"client", "errors", "models"} if has_client else set()
-    return _sorted_names((models - client) | client | modules), shadowed
-
-
-def shadow_warnings(shadowed: tuple[str, ...], definitions: Iterable[ir.Model | ir.Alias | ir.Union], package: str) -> list[tuple[tuple[str, ...], str]]:
-    """(pointer parts, message) for each model the top level cannot export."""
-    sources = {d.name: d.source for d in definitions}
-    return [
-        (
-            tuple(t.replace("~1", "/").replace("~0", "~") for t in sources.get(name, "").split("/")[1:]),
-            (
-                f"the schema's class {name!r} has the name of a client class; it is exported from "
-                f"`{package}.models` only, not from the package's top level"
-            ),
-        )
-        for name in shadowed
-    ]
+    return _sorted_names(set(model_names) | client | modules)
 
 
 def _sorted_names(names: set[str]) -> tuple[str, ...]:
