@@ -90,7 +90,8 @@ def sync_flow(base_url: str) -> dict[str, Any]:
         assert str(gone.value) == f"Error code: 404 - Conversation with id '{conversation.id}' not found."
         assert gone.value.error is not None and gone.value.error.error.code == "not_found"
         client.delete_conversation(copy.id)
-        return {"types": [i.type for i in items], "metadata": updated.metadata}
+        gone_text = str(gone.value).replace(conversation.id, "<id>")
+        return {"types": [i.type for i in items], "metadata": updated.metadata, "404": gone_text}
 
 
 async def async_flow(base_url: str) -> dict[str, Any]:
@@ -132,7 +133,8 @@ async def async_flow(base_url: str) -> dict[str, Any]:
             await client.get_conversation(conversation.id)
         assert str(gone.value) == f"Error code: 404 - Conversation with id '{conversation.id}' not found."
         await client.delete_conversation(copy.id)
-        return {"types": [i.type for i in items], "metadata": updated.metadata}
+        gone_text = str(gone.value).replace(conversation.id, "<id>")
+        return {"types": [i.type for i in items], "metadata": updated.metadata, "404": gone_text}
 
 
 def sdk_flow(base_url: str) -> dict[str, Any]:
@@ -154,9 +156,10 @@ def sdk_flow(base_url: str) -> dict[str, Any]:
     updated = client.conversations.update(conversation.id, metadata={"topic": "project-x"})
     client.conversations.items.delete(items[0].id, conversation_id=conversation.id)  # type: ignore[union-attr]
     client.conversations.delete(conversation.id)
-    with pytest.raises(openai.NotFoundError):
+    with pytest.raises(openai.NotFoundError) as gone:
         client.conversations.retrieve(conversation.id)
-    return {"types": [i.type for i in items], "metadata": updated.metadata}
+    gone_text = str(gone.value).replace(conversation.id, "<id>")
+    return {"types": [i.type for i in items], "metadata": updated.metadata, "404": gone_text}
 
 
 def test_sync_client_does_what_the_sdk_docs_show(serve: Callable[..., Any]) -> None:

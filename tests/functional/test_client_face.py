@@ -200,3 +200,5 @@ def test_which_class_table_in_models_docstring_and_explain() -> None:
     job = next(j for j in load_jobs(REPO) if j.name == "default")
     api = build_api(load_spec(job), package=job.package, spec_name=job.spec.name)
     assert api.which_class in doc and api.which_class in explain(api)
+    readme = (REPO / "README.md").read_text().split("<!-- which-class: InputItem -->\n```text\n", 1)[1].split("```", 1)[0]
+    assert readme.strip() in api.which_class, "README's table is stale: paste the InputItem table of `specbind generate --explain`"
