@@ -202,3 +202,57 @@ def test_which_class_table_in_models_docstring_and_explain() -> None:
     assert api.which_class in doc and api.which_class in explain(api)
     readme = (REPO / "README.md").read_text().split("<!-- which-class: InputItem -->\n```text\n", 1)[1].split("```", 1)[0]
     assert readme.strip() in api.which_class, "README's table is stale: paste the InputItem table of `specbind generate --explain`"
+
+
+# -- the same on a spec that is not Conversations --------------------------------------------------
+@pytest.fixture(scope="module")
+def pets(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    import importlib
+
+    from paths import REPO
+
+    from specbind.cli import main
+
+    root = tmp_path_factory.mktemp("pets")
+    spec = REPO / "tests" / "cases" / "client_face" / "spec.yaml"
+    assert main(["generate", "--spec", str(spec), "--out", str(root / "pets"), "--package", "pets"]) == 0
+    sys.path.insert(0, str(root))
+    try:
+        return importlib.import_module("pets")
+    finally:
+        sys.path.remove(str(root))
+
+
+def test_generic_package_face(pets: Any) -> None:
+    assert {"Client", "AsyncClient", "NotFoundError", "Cat", "CatIn", "PetIn"} <= set(pets.__all__)
+    cat = pets.Cat.model_validate({"id": "p1", "kind": "cat", "lives": 7, "name": "Tom"})
+    sent = TypeAdapter(list[pets.PetIn]).validate_python([cat])[0]
+    assert isinstance(sent, pets.CatIn) and _dump(sent) == {"id": "p1", "kind": "cat", "lives": 7, "name": "Tom"}
+    assert _dump(pets.CatIn(lives=3)) == {"kind": "cat", "lives": 3}
+    assert _dump(pets.CatIn.model_validate({"lives": 3})) == {"lives": 3}  # parsing adds nothing
+    doc = inspect.getdoc(pets.Client.list_pets) or ""
+    assert "Oldest first" in doc and "limit: How many pets per page." in doc and "Checked before sending: >= 1, <= 10." in doc
+
+
+def test_generic_client_checks_and_errors(pets: Any) -> None:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.method == "POST":
+            stored = [{"id": f"p{i}", **p} for i, p in enumerate(json.loads(request.content)["pets"])]
+            return httpx.Response(200, json={"data": stored, "has_more": False})
+        return httpx.Response(404, json={"title": "Not Found", "detail": "no pets here"}, headers={"request-id": "r9"})
+
+    client = pets.Client(base_url="https://pets.test/v1", http_client=httpx.Client(transport=httpx.MockTransport(answer)), max_retries=0)
+    for bad in ({"limit": 11}, {"order": "random"}):
+        with pytest.raises(ValidationError):
+            client.list_pets(**bad)
+    assert seen == []
+    with pytest.raises(pets.NotFoundError) as err:
+        client.list_pets(limit=3)
+    assert str(err.value) == "Error code: 404 - no pets here" and err.value.request_id == "r9"
+    dog = pets.Dog.model_validate({"id": "d1", "kind": "dog"})
+    added = client.add_pets(pets=[dog, pets.CatIn(lives=1)])
+    assert json.loads(seen[-1].content) == {"pets": [{"id": "d1", "kind": "dog"}, {"kind": "cat", "lives": 1}]}
+    assert [(type(p).__name__, p.id) for p in added.data] == [("Dog", "d1"), ("Cat", "p1")]

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, Field
 
 from . import _http
 from ._http import (
