@@ -84,7 +84,7 @@ class Client:
 
     `base_url` defaults to $OPENAI_BASE_URL, then https://api.openai.com/v1;
     `api_key` to $OPENAI_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -605,7 +605,7 @@ class AsyncClient:
 
     `base_url` defaults to $OPENAI_BASE_URL, then https://api.openai.com/v1;
     `api_key` to $OPENAI_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(

@@ -84,7 +84,7 @@ class Client:
 
     `base_url` defaults to $AZURE_OPENAI_BASE_URL, then https://example.openai.azure.com/openai/v1;
     `api_key` to $AZURE_OPENAI_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -649,7 +649,7 @@ class AsyncClient:
 
     `base_url` defaults to $AZURE_OPENAI_BASE_URL, then https://example.openai.azure.com/openai/v1;
     `api_key` to $AZURE_OPENAI_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
