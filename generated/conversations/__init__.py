@@ -5,13 +5,34 @@
 `Client` / `AsyncClient` call the API; every model, error and page type is importable from
 here (the modules: `client`, `models`, `errors`). Errors derive from `APIError`.
 `models` says which class to send and which you get back for each kind.
+
+The client side (httpx, the client classes, errors, pages) is imported on first use, so
+code that needs only the models does not pay for it.
 """
 
-from . import client, errors, models
-from ._http import AsyncPage, SyncPage
-from .client import NOT_GIVEN, AsyncClient, Client, NotGiven
-from .errors import *
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .models import *
+
+if TYPE_CHECKING:
+    from . import client, errors
+    from ._http import AsyncPage, SyncPage
+    from .client import NOT_GIVEN, AsyncClient, Client, NotGiven
+    from .errors import (
+        APIConnectionError,
+        APIError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        InternalServerError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        UnprocessableEntityError,
+    )
 
 __all__ = [
     "NOT_GIVEN",
@@ -284,3 +305,36 @@ __all__ = [
     "errors",
     "models",
 ]
+
+#: name -> the module that defines it
+_LAZY = {
+    "client": "",
+    "errors": "",
+    "AsyncPage": "_http",
+    "SyncPage": "_http",
+    "NOT_GIVEN": "client",
+    "AsyncClient": "client",
+    "Client": "client",
+    "NotGiven": "client",
+    "APIConnectionError": "errors",
+    "APIError": "errors",
+    "APIStatusError": "errors",
+    "APITimeoutError": "errors",
+    "AuthenticationError": "errors",
+    "BadRequestError": "errors",
+    "ConflictError": "errors",
+    "InternalServerError": "errors",
+    "NotFoundError": "errors",
+    "PermissionDeniedError": "errors",
+    "RateLimitError": "errors",
+    "UnprocessableEntityError": "errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = import_module("." + (_LAZY[name] or name), __name__)
+    value = getattr(module, name) if _LAZY[name] else module
+    globals()[name] = value
+    return value

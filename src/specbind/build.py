@@ -120,6 +120,7 @@ def build_api(
         client_imports=client_imports(ops, set(order), ops_builder.error_model),
         exports=tuple(sorted(order)),
         package_exports=public.package_exports(order, bool(ops)),
+        lazy_exports=public.lazy_exports(bool(ops)),
         kind_tables=tables,
         which_class=public.which_class_text(tables),
     )

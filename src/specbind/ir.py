@@ -201,6 +201,7 @@ class Api:
     client_imports: tuple[str, ...] = ()  # model names the client module uses
     exports: tuple[str, ...] = field(default=())
     package_exports: tuple[str, ...] = ()  # the package's top level: models, client, errors, pages
+    lazy_exports: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, names) imported on first use
     kind_tables: tuple[KindTable, ...] = ()
     which_class: str = ""  # kind_tables as text (models' docstring, --explain, README)
 

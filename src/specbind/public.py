@@ -35,6 +35,12 @@ CLIENT_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
+def lazy_exports(has_client: bool) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(module, names) the package's top level imports on first use, so that `import pkg`
+    for the models alone pays for neither httpx nor building the client."""
+    return tuple(sorted(CLIENT_NAMES.items())) if has_client else ()
+
+
 def package_exports(model_names: Iterable[str], has_client: bool) -> tuple[str, ...]:
     """Every name the package's top level exports. Schemas never take a client name:
     ``naming.MODULE_RESERVED`` holds them all, so a schema called ``NotFoundError`` becomes

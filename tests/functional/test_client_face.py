@@ -37,6 +37,23 @@ def test_top_level_exports_client_errors_pages_and_models() -> None:
     assert all(hasattr(conversations, name) for name in conversations.__all__)
 
 
+def test_models_alone_do_not_import_the_client() -> None:
+    code = "import sys, conversations; print('httpx' in sys.modules, 'conversations.client' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, env=_env())
+    assert run.stdout.split() == ["False", "False"], run.stderr
+    code = "import sys; from conversations import Client; print('conversations.client' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, env=_env())
+    assert run.stdout.split() == ["True"], run.stderr
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    from paths import GENERATED
+
+    return {**os.environ, "PYTHONPATH": str(GENERATED)}
+
+
 def test_errors_module_is_the_one_the_client_raises() -> None:
     assert _http.NotFoundError is errors.NotFoundError is conversations.NotFoundError
     assert issubclass(errors.NotFoundError, errors.APIStatusError) and issubclass(errors.APIStatusError, errors.APIError)
