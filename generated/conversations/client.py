@@ -429,8 +429,15 @@ class Client:
         """Create a conversation.
 
         Args:
-            metadata: Checked before sending: at most 16 entries.
-            items: Checked before sending: at most 20 items.
+            metadata: Set of 16 key-value pairs that can be attached to an object. This can
+                be useful for storing additional information about the object in a
+                structured format, and querying for objects via API or the dashboard. Keys
+                are strings with a maximum length of 64 characters. Values are strings with
+                a maximum length of 512 characters.
+                Checked before sending: at most 16 entries.
+            items: Initial items to include in the conversation context. You may add up to
+                20 items at a time.
+                Checked before sending: at most 20 items.
             extra_headers, extra_query, extra_body: sent as given, on top of the rest.
             timeout, max_retries: override the client's settings for this call.
 
@@ -950,8 +957,15 @@ class AsyncClient:
         """Create a conversation.
 
         Args:
-            metadata: Checked before sending: at most 16 entries.
-            items: Checked before sending: at most 20 items.
+            metadata: Set of 16 key-value pairs that can be attached to an object. This can
+                be useful for storing additional information about the object in a
+                structured format, and querying for objects via API or the dashboard. Keys
+                are strings with a maximum length of 64 characters. Values are strings with
+                a maximum length of 512 characters.
+                Checked before sending: at most 16 entries.
+            items: Initial items to include in the conversation context. You may add up to
+                20 items at a time.
+                Checked before sending: at most 20 items.
             extra_headers, extra_query, extra_body: sent as given, on top of the rest.
             timeout, max_retries: override the client's settings for this call.
 

@@ -90,6 +90,18 @@ def clean_doc(schema: Any) -> str | None:
     return "\n".join(lines) or None
 
 
+def field_doc(schema: Any) -> str | None:
+    """A property's description; for `anyOf: [X, {type: null}]` (a nullable written as a
+    union) the one on X when the property itself has none."""
+    doc = clean_doc(schema)
+    members = (schema.get("anyOf") or schema.get("oneOf")) if isinstance(schema, dict) else None
+    if doc is None and isinstance(members, list):
+        branches = [b for b in members if not (isinstance(b, dict) and b.get("type") == "null")]
+        if len(branches) == 1:
+            doc = clean_doc(branches[0])
+    return doc
+
+
 def literal(values: tuple[JsonValue, ...]) -> str:
     return "Literal[" + ", ".join(repr(v) for v in values) + "]"
 
@@ -298,7 +310,7 @@ class SchemaBuilder:
             assignment = " = Field(" + ", ".join(kwargs) + ")"
         else:
             assignment = f" = {default}" if default is not None else ""
-        return ir.Field(py, wire, annotation, assignment, clean_doc(schema), required)
+        return ir.Field(py, wire, annotation, assignment, field_doc(schema), required)
 
     def default_fits(self, value: Any, info: TypeInfo) -> bool:
         if value is None:
