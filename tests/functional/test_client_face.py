@@ -69,6 +69,8 @@ def test_a_schema_never_takes_a_client_name(tmp_path: Any) -> None:
     from specbind import naming, public
 
     assert {n for names in public.CLIENT_NAMES.values() for n in names} <= naming.MODULE_RESERVED
+    assert set(public.CLIENT_NAMES["errors"]) == set(errors.__all__)  # kept in step with the templates
+    assert set(public.CLIENT_NAMES["client"]) == set(conversations.client.__all__)
     spec = REPO / "tests" / "hostile" / "client_name_clash" / "input.yaml"
     proc = subprocess.run(
         [sys.executable, "-m", "specbind", "generate", "--spec", str(spec), "--out", str(tmp_path / "clash"), "--package", "clash"],
