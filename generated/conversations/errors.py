@@ -6,8 +6,8 @@
 `response`, `body` (the decoded JSON, else the text), `error` (the body parsed with the
 spec's error schema, or None), `message` (the error body's message) and `request_id`;
 its subclasses name the common statuses. `APIConnectionError` and `APITimeoutError` mean
-no answer came. `RequestValidationError` is raised before anything is sent, when an
-argument breaks the spec's constraints (it is also a pydantic `ValidationError`).
+no answer came. An argument that breaks the spec's constraints raises pydantic's
+`ValidationError` before anything is sent, for body fields and parameters alike.
 """
 
 from __future__ import annotations
