@@ -3826,7 +3826,16 @@ FunctionCallOutputItemParamOutputOption2Item: TypeAlias = Annotated[
         )
     ),
 ]
-"""A piece of message content, such as text, an image, or a file."""
+"""A piece of message content, such as text, an image, or a file.
+
+Which class do I use: send `FunctionCallOutputItemParamOutputOption2Item`, get back `MessageContentItem`, by `type`.
+
+type         class to send                    class you get back
+-----------  -------------------------------  ------------------
+input_text   InputTextContentParam            InputTextContent
+input_image  InputImageContentParamAutoParam  InputImageContent
+input_file   InputFileContentParam            InputFileContent
+"""
 
 
 FunctionCallOutputItemParamOutput: TypeAlias = (
@@ -3873,7 +3882,15 @@ FunctionShellCallOutputOutcomeParam: TypeAlias = Annotated[
         )
     ),
 ]
-"""The exit or timeout outcome associated with this shell call."""
+"""The exit or timeout outcome associated with this shell call.
+
+Which class do I use: send `FunctionShellCallOutputOutcomeParam`, get back `FunctionShellCallOutputContentOutcome`, by `type`.
+
+type     class to send                               class you get back
+-------  ------------------------------------------  -------------------------------------
+timeout  FunctionShellCallOutputTimeoutOutcomeParam  FunctionShellCallOutputTimeoutOutcome
+exit     FunctionShellCallOutputExitOutcomeParam     FunctionShellCallOutputExitOutcome
+"""
 
 
 ApplyPatchOperationParam: TypeAlias = Annotated[
@@ -3894,7 +3911,16 @@ ApplyPatchOperationParam: TypeAlias = Annotated[
         )
     ),
 ]
-"""One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool."""
+"""One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool.
+
+Which class do I use: send `ApplyPatchOperationParam`, get back `ApplyPatchToolCallOperation`, by `type`.
+
+type         class to send                       class you get back
+-----------  ----------------------------------  -----------------------------
+create_file  ApplyPatchCreateFileOperationParam  ApplyPatchCreateFileOperation
+delete_file  ApplyPatchDeleteFileOperationParam  ApplyPatchDeleteFileOperation
+update_file  ApplyPatchUpdateFileOperationParam  ApplyPatchUpdateFileOperation
+"""
 
 
 _ITEM_DISPATCH = _dispatch.TagThenStructure(
@@ -4115,3 +4141,34 @@ InputItem: TypeAlias = Annotated[
         )
     ),
 ]
+"""Which class do I use: send `InputItem`, get back `ConversationItem`, by `type`.
+
+type                     class to send                                  class you get back
+-----------------------  ---------------------------------------------  ------------------------------
+message                  EasyInputMessage, InputMessage, OutputMessage  Message
+file_search_call         FileSearchToolCall                             FileSearchToolCall
+computer_call            ComputerToolCall                               ComputerToolCall
+computer_call_output     ComputerCallOutputItemParam                    ComputerToolCallOutputResource
+web_search_call          WebSearchToolCall                              WebSearchToolCall
+function_call            FunctionToolCall                               FunctionToolCallResource
+function_call_output     FunctionCallOutputItemParam                    FunctionToolCallOutputResource
+tool_search_call         ToolSearchCallItemParam                        ToolSearchCall
+tool_search_output       ToolSearchOutputItemParam                      ToolSearchOutput
+reasoning                ReasoningItem                                  ReasoningItem
+compaction               CompactionSummaryItemParam                     CompactionBody
+image_generation_call    ImageGenToolCall                               ImageGenToolCall
+code_interpreter_call    CodeInterpreterToolCall                        CodeInterpreterToolCall
+local_shell_call         LocalShellToolCall                             LocalShellToolCall
+local_shell_call_output  LocalShellToolCallOutput                       LocalShellToolCallOutput
+shell_call               FunctionShellCallItemParam                     FunctionShellCall
+shell_call_output        FunctionShellCallOutputItemParam               FunctionShellCallOutput
+apply_patch_call         ApplyPatchToolCallItemParam                    ApplyPatchToolCall
+apply_patch_call_output  ApplyPatchToolCallOutputItemParam              ApplyPatchToolCallOutput
+mcp_list_tools           MCPListTools                                   MCPListTools
+mcp_approval_request     MCPApprovalRequest                             MCPApprovalRequest
+mcp_approval_response    MCPApprovalResponse                            MCPApprovalResponseResource
+mcp_call                 MCPToolCall                                    MCPToolCall
+custom_tool_call_output  CustomToolCallOutput                           CustomToolCallOutput
+custom_tool_call         CustomToolCall                                 CustomToolCall
+item_reference           ItemReferenceParam                             -
+"""

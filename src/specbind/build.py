@@ -87,6 +87,7 @@ def build_api(
     definitions = tuple(replace(d, accepts_other_models=True) if d.name in sent and isinstance(d, ir.Union) else d for d in definitions)
     typing_imports, pydantic_imports = imports_for(definitions)
     tables = public.kind_tables(definitions, ops)
+    definitions = public.with_union_tables(definitions, tables)
     api = ir.Api(
         title=str(info.get("title", "API")),
         version=str(info.get("version", "")),

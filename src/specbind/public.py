@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from . import ir
 
@@ -141,6 +142,17 @@ def kind_tables(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...], operati
             continue  # the same classes both ways: nothing to choose
         tables.append(ir.KindTable(request.tag_wire or "", request.name, match[1] if match else None, rows))
     return tuple(sorted(tables, key=lambda t: (-len(t.rows), t.request_union)))
+
+
+def with_union_tables(
+    definitions: tuple[ir.Model | ir.Alias | ir.Union, ...], tables: tuple[ir.KindTable, ...]
+) -> tuple[ir.Model | ir.Alias | ir.Union, ...]:
+    """Each request union's docstring ends with its own table, so an IDE shows it on hover."""
+    text = {t.request_union: which_class_text((t,)) for t in tables}
+    return tuple(
+        replace(d, doc=(d.doc + "\n\n" if d.doc else "") + text[d.name]) if isinstance(d, ir.Union) and d.name in text else d
+        for d in definitions
+    )
 
 
 def which_class_text(tables: tuple[ir.KindTable, ...]) -> str:

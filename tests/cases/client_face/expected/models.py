@@ -103,6 +103,13 @@ PetIn: TypeAlias = Annotated[
     Field(union_mode="left_to_right"),
     BeforeValidator(FromOtherModels(CatIn, DogIn, UnknownPetIn)),
 ]
+"""Which class do I use: send `PetIn`, get back `Pet`, by `kind`.
+
+kind  class to send  class you get back
+----  -------------  ------------------
+cat   CatIn          Cat
+dog   DogIn          Dog
+"""
 
 
 Pet: TypeAlias = Annotated[
