@@ -886,7 +886,7 @@ class TopLogProb(BaseModel):
     """The top log probability of a token."""
 
     token: str
-    logprob: float
+    logprob: int | float
     bytes: list[int]
 
 
@@ -894,7 +894,7 @@ class LogProb(BaseModel):
     """The log probability of a token."""
 
     token: str
-    logprob: float
+    logprob: int | float
     bytes: list[int]
     top_logprobs: list[TopLogProb]
 
@@ -1142,7 +1142,7 @@ class FileSearchToolCallResultsItem(BaseModel):
     """The name of the file."""
 
     attributes: VectorStoreFileAttributes | None = None
-    score: float | None = None
+    score: int | float | None = None
     """The relevance score of the file - a value between 0 and 1."""
 
 
@@ -1328,10 +1328,10 @@ class FunctionTool(BaseModel):
 
 
 class HybridSearchOptions(BaseModel):
-    embedding_weight: float
+    embedding_weight: int | float
     """The weight of the embedding in the reciprocal ranking fusion."""
 
-    text_weight: float
+    text_weight: int | float
     """The weight of the text in the reciprocal ranking fusion."""
 
 
@@ -1339,7 +1339,7 @@ class RankingOptions(BaseModel):
     ranker: RankerVersionType | None = None
     """The ranker to use for the file search."""
 
-    score_threshold: float | None = None
+    score_threshold: int | float | None = None
     """The score threshold for the file search, a number between 0 and 1. Numbers closer to 1 will attempt to return only the most relevant results, but may return fewer results."""
 
     hybrid_search: HybridSearchOptions | None = None
@@ -3146,7 +3146,7 @@ class ConversationResource(BaseModel):
 
     metadata: Any
     """Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard.
-            Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
+    Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
     """
 
     created_at: int
@@ -3156,7 +3156,7 @@ class ConversationResource(BaseModel):
 class CreateConversationBody(BaseModel):
     metadata: Metadata | None = None
     """Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard.
-            Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
+    Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
     """
 
     items: Annotated[list[InputItem], Field(max_length=20)] | None = None
@@ -3166,7 +3166,7 @@ class CreateConversationBody(BaseModel):
 class UpdateConversationBody(BaseModel):
     metadata: Metadata | None
     """Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard.
-            Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
+    Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
     """
 
 
@@ -3273,7 +3273,7 @@ FunctionCallOutputStatusEnum: TypeAlias = Literal[
 
 
 VectorStoreFileAttributesValue: TypeAlias = (
-    Annotated[str, Field(max_length=512)] | float | bool
+    Annotated[str, Field(max_length=512)] | int | float | bool
 )
 
 
@@ -3462,11 +3462,11 @@ CodeInterpreterToolCallOutputsItem: TypeAlias = Annotated[
 ]
 
 
-ComparisonFilterValueOption4Item: TypeAlias = str | float
+ComparisonFilterValueOption4Item: TypeAlias = str | int | float
 
 
 ComparisonFilterValue: TypeAlias = (
-    str | float | bool | list[ComparisonFilterValueOption4Item]
+    str | int | float | bool | list[ComparisonFilterValueOption4Item]
 )
 """The value to compare against the attribute key; supports string, number, or boolean types."""
 
@@ -3935,7 +3935,15 @@ _ITEM_DISPATCH = _dispatch.TagThenStructure(
                     ("content", "type", ("array",)),
                 ),
             ),
-            ("OutputMessage", ()),
+            (
+                "OutputMessage",
+                (
+                    ("id", "type", ("string",)),
+                    ("role", "in", ("assistant",)),
+                    ("content", "type", ("array",)),
+                    ("status", "in", ("in_progress", "completed", "incomplete")),
+                ),
+            ),
         ),
         "file_search_call": (("FileSearchToolCall", ()),),
         "computer_call": (("ComputerToolCall", ()),),
@@ -4024,7 +4032,13 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
                     ("status", "in", ("in_progress", "completed", "incomplete")),
                 ),
             ),
-            ("EasyInputMessage", ()),
+            (
+                "EasyInputMessage",
+                (
+                    ("role", "in", ("user", "assistant", "system", "developer")),
+                    ("content", "type", ("array", "string")),
+                ),
+            ),
         ),
         "file_search_call": (("FileSearchToolCall", ()),),
         "computer_call": (("ComputerToolCall", ()),),
@@ -4067,7 +4081,7 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
                 ("content", "type", ("array", "string")),
             ),
         ),
-        ("ItemReferenceParam", ()),
+        ("ItemReferenceParam", (("id", "type", ("string",)),)),
     ),
     when_null=(("ItemReferenceParam", ()),),
     unknown="UnknownInputItem",
