@@ -59,7 +59,7 @@ exit     FunctionShellCallOutputExitOutcomeParam     FunctionShellCallOutputExit
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
@@ -321,8 +321,11 @@ __all__ = [
 class ContainerNetworkPolicyDisabledParam(BaseModel):
     _single_values = (("type", "type", "disabled"),)
 
-    type: Literal["disabled"] = "disabled"
-    """Disable outbound network access. Always `disabled`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["disabled"] = "disabled"
+        """Disable outbound network access. Always `disabled`."""
+    else:
+        type: Literal["disabled"]
 
 
 class ContainerNetworkPolicyDomainSecretParam(BaseModel):
@@ -339,8 +342,11 @@ class ContainerNetworkPolicyDomainSecretParam(BaseModel):
 class ContainerNetworkPolicyAllowlistParam(BaseModel):
     _single_values = (("type", "type", "allowlist"),)
 
-    type: Literal["allowlist"] = "allowlist"
-    """Allow outbound network access only to specified domains. Always `allowlist`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["allowlist"] = "allowlist"
+        """Allow outbound network access only to specified domains. Always `allowlist`."""
+    else:
+        type: Literal["allowlist"]
 
     allowed_domains: Annotated[list[str], Field(min_length=1)]
     """A list of allowed domains when type is `allowlist`."""
@@ -365,8 +371,11 @@ class AutoCodeInterpreterToolParam(BaseModel):
 
     _single_values = (("type", "type", "auto"),)
 
-    type: Literal["auto"] = "auto"
-    """Always `auto`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["auto"] = "auto"
+        """Always `auto`."""
+    else:
+        type: Literal["auto"]
 
     file_ids: Annotated[list[str], Field(max_length=50)] | None = None
     """An optional list of uploaded files to make available to your code."""
@@ -383,8 +392,11 @@ class CodeInterpreterTool(BaseModel):
 
     _single_values = (("type", "type", "code_interpreter"),)
 
-    type: Literal["code_interpreter"] = "code_interpreter"
-    """The type of the code interpreter tool. Always `code_interpreter`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["code_interpreter"] = "code_interpreter"
+        """The type of the code interpreter tool. Always `code_interpreter`."""
+    else:
+        type: Literal["code_interpreter"]
 
     container: CodeInterpreterToolContainer
     """The code interpreter container. Can be a container ID or an object that
@@ -398,8 +410,11 @@ class CodeInterpreterOutputLogs(BaseModel):
 
     _single_values = (("type", "type", "logs"),)
 
-    type: Literal["logs"] = "logs"
-    """The type of the output. Always `logs`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["logs"] = "logs"
+        """The type of the output. Always `logs`."""
+    else:
+        type: Literal["logs"]
 
     logs: str
     """The logs output from the code interpreter."""
@@ -410,8 +425,11 @@ class CodeInterpreterOutputImage(BaseModel):
 
     _single_values = (("type", "type", "image"),)
 
-    type: Literal["image"] = "image"
-    """The type of the output. Always `image`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["image"] = "image"
+        """The type of the output. Always `image`."""
+    else:
+        type: Literal["image"]
 
     url: str
     """The URL of the image output from the code interpreter."""
@@ -430,8 +448,11 @@ class CodeInterpreterToolCall(BaseModel):
 
     _single_values = (("type", "type", "code_interpreter_call"),)
 
-    type: Literal["code_interpreter_call"] = "code_interpreter_call"
-    """The type of the code interpreter tool call. Always `code_interpreter_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["code_interpreter_call"] = "code_interpreter_call"
+        """The type of the code interpreter tool call. Always `code_interpreter_call`."""
+    else:
+        type: Literal["code_interpreter_call"]
 
     id: str
     """The unique ID of the code interpreter tool call."""
@@ -502,8 +523,11 @@ class ClickParam(BaseModel):
 
     _single_values = (("type", "type", "click"),)
 
-    type: Literal["click"] = "click"
-    """Specifies the event type. For a click action, this property is always `click`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["click"] = "click"
+        """Specifies the event type. For a click action, this property is always `click`."""
+    else:
+        type: Literal["click"]
 
     button: ClickButtonType
     """Indicates which mouse button was pressed during the click. One of `left`, `right`, `wheel`, `back`, or `forward`."""
@@ -523,8 +547,11 @@ class DoubleClickAction(BaseModel):
 
     _single_values = (("type", "type", "double_click"),)
 
-    type: Literal["double_click"] = "double_click"
-    """Specifies the event type. For a double click action, this property is always set to `double_click`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["double_click"] = "double_click"
+        """Specifies the event type. For a double click action, this property is always set to `double_click`."""
+    else:
+        type: Literal["double_click"]
 
     x: int
     """The x-coordinate where the double click occurred."""
@@ -551,8 +578,11 @@ class DragParam(BaseModel):
 
     _single_values = (("type", "type", "drag"),)
 
-    type: Literal["drag"] = "drag"
-    """Specifies the event type. For a drag action, this property is always set to `drag`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["drag"] = "drag"
+        """Specifies the event type. For a drag action, this property is always set to `drag`."""
+    else:
+        type: Literal["drag"]
 
     path: list[CoordParam]
     """An array of coordinates representing the path of the drag action. Coordinates will appear as an array of objects, eg
@@ -573,8 +603,11 @@ class KeyPressAction(BaseModel):
 
     _single_values = (("type", "type", "keypress"),)
 
-    type: Literal["keypress"] = "keypress"
-    """Specifies the event type. For a keypress action, this property is always set to `keypress`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["keypress"] = "keypress"
+        """Specifies the event type. For a keypress action, this property is always set to `keypress`."""
+    else:
+        type: Literal["keypress"]
 
     keys: list[str]
     """The combination of keys the model is requesting to be pressed. This is an array of strings, each representing a key."""
@@ -585,8 +618,11 @@ class MoveParam(BaseModel):
 
     _single_values = (("type", "type", "move"),)
 
-    type: Literal["move"] = "move"
-    """Specifies the event type. For a move action, this property is always set to `move`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["move"] = "move"
+        """Specifies the event type. For a move action, this property is always set to `move`."""
+    else:
+        type: Literal["move"]
 
     x: int
     """The x-coordinate to move to."""
@@ -603,8 +639,11 @@ class ScreenshotParam(BaseModel):
 
     _single_values = (("type", "type", "screenshot"),)
 
-    type: Literal["screenshot"] = "screenshot"
-    """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["screenshot"] = "screenshot"
+        """Specifies the event type. For a screenshot action, this property is always set to `screenshot`."""
+    else:
+        type: Literal["screenshot"]
 
 
 class ScrollParam(BaseModel):
@@ -612,8 +651,11 @@ class ScrollParam(BaseModel):
 
     _single_values = (("type", "type", "scroll"),)
 
-    type: Literal["scroll"] = "scroll"
-    """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["scroll"] = "scroll"
+        """Specifies the event type. For a scroll action, this property is always set to `scroll`."""
+    else:
+        type: Literal["scroll"]
 
     x: int
     """The x-coordinate where the scroll occurred."""
@@ -636,8 +678,11 @@ class TypeParam(BaseModel):
 
     _single_values = (("type", "type", "type"),)
 
-    type: Literal["type"] = "type"
-    """Specifies the event type. For a type action, this property is always set to `type`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["type"] = "type"
+        """Specifies the event type. For a type action, this property is always set to `type`."""
+    else:
+        type: Literal["type"]
 
     text: str
     """The text to type."""
@@ -648,8 +693,11 @@ class WaitParam(BaseModel):
 
     _single_values = (("type", "type", "wait"),)
 
-    type: Literal["wait"] = "wait"
-    """Specifies the event type. For a wait action, this property is always set to `wait`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["wait"] = "wait"
+        """Specifies the event type. For a wait action, this property is always set to `wait`."""
+    else:
+        type: Literal["wait"]
 
 
 class UnknownComputerAction(UnknownVariant):
@@ -677,10 +725,13 @@ class ComputerScreenshotImage(BaseModel):
 
     _single_values = (("type", "type", "computer_screenshot"),)
 
-    type: Literal["computer_screenshot"] = "computer_screenshot"
-    """Specifies the event type. For a computer screenshot, this property is
-    always set to `computer_screenshot`.
-    """
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["computer_screenshot"] = "computer_screenshot"
+        """Specifies the event type. For a computer screenshot, this property is
+        always set to `computer_screenshot`.
+        """
+    else:
+        type: Literal["computer_screenshot"]
 
     image_url: str | None = None
     """The URL of the screenshot image."""
@@ -709,8 +760,11 @@ class ComputerToolCall(BaseModel):
 
     _single_values = (("type", "type", "computer_call"),)
 
-    type: Literal["computer_call"] = "computer_call"
-    """The type of the computer call. Always `computer_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["computer_call"] = "computer_call"
+        """The type of the computer call. Always `computer_call`."""
+    else:
+        type: Literal["computer_call"]
 
     id: str
     """The unique ID of the computer call."""
@@ -734,8 +788,11 @@ class ComputerToolCallOutput(BaseModel):
 
     _single_values = (("type", "type", "computer_call_output"),)
 
-    type: Literal["computer_call_output"] = "computer_call_output"
-    """The type of the computer tool call output. Always `computer_call_output`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["computer_call_output"] = "computer_call_output"
+        """The type of the computer tool call output. Always `computer_call_output`."""
+    else:
+        type: Literal["computer_call_output"]
 
     id: str | None = None
     """The ID of the computer tool call output."""
@@ -758,8 +815,11 @@ class ComputerToolCallOutput(BaseModel):
 class ComputerToolCallOutputResource(BaseModel):
     _single_values = (("type", "type", "computer_call_output"),)
 
-    type: Literal["computer_call_output"] = "computer_call_output"
-    """The type of the computer tool call output. Always `computer_call_output`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["computer_call_output"] = "computer_call_output"
+        """The type of the computer tool call output. Always `computer_call_output`."""
+    else:
+        type: Literal["computer_call_output"]
 
     id: str
     """The unique ID of the computer call tool output."""
@@ -787,8 +847,11 @@ class InputTextContent(BaseModel):
 
     _single_values = (("type", "type", "input_text"),)
 
-    type: Literal["input_text"] = "input_text"
-    """The type of the input item. Always `input_text`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["input_text"] = "input_text"
+        """The type of the input item. Always `input_text`."""
+    else:
+        type: Literal["input_text"]
 
     text: str
     """The text input to the model."""
@@ -799,8 +862,11 @@ class FileCitationBody(BaseModel):
 
     _single_values = (("type", "type", "file_citation"),)
 
-    type: Literal["file_citation"] = "file_citation"
-    """The type of the file citation. Always `file_citation`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["file_citation"] = "file_citation"
+        """The type of the file citation. Always `file_citation`."""
+    else:
+        type: Literal["file_citation"]
 
     file_id: str
     """The ID of the file."""
@@ -817,8 +883,11 @@ class UrlCitationBody(BaseModel):
 
     _single_values = (("type", "type", "url_citation"),)
 
-    type: Literal["url_citation"] = "url_citation"
-    """The type of the URL citation. Always `url_citation`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["url_citation"] = "url_citation"
+        """The type of the URL citation. Always `url_citation`."""
+    else:
+        type: Literal["url_citation"]
 
     url: str
     """The URL of the web resource."""
@@ -838,8 +907,11 @@ class ContainerFileCitationBody(BaseModel):
 
     _single_values = (("type", "type", "container_file_citation"),)
 
-    type: Literal["container_file_citation"] = "container_file_citation"
-    """The type of the container file citation. Always `container_file_citation`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["container_file_citation"] = "container_file_citation"
+        """The type of the container file citation. Always `container_file_citation`."""
+    else:
+        type: Literal["container_file_citation"]
 
     container_id: str
     """The ID of the container file."""
@@ -862,8 +934,11 @@ class FilePath(BaseModel):
 
     _single_values = (("type", "type", "file_path"),)
 
-    type: Literal["file_path"] = "file_path"
-    """The type of the file path. Always `file_path`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["file_path"] = "file_path"
+        """The type of the file path. Always `file_path`."""
+    else:
+        type: Literal["file_path"]
 
     file_id: str
     """The ID of the file."""
@@ -904,8 +979,11 @@ class OutputTextContent(BaseModel):
 
     _single_values = (("type", "type", "output_text"),)
 
-    type: Literal["output_text"] = "output_text"
-    """The type of the output text. Always `output_text`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["output_text"] = "output_text"
+        """The type of the output text. Always `output_text`."""
+    else:
+        type: Literal["output_text"]
 
     text: str
     """The text output from the model."""
@@ -921,7 +999,11 @@ class TextContent(BaseModel):
 
     _single_values = (("type", "type", "text"),)
 
-    type: Literal["text"] = "text"
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["text"] = "text"
+    else:
+        type: Literal["text"]
+
     text: str
 
 
@@ -930,8 +1012,11 @@ class SummaryTextContent(BaseModel):
 
     _single_values = (("type", "type", "summary_text"),)
 
-    type: Literal["summary_text"] = "summary_text"
-    """The type of the object. Always `summary_text`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["summary_text"] = "summary_text"
+        """The type of the object. Always `summary_text`."""
+    else:
+        type: Literal["summary_text"]
 
     text: str
     """A summary of the reasoning output from the model so far."""
@@ -942,8 +1027,11 @@ class ReasoningTextContent(BaseModel):
 
     _single_values = (("type", "type", "reasoning_text"),)
 
-    type: Literal["reasoning_text"] = "reasoning_text"
-    """The type of the reasoning text. Always `reasoning_text`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["reasoning_text"] = "reasoning_text"
+        """The type of the reasoning text. Always `reasoning_text`."""
+    else:
+        type: Literal["reasoning_text"]
 
     text: str
     """The reasoning text from the model."""
@@ -954,8 +1042,11 @@ class RefusalContent(BaseModel):
 
     _single_values = (("type", "type", "refusal"),)
 
-    type: Literal["refusal"] = "refusal"
-    """The type of the refusal. Always `refusal`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["refusal"] = "refusal"
+        """The type of the refusal. Always `refusal`."""
+    else:
+        type: Literal["refusal"]
 
     refusal: str
     """The refusal explanation from the model."""
@@ -966,8 +1057,11 @@ class InputImageContent(BaseModel):
 
     _single_values = (("type", "type", "input_image"),)
 
-    type: Literal["input_image"] = "input_image"
-    """The type of the input item. Always `input_image`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["input_image"] = "input_image"
+        """The type of the input item. Always `input_image`."""
+    else:
+        type: Literal["input_image"]
 
     image_url: str | None = None
     """The URL of the image to be sent to the model. A fully qualified URL or base64 encoded image in a data URL."""
@@ -984,8 +1078,11 @@ class ComputerScreenshotContent(BaseModel):
 
     _single_values = (("type", "type", "computer_screenshot"),)
 
-    type: Literal["computer_screenshot"] = "computer_screenshot"
-    """Specifies the event type. For a computer screenshot, this property is always set to `computer_screenshot`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["computer_screenshot"] = "computer_screenshot"
+        """Specifies the event type. For a computer screenshot, this property is always set to `computer_screenshot`."""
+    else:
+        type: Literal["computer_screenshot"]
 
     image_url: str | None
     """The URL of the screenshot image."""
@@ -1002,8 +1099,11 @@ class InputFileContent(BaseModel):
 
     _single_values = (("type", "type", "input_file"),)
 
-    type: Literal["input_file"] = "input_file"
-    """The type of the input item. Always `input_file`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["input_file"] = "input_file"
+        """The type of the input item. Always `input_file`."""
+    else:
+        type: Literal["input_file"]
 
     file_id: str | None = None
     """The ID of the file to be sent to the model."""
@@ -1046,8 +1146,11 @@ class Message(BaseModel):
 
     _single_values = (("type", "type", "message"),)
 
-    type: Literal["message"] = "message"
-    """The type of the message. Always set to `message`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["message"] = "message"
+        """The type of the message. Always set to `message`."""
+    else:
+        type: Literal["message"]
 
     id: str
     """The unique ID of the message."""
@@ -1071,8 +1174,11 @@ class FunctionToolCallResource(BaseModel):
     id: str
     """The unique ID of the function tool call."""
 
-    type: Literal["function_call"] = "function_call"
-    """The type of the function tool call. Always `function_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["function_call"] = "function_call"
+        """The type of the function tool call. Always `function_call`."""
+    else:
+        type: Literal["function_call"]
 
     call_id: str
     """The unique ID of the function tool call generated by the model."""
@@ -1111,8 +1217,11 @@ class FunctionToolCallOutputResource(BaseModel):
     id: str
     """The unique ID of the function call tool output."""
 
-    type: Literal["function_call_output"] = "function_call_output"
-    """The type of the function tool call output. Always `function_call_output`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["function_call_output"] = "function_call_output"
+        """The type of the function tool call output. Always `function_call_output`."""
+    else:
+        type: Literal["function_call_output"]
 
     call_id: str | None = None
     """The unique ID of the function tool call generated by the model."""
@@ -1156,8 +1265,11 @@ class FileSearchToolCall(BaseModel):
     id: str
     """The unique ID of the file search tool call."""
 
-    type: Literal["file_search_call"] = "file_search_call"
-    """The type of the file search tool call. Always `file_search_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["file_search_call"] = "file_search_call"
+        """The type of the file search tool call. Always `file_search_call`."""
+    else:
+        type: Literal["file_search_call"]
 
     status: Literal["in_progress", "searching", "completed", "incomplete", "failed"]
     """The status of the file search tool call. One of `in_progress`,
@@ -1176,8 +1288,11 @@ class WebSearchActionSearchSourcesItem(BaseModel):
 
     _single_values = (("type", "type", "url"),)
 
-    type: Literal["url"] = "url"
-    """The type of source. Always `url`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["url"] = "url"
+        """The type of source. Always `url`."""
+    else:
+        type: Literal["url"]
 
     url: str
     """The URL of the source."""
@@ -1188,8 +1303,11 @@ class WebSearchActionSearch(BaseModel):
 
     _single_values = (("type", "type", "search"),)
 
-    type: Literal["search"] = "search"
-    """The action type."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["search"] = "search"
+        """The action type."""
+    else:
+        type: Literal["search"]
 
     query: str
     """[DEPRECATED] The search query."""
@@ -1206,8 +1324,11 @@ class WebSearchActionOpenPage(BaseModel):
 
     _single_values = (("type", "type", "open_page"),)
 
-    type: Literal["open_page"] = "open_page"
-    """The action type."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["open_page"] = "open_page"
+        """The action type."""
+    else:
+        type: Literal["open_page"]
 
     url: str | None = None
     """The URL opened by the model."""
@@ -1218,8 +1339,11 @@ class WebSearchActionFind(BaseModel):
 
     _single_values = (("type", "type", "find_in_page"),)
 
-    type: Literal["find_in_page"] = "find_in_page"
-    """The action type."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["find_in_page"] = "find_in_page"
+        """The action type."""
+    else:
+        type: Literal["find_in_page"]
 
     url: str
     """The URL of the page searched for the pattern."""
@@ -1248,8 +1372,11 @@ class WebSearchToolCall(BaseModel):
     id: str
     """The unique ID of the web search tool call."""
 
-    type: Literal["web_search_call"] = "web_search_call"
-    """The type of the web search tool call. Always `web_search_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["web_search_call"] = "web_search_call"
+        """The type of the web search tool call. Always `web_search_call`."""
+    else:
+        type: Literal["web_search_call"]
 
     status: Literal["in_progress", "searching", "completed", "failed", "incomplete"]
     """The status of the web search tool call."""
@@ -1265,8 +1392,11 @@ class ImageGenToolCall(BaseModel):
 
     _single_values = (("type", "type", "image_generation_call"),)
 
-    type: Literal["image_generation_call"] = "image_generation_call"
-    """The type of the image generation call. Always `image_generation_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["image_generation_call"] = "image_generation_call"
+        """The type of the image generation call. Always `image_generation_call`."""
+    else:
+        type: Literal["image_generation_call"]
 
     id: str
     """The unique ID of the image generation call."""
@@ -1281,8 +1411,11 @@ class ImageGenToolCall(BaseModel):
 class ToolSearchCall(BaseModel):
     _single_values = (("type", "type", "tool_search_call"),)
 
-    type: Literal["tool_search_call"] = "tool_search_call"
-    """The type of the item. Always `tool_search_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["tool_search_call"] = "tool_search_call"
+        """The type of the item. Always `tool_search_call`."""
+    else:
+        type: Literal["tool_search_call"]
 
     id: str
     """The unique ID of the tool search call item."""
@@ -1308,8 +1441,11 @@ class FunctionTool(BaseModel):
 
     _single_values = (("type", "type", "function"),)
 
-    type: Literal["function"] = "function"
-    """The type of the function tool. Always `function`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["function"] = "function"
+        """The type of the function tool. Always `function`."""
+    else:
+        type: Literal["function"]
 
     name: str
     """The name of the function to call."""
@@ -1351,8 +1487,11 @@ class FileSearchTool(BaseModel):
 
     _single_values = (("type", "type", "file_search"),)
 
-    type: Literal["file_search"] = "file_search"
-    """The type of the file search tool. Always `file_search`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["file_search"] = "file_search"
+        """The type of the file search tool. Always `file_search`."""
+    else:
+        type: Literal["file_search"]
 
     vector_store_ids: list[str]
     """The IDs of the vector stores to search."""
@@ -1372,8 +1511,11 @@ class ComputerTool(BaseModel):
 
     _single_values = (("type", "type", "computer"),)
 
-    type: Literal["computer"] = "computer"
-    """The type of the computer tool. Always `computer`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["computer"] = "computer"
+        """The type of the computer tool. Always `computer`."""
+    else:
+        type: Literal["computer"]
 
 
 class ComputerUsePreviewTool(BaseModel):
@@ -1381,8 +1523,11 @@ class ComputerUsePreviewTool(BaseModel):
 
     _single_values = (("type", "type", "computer_use_preview"),)
 
-    type: Literal["computer_use_preview"] = "computer_use_preview"
-    """The type of the computer use tool. Always `computer_use_preview`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["computer_use_preview"] = "computer_use_preview"
+        """The type of the computer use tool. Always `computer_use_preview`."""
+    else:
+        type: Literal["computer_use_preview"]
 
     environment: ComputerEnvironment
     """The type of computer environment to control."""
@@ -1474,8 +1619,11 @@ class MCPTool(BaseModel):
 
     _single_values = (("type", "type", "mcp"),)
 
-    type: Literal["mcp"] = "mcp"
-    """The type of the MCP tool. Always `mcp`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["mcp"] = "mcp"
+        """The type of the MCP tool. Always `mcp`."""
+    else:
+        type: Literal["mcp"]
 
     server_label: str
     """A label for this MCP server, used to identify it in tool calls."""
@@ -1557,8 +1705,11 @@ class ImageGenTool(BaseModel):
 
     _single_values = (("type", "type", "image_generation"),)
 
-    type: Literal["image_generation"] = "image_generation"
-    """The type of the image generation tool. Always `image_generation`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["image_generation"] = "image_generation"
+        """The type of the image generation tool. Always `image_generation`."""
+    else:
+        type: Literal["image_generation"]
 
     model: ImageGenToolModel | None = None
     quality: Literal["low", "medium", "high", "auto"] = "auto"
@@ -1603,8 +1754,11 @@ class LocalShellToolParam(BaseModel):
 
     _single_values = (("type", "type", "local_shell"),)
 
-    type: Literal["local_shell"] = "local_shell"
-    """The type of the local shell tool. Always `local_shell`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["local_shell"] = "local_shell"
+        """The type of the local shell tool. Always `local_shell`."""
+    else:
+        type: Literal["local_shell"]
 
 
 class UnknownContainerAutoParamNetworkPolicy(UnknownVariant):
@@ -1618,8 +1772,11 @@ class UnknownContainerAutoParamNetworkPolicy(UnknownVariant):
 class SkillReferenceParam(BaseModel):
     _single_values = (("type", "type", "skill_reference"),)
 
-    type: Literal["skill_reference"] = "skill_reference"
-    """References a skill created with the /v1/skills endpoint."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["skill_reference"] = "skill_reference"
+        """References a skill created with the /v1/skills endpoint."""
+    else:
+        type: Literal["skill_reference"]
 
     skill_id: Annotated[str, Field(min_length=1, max_length=64)]
     """The ID of the referenced skill."""
@@ -1636,11 +1793,17 @@ class InlineSkillSourceParam(BaseModel):
         ("media_type", "media_type", "application/zip"),
     )
 
-    type: Literal["base64"] = "base64"
-    """The type of the inline skill source. Must be `base64`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["base64"] = "base64"
+        """The type of the inline skill source. Must be `base64`."""
+    else:
+        type: Literal["base64"]
 
-    media_type: Literal["application/zip"] = "application/zip"
-    """The media type of the inline skill payload. Must be `application/zip`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        media_type: Literal["application/zip"] = "application/zip"
+        """The media type of the inline skill payload. Must be `application/zip`."""
+    else:
+        media_type: Literal["application/zip"]
 
     data: Annotated[str, Field(min_length=1, max_length=70254592)]
     """Base64-encoded skill zip bundle."""
@@ -1649,8 +1812,11 @@ class InlineSkillSourceParam(BaseModel):
 class InlineSkillParam(BaseModel):
     _single_values = (("type", "type", "inline"),)
 
-    type: Literal["inline"] = "inline"
-    """Defines an inline skill for this request."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["inline"] = "inline"
+        """Defines an inline skill for this request."""
+    else:
+        type: Literal["inline"]
 
     name: str
     """The name of the skill."""
@@ -1673,8 +1839,11 @@ class UnknownContainerAutoParamSkillsItem(UnknownVariant):
 class ContainerAutoParam(BaseModel):
     _single_values = (("type", "type", "container_auto"),)
 
-    type: Literal["container_auto"] = "container_auto"
-    """Automatically creates a container for this request"""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["container_auto"] = "container_auto"
+        """Automatically creates a container for this request"""
+    else:
+        type: Literal["container_auto"]
 
     file_ids: Annotated[list[str], Field(max_length=50)] | None = None
     """An optional list of uploaded files to make available to your code."""
@@ -1705,8 +1874,11 @@ class LocalSkillParam(BaseModel):
 class LocalEnvironmentParam(BaseModel):
     _single_values = (("type", "type", "local"),)
 
-    type: Literal["local"] = "local"
-    """Use a local computer environment."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["local"] = "local"
+        """Use a local computer environment."""
+    else:
+        type: Literal["local"]
 
     skills: Annotated[list[LocalSkillParam], Field(max_length=200)] | None = None
     """An optional list of skills."""
@@ -1715,8 +1887,11 @@ class LocalEnvironmentParam(BaseModel):
 class ContainerReferenceParam(BaseModel):
     _single_values = (("type", "type", "container_reference"),)
 
-    type: Literal["container_reference"] = "container_reference"
-    """References a container created with the /v1/containers endpoint"""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["container_reference"] = "container_reference"
+        """References a container created with the /v1/containers endpoint"""
+    else:
+        type: Literal["container_reference"]
 
     container_id: str
     """The ID of the referenced container."""
@@ -1737,8 +1912,11 @@ class FunctionShellToolParam(BaseModel):
 
     _single_values = (("type", "type", "shell"),)
 
-    type: Literal["shell"] = "shell"
-    """The type of the shell tool. Always `shell`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["shell"] = "shell"
+        """The type of the shell tool. Always `shell`."""
+    else:
+        type: Literal["shell"]
 
     environment: FunctionShellToolParamEnvironment | None = None
 
@@ -1748,8 +1926,11 @@ class CustomTextFormatParam(BaseModel):
 
     _single_values = (("type", "type", "text"),)
 
-    type: Literal["text"] = "text"
-    """Unconstrained text format. Always `text`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["text"] = "text"
+        """Unconstrained text format. Always `text`."""
+    else:
+        type: Literal["text"]
 
 
 class CustomGrammarFormatParam(BaseModel):
@@ -1757,8 +1938,11 @@ class CustomGrammarFormatParam(BaseModel):
 
     _single_values = (("type", "type", "grammar"),)
 
-    type: Literal["grammar"] = "grammar"
-    """Grammar format. Always `grammar`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["grammar"] = "grammar"
+        """Grammar format. Always `grammar`."""
+    else:
+        type: Literal["grammar"]
 
     syntax: GrammarSyntax1
     """The syntax of the grammar definition. One of `lark` or `regex`."""
@@ -1780,8 +1964,11 @@ class CustomToolParam(BaseModel):
 
     _single_values = (("type", "type", "custom"),)
 
-    type: Literal["custom"] = "custom"
-    """The type of the custom tool. Always `custom`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["custom"] = "custom"
+        """The type of the custom tool. Always `custom`."""
+    else:
+        type: Literal["custom"]
 
     name: str
     """The name of the custom tool, used to identify it in tool calls."""
@@ -1809,7 +1996,11 @@ class FunctionToolParam(BaseModel):
     description: str | None = None
     parameters: EmptyModelParam | None = None
     strict: bool | None = None
-    type: Literal["function"] = "function"
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["function"] = "function"
+    else:
+        type: Literal["function"]
+
     defer_loading: bool | None = None
     """Whether this function should be deferred and discovered via tool search."""
 
@@ -1827,8 +2018,11 @@ class NamespaceToolParam(BaseModel):
 
     _single_values = (("type", "type", "namespace"),)
 
-    type: Literal["namespace"] = "namespace"
-    """The type of the tool. Always `namespace`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["namespace"] = "namespace"
+        """The type of the tool. Always `namespace`."""
+    else:
+        type: Literal["namespace"]
 
     name: Annotated[str, Field(min_length=1)]
     """The namespace name used in tool calls (for example, `crm`)."""
@@ -1845,8 +2039,11 @@ class ToolSearchToolParam(BaseModel):
 
     _single_values = (("type", "type", "tool_search"),)
 
-    type: Literal["tool_search"] = "tool_search"
-    """The type of the tool. Always `tool_search`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["tool_search"] = "tool_search"
+        """The type of the tool. Always `tool_search`."""
+    else:
+        type: Literal["tool_search"]
 
     execution: ToolSearchExecutionType | None = None
     """Whether tool search is executed by the server or by the client."""
@@ -1861,8 +2058,11 @@ class ToolSearchToolParam(BaseModel):
 class ApproximateLocation(BaseModel):
     _single_values = (("type", "type", "approximate"),)
 
-    type: Literal["approximate"] = "approximate"
-    """The type of location approximation. Always `approximate`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["approximate"] = "approximate"
+        """The type of location approximation. Always `approximate`."""
+    else:
+        type: Literal["approximate"]
 
     country: str | None = None
     """The two-letter [ISO country code](https://en.wikipedia.org/wiki/ISO_3166-1) of the user, e.g. `US`."""
@@ -1897,8 +2097,11 @@ class ApplyPatchToolParam(BaseModel):
 
     _single_values = (("type", "type", "apply_patch"),)
 
-    type: Literal["apply_patch"] = "apply_patch"
-    """The type of the tool. Always `apply_patch`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["apply_patch"] = "apply_patch"
+        """The type of the tool. Always `apply_patch`."""
+    else:
+        type: Literal["apply_patch"]
 
 
 class UnknownTool(UnknownVariant):
@@ -1932,8 +2135,11 @@ class UnknownTool(UnknownVariant):
 class ToolSearchOutput(BaseModel):
     _single_values = (("type", "type", "tool_search_output"),)
 
-    type: Literal["tool_search_output"] = "tool_search_output"
-    """The type of the item. Always `tool_search_output`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["tool_search_output"] = "tool_search_output"
+        """The type of the item. Always `tool_search_output`."""
+    else:
+        type: Literal["tool_search_output"]
 
     id: str
     """The unique ID of the tool search output item."""
@@ -1963,8 +2169,11 @@ class ReasoningItem(BaseModel):
 
     _single_values = (("type", "type", "reasoning"),)
 
-    type: Literal["reasoning"] = "reasoning"
-    """The type of the object. Always `reasoning`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["reasoning"] = "reasoning"
+        """The type of the object. Always `reasoning`."""
+    else:
+        type: Literal["reasoning"]
 
     id: str
     """The unique identifier of the reasoning content."""
@@ -1991,8 +2200,11 @@ class CompactionBody(BaseModel):
 
     _single_values = (("type", "type", "compaction"),)
 
-    type: Literal["compaction"] = "compaction"
-    """The type of the item. Always `compaction`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["compaction"] = "compaction"
+        """The type of the item. Always `compaction`."""
+    else:
+        type: Literal["compaction"]
 
     id: str
     """The unique ID of the compaction item."""
@@ -2009,8 +2221,11 @@ class LocalShellExecAction(BaseModel):
 
     _single_values = (("type", "type", "exec"),)
 
-    type: Literal["exec"] = "exec"
-    """The type of the local shell action. Always `exec`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["exec"] = "exec"
+        """The type of the local shell action. Always `exec`."""
+    else:
+        type: Literal["exec"]
 
     command: list[str]
     """The command to run."""
@@ -2033,8 +2248,11 @@ class LocalShellToolCall(BaseModel):
 
     _single_values = (("type", "type", "local_shell_call"),)
 
-    type: Literal["local_shell_call"] = "local_shell_call"
-    """The type of the local shell call. Always `local_shell_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["local_shell_call"] = "local_shell_call"
+        """The type of the local shell call. Always `local_shell_call`."""
+    else:
+        type: Literal["local_shell_call"]
 
     id: str
     """The unique ID of the local shell call."""
@@ -2052,8 +2270,11 @@ class LocalShellToolCallOutput(BaseModel):
 
     _single_values = (("type", "type", "local_shell_call_output"),)
 
-    type: Literal["local_shell_call_output"] = "local_shell_call_output"
-    """The type of the local shell tool call output. Always `local_shell_call_output`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["local_shell_call_output"] = "local_shell_call_output"
+        """The type of the local shell tool call output. Always `local_shell_call_output`."""
+    else:
+        type: Literal["local_shell_call_output"]
 
     id: str
     """The unique ID of the local shell tool call generated by the model."""
@@ -2081,8 +2302,11 @@ class LocalEnvironmentResource(BaseModel):
 
     _single_values = (("type", "type", "local"),)
 
-    type: Literal["local"] = "local"
-    """The environment type. Always `local`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["local"] = "local"
+        """The environment type. Always `local`."""
+    else:
+        type: Literal["local"]
 
 
 class ContainerReferenceResource(BaseModel):
@@ -2090,8 +2314,11 @@ class ContainerReferenceResource(BaseModel):
 
     _single_values = (("type", "type", "container_reference"),)
 
-    type: Literal["container_reference"] = "container_reference"
-    """The environment type. Always `container_reference`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["container_reference"] = "container_reference"
+        """The environment type. Always `container_reference`."""
+    else:
+        type: Literal["container_reference"]
 
     container_id: str
 
@@ -2109,8 +2336,11 @@ class FunctionShellCall(BaseModel):
 
     _single_values = (("type", "type", "shell_call"),)
 
-    type: Literal["shell_call"] = "shell_call"
-    """The type of the item. Always `shell_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["shell_call"] = "shell_call"
+        """The type of the item. Always `shell_call`."""
+    else:
+        type: Literal["shell_call"]
 
     id: str
     """The unique ID of the shell tool call. Populated when this item is returned via API."""
@@ -2134,8 +2364,11 @@ class FunctionShellCallOutputTimeoutOutcome(BaseModel):
 
     _single_values = (("type", "type", "timeout"),)
 
-    type: Literal["timeout"] = "timeout"
-    """The outcome type. Always `timeout`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["timeout"] = "timeout"
+        """The outcome type. Always `timeout`."""
+    else:
+        type: Literal["timeout"]
 
 
 class FunctionShellCallOutputExitOutcome(BaseModel):
@@ -2143,8 +2376,11 @@ class FunctionShellCallOutputExitOutcome(BaseModel):
 
     _single_values = (("type", "type", "exit"),)
 
-    type: Literal["exit"] = "exit"
-    """The outcome type. Always `exit`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["exit"] = "exit"
+        """The outcome type. Always `exit`."""
+    else:
+        type: Literal["exit"]
 
     exit_code: int
     """Exit code from the shell process."""
@@ -2179,8 +2415,11 @@ class FunctionShellCallOutput(BaseModel):
 
     _single_values = (("type", "type", "shell_call_output"),)
 
-    type: Literal["shell_call_output"] = "shell_call_output"
-    """The type of the shell call output. Always `shell_call_output`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["shell_call_output"] = "shell_call_output"
+        """The type of the shell call output. Always `shell_call_output`."""
+    else:
+        type: Literal["shell_call_output"]
 
     id: str
     """The unique ID of the shell call output. Populated when this item is returned via API."""
@@ -2206,8 +2445,11 @@ class ApplyPatchCreateFileOperation(BaseModel):
 
     _single_values = (("type", "type", "create_file"),)
 
-    type: Literal["create_file"] = "create_file"
-    """Create a new file with the provided diff."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["create_file"] = "create_file"
+        """Create a new file with the provided diff."""
+    else:
+        type: Literal["create_file"]
 
     path: str
     """Path of the file to create."""
@@ -2221,8 +2463,11 @@ class ApplyPatchDeleteFileOperation(BaseModel):
 
     _single_values = (("type", "type", "delete_file"),)
 
-    type: Literal["delete_file"] = "delete_file"
-    """Delete the specified file."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["delete_file"] = "delete_file"
+        """Delete the specified file."""
+    else:
+        type: Literal["delete_file"]
 
     path: str
     """Path of the file to delete."""
@@ -2233,8 +2478,11 @@ class ApplyPatchUpdateFileOperation(BaseModel):
 
     _single_values = (("type", "type", "update_file"),)
 
-    type: Literal["update_file"] = "update_file"
-    """Update an existing file with the provided diff."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["update_file"] = "update_file"
+        """Update an existing file with the provided diff."""
+    else:
+        type: Literal["update_file"]
 
     path: str
     """Path of the file to update."""
@@ -2258,8 +2506,11 @@ class ApplyPatchToolCall(BaseModel):
 
     _single_values = (("type", "type", "apply_patch_call"),)
 
-    type: Literal["apply_patch_call"] = "apply_patch_call"
-    """The type of the item. Always `apply_patch_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["apply_patch_call"] = "apply_patch_call"
+        """The type of the item. Always `apply_patch_call`."""
+    else:
+        type: Literal["apply_patch_call"]
 
     id: str
     """The unique ID of the apply patch tool call. Populated when this item is returned via API."""
@@ -2282,8 +2533,11 @@ class ApplyPatchToolCallOutput(BaseModel):
 
     _single_values = (("type", "type", "apply_patch_call_output"),)
 
-    type: Literal["apply_patch_call_output"] = "apply_patch_call_output"
-    """The type of the item. Always `apply_patch_call_output`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["apply_patch_call_output"] = "apply_patch_call_output"
+        """The type of the item. Always `apply_patch_call_output`."""
+    else:
+        type: Literal["apply_patch_call_output"]
 
     id: str
     """The unique ID of the apply patch tool call output. Populated when this item is returned via API."""
@@ -2322,8 +2576,11 @@ class MCPListTools(BaseModel):
 
     _single_values = (("type", "type", "mcp_list_tools"),)
 
-    type: Literal["mcp_list_tools"] = "mcp_list_tools"
-    """The type of the item. Always `mcp_list_tools`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["mcp_list_tools"] = "mcp_list_tools"
+        """The type of the item. Always `mcp_list_tools`."""
+    else:
+        type: Literal["mcp_list_tools"]
 
     id: str
     """The unique ID of the list."""
@@ -2343,8 +2600,11 @@ class MCPApprovalRequest(BaseModel):
 
     _single_values = (("type", "type", "mcp_approval_request"),)
 
-    type: Literal["mcp_approval_request"] = "mcp_approval_request"
-    """The type of the item. Always `mcp_approval_request`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["mcp_approval_request"] = "mcp_approval_request"
+        """The type of the item. Always `mcp_approval_request`."""
+    else:
+        type: Literal["mcp_approval_request"]
 
     id: str
     """The unique ID of the approval request."""
@@ -2364,8 +2624,11 @@ class MCPApprovalResponseResource(BaseModel):
 
     _single_values = (("type", "type", "mcp_approval_response"),)
 
-    type: Literal["mcp_approval_response"] = "mcp_approval_response"
-    """The type of the item. Always `mcp_approval_response`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["mcp_approval_response"] = "mcp_approval_response"
+        """The type of the item. Always `mcp_approval_response`."""
+    else:
+        type: Literal["mcp_approval_response"]
 
     id: str
     """The unique ID of the approval response"""
@@ -2385,8 +2648,11 @@ class MCPToolCall(BaseModel):
 
     _single_values = (("type", "type", "mcp_call"),)
 
-    type: Literal["mcp_call"] = "mcp_call"
-    """The type of the item. Always `mcp_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["mcp_call"] = "mcp_call"
+        """The type of the item. Always `mcp_call`."""
+    else:
+        type: Literal["mcp_call"]
 
     id: str
     """The unique ID of the tool call."""
@@ -2418,8 +2684,11 @@ class CustomToolCall(BaseModel):
 
     _single_values = (("type", "type", "custom_tool_call"),)
 
-    type: Literal["custom_tool_call"] = "custom_tool_call"
-    """The type of the custom tool call. Always `custom_tool_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["custom_tool_call"] = "custom_tool_call"
+        """The type of the custom tool call. Always `custom_tool_call`."""
+    else:
+        type: Literal["custom_tool_call"]
 
     id: str | None = None
     """The unique ID of the custom tool call in the OpenAI platform."""
@@ -2442,8 +2711,11 @@ class CustomToolCallOutput(BaseModel):
 
     _single_values = (("type", "type", "custom_tool_call_output"),)
 
-    type: Literal["custom_tool_call_output"] = "custom_tool_call_output"
-    """The type of the custom tool call output. Always `custom_tool_call_output`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["custom_tool_call_output"] = "custom_tool_call_output"
+        """The type of the custom tool call output. Always `custom_tool_call_output`."""
+    else:
+        type: Literal["custom_tool_call_output"]
 
     id: str | None = None
     """The unique ID of the custom tool call output in the OpenAI platform."""
@@ -2498,8 +2770,11 @@ class ConversationItemList(BaseModel):
 
     _single_values = (("object", "object", "list"),)
 
-    object: Literal["list"] = "list"
-    """The type of object returned, must be `list`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        object: Literal["list"] = "list"
+        """The type of object returned, must be `list`."""
+    else:
+        object: Literal["list"]
 
     data: list[ConversationItem]
     """A list of conversation items."""
@@ -2557,8 +2832,11 @@ class FunctionToolCall(BaseModel):
     id: str | None = None
     """The unique ID of the function tool call."""
 
-    type: Literal["function_call"] = "function_call"
-    """The type of the function tool call. Always `function_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["function_call"] = "function_call"
+        """The type of the function tool call. Always `function_call`."""
+    else:
+        type: Literal["function_call"]
 
     call_id: str
     """The unique ID of the function tool call generated by the model."""
@@ -2588,8 +2866,11 @@ class FunctionToolCallOutput(BaseModel):
     is returned via API.
     """
 
-    type: Literal["function_call_output"] = "function_call_output"
-    """The type of the function tool call output. Always `function_call_output`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["function_call_output"] = "function_call_output"
+        """The type of the function tool call output. Always `function_call_output`."""
+    else:
+        type: Literal["function_call_output"]
 
     call_id: str | None = None
     """The unique ID of the function tool call generated by the model."""
@@ -2644,11 +2925,17 @@ class OutputMessage(BaseModel):
     id: str
     """The unique ID of the output message."""
 
-    type: Literal["message"] = "message"
-    """The type of the output message. Always `message`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["message"] = "message"
+        """The type of the output message. Always `message`."""
+    else:
+        type: Literal["message"]
 
-    role: Literal["assistant"] = "assistant"
-    """The role of the output message. Always `assistant`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        role: Literal["assistant"] = "assistant"
+        """The role of the output message. Always `assistant`."""
+    else:
+        role: Literal["assistant"]
 
     content: list[OutputMessageContent]
     """The content of the output message."""
@@ -2671,8 +2958,11 @@ class ComputerCallOutputItemParam(BaseModel):
     call_id: Annotated[str, Field(min_length=1, max_length=64)]
     """The ID of the computer tool call that produced the output."""
 
-    type: Literal["computer_call_output"] = "computer_call_output"
-    """The type of the computer tool call output. Always `computer_call_output`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["computer_call_output"] = "computer_call_output"
+        """The type of the computer tool call output. Always `computer_call_output`."""
+    else:
+        type: Literal["computer_call_output"]
 
     output: ComputerScreenshotImage
     acknowledged_safety_checks: list[ComputerCallSafetyCheckParam] | None = None
@@ -2687,8 +2977,11 @@ class InputTextContentParam(BaseModel):
 
     _single_values = (("type", "type", "input_text"),)
 
-    type: Literal["input_text"] = "input_text"
-    """The type of the input item. Always `input_text`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["input_text"] = "input_text"
+        """The type of the input item. Always `input_text`."""
+    else:
+        type: Literal["input_text"]
 
     text: Annotated[str, Field(max_length=10485760)]
     """The text input to the model."""
@@ -2699,8 +2992,11 @@ class InputImageContentParamAutoParam(BaseModel):
 
     _single_values = (("type", "type", "input_image"),)
 
-    type: Literal["input_image"] = "input_image"
-    """The type of the input item. Always `input_image`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["input_image"] = "input_image"
+        """The type of the input item. Always `input_image`."""
+    else:
+        type: Literal["input_image"]
 
     image_url: Annotated[str, Field(max_length=20971520)] | None = None
     """The URL of the image to be sent to the model. A fully qualified URL or base64 encoded image in a data URL."""
@@ -2717,8 +3013,11 @@ class InputFileContentParam(BaseModel):
 
     _single_values = (("type", "type", "input_file"),)
 
-    type: Literal["input_file"] = "input_file"
-    """The type of the input item. Always `input_file`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["input_file"] = "input_file"
+        """The type of the input item. Always `input_file`."""
+    else:
+        type: Literal["input_file"]
 
     file_id: str | None = None
     """The ID of the file to be sent to the model."""
@@ -2757,8 +3056,11 @@ class FunctionCallOutputItemParam(BaseModel):
     call_id: Annotated[str, Field(min_length=1, max_length=64)]
     """The unique ID of the function tool call generated by the model."""
 
-    type: Literal["function_call_output"] = "function_call_output"
-    """The type of the function tool call output. Always `function_call_output`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["function_call_output"] = "function_call_output"
+        """The type of the function tool call output. Always `function_call_output`."""
+    else:
+        type: Literal["function_call_output"]
 
     output: FunctionCallOutputItemParamOutput
     """Text, image, or file output of the function tool call."""
@@ -2776,8 +3078,11 @@ class ToolSearchCallItemParam(BaseModel):
     call_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     """The unique ID of the tool search call generated by the model."""
 
-    type: Literal["tool_search_call"] = "tool_search_call"
-    """The item type. Always `tool_search_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["tool_search_call"] = "tool_search_call"
+        """The item type. Always `tool_search_call`."""
+    else:
+        type: Literal["tool_search_call"]
 
     execution: ToolSearchExecutionType | None = None
     """Whether tool search was executed by the server or by the client."""
@@ -2798,8 +3103,11 @@ class ToolSearchOutputItemParam(BaseModel):
     call_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     """The unique ID of the tool search call generated by the model."""
 
-    type: Literal["tool_search_output"] = "tool_search_output"
-    """The item type. Always `tool_search_output`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["tool_search_output"] = "tool_search_output"
+        """The item type. Always `tool_search_output`."""
+    else:
+        type: Literal["tool_search_output"]
 
     execution: ToolSearchExecutionType | None = None
     """Whether tool search was executed by the server or by the client."""
@@ -2819,8 +3127,11 @@ class CompactionSummaryItemParam(BaseModel):
     id: str | None = None
     """The ID of the compaction item."""
 
-    type: Literal["compaction"] = "compaction"
-    """The type of the item. Always `compaction`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["compaction"] = "compaction"
+        """The type of the item. Always `compaction`."""
+    else:
+        type: Literal["compaction"]
 
     encrypted_content: Annotated[str, Field(max_length=10485760)]
     """The encrypted content of the compaction summary."""
@@ -2858,8 +3169,11 @@ class FunctionShellCallItemParam(BaseModel):
     call_id: Annotated[str, Field(min_length=1, max_length=64)]
     """The unique ID of the shell tool call generated by the model."""
 
-    type: Literal["shell_call"] = "shell_call"
-    """The type of the item. Always `shell_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["shell_call"] = "shell_call"
+        """The type of the item. Always `shell_call`."""
+    else:
+        type: Literal["shell_call"]
 
     action: FunctionShellActionParam
     """The shell commands and limits that describe how to run the tool call."""
@@ -2876,8 +3190,11 @@ class FunctionShellCallOutputTimeoutOutcomeParam(BaseModel):
 
     _single_values = (("type", "type", "timeout"),)
 
-    type: Literal["timeout"] = "timeout"
-    """The outcome type. Always `timeout`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["timeout"] = "timeout"
+        """The outcome type. Always `timeout`."""
+    else:
+        type: Literal["timeout"]
 
 
 class FunctionShellCallOutputExitOutcomeParam(BaseModel):
@@ -2885,8 +3202,11 @@ class FunctionShellCallOutputExitOutcomeParam(BaseModel):
 
     _single_values = (("type", "type", "exit"),)
 
-    type: Literal["exit"] = "exit"
-    """The outcome type. Always `exit`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["exit"] = "exit"
+        """The outcome type. Always `exit`."""
+    else:
+        type: Literal["exit"]
 
     exit_code: int
     """The exit code returned by the shell process."""
@@ -2924,8 +3244,11 @@ class FunctionShellCallOutputItemParam(BaseModel):
     call_id: Annotated[str, Field(min_length=1, max_length=64)]
     """The unique ID of the shell tool call generated by the model."""
 
-    type: Literal["shell_call_output"] = "shell_call_output"
-    """The type of the item. Always `shell_call_output`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["shell_call_output"] = "shell_call_output"
+        """The type of the item. Always `shell_call_output`."""
+    else:
+        type: Literal["shell_call_output"]
 
     output: list[FunctionShellCallOutputContentParam]
     """Captured chunks of stdout and stderr output, along with their associated outcomes."""
@@ -2942,8 +3265,11 @@ class ApplyPatchCreateFileOperationParam(BaseModel):
 
     _single_values = (("type", "type", "create_file"),)
 
-    type: Literal["create_file"] = "create_file"
-    """The operation type. Always `create_file`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["create_file"] = "create_file"
+        """The operation type. Always `create_file`."""
+    else:
+        type: Literal["create_file"]
 
     path: Annotated[str, Field(min_length=1)]
     """Path of the file to create relative to the workspace root."""
@@ -2957,8 +3283,11 @@ class ApplyPatchDeleteFileOperationParam(BaseModel):
 
     _single_values = (("type", "type", "delete_file"),)
 
-    type: Literal["delete_file"] = "delete_file"
-    """The operation type. Always `delete_file`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["delete_file"] = "delete_file"
+        """The operation type. Always `delete_file`."""
+    else:
+        type: Literal["delete_file"]
 
     path: Annotated[str, Field(min_length=1)]
     """Path of the file to delete relative to the workspace root."""
@@ -2969,8 +3298,11 @@ class ApplyPatchUpdateFileOperationParam(BaseModel):
 
     _single_values = (("type", "type", "update_file"),)
 
-    type: Literal["update_file"] = "update_file"
-    """The operation type. Always `update_file`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["update_file"] = "update_file"
+        """The operation type. Always `update_file`."""
+    else:
+        type: Literal["update_file"]
 
     path: Annotated[str, Field(min_length=1)]
     """Path of the file to update relative to the workspace root."""
@@ -2994,8 +3326,11 @@ class ApplyPatchToolCallItemParam(BaseModel):
 
     _single_values = (("type", "type", "apply_patch_call"),)
 
-    type: Literal["apply_patch_call"] = "apply_patch_call"
-    """The type of the item. Always `apply_patch_call`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["apply_patch_call"] = "apply_patch_call"
+        """The type of the item. Always `apply_patch_call`."""
+    else:
+        type: Literal["apply_patch_call"]
 
     id: str | None = None
     """The unique ID of the apply patch tool call. Populated when this item is returned via API."""
@@ -3015,8 +3350,11 @@ class ApplyPatchToolCallOutputItemParam(BaseModel):
 
     _single_values = (("type", "type", "apply_patch_call_output"),)
 
-    type: Literal["apply_patch_call_output"] = "apply_patch_call_output"
-    """The type of the item. Always `apply_patch_call_output`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["apply_patch_call_output"] = "apply_patch_call_output"
+        """The type of the item. Always `apply_patch_call_output`."""
+    else:
+        type: Literal["apply_patch_call_output"]
 
     id: str | None = None
     """The unique ID of the apply patch tool call output. Populated when this item is returned via API."""
@@ -3036,8 +3374,11 @@ class MCPApprovalResponse(BaseModel):
 
     _single_values = (("type", "type", "mcp_approval_response"),)
 
-    type: Literal["mcp_approval_response"] = "mcp_approval_response"
-    """The type of the item. Always `mcp_approval_response`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        type: Literal["mcp_approval_response"] = "mcp_approval_response"
+        """The type of the item. Always `mcp_approval_response`."""
+    else:
+        type: Literal["mcp_approval_response"]
 
     id: str | None = None
     """The unique ID of the approval response"""
@@ -3141,8 +3482,11 @@ class ConversationResource(BaseModel):
     id: str
     """The unique ID of the conversation."""
 
-    object: Literal["conversation"] = "conversation"
-    """The object type, which is always `conversation`."""
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        object: Literal["conversation"] = "conversation"
+        """The object type, which is always `conversation`."""
+    else:
+        object: Literal["conversation"]
 
     metadata: Any
     """Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard.
@@ -3173,7 +3517,11 @@ class UpdateConversationBody(BaseModel):
 class DeletedConversationResource(BaseModel):
     _single_values = (("object", "object", "conversation.deleted"),)
 
-    object: Literal["conversation.deleted"] = "conversation.deleted"
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        object: Literal["conversation.deleted"] = "conversation.deleted"
+    else:
+        object: Literal["conversation.deleted"]
+
     deleted: bool
     id: str
 

@@ -152,6 +152,9 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
                 words.update(_WORD.findall(f.annotation + f.assignment))
             if d.refuses:
                 words.add("ClassVar")
+            if any(f.static_assignment for f in d.fields):
+                words.update(_WORD.findall(" ".join(f.static_assignment for f in d.fields)))
+                words.add("TYPE_CHECKING")
             if d.closed:
                 words.add("ConfigDict")
         elif isinstance(d, ir.Alias):
@@ -166,7 +169,7 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
                 words.update(("Annotated", "Discriminator", "Tag"))
             if d.accepts_other_models:
                 words.add("BeforeValidator")
-    typing = ("Annotated", "Any", "ClassVar", "Literal", "TypeAlias")
+    typing = ("TYPE_CHECKING", "Annotated", "Any", "ClassVar", "Literal", "TypeAlias")
     pydantic = ("BeforeValidator", "ConfigDict", "Discriminator", "Field", "Tag")
     return tuple(n for n in typing if n in words), tuple(n for n in pydantic if n in words)
 

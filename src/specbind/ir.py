@@ -20,6 +20,9 @@ class Field:
     assignment: str  # "" or " = ..." (default / Field(...)), already rendered
     doc: str | None
     required: bool
+    #: Set on a required field with one allowed value: the assignment type checkers see
+    #: (the constructor fills the value in; parsing still requires it).
+    static_assignment: str = ""
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,12 @@ class Built:
     deps: dict[str, set[str]] = field(default_factory=dict)  # name -> names its definition uses
 
 
+def _assignment(default: str | None, kwargs: list[str]) -> str:
+    if kwargs:
+        return " = Field(" + ", ".join(([f"default={default}"] if default is not None else []) + kwargs) + ")"
+    return f" = {default}" if default is not None else ""
+
+
 def single_value(info: TypeInfo) -> str | None:
     """The literal of a type with exactly one allowed string value (a kind's tag), else None."""
     if info.enum is not None and len(info.enum) == 1 and not info.nullable and isinstance(info.enum[0], str):
@@ -303,19 +309,16 @@ class SchemaBuilder:
                 default = "None"
                 if not info.nullable and info.py not in ("Any", "None"):
                     annotation = f"{annotation} | None"
-        elif single_value(info):
-            default = single_value(info)  # one allowed value (a tag): constructors fill it in
         else:
             default = None  # required in the spec: the model requires it too
         if py != wire:
             kwargs.append(f"alias={wire!r}")
-        if kwargs:
-            if default is not None:
-                kwargs.insert(0, f"default={default}")
-            assignment = " = Field(" + ", ".join(kwargs) + ")"
-        else:
-            assignment = f" = {default}" if default is not None else ""
-        return ir.Field(py, wire, annotation, assignment, field_doc(schema), required)
+        assignment = _assignment(default, kwargs)
+        # One allowed value (a tag): still required when parsing, but constructors fill it in,
+        # so type checkers are shown a default (see `_single_values` in the base model).
+        one = single_value(info) if required else None
+        static = _assignment(one, kwargs) if one else ""
+        return ir.Field(py, wire, annotation, assignment, field_doc(schema), required, static)
 
     def default_fits(self, value: Any, info: TypeInfo) -> bool:
         if value is None:

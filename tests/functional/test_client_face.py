@@ -144,8 +144,10 @@ def test_parsing_never_adds_a_tag() -> None:
     payload = {"role": "user", "content": "hi"}
     assert _dump(models.EasyInputMessage.model_validate(payload)) == payload
     assert _dump(models.EasyInputMessage(role="user", content="hi")) == payload
-    bare = {"call_id": "c1", "name": "f", "arguments": "{}"}
-    assert _dump(models.FunctionToolCall.model_validate(bare)) == bare
+    # A required tag stays required when parsing: only constructors fill it in.
+    assert models.FunctionToolCall.model_fields["type"].is_required()
+    with pytest.raises(ValidationError, match="type\n  Field required"):
+        models.FunctionToolCall.model_validate({"call_id": "c1", "name": "f", "arguments": "{}"})
     for _, p in REQUEST_ITEMS:
         assert _dump(INPUT_ITEMS.validate_python([p])[0]) == p
 
@@ -248,7 +250,8 @@ def test_generic_package_face(pets: Any) -> None:
     sent = TypeAdapter(list[pets.PetIn]).validate_python([cat])[0]
     assert isinstance(sent, pets.CatIn) and _dump(sent) == {"id": "p1", "kind": "cat", "lives": 7, "name": "Tom"}
     assert _dump(pets.CatIn(lives=3)) == {"kind": "cat", "lives": 3}
-    assert _dump(pets.CatIn.model_validate({"lives": 3})) == {"lives": 3}  # parsing adds nothing
+    with pytest.raises(ValidationError):
+        pets.CatIn.model_validate({"lives": 3})  # parsing still requires the tag
     doc = inspect.getdoc(pets.Client.list_pets) or ""
     assert "Oldest first" in doc and "limit: How many pets per page." in doc and "Checked before sending: >= 1, <= 10." in doc
 

@@ -12,7 +12,7 @@ dog   DogIn          Dog
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias
 
 from pydantic import BeforeValidator, Field
 
@@ -36,14 +36,22 @@ __all__ = [
 class CatIn(BaseModel):
     _single_values = (("kind", "kind", "cat"),)
 
-    kind: Literal["cat"] = "cat"
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        kind: Literal["cat"] = "cat"
+    else:
+        kind: Literal["cat"]
+
     lives: Annotated[int, Field(ge=0, le=9)]
 
 
 class DogIn(BaseModel):
     _single_values = (("kind", "kind", "dog"),)
 
-    kind: Literal["dog"] = "dog"
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        kind: Literal["dog"] = "dog"
+    else:
+        kind: Literal["dog"]
+
     good: bool | None = None
 
 
@@ -60,7 +68,11 @@ class Cat(BaseModel):
     _single_values = (("kind", "kind", "cat"),)
 
     id: str
-    kind: Literal["cat"] = "cat"
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        kind: Literal["cat"] = "cat"
+    else:
+        kind: Literal["cat"]
+
     lives: int
 
 
@@ -68,7 +80,11 @@ class Dog(BaseModel):
     _single_values = (("kind", "kind", "dog"),)
 
     id: str
-    kind: Literal["dog"] = "dog"
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        kind: Literal["dog"] = "dog"
+    else:
+        kind: Literal["dog"]
+
     good: bool | None = None
 
 

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias
 
 from pydantic import BeforeValidator, Field
 
@@ -16,14 +16,22 @@ __all__ = ["Circle", "CreateNoteBody", "Note", "Shape", "Square", "UnknownShape"
 class Circle(BaseModel):
     _single_values = (("kind", "kind", "circle"),)
 
-    kind: Literal["circle"] = "circle"
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        kind: Literal["circle"] = "circle"
+    else:
+        kind: Literal["circle"]
+
     radius: int
 
 
 class Square(BaseModel):
     _single_values = (("kind", "kind", "square"),)
 
-    kind: Literal["square"] = "square"
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        kind: Literal["square"] = "square"
+    else:
+        kind: Literal["square"]
+
     side: int
 
 

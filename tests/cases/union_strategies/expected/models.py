@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias
 
 from pydantic import Discriminator, Field, Tag
 
@@ -30,14 +30,22 @@ __all__ = [
 class Cat(BaseModel):
     _single_values = (("kind", "kind", "cat"),)
 
-    kind: Literal["cat"] = "cat"
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        kind: Literal["cat"] = "cat"
+    else:
+        kind: Literal["cat"]
+
     lives: Annotated[int, Field(ge=0, le=9)]
 
 
 class Dog(BaseModel):
     _single_values = (("kind", "kind", "dog"),)
 
-    kind: Literal["dog"] = "dog"
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        kind: Literal["dog"] = "dog"
+    else:
+        kind: Literal["dog"]
+
     good: bool = True
 
 
@@ -58,7 +66,11 @@ class Note(BaseModel):
 class Letter(BaseModel):
     _single_values = (("kind", "kind", "note"),)
 
-    kind: Literal["note"] = "note"
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        kind: Literal["note"] = "note"
+    else:
+        kind: Literal["note"]
+
     text: str
     to: str
 
