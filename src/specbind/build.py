@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from . import __version__, ir, naming
+from . import __version__, client_docs, ir, naming, public
 from .errors import Diagnostics, SpecError
 from .load import Document
 from .operations import (
@@ -75,8 +75,8 @@ def build_api(
     service = service_name(doc.data, ops)
     if sb.problems:
         raise SpecError(sb.problems)
-    diagnostics.finish()
     order = definition_order(built)
+    diagnostics.finish()
     data = doc.data
     info = data.get("info") or {}
     servers = tuple(server_url(s) for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str))
@@ -89,10 +89,14 @@ def build_api(
         for n in order
         for d in (built.models.get(n) or built.aliases.get(n) or built.unions[n],)
     )
+    sent = public.sent_unions(definitions, ops)
+    definitions = tuple(replace(d, accepts_other_models=True) if d.name in sent and isinstance(d, ir.Union) else d for d in definitions)
     typing_imports, pydantic_imports, base_imports, extensions_imports = imports_for(definitions)
     stdlib = stdlib_imports(_names(" ".join(f.annotation for d in definitions if isinstance(d, ir.Model) for f in d.fields)))
     client_stdlib = stdlib_imports(_names(" ".join(b.param_annotation for op in ops for b in op.body_fields)))
-    return ir.Api(
+    tables = public.kind_tables(definitions, ops)
+    definitions = public.with_union_tables(definitions, tables)
+    api = ir.Api(
         title=str(info.get("title", "API")),
         version=str(info.get("version", "")),
         package=package,
@@ -115,7 +119,7 @@ def build_api(
         adapters=adapters,
         service_name=service,
         server_imports=server_imports(ops, set(order)),
-        server_exports=tuple(sorted(("ConflictError", "InvalidRequestError", "NotFoundError", "RequestContext", "ServiceError", service, "create_app", "create_router"), key=lambda n: (not n[0].isupper(), n))),
+        server_exports=tuple(sorted(("RequestContext", "ServiceConflictError", "ServiceError", "ServiceInvalidRequestError", "ServiceNotFoundError", service, "create_app", "create_router"), key=lambda n: (not n[0].isupper(), n))),
         server_uses_field=any(p.name != p.wire or "Field(" in p.constrained for op in ops for p in op.server_params),
         server_typing_imports=tuple(
             n for n in ("Annotated", "Any", "Literal", "Protocol", "TypeVar")
@@ -128,7 +132,12 @@ def build_api(
         typing_extensions_imports=extensions_imports,
         stdlib_imports=stdlib + tuple(i for i in stdlib_imports(_names(" ".join(d.annotation for d in definitions if isinstance(d, ir.Alias)))) if i not in stdlib),
         client_stdlib_imports=client_stdlib,
+        package_exports=public.package_exports(order, bool(ops)),
+        lazy_exports=public.lazy_exports(bool(ops)),
+        kind_tables=tables,
+        which_class=public.which_class_text(tables),
     )
+    return client_docs.with_client_docs(api)
 
 
 
@@ -166,6 +175,9 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
                 words.update(_names(f.annotation + f.assignment))
             if d.refuses:
                 words.update(("ClassVar", "UnknownVariant"))
+            if any(f.static_assignment for f in d.fields):
+                words.update(_names(" ".join(f.static_assignment for f in d.fields)))
+                words.add("TYPE_CHECKING")
             if d.closed:
                 words.add("ConfigDict")
             if d.extra:
@@ -181,9 +193,11 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
                 words.update(("Annotated", "Field"))
             elif d.strategy == "tag_then_structure":
                 words.update(("Annotated", "Discriminator", "Tag"))
-    typing = ("Annotated", "Any", "ClassVar", "Literal", "TypeAlias")
-    pydantic = ("ConfigDict", "Discriminator", "Field", "Tag")
-    base = ("BaseModel", "UnknownVariant", "unique_items")
+            if d.accepts_other_models:
+                words.update(("BeforeValidator", "FromOtherModels"))
+    typing = ("TYPE_CHECKING", "Annotated", "Any", "ClassVar", "Literal", "TypeAlias")
+    pydantic = ("BeforeValidator", "ConfigDict", "Discriminator", "Field", "Tag")
+    base = ("BaseModel", "FromOtherModels", "UnknownVariant", "unique_items")
     extensions = ("TypeAliasType",)
     return tuple(tuple(n for n in group if n in words) for group in (typing, pydantic, base, extensions))  # type: ignore[return-value]
 

@@ -27,6 +27,7 @@ MODULE_RESERVED = frozenset(
         "Annotated", "Any", "BaseModel", "UnknownVariant", "ConfigDict", "Discriminator", "Field", "Literal",
         "Optional", "Tag", "TypeAlias", "TypeAliasType", "Union", "ClassVar", "annotations", "dispatch",
         "field_validator", "unique_items", "TYPE_CHECKING", "typing", "pydantic", "__all__",
+        "BeforeValidator", "FromOtherModels",
         # client.py / _http.py
         "Client", "AsyncClient", "SyncPage", "AsyncPage", "NotGiven", "NOT_GIVEN", "Mapping", "Sequence",
         "TypeAdapter", "httpx", "Self", "ArrayFormat", "Generic", "TypeVar", "Iterator", "AsyncIterator",
@@ -36,7 +37,7 @@ MODULE_RESERVED = frozenset(
         # server.py
         "Request", "Response", "APIRouter", "FastAPI", "Depends", "Header", "Query", "Path", "Protocol",
         "Awaitable", "Callable", "HTTPException", "RequestContext", "ServiceError", "InvalidRequestError",
-        "Handler",
+        "ServiceConflictError", "ServiceInvalidRequestError", "ServiceNotFoundError", "Handler",
         # builtins the generated modules use (a class of that name would replace them)
         "AssertionError", "BaseException", "Exception", "IndexError", "StopAsyncIteration", "StopIteration",
         "TypeError", "UnicodeDecodeError", "ValueError",

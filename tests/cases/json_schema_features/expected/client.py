@@ -9,7 +9,6 @@ from typing import Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter
 
 from . import _http
 from ._http import (
@@ -63,7 +62,7 @@ class Client:
 
     `base_url` defaults to $CASE_BASE_URL, then nothing (required);
     `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -161,7 +160,40 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Thing:
+        """POST /things
 
+        Args:
+            name:
+            point: prefixItems with `items - false`, an exact pair.
+            labels:
+            id: Assigned by the server.
+                Read-only: set by the server; optional here so requests need not send it.
+            secret: Write-only: sent by the client; optional here since responses leave it
+                out.
+            created_at:
+            day:
+            at:
+            blob:
+            pair: draft-4 tuple form; allows fewer or more items, so it warns.
+            kind: Checked before sending: one of 'thing'.
+            nothing:
+            level: Checked before sending: one of 'low', 'high'.
+            only_null:
+            not_a_number:
+            tree:
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Thing`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "POST",
             "/things",
@@ -204,7 +236,7 @@ class AsyncClient:
 
     `base_url` defaults to $CASE_BASE_URL, then nothing (required);
     `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -302,7 +334,40 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Thing:
+        """POST /things
 
+        Args:
+            name:
+            point: prefixItems with `items - false`, an exact pair.
+            labels:
+            id: Assigned by the server.
+                Read-only: set by the server; optional here so requests need not send it.
+            secret: Write-only: sent by the client; optional here since responses leave it
+                out.
+            created_at:
+            day:
+            at:
+            blob:
+            pair: draft-4 tuple form; allows fewer or more items, so it warns.
+            kind: Checked before sending: one of 'thing'.
+            nothing:
+            level: Checked before sending: one of 'low', 'high'.
+            only_null:
+            not_a_number:
+            tree:
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Thing`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "POST",
             "/things",

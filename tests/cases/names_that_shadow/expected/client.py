@@ -9,7 +9,7 @@ from typing import Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter
+from pydantic import BaseModel
 
 from . import _http
 from ._http import (
@@ -70,7 +70,7 @@ class Client:
 
     `base_url` defaults to $CASE_BASE_URL, then nothing (required);
     `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -152,7 +152,23 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Response_:
+        """GET /repositories/{owner}
 
+        Args:
+            owner:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Response_`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "GET",
             f"/repositories/{_path(owner)}",
@@ -182,7 +198,29 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Repository:
+        """POST /repositories/{owner}
 
+        Args:
+            owner:
+            text:
+            field: Checked before sending: one of 'a', 'b'.
+            base:
+            maybe:
+            mapping:
+            anything:
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Repository`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "POST",
             f"/repositories/{_path(owner)}",
@@ -218,7 +256,23 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Exception_:
+        """DELETE /repositories/{owner}
 
+        Args:
+            owner:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Exception_`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "DELETE",
             f"/repositories/{_path(owner)}",
@@ -238,7 +292,7 @@ class AsyncClient:
 
     `base_url` defaults to $CASE_BASE_URL, then nothing (required);
     `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -320,7 +374,23 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Response_:
+        """GET /repositories/{owner}
 
+        Args:
+            owner:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Response_`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "GET",
             f"/repositories/{_path(owner)}",
@@ -350,7 +420,29 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Repository:
+        """POST /repositories/{owner}
 
+        Args:
+            owner:
+            text:
+            field: Checked before sending: one of 'a', 'b'.
+            base:
+            maybe:
+            mapping:
+            anything:
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Repository`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "POST",
             f"/repositories/{_path(owner)}",
@@ -386,7 +478,23 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Exception_:
+        """DELETE /repositories/{owner}
 
+        Args:
+            owner:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Exception_`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "DELETE",
             f"/repositories/{_path(owner)}",
