@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from . import ir
+from . import ir, naming
 
 #: What ``__init__.py`` imports besides the models, by module. Kept in step with the
 #: ``__all__`` of the client and errors templates.
@@ -52,8 +52,8 @@ def package_exports(model_names: Iterable[str], has_client: bool) -> tuple[str, 
 
 
 def _sorted_names(names: set[str]) -> tuple[str, ...]:
-    """Constants, then classes, then functions: the order ruff's isort-style sort keeps."""
-    return tuple(sorted(names, key=lambda n: (not n.isupper(), not n[:1].isupper(), n)))
+    """Constants, then classes, then functions, numbers in natural order: what ruff's RUF022 keeps."""
+    return tuple(sorted(names, key=naming.export_key))
 
 
 # -- which class do I use ----------------------------------------------------------------------
