@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import ir, naming
+from .defaults import DefaultChecker
 from .errors import Diagnostics, Problem, pointer_of
 from .load import Document
 from .resolve import Parts, lookup, ref_target
@@ -109,6 +110,7 @@ class SchemaBuilder:
         self._deps_stack: list[set[str]] = []
         self._inline: dict[int, TypeInfo] = {}  # id(inline schema) -> its named definition
         self.unions = UnionPlanner(self)
+        self.defaults = DefaultChecker(doc)
 
     # -- problems ---------------------------------------------------------------------------
     def problem(self, at: Parts, message: str) -> None:
@@ -267,10 +269,11 @@ class SchemaBuilder:
         default: str | None = None
         if has_default:
             value = schema["default"]
-            if self.default_fits(value, info):
+            problem = self.defaults.problem(schema, value)
+            if problem is None:
                 default = repr(value)
             else:
-                self.warn(at + ("default",), f"default {value!r} does not match the property's schema; left out")
+                self.warn(at + ("default",), problem)
         if not required:
             if default is None:
                 default = "None"
@@ -287,16 +290,6 @@ class SchemaBuilder:
         else:
             assignment = f" = {default}" if default is not None else ""
         return ir.Field(py, wire, annotation, assignment, clean_doc(schema), required)
-
-    def default_fits(self, value: Any, info: TypeInfo) -> bool:
-        if value is None:
-            return info.nullable or not info.json_types
-        if info.enum is not None:
-            return value in info.enum
-        if not info.json_types:
-            return True
-        kind = json_type_of(value)
-        return kind in info.json_types or (kind == "integer" and "number" in info.json_types)
 
     def use(self, name: str) -> None:
         if self._deps_stack:
