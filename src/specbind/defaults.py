@@ -47,7 +47,7 @@ def _nullable(check: _Check) -> _Check:
 
 def _dialect(base: Any) -> Any:
     """``base`` with every keyword accepting null when its schema says `nullable: true`."""
-    return extend(base, validators={k: _nullable(v) for k, v in base.VALIDATORS.items()})
+    return extend(base, validators={k: _nullable(v) for k, v in base.VALIDATORS.items()})  # type: ignore[no-untyped-call]
 
 
 _OAS30 = _dialect(Draft4Validator)

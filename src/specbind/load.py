@@ -66,6 +66,10 @@ class Document:
     data: Any
     sha256: str
     _nodes: yaml.Node | None = field(default=None, repr=False)
+    #: Bundled locations (components, section, name) -> the file and pointer they came from.
+    origins: dict[tuple[str | int, ...], tuple[Document, tuple[str | int, ...]]] = field(default_factory=dict, repr=False)
+    #: Other files read for this document: (path relative to the spec's folder, sha256).
+    includes: tuple[tuple[str, str], ...] = ()
 
     def line_of(self, parts: tuple[str | int, ...] | list[str | int]) -> int | None:
         """1-based line of the deepest node that exists along ``parts``."""
@@ -91,11 +95,21 @@ class Document:
             line = node.start_mark.line + 1
         return line
 
+    def locate(self, parts: tuple[str | int, ...] | list[str | int]) -> tuple[str, int | None, str]:
+        """(file, line, pointer) of a location, in the file it came from when it was bundled."""
+        origin = self.origins.get(tuple(parts[:3])) if self.origins else None
+        if origin is not None:
+            source, at = origin
+            inner = (*at, *parts[3:])
+            return source.path, source.line_of(inner), pointer_of(inner)
+        return self.path, self.line_of(parts), pointer_of(parts)
+
     def error(self, parts: tuple[str | int, ...] | list[str | int], message: str) -> SpecError:
-        return SpecError.one(self.path, pointer_of(parts), message, self.line_of(parts))
+        file, line, pointer = self.locate(parts)
+        return SpecError.one(file, pointer, message, line)
 
     def warn(self, diagnostics: Diagnostics, parts: tuple[str | int, ...] | list[str | int], message: str) -> None:
-        diagnostics.warn(self.path, self.line_of(parts), pointer_of(parts), message)
+        diagnostics.warn(*self.locate(parts), message)
 
 
 def _expanded_size(root: yaml.Node) -> int:

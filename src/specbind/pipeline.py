@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import __version__, fmt, ir
 from .build import build_api, validate_root
+from .bundle import bundle
 from .config import Job
 from .errors import Diagnostics, Problem
 from .load import Document, load_file
@@ -37,7 +38,7 @@ def load_spec(job: Job) -> Document:
         for path in job.overlays:
             data = apply_overlay(data, load_file(path, job.display(path)))
         doc = Document(doc.path, doc.text, data, doc.sha256)
-    return doc
+    return bundle(doc, job.spec, job.display)  # other files the document refers to
 
 
 
@@ -70,7 +71,7 @@ def manifest(job: Job, doc: Document, files: dict[str, str], api_surface: dict[s
         "generator": f"specbind {__version__}",
         "formatter": fmt.description(),
         "templates_sha256": templates_sha256(),
-        "inputs": inputs_record(job),
+        "inputs": inputs_record(job, [name for name, _ in doc.includes]),
         "files": {p: hashlib.sha256(t.encode()).hexdigest() for p, t in sorted(files.items())},
         "surface": api_surface,
     }

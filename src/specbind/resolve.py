@@ -97,9 +97,7 @@ def _ref_cycle(root: Any, ref: str, target: Any) -> bool:
 
 
 def _problem(doc: Document, where: Parts, message: str) -> Problem:
-    from .errors import pointer_of
-
-    return Problem(doc.path, doc.line_of(where), pointer_of(where), message)
+    return Problem(*doc.locate(where), message)
 
 
 def component_refs(node: Any) -> Iterator[Parts]:

@@ -114,7 +114,7 @@ class SchemaBuilder:
 
     # -- problems ---------------------------------------------------------------------------
     def problem(self, at: Parts, message: str) -> None:
-        self.problems.append(Problem(self.doc.path, self.doc.line_of(at), pointer_of(at), message))
+        self.problems.append(Problem(*self.doc.locate(at), message))
 
     def warn(self, at: Parts, message: str) -> None:
         """Something a generator can survive: said once, located, and what was done instead."""
