@@ -12,6 +12,7 @@ Paths are relative to the folder holding pyproject.toml. Command-line flags over
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,8 +37,9 @@ class Job:
     def display(self, path: Path) -> str:
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        except ValueError:  # outside the project: relative when that is shorter (`../shared/x.yaml`)
+            rel = os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))
+            return rel if len(rel) < len(str(path)) else str(path)
 
     def override(self, **changes: Any) -> Job:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

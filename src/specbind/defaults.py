@@ -27,7 +27,7 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from .errors import pointer_of
 from .load import Document
-from .resolve import walk
+from .resolve import Parts, lookup
 
 #: The document's URI inside the registry; never dereferenced outside it.
 DOC_URI = "urn:specbind:document"
@@ -63,28 +63,27 @@ class DefaultChecker:
         self.cls = _OAS30 if legacy else _OAS31
         spec = DRAFT4 if legacy else DRAFT202012
         self.registry: Registry[Any] = Registry().with_resource(DOC_URI, spec.create_resource(doc.data))
-        self._where: dict[int, str] | None = None  # id(schema mapping) -> its JSON pointer
         self._validators: dict[str, Validator] = {}
 
-    def _pointer(self, schema: dict[str, Any]) -> str | None:
-        if self._where is None:
-            self._where = {id(m): pointer_of(at) for at, m in walk(self.doc.data)}
-        return self._where.get(id(schema))
-
-    def _validator(self, schema: dict[str, Any]) -> Validator:
-        pointer = self._pointer(schema)
-        if pointer is None:  # a mapping the builder made itself: validate it in place
+    def _validator(self, schema: dict[str, Any], at: Parts | None) -> Validator:
+        try:
+            found = at is not None and lookup(self.doc.data, at) is schema
+        except KeyError:
+            found = False
+        if not found or at is None:  # a mapping the builder made itself: validate it in place
             return self.cls(schema, registry=self.registry)  # type: ignore[no-any-return]
+        pointer = pointer_of(at)
         if pointer not in self._validators:
             self._validators[pointer] = self.cls({"$ref": f"{DOC_URI}#{pointer}"}, registry=self.registry)
         return self._validators[pointer]
 
-    def problem(self, schema: Any, value: Any) -> str | None:
-        """Why ``value`` is not a valid default for ``schema``; None when it is (or cannot be told)."""
+    def problem(self, schema: Any, value: Any, at: Parts | None = None) -> str | None:
+        """Why ``value`` is not a valid default for ``schema`` (found at ``at`` in the document, if
+        it is there: validators are cached by location); None when it is valid or cannot be told."""
         if not isinstance(schema, dict):
             return None
         try:
-            error = best_match(self._validator(schema).iter_errors(value))
+            error = best_match(self._validator(schema, at).iter_errors(value))
         except (Unresolvable, RecursionError):
             return None
         if error is None:

@@ -269,7 +269,7 @@ class SchemaBuilder:
         default: str | None = None
         if has_default:
             value = schema["default"]
-            problem = self.defaults.problem(schema, value)
+            problem = self.defaults.problem(schema, value, at)
             if problem is None:
                 default = repr(value)
             else:

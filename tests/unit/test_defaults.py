@@ -104,10 +104,14 @@ def test_openapi_30_nullable_and_ref_siblings() -> None:
     """).encode())
     checker = DefaultChecker(doc)
     props = doc.data["components"]["schemas"]["A"]["properties"]
-    assert checker.problem(props["n"], None) is None
-    assert checker.problem(props["e"], None) is None
-    assert checker.problem(props["r"], 1) is None
-    assert checker.problem(props["zero"], 0) is not None  # draft 4 boolean exclusiveMinimum
+
+    def problem(name: str, value: object) -> str | None:
+        return checker.problem(props[name], value, ("components", "schemas", "A", "properties", name))
+
+    assert problem("n", None) is None
+    assert problem("e", None) is None
+    assert problem("r", 1) is None
+    assert problem("zero", 0) is not None  # draft 4: boolean exclusiveMinimum, through the $ref
 
 
 def test_unresolvable_or_remote_refs_are_never_fetched_and_never_flagged() -> None:
