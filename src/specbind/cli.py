@@ -142,19 +142,25 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
 
     jobs = _jobs(args)
     explaining = getattr(args, "explain", False)
+    # --quiet: errors and warnings only. Otherwise one summary line per job, and on a
+    # terminal each phase as it finishes (stderr, so a pipe of stdout stays clean).
+    say = (lambda *_: None) if args.quiet else print
+    phases = not args.quiet and sys.stderr.isatty()
     # Fast path: inputs and files match the manifest, so the output cannot have changed.
     fresh = {j.name for j in jobs if not explaining and up_to_date(j)}
     for job in jobs:
         if job.name in fresh:
-            print(f"specbind: {job.display(job.out)} is up to date")
+            say(f"specbind: {job.display(job.out)} is up to date")
     if len(fresh) == len(jobs):
         return 0
 
     from .diff import diff_surfaces, render_text
     from .pipeline import explain, generate
+    from .progress import Progress, plural
     from .write import MANIFEST, compare_tree, write_tree
 
-    results = [(job, generate(job)) for job in jobs if job.name not in fresh]  # all succeed before any write
+    progress = {j.name: Progress(j.display(j.out), phases) for j in jobs}
+    results = [(job, generate(job, progress[job.name])) for job in jobs if job.name not in fresh]  # all succeed before any write
     for _, result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
@@ -174,7 +180,7 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
                     sys.stdout.write(d.diff)
                 print(f"specbind: run `specbind generate{' --job ' + job.name if len(results) > 1 else ''}` to update it")
             else:
-                print(f"specbind: {shown} is up to date")
+                say(f"specbind: {shown} is up to date")
             continue
         if explaining:
             sys.stdout.write(explain(result.api))
@@ -182,11 +188,12 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
         if previous and isinstance(previous.get("surface"), dict):
             new_surface = json.loads(result.files[MANIFEST])["surface"]
             changes = diff_surfaces(previous["surface"], new_surface)
-            if changes:
+            if changes and not args.quiet:
                 print(f"specbind: {shown}: API changes since the last generation:")
                 sys.stdout.write(render_text(changes))
         changed = write_tree(job.out, result.files)
-        print(f"specbind: {shown}: {len(changed)} files changed" if changed else f"specbind: {shown}: up to date")
+        progress[job.name].phase(f"wrote {plural(len(changed), 'changed file')}")
+        say(f"specbind: {shown}: {len(changed)} files changed" if changed else f"specbind: {shown}: up to date")
     return status
 
 

@@ -18,6 +18,7 @@ from .errors import Diagnostics, Problem
 from .load import Document, load_file
 from .manifest import inputs_record, templates_sha256
 from .overlay import apply_overlay
+from .progress import Progress, plural
 from .render import PACKAGE_FILES, GeneratorInfo, render_package
 from .surface import surface
 from .write import MANIFEST
@@ -55,13 +56,22 @@ def load_spec(job: Job) -> Document:
 
 
 
-def generate(job: Job) -> Result:
-    doc = load_spec(job)  # load + overlay
+def generate(job: Job, progress: Progress | None = None) -> Result:
+    progress = progress or Progress()
+    doc = load_spec(job)  # load + overlay + bundle
+    progress.phase(f"loaded {plural(1 + len(doc.includes) + len(job.overlays), 'file')}")
     overlay_names = tuple(p.name for p in job.overlays)
     diagnostics = Diagnostics(strict=job.strict)
     api = build_api(doc, package=job.package, spec_name=job.spec.name, overlays=overlay_names, diagnostics=diagnostics)  # resolve + IR
+    progress.phase(
+        f"built {plural(len(api.definitions), 'schema')} and {plural(len(api.operations), 'operation')}"
+        + (f" ({plural(len(diagnostics.warnings), 'warning')})" if diagnostics.warnings else "")
+    )
     gen = GeneratorInfo(version=__version__, formatter=fmt.description())
-    files = fmt.format_files(render_package(api, gen))  # render + format
+    rendered = render_package(api, gen)
+    progress.phase(f"rendered {plural(len(rendered), 'file')}")
+    files = fmt.format_files(rendered)
+    progress.phase(f"formatted {plural(sum(p.endswith('.py') for p in files), 'module')} ({fmt.description().split(' (')[0]})")
     files[MANIFEST] = manifest(job, doc, files, surface(api))
     return Result(api, files, tuple(diagnostics.warnings))
 
