@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .config import Job, load_jobs
 from .errors import SpecError
-from .fmt import FormatError
+from .fmt import FormatError, FormatterUnavailable
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         g.add_argument("--job", action="append", help="only this [tool.specbind.jobs] entry; repeatable")
         g.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2)")
         g.add_argument("--quiet", action="store_true", help="print errors and warnings only")
+        g.add_argument("--formatter", choices=("black", "ruff"), help="black (default) or ruff (pinned; same output, faster)")
         if name == "generate":
             g.add_argument("--explain", action="store_true", help="print each union's dispatch strategy and why")
     df = sub.add_parser("diff", help="semantic diff of two specs: what changed and whom it breaks")
@@ -120,6 +121,7 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
             overlays=tuple(cwd / o for o in args.overlay) if args.overlay else (() if args.spec else None),
             root=cwd if (args.spec or args.out) else None,
             strict=True if args.strict else None,
+            formatter=args.formatter,
         )
         for j in jobs
     ]
@@ -212,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     except SpecError as exc:
         for line in exc.lines():
             print(line, file=sys.stderr)
+        return 2
+    except FormatterUnavailable as exc:
+        print(f"specbind: error: {exc}", file=sys.stderr)
         return 2
     except FormatError as exc:
         print(f"specbind: internal error: {exc}", file=sys.stderr)

@@ -26,10 +26,10 @@ def templates_sha256() -> str:
     return digest.hexdigest()
 
 
-def generator_sha256() -> str:
+def generator_sha256(formatter: str = fmt.DEFAULT) -> str:
     """Fingerprint of everything that shapes the output besides the inputs: specbind's own
     code and templates, and the formatter's identity."""
-    digest = hashlib.sha256(fmt.description().encode())
+    digest = hashlib.sha256(fmt.description(formatter).encode())
     package = Path(__file__).resolve().parent
     # The same in a wheel and in a checkout: bundled copies (_vendor, templates) are skipped
     # in the package walk, and the templates are hashed from wherever they live.
@@ -61,7 +61,7 @@ def inputs_record(job: Job, includes: Iterable[str] = ()) -> dict[str, object]:
         "spec": {"name": job.spec.name, "sha256": hashlib.sha256(job.spec.read_bytes()).hexdigest()},
         "overlays": [{"name": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in job.overlays],
         "options": {"package": job.package},
-        "generator_sha256": generator_sha256(),
+        "generator_sha256": generator_sha256(job.formatter),
     }
     names = sorted(set(includes))
     if names:  # absent for a one-file spec, so its manifest is unchanged

@@ -67,11 +67,11 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
         f"built {plural(len(api.definitions), 'schema')} and {plural(len(api.operations), 'operation')}"
         + (f" ({plural(len(diagnostics.warnings), 'warning')})" if diagnostics.warnings else "")
     )
-    gen = GeneratorInfo(version=__version__, formatter=fmt.description())
+    gen = GeneratorInfo(version=__version__, formatter=fmt.description(job.formatter))
     rendered = render_package(api, gen)
     progress.phase(f"rendered {plural(len(rendered), 'file')}")
-    files = fmt.format_files(rendered)
-    progress.phase(f"formatted {plural(sum(p.endswith('.py') for p in files), 'module')} ({fmt.description().split(' (')[0]})")
+    files = fmt.format_files(rendered, job.formatter)
+    progress.phase(f"formatted {plural(sum(p.endswith('.py') for p in files), 'module')} ({fmt.description(job.formatter).split(' (')[0]})")
     files[MANIFEST] = manifest(job, doc, files, surface(api))
     return Result(api, files, tuple(diagnostics.warnings))
 
@@ -79,7 +79,7 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
 def manifest(job: Job, doc: Document, files: dict[str, str], api_surface: dict[str, object]) -> str:
     data = {
         "generator": f"specbind {__version__}",
-        "formatter": fmt.description(),
+        "formatter": fmt.description(job.formatter),
         "templates_sha256": templates_sha256(),
         "inputs": inputs_record(job, [name for name, _ in doc.includes]),
         "files": {p: hashlib.sha256(t.encode()).hexdigest() for p, t in sorted(files.items())},
