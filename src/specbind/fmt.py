@@ -62,7 +62,7 @@ def _black(text: str) -> str:
 def _ruff(text: str) -> str:
     try:
         installed = version("ruff")
-        from ruff.__main__ import find_ruff_bin
+        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
     except (PackageNotFoundError, ImportError):
         raise FormatterUnavailable(f"formatter = \"ruff\" needs ruff=={RUFF_VERSION}: pip install 'specbind[ruff]'") from None
     if installed != RUFF_VERSION:
