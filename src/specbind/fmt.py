@@ -4,7 +4,9 @@ The cache key is (formatter, version, mode, text); a hit skips the formatter ent
 black, large modules are cut at top-level definitions and the pieces that miss the cache are
 formatted in parallel (fork; `SPECBIND_WORKERS=1` turns it off). ruff (`formatter = "ruff"`,
 the `ruff` extra) formats whole modules in its own process, an order of magnitude faster; its
-output is byte-identical to black's on everything specbind generates (tests/test_formatters.py).
+output is byte-identical to black's on generated/ and every test case (tests/test_formatters.py).
+Where they differ (no ruff setting changes it): an annotation too long for its line with a
+default (`x: VeryLong | None = None`) is parenthesized by black and left bare by ruff.
 The cache (`$SPECBIND_CACHE_DIR`, else `$XDG_CACHE_HOME/specbind`, `~/.cache/specbind`;
 `SPECBIND_NO_CACHE=1` disables it) is an optimisation only: a missing or unwritable cache
 directory changes nothing but speed.

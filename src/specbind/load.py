@@ -31,6 +31,9 @@ MAX_DEPTH = 256
 MAX_BYTES = 64 * 1024 * 1024
 
 
+_SCALAR_TAGS: dict[str, str] = {}
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """Safe loader: no timestamps, no duplicate keys."""
 
@@ -38,6 +41,25 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # The same few thousand scalars ("string", "object", "type", ...) recur all over a big
+        # spec: their implicit tag is a pure function of the value, so it is looked up once.
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = _SCALAR_TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_SCALAR_TAGS) < 200_000:
+                    _SCALAR_TAGS[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
+    aliased = False  # set when a mapping or list node is reached a second time (an alias)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects and not isinstance(node, yaml.ScalarNode):
+            self.aliased = True
+        return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -113,24 +135,24 @@ class Document:
 
 
 def _expanded_size(root: yaml.Node) -> int:
-    """Node count with every alias expanded, computed on the DAG without expanding it."""
+    """Node count with every alias expanded, computed on the DAG without expanding it.
+
+    Scalars count one each and are never pushed: only mappings and lists are visited, once."""
     memo: dict[int, int] = {}
+    scalar = yaml.ScalarNode
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
-        if id(node) in memo:
+        if isinstance(node, scalar):
+            memo[id(node)] = 1
             continue
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                children += (k, v)
-        elif isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
+        items = node.value if isinstance(node, yaml.SequenceNode) else [c for pair in node.value for c in pair]
         if done:
-            memo[id(node)] = min(1 + sum(memo[id(c)] for c in children), MAX_EXPANDED_NODES + 1)
-        else:
+            total = 1 + sum(memo.get(id(c), 1) for c in items)
+            memo[id(node)] = min(total, MAX_EXPANDED_NODES + 1)
+        elif id(node) not in memo:
             stack.append((node, True))
-            stack.extend((c, False) for c in children if id(c) not in memo)
+            stack.extend((c, False) for c in items if not isinstance(c, scalar) and id(c) not in memo)
     return memo[id(root)]
 
 
@@ -182,11 +204,15 @@ def parse_text(path: str, text: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             raise SpecError.one(path, "", "the document is empty", 1)
-        if _expanded_size(node) > MAX_EXPANDED_NODES:
+        # Building the DAG is linear (an alias gives the same object again); expanding it is
+        # not, and every later walk expands it. So count the expansion only when an alias
+        # of a mapping or list was met.
+        data = loader.construct_document(node)
+        if loader.aliased and _expanded_size(node) > MAX_EXPANDED_NODES:
             raise SpecError.one(
                 path, "", f"refused: aliases expand to more than {MAX_EXPANDED_NODES:,} nodes", 1
             )
-        return loader.construct_document(node)
+        return data
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
