@@ -32,6 +32,7 @@ MAX_BYTES = 64 * 1024 * 1024
 
 
 _SCALAR_TAGS: dict[str, str] = {}
+_STR = "tag:yaml.org,2002:str"
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
@@ -64,7 +65,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR:
+                key = key_node.value  # the common case, without constructing the key twice
+            else:
+                key = self.construct_object(key_node, deep=deep)
             try:
                 duplicate = key in seen
             except TypeError:
