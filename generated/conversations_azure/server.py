@@ -10,15 +10,18 @@ models; every failure is answered with the API's error envelope
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
+from starlette.routing import Match, Route
 
 from . import models
 from .models import (
@@ -44,7 +47,6 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
-_MODEL_NAMES = frozenset(models.__all__)
 _UNKNOWN = (
     models.UnknownAnnotation,
     models.UnknownApplyPatchOperationParam,
@@ -164,7 +166,7 @@ class ConversationsService(Protocol):
     async def create_conversation(
         self,
         ctx: RequestContext,
-        body: CreateConversationBody,
+        body: CreateConversationBody | None,
     ) -> ConversationResource:
         """Create a conversation."""
         ...
@@ -181,7 +183,7 @@ class ConversationsService(Protocol):
         self,
         ctx: RequestContext,
         conversation_id: str,
-        body: UpdateConversationBody,
+        body: UpdateConversationBody | None,
     ) -> ConversationResource:
         """Update a conversation"""
         ...
@@ -264,29 +266,82 @@ def _envelope(status: int, message: str, param: str | None = None, code: str | N
 _ENVELOPE: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
 
 
-def _param_of(loc: tuple[int | str, ...]) -> str | None:
-    """pydantic error location -> `items[3].content` (union tags dropped)."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part not in _MODEL_NAMES and not part.startswith(
-            ("function-", "json-or-python")
+def _wire_path(
+    loc: tuple[int | str, ...], document: object, *, missing: bool = False
+) -> str | None:
+    """A pydantic error location -> the wire path of the offending value (`items[3].content`).
+
+    The location also names what pydantic tried (union members, tag values, validators such as
+    `constrained-str`): walking the request document along it keeps only the steps that are
+    keys or indexes there, and skips a discriminated union's label and the tag after it.
+    """
+    path, value, steps = "", document, list(loc)
+    while steps:
+        step = steps.pop(0)
+        if isinstance(step, str) and step.startswith("tagged-union["):
+            steps = steps[1:]
+        elif (
+            isinstance(step, int)
+            and isinstance(value, list)
+            and -len(value) <= step < len(value)
         ):
-            out += ("." if out else "") + part
-    return out or None
+            path, value = f"{path}[{step}]", value[step]
+        elif (
+            isinstance(step, str)
+            and isinstance(value, dict)
+            and (step in value or (not steps and missing))
+        ):
+            path, value = f"{path}.{step}" if path else step, value.get(step)
+    return path or None
 
 
-def _validation_error(exc: ValidationError, prefix: str = "") -> Response:
+def _validation_error(exc: ValidationError, document: object) -> Response:
     first = exc.errors(include_url=False)[0]
-    param = _param_of(tuple(first["loc"]))
-    where = f"{prefix}{param}" if param else prefix.rstrip(".") or None
+    where = _wire_path(
+        tuple(first["loc"]), document, missing=first["type"] == "missing"
+    )
     return _envelope(
         400,
         f"Invalid '{where}': {first['msg']}" if where else first["msg"],
         where,
         "invalid_value",
     )
+
+
+class _Invalid(Exception):
+    """A request part its model refused, with the document it was validated from: the error's
+    location is walked along it to name the wire path."""
+
+    def __init__(self, error: ValidationError, document: object) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.document = document
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _params(model: type[_Model], values: dict[str, Any]) -> _Model:
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise _Invalid(exc, values) from None
+
+
+def _body(model: type[_Model], raw: bytes) -> _Model:
+    try:
+        return model.model_validate_json(raw or b"null")
+    except ValidationError as exc:
+        try:
+            document = json.loads(raw)
+        except ValueError:  # not JSON: the error has no location
+            document = None
+        raise _Invalid(exc, document) from None
+
+
+def _optional_body(model: type[_Model], raw: bytes) -> _Model | None:
+    """An optional request body: none sent (empty) is None."""
+    return _body(model, raw) if raw.strip() else None
 
 
 def _reject_unknown(value: object, where: str) -> None:
@@ -350,8 +405,12 @@ def _guarded(handler: Handler) -> Handler:
             return _envelope(
                 exc.status_code, exc.message, exc.param, exc.code, exc.error_type
             )
-        except ValidationError as exc:
-            return _validation_error(exc)
+        except _Invalid as exc:
+            return _validation_error(exc.error, exc.document)
+        except (
+            ValidationError
+        ) as exc:  # raised by the service: no request document to walk
+            return _validation_error(exc, None)
 
     return run
 
@@ -363,7 +422,8 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def list_conversation_items(request: Request) -> Response:
         ctx = _context(request)
-        params = _ListConversationItemsParams.model_validate(
+        params = _params(
+            _ListConversationItemsParams,
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
@@ -372,7 +432,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
                     "after": _query(request, "after", many=False, explode=True),
                     "include": _query(request, "include", many=True, explode=True),
                 }
-            )
+            ),
         )
         result = await service.list_conversation_items(
             ctx,
@@ -394,17 +454,16 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def create_conversation_items(request: Request) -> Response:
         ctx = _context(request)
-        params = _CreateConversationItemsParams.model_validate(
+        params = _params(
+            _CreateConversationItemsParams,
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
                     "include": _query(request, "include", many=True, explode=True),
                 }
-            )
+            ),
         )
-        body = CreateConversationItemsBody.model_validate_json(
-            await request.body() or b"null"
-        )
+        body = _body(CreateConversationItemsBody, await request.body())
         _reject_unknown(body, "")
         result = await service.create_conversation_items(
             ctx,
@@ -424,14 +483,15 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def get_conversation_item(request: Request) -> Response:
         ctx = _context(request)
-        params = _GetConversationItemParams.model_validate(
+        params = _params(
+            _GetConversationItemParams,
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
                     "item_id": request.path_params["item_id"],
                     "include": _query(request, "include", many=True, explode=True),
                 }
-            )
+            ),
         )
         result = await service.get_conversation_item(
             ctx,
@@ -456,13 +516,14 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def delete_conversation_item(request: Request) -> Response:
         ctx = _context(request)
-        params = _DeleteConversationItemParams.model_validate(
+        params = _params(
+            _DeleteConversationItemParams,
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
                     "item_id": request.path_params["item_id"],
                 }
-            )
+            ),
         )
         result = await service.delete_conversation_item(
             ctx,
@@ -481,9 +542,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def create_conversation(request: Request) -> Response:
         ctx = _context(request)
-        body = CreateConversationBody.model_validate_json(
-            await request.body() or b"null"
-        )
+        body = _optional_body(CreateConversationBody, await request.body())
         _reject_unknown(body, "")
         result = await service.create_conversation(
             ctx,
@@ -501,12 +560,13 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def get_conversation(request: Request) -> Response:
         ctx = _context(request)
-        params = _GetConversationParams.model_validate(
+        params = _params(
+            _GetConversationParams,
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
                 }
-            )
+            ),
         )
         result = await service.get_conversation(
             ctx,
@@ -524,16 +584,15 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def update_conversation(request: Request) -> Response:
         ctx = _context(request)
-        params = _UpdateConversationParams.model_validate(
+        params = _params(
+            _UpdateConversationParams,
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
                 }
-            )
+            ),
         )
-        body = UpdateConversationBody.model_validate_json(
-            await request.body() or b"null"
-        )
+        body = _optional_body(UpdateConversationBody, await request.body())
         _reject_unknown(body, "")
         result = await service.update_conversation(
             ctx,
@@ -552,12 +611,13 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def delete_conversation(request: Request) -> Response:
         ctx = _context(request)
-        params = _DeleteConversationParams.model_validate(
+        params = _params(
+            _DeleteConversationParams,
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
                 }
-            )
+            ),
         )
         result = await service.delete_conversation(
             ctx,
@@ -575,6 +635,18 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     return router
 
 
+def _allowed_methods(router: APIRouter, request: Request) -> str:
+    """Every method some route serves at the request's path (a 405's `Allow` header)."""
+    methods: set[str] = set()
+    for route in router.routes:
+        if (
+            isinstance(route, Route)
+            and route.matches(request.scope)[0] is not Match.NONE
+        ):
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
+
+
 def create_app(service: ConversationsService, prefix: str = "") -> FastAPI:
     """A FastAPI app around `create_router`, with unknown routes and crashes in the envelope."""
     app = FastAPI(
@@ -584,11 +656,22 @@ def create_app(service: ConversationsService, prefix: str = "") -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.include_router(create_router(service, prefix))
+    router = create_router(service, prefix)
+    app.include_router(router)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        return _envelope(exc.status_code, str(exc.detail), None, None)
+        response = _envelope(exc.status_code, str(exc.detail), None, None)
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            response.headers["Allow"] = _allowed_methods(router, request)
+        return response
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, exc: ClientDisconnect) -> Response:
+        return Response(
+            status_code=400
+        )  # nobody is listening: not a server error, nothing to log
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:

@@ -110,8 +110,8 @@ def build_api(
         server_exports=tuple(sorted(("ConflictError", "InvalidRequestError", "NotFoundError", "RequestContext", "ServiceError", service, "create_app", "create_router"), key=lambda n: (not n[0].isupper(), n))),
         server_uses_field=any(p.name != p.wire or "Field(" in p.constrained for op in ops for p in op.server_params),
         server_typing_imports=tuple(
-            n for n in ("Annotated", "Any", "Literal", "Protocol")
-            if n in ("Any", "Protocol") or any(n + "[" in p.constrained for op in ops for p in op.server_params)
+            n for n in ("Annotated", "Any", "Literal", "Protocol", "TypeVar")
+            if n in ("Any", "Protocol", "TypeVar") or any(n + "[" in p.constrained for op in ops for p in op.server_params)
         ),
         unknown_models=tuple(sorted(u.unknown for u in built.unions.values() if u.unknown)),
         client_imports=client_imports(ops, set(order), ops_builder.error_model),

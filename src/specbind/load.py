@@ -138,11 +138,19 @@ class Document:
         diagnostics.warn(*self.locate(parts), message)
 
 
+class _Recursive(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
 def _expanded_size(root: yaml.Node) -> int:
     """Node count with every alias expanded, computed on the DAG without expanding it.
 
-    Scalars count one each and are never pushed: only mappings and lists are visited, once."""
+    Scalars count one each and are never pushed: only mappings and lists are visited, once.
+    Raises _Recursive for an alias inside the node it names (`a: &x {b: *x}`): that graph
+    is a cycle and would never finish expanding."""
     memo: dict[int, int] = {}
+    open_: set[int] = set()  # nodes whose children are still being counted: the current path
     scalar = yaml.ScalarNode
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
@@ -152,11 +160,16 @@ def _expanded_size(root: yaml.Node) -> int:
             continue
         items = node.value if isinstance(node, yaml.SequenceNode) else [c for pair in node.value for c in pair]
         if done:
-            total = 1 + sum(memo.get(id(c), 1) for c in items)
-            memo[id(node)] = min(total, MAX_EXPANDED_NODES + 1)
-        elif id(node) not in memo:
-            stack.append((node, True))
-            stack.extend((c, False) for c in items if not isinstance(c, scalar) and id(c) not in memo)
+            memo[id(node)] = min(1 + sum(memo.get(id(c), 1) for c in items), MAX_EXPANDED_NODES + 1)
+            open_.discard(id(node))
+            continue
+        if id(node) in memo:
+            continue
+        if id(node) in open_:
+            raise _Recursive(node)
+        open_.add(id(node))
+        stack.append((node, True))
+        stack.extend((c, False) for c in items if not isinstance(c, scalar) and id(c) not in memo)
     return memo[id(root)]
 
 
@@ -210,9 +223,18 @@ def parse_text(path: str, text: str) -> Any:
             raise SpecError.one(path, "", "the document is empty", 1)
         # Building the DAG is linear (an alias gives the same object again); expanding it is
         # not, and every later walk expands it. So count the expansion only when an alias
-        # of a mapping or list was met.
+        # of a mapping or list was met (a recursive alias is one too).
         data = loader.construct_document(node)
-        if loader.aliased and _expanded_size(node) > MAX_EXPANDED_NODES:
+        if not loader.aliased:
+            return data
+        try:
+            size = _expanded_size(node)
+        except _Recursive as exc:
+            raise SpecError.one(
+                path, "", "refused: an alias occurs inside the node its anchor names (a recursive structure)",
+                exc.node.start_mark.line + 1,
+            ) from None
+        if size > MAX_EXPANDED_NODES:
             raise SpecError.one(
                 path, "", f"refused: aliases expand to more than {MAX_EXPANDED_NODES:,} nodes", 1
             )
