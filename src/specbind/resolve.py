@@ -1,6 +1,7 @@
 """Phase 2, resolve: `$ref` lookup (local only), ref checking and the transitive closure.
 
-Nothing is fetched: a remote `$ref` is an error, and so is any reference that leaves the
+References into other files of the spec's folder were bundled in by ``bundle`` before this
+phase. Nothing is fetched: a remote `$ref` is an error, and so is any reference that leaves the
 document. `$ref` siblings keep their 3.1 meaning: callers get both the target and the
 siblings (see ``split_ref``).
 """
