@@ -102,7 +102,7 @@ def scale(rows: list[tuple[str, str, str, str, str]], tmp: Path) -> list[str]:
     rows.append(("(i) peak memory, whole document, black", f"{m_black / 1024:.0f} MiB", "datamodel-codegen", f"{m_dcg / 1024:.0f} MiB", f"{m_black / m_dcg:.2f}x (target <= 0.5x)"))
     rows.append(("(i) peak memory, whole document, ruff", f"{m_ruff / 1024:.0f} MiB", "datamodel-codegen", f"{m_dcg / 1024:.0f} MiB", f"{m_ruff / m_dcg:.2f}x (target <= 0.5x)"))
     modules, lines = differing_lines(tmp / "openai_black", tmp / "openai_ruff")
-    rows.append(("(j) ruff output vs black's, whole document", f"{modules} modules, {lines} lines differ", "black", "-", "long annotations with a default: black parenthesizes, ruff does not"))
+    rows.append(("(j) ruff output vs black's, whole document", f"{modules} modules, {lines} lines differ", "black", "-", "long annotations with a default, full last docstring lines (see tests/test_formatters.py)"))
 
     table = ["| document | output (.py) | cold, black | cold, ruff | black ms per output KB | ruff ms per output KB |", "|---|---|---|---|---|---|"]
     sizes: list[tuple[int, float, float]] = []

@@ -1,8 +1,18 @@
-"""`formatter = "ruff"` (or --formatter ruff): byte-identical to black on everything specbind
-generates, named with its version and mode in every header and in the manifest."""
+"""`formatter = "ruff"` (or --formatter ruff): the same code as black, named with its version
+and mode in every header and in the manifest.
+
+ruff 0.17.6 and black 26.10.1 are not byte-identical on everything specbind generates, and
+no ruff setting (stable or preview) makes them so. This file pins exactly where they differ,
+so that a new kind of difference fails here: (1) an annotation too long for its line followed
+by a default, which black wraps in parentheses and ruff leaves bare (split at `|` in a
+parameter list), and (2) a docstring whose last line is full, where black moves the closing
+quotes to a line of their own. Everything else is byte-identical, and the code (AST) is the
+same everywhere."""
 
 from __future__ import annotations
 
+import ast
+import difflib
 import json
 from pathlib import Path
 
@@ -20,8 +30,43 @@ from specbind.snapshots import case_job
 JOBS = [*load_jobs(REPO), *(case_job(c) for c in sorted((REPO / "tests" / "cases").glob("*/")) if (c / "spec.yaml").exists())]
 
 
+def difference_kind(black: list[str], ruff: list[str]) -> str | None:
+    """Which documented difference a diff hunk is (black's lines vs ruff's), or None."""
+    b, r = [x.strip() for x in black], [x.strip() for x in ruff]
+    if b and b[0].endswith(": (") and any(x.startswith(") = ") for x in b) and not any(x.endswith(": (") for x in r):
+        return "long annotation with a default"
+    if b and b[-1] == '"""' and r and r[-1].endswith('"""') and b[:-1] == [*r[:-1], r[-1].removesuffix('"""')]:
+        return "docstring closing quotes"
+    return None
+
+
+def differences(black: str, ruff: str) -> list[str]:
+    """The kind of every hunk where ruff's output differs from black's."""
+    kinds = []
+    matcher = difflib.SequenceMatcher(a=black.splitlines(), b=ruff.splitlines(), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            kind = difference_kind(matcher.a[i1:i2], matcher.b[j1:j2])
+            assert kind, "undocumented difference:\n" + "\n".join(difflib.unified_diff(matcher.a[i1:i2], matcher.b[j1:j2], "black", "ruff", lineterm=""))
+            kinds.append(kind)
+    return kinds
+
+
+def code_of(text: str) -> str:
+    """The module's AST, docstrings compared without trailing whitespace (where black's closing
+    quotes on their own line add a newline and indentation to the docstring's value)."""
+    tree = ast.parse(text)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and body:
+            first = body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                first.value.value = first.value.value.rstrip()
+    return ast.dump(tree)
+
+
 @pytest.mark.parametrize("job", JOBS, ids=lambda j: j.out.parent.name + "/" + j.out.name)
-def test_ruff_output_is_byte_identical_to_black(job: Job) -> None:
+def test_ruff_output_is_black_output_but_for_the_documented_differences(job: Job) -> None:
     doc = load_spec(job)
     api = build_api(doc, package=job.package, spec_name=job.spec.name, overlays=tuple(p.name for p in job.overlays))
     rendered = render_package(api, GeneratorInfo(__version__, fmt.description()))
@@ -29,7 +74,17 @@ def test_ruff_output_is_byte_identical_to_black(job: Job) -> None:
     modules = [p for p in rendered if p.endswith(".py")]
     assert modules
     for path in modules:
-        assert fmt._ruff(rendered[path]) == black[path], path  # uncached: ruff really ran
+        ruff = fmt._ruff(rendered[path])  # uncached: ruff really ran
+        assert code_of(ruff) == code_of(black[path]), path
+        differences(black[path], ruff)
+
+
+def test_the_difference_classifier_accepts_only_the_documented_kinds() -> None:
+    black = 'def f(\n    x: (\n        Long | None\n    ) = None,\n) -> None:\n    """Text\n    more.\n    """\n'
+    ruff = 'def f(\n    x: Long\n    | None = None,\n) -> None:\n    """Text\n    more."""\n'
+    assert differences(black, ruff) == ["long annotation with a default", "docstring closing quotes"]
+    with pytest.raises(AssertionError, match="undocumented difference"):
+        differences("x = 1\n", "x = 2\n")
 
 
 def test_the_formatter_is_named_in_headers_and_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

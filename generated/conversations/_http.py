@@ -21,9 +21,24 @@ from collections.abc import (
 from typing import Any, Generic, Literal, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from .models import ErrorResponse
+# Re-exported: the errors live in the public `errors` module.
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+    status_error,
+)
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -57,104 +72,6 @@ USER_AGENT = "conversations/2.3.0 (specbind 0.1.0)"
 BASE_URL = "https://api.openai.com/v1"
 BASE_URL_ENV = "OPENAI_BASE_URL"
 API_KEY_ENV = "OPENAI_API_KEY"
-
-
-class APIError(Exception):
-    """Base of every error the client raises."""
-
-    def __init__(self, message: str, request: httpx.Request | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.request = request
-
-
-class APIConnectionError(APIError):
-    """The server could not be reached, or the connection broke."""
-
-
-class APITimeoutError(APIConnectionError):
-    """The request timed out."""
-
-
-class APIStatusError(APIError):
-    """The server answered with a non-2xx status."""
-
-    status_code: int
-
-    def __init__(self, response: httpx.Response) -> None:
-        self.response = response
-        self.status_code = response.status_code
-        self.body: Any = _json_or_text(response)
-        self.error: ErrorResponse | None = _parse_error(self.body)
-        detail = (
-            self.body
-            if self.error is None
-            else self.error.model_dump(mode="json", exclude_unset=True)
-        )
-        super().__init__(f"Error code: {self.status_code} - {detail}", response.request)
-
-
-class BadRequestError(APIStatusError):
-    status_code = 400
-
-
-class AuthenticationError(APIStatusError):
-    status_code = 401
-
-
-class PermissionDeniedError(APIStatusError):
-    status_code = 403
-
-
-class NotFoundError(APIStatusError):
-    status_code = 404
-
-
-class ConflictError(APIStatusError):
-    status_code = 409
-
-
-class UnprocessableEntityError(APIStatusError):
-    status_code = 422
-
-
-class RateLimitError(APIStatusError):
-    status_code = 429
-
-
-class InternalServerError(APIStatusError):
-    """Any 5xx."""
-
-
-_BY_STATUS: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-}
-
-
-def _json_or_text(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return response.text
-
-
-def _parse_error(body: Any) -> ErrorResponse | None:
-    try:
-        return ErrorResponse.model_validate(body)
-    except ValidationError:
-        return None
-
-
-def status_error(response: httpx.Response) -> APIStatusError:
-    if response.status_code >= 500:
-        return InternalServerError(response)
-    return _BY_STATUS.get(response.status_code, APIStatusError)(response)
 
 
 # -- retries ---------------------------------------------------------------------------------

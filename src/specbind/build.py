@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from . import __version__, ir, naming
+from . import __version__, client_docs, ir, naming, public
 from .errors import Diagnostics, SpecError
 from .load import Document
 from .operations import (
@@ -74,8 +74,8 @@ def build_api(
     service = service_name(doc.data, ops)
     if sb.problems:
         raise SpecError(sb.problems)
-    diagnostics.finish()
     order = definition_order(built)
+    diagnostics.finish()
     data = doc.data
     info = data.get("info") or {}
     servers = tuple(server_url(s) for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str))
@@ -83,8 +83,12 @@ def build_api(
     schemes = (data.get("components") or {}).get("securitySchemes") or {}
     bearer = any(isinstance(s, dict) and s.get("type") == "http" and str(s.get("scheme", "")).lower() == "bearer" for s in schemes.values())
     definitions = tuple(built.models.get(n) or built.aliases.get(n) or built.unions[n] for n in order)
+    sent = public.sent_unions(definitions, ops)
+    definitions = tuple(replace(d, accepts_other_models=True) if d.name in sent and isinstance(d, ir.Union) else d for d in definitions)
     typing_imports, pydantic_imports = imports_for(definitions)
-    return ir.Api(
+    tables = public.kind_tables(definitions, ops)
+    definitions = public.with_union_tables(definitions, tables)
+    api = ir.Api(
         title=str(info.get("title", "API")),
         version=str(info.get("version", "")),
         package=package,
@@ -107,7 +111,7 @@ def build_api(
         adapters=adapters,
         service_name=service,
         server_imports=server_imports(ops, set(order)),
-        server_exports=tuple(sorted(("ConflictError", "InvalidRequestError", "NotFoundError", "RequestContext", "ServiceError", service, "create_app", "create_router"), key=lambda n: (not n[0].isupper(), n))),
+        server_exports=tuple(sorted(("RequestContext", "ServiceConflictError", "ServiceError", "ServiceInvalidRequestError", "ServiceNotFoundError", service, "create_app", "create_router"), key=lambda n: (not n[0].isupper(), n))),
         server_uses_field=any(p.name != p.wire or "Field(" in p.constrained for op in ops for p in op.server_params),
         server_typing_imports=tuple(
             n for n in ("Annotated", "Any", "Literal", "Protocol", "TypeVar")
@@ -116,7 +120,12 @@ def build_api(
         unknown_models=tuple(sorted(u.unknown for u in built.unions.values() if u.unknown)),
         client_imports=client_imports(ops, set(order), ops_builder.error_model),
         exports=tuple(sorted(order)),
+        package_exports=public.package_exports(order, bool(ops)),
+        lazy_exports=public.lazy_exports(bool(ops)),
+        kind_tables=tables,
+        which_class=public.which_class_text(tables),
     )
+    return client_docs.with_client_docs(api)
 
 
 
@@ -143,6 +152,9 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
                 words.update(_WORD.findall(f.annotation + f.assignment))
             if d.refuses:
                 words.add("ClassVar")
+            if any(f.static_assignment for f in d.fields):
+                words.update(_WORD.findall(" ".join(f.static_assignment for f in d.fields)))
+                words.add("TYPE_CHECKING")
             if d.closed:
                 words.add("ConfigDict")
         elif isinstance(d, ir.Alias):
@@ -155,8 +167,10 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
                 words.update(("Annotated", "Field"))
             elif d.strategy == "tag_then_structure":
                 words.update(("Annotated", "Discriminator", "Tag"))
-    typing = ("Annotated", "Any", "ClassVar", "Literal", "TypeAlias")
-    pydantic = ("ConfigDict", "Discriminator", "Field", "Tag")
+            if d.accepts_other_models:
+                words.add("BeforeValidator")
+    typing = ("TYPE_CHECKING", "Annotated", "Any", "ClassVar", "Literal", "TypeAlias")
+    pydantic = ("BeforeValidator", "ConfigDict", "Discriminator", "Field", "Tag")
     return tuple(n for n in typing if n in words), tuple(n for n in pydantic if n in words)
 
 

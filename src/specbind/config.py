@@ -33,7 +33,7 @@ class Job:
     overlays: tuple[Path, ...] = field(default=())
     root: Path = field(default_factory=Path.cwd)
     strict: bool = False  # warnings are errors
-    formatter: str = "black"  # or "ruff" (byte-identical output, much faster)
+    formatter: str = "black"  # or "ruff" (same code, much faster; see fmt.py)
 
     def display(self, path: Path) -> str:
         try:

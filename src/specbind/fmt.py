@@ -3,10 +3,11 @@
 The cache key is (formatter, version, mode, text); a hit skips the formatter entirely. With
 black, large modules are cut at top-level definitions and the pieces that miss the cache are
 formatted in parallel (fork; `SPECBIND_WORKERS=1` turns it off). ruff (`formatter = "ruff"`,
-the `ruff` extra) formats whole modules in its own process, an order of magnitude faster; its
-output is byte-identical to black's on generated/ and every test case (tests/test_formatters.py).
-Where they differ (no ruff setting changes it): an annotation too long for its line with a
-default (`x: VeryLong | None = None`) is parenthesized by black and left bare by ruff.
+the `ruff` extra) formats whole modules in its own process, an order of magnitude faster. Its
+output is the same code as black's and the same bytes but for two constructs no ruff setting
+changes (tests/test_formatters.py pins them): an annotation too long for its line with a
+default (`x: VeryLong | None = None`), parenthesized by black and left bare by ruff, and a
+docstring whose last line is full, where black puts the closing quotes on a line of their own.
 The cache (`$SPECBIND_CACHE_DIR`, else `$XDG_CACHE_HOME/specbind`, `~/.cache/specbind`;
 `SPECBIND_NO_CACHE=1` disables it) is an optimisation only: a missing or unwritable cache
 directory changes nothing but speed.

@@ -24,6 +24,11 @@ MODULE_RESERVED = frozenset(
         # client.py / server.py
         "Client", "AsyncClient", "SyncPage", "AsyncPage", "NotGiven", "NOT_GIVEN", "Mapping", "Sequence",
         "TypeAdapter", "httpx", "Request", "APIRouter", "FastAPI", "Depends", "Header", "Query", "Path",
+        "BeforeValidator", "FromOtherModels",
+        # errors.py: the package's top level exports these next to the models
+        "APIConnectionError", "APIError", "APIStatusError", "APITimeoutError", "AuthenticationError",
+        "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError",
+        "RateLimitError", "UnprocessableEntityError",
     }
 )  # fmt: skip
 

@@ -19,6 +19,7 @@ PACKAGE_FILES: tuple[tuple[str, str | None, str | None], ...] = (
     ("_dispatch.py", "_dispatch.py.jinja", "uses_dispatch"),
     ("_http.py", "_http.py.jinja", "operations"),
     ("client.py", "client.py.jinja", "operations"),
+    ("errors.py", "errors.py.jinja", "operations"),
     ("models.py", "models.py.jinja", None),
     ("server.py", "server.py.jinja", "operations"),
     ("py.typed", None, None),

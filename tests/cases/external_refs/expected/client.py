@@ -64,7 +64,7 @@ class Client:
 
     `base_url` defaults to $CASE_BASE_URL, then nothing (required);
     `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -145,7 +145,22 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> list[Feedback]:
+        """GET /feedback
 
+        Args:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `list[Feedback]`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "GET",
             "/feedback",
@@ -172,7 +187,26 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Feedback:
+        """POST /feedback
 
+        Args:
+            id:
+            message:
+            user_id:
+            written_by:
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Feedback`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "POST",
             "/feedback",
@@ -203,7 +237,7 @@ class AsyncClient:
 
     `base_url` defaults to $CASE_BASE_URL, then nothing (required);
     `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -284,7 +318,22 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> list[Feedback]:
+        """GET /feedback
 
+        Args:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `list[Feedback]`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "GET",
             "/feedback",
@@ -311,7 +360,26 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Feedback:
+        """POST /feedback
 
+        Args:
+            id:
+            message:
+            user_id:
+            written_by:
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Feedback`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "POST",
             "/feedback",

@@ -5,11 +5,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter
+from pydantic import BaseModel, Field
 
 from . import _http
 from ._http import (
@@ -57,12 +57,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+class _GetThingArgs(BaseModel):
+    """The arguments of `get_thing` that the spec constrains, checked before sending."""
+
+    tags: list[str] | None
+    limit: Annotated[int, Field(ge=1, le=5)] | None
+
+
 class Client:
     """Synchronous client for things.
 
     `base_url` defaults to $CASE_BASE_URL, then https://things.example/api;
     `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -147,7 +154,33 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Thing:
-        """Fetch one thing."""
+        """Fetch one thing.
+
+        Args:
+            thing_id:
+            tags:
+            limit: Checked before sending: >= 1, <= 5.
+                Server default: 3.
+            x_trace:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Thing`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `Problem`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _GetThingArgs.model_validate(
+            {
+                "tags": tags,
+                "limit": limit,
+            }
+        )
         response = self._request(
             "GET",
             f"/things/{_path(thing_id)}",
@@ -177,7 +210,24 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Thing:
+        """POST /things
 
+        Args:
+            tags: Checked before sending: at most 3 items.
+            size: Checked before sending: >= 0.
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Thing`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `Problem`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "POST",
             "/things",
@@ -206,7 +256,7 @@ class AsyncClient:
 
     `base_url` defaults to $CASE_BASE_URL, then https://things.example/api;
     `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -291,7 +341,33 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Thing:
-        """Fetch one thing."""
+        """Fetch one thing.
+
+        Args:
+            thing_id:
+            tags:
+            limit: Checked before sending: >= 1, <= 5.
+                Server default: 3.
+            x_trace:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Thing`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `Problem`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _GetThingArgs.model_validate(
+            {
+                "tags": tags,
+                "limit": limit,
+            }
+        )
         response = await self._request(
             "GET",
             f"/things/{_path(thing_id)}",
@@ -321,7 +397,24 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Thing:
+        """POST /things
 
+        Args:
+            tags: Checked before sending: at most 3 items.
+            size: Checked before sending: >= 0.
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Thing`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `Problem`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "POST",
             "/things",

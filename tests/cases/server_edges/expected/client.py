@@ -9,7 +9,7 @@ from typing import Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter
+from pydantic import BaseModel
 
 from . import _http
 from ._http import (
@@ -63,7 +63,7 @@ class Client:
 
     `base_url` defaults to $CASE_BASE_URL, then nothing (required);
     `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -140,14 +140,33 @@ class Client:
         self,
         *,
         text: str | None | NotGiven = NOT_GIVEN,
-        shapes: Sequence[Shape | Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        shapes: (
+            Sequence[Shape | BaseModel | Mapping[str, Any]] | None | NotGiven
+        ) = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Note:
+        """POST /notes
 
+        Args:
+            text:
+            shapes:
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Note`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "POST",
             "/notes",
@@ -179,7 +198,23 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Note:
+        """GET /notes/{note_id}
 
+        Args:
+            note_id:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Note`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "GET",
             f"/notes/{_path(note_id)}",
@@ -202,7 +237,23 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Note:
+        """DELETE /notes/{note_id}
 
+        Args:
+            note_id:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Note`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "DELETE",
             f"/notes/{_path(note_id)}",
@@ -222,7 +273,7 @@ class AsyncClient:
 
     `base_url` defaults to $CASE_BASE_URL, then nothing (required);
     `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -299,14 +350,33 @@ class AsyncClient:
         self,
         *,
         text: str | None | NotGiven = NOT_GIVEN,
-        shapes: Sequence[Shape | Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        shapes: (
+            Sequence[Shape | BaseModel | Mapping[str, Any]] | None | NotGiven
+        ) = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Note:
+        """POST /notes
 
+        Args:
+            text:
+            shapes:
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Note`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "POST",
             "/notes",
@@ -338,7 +408,23 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Note:
+        """GET /notes/{note_id}
 
+        Args:
+            note_id:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Note`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "GET",
             f"/notes/{_path(note_id)}",
@@ -361,7 +447,23 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> Note:
+        """DELETE /notes/{note_id}
 
+        Args:
+            note_id:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `Note`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "DELETE",
             f"/notes/{_path(note_id)}",
