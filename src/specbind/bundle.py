@@ -3,7 +3,9 @@
 After load (and overlays), every `$ref` to another file (`./schemas/feedback.yaml`,
 `other.yaml#/components/schemas/X`) is followed: the target is copied into the document under
 `components/<section>/<name>` and the reference rewritten to point there, so every later phase
-sees a single self-contained document. Inside a copied schema, local refs (`#/X`) mean that
+sees a single self-contained document. The section is the one the target's pointer names, else
+the one its referrer implies (a parameter, a response, a header... never becomes a schema); a
+path item under `paths` is copied in place. Inside a copied schema, local refs (`#/X`) mean that
 file and relative paths are relative to it; both are followed the same way.
 
 Names are deterministic and collision-free: a root component that is nothing but a `$ref` to
@@ -33,6 +35,10 @@ from .resolve import Parts, lookup, parse_pointer, walk
 SECTIONS = frozenset(
     {"schemas", "responses", "parameters", "examples", "requestBodies", "headers", "securitySchemes", "links", "callbacks", "pathItems"}
 )
+#: Where a `$ref` sits -> the `components` section its target is bundled into (the key of the
+#: map or list holding the referring object), so that a parameter, a response or a path item
+#: from another file never becomes a schema (and a model).
+_CONTEXT_SECTIONS = frozenset({"parameters", "responses", "headers", "examples", "links", "callbacks", "securitySchemes"})
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -43,6 +49,18 @@ def is_remote(ref: str) -> bool:
 def is_external(ref: Any) -> bool:
     """A reference into another file (not `#...`, not a URL)."""
     return isinstance(ref, str) and not ref.startswith("#") and not is_remote(ref)
+
+
+def section_for(referrer: Parts) -> str:
+    """The components section for the target of a `$ref` found in the object at ``referrer``."""
+    if referrer and referrer[-1] == "requestBody":
+        return "requestBodies"
+    if len(referrer) == 2 and referrer[0] in ("paths", "webhooks"):
+        return "pathItems"
+    in_property = len(referrer) >= 3 and referrer[-3] == "properties"
+    if len(referrer) >= 2 and referrer[-2] in _CONTEXT_SECTIONS and not in_property:
+        return str(referrer[-2])
+    return "schemas"
 
 
 def _mapping_ref(value: Any) -> bool:
@@ -71,8 +89,9 @@ class _Bundler:
         if problem not in self.problems:  # a bare alias is looked at twice
             self.problems.append(problem)
 
-    def rewrite(self, ref: str, file: Path, doc: Document, at: Parts, name: str | None = None) -> str | None:
-        """The bundled `#/...` form of ``ref`` written in ``file``; None after reporting a problem."""
+    def rewrite(self, ref: str, file: Path, doc: Document, at: Parts, name: str | None = None, inline: bool = False) -> str | None:
+        """The bundled `#/...` form of ``ref`` written in ``file``; None after reporting a problem
+        (or, with ``inline``, when the target is there to be copied in place)."""
         if is_remote(ref):
             return ref  # refused later, located, by check_refs; never fetched
         path_part, _, fragment = ref.partition("#")
@@ -94,6 +113,17 @@ class _Bundler:
             return None
         if target == self.root_file:
             return "#" + fragment
+        if self.found(ref, target, parts, doc, at) is None or inline:
+            return None
+        key = (target, parts)
+        if key not in self.placed:
+            context = section_for(at[:-1]) if at and at[-1] == "$ref" else "schemas"
+            self.placed[key] = self.place(target, parts, name, context)
+            self.todo.append((target, parts, self.placed[key]))
+        return "#/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in self.placed[key])
+
+    def found(self, ref: str, target: Path, parts: Parts, doc: Document, at: Parts) -> Document | None:
+        """The loaded file holding the target, if it is there (else a problem is reported)."""
         target_doc = self.load(target, doc, at, ref)
         if target_doc is None:
             return None
@@ -102,11 +132,34 @@ class _Bundler:
         except KeyError:
             self.problem(doc, at, f"dangling $ref {ref!r}: no such location in {target_doc.path}")
             return None
-        key = (target, parts)
-        if key not in self.placed:
-            self.placed[key] = self.place(target, parts, name)
-            self.todo.append((target, parts, self.placed[key]))
-        return "#/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in self.placed[key])
+        return target_doc
+
+    def inline(self, mapping: dict[str, Any], file: Path, doc: Document, at: Parts) -> None:
+        """A path item in another file: its content replaces the `$ref` in place (the builder
+        reads operations where they are), its own refs rewritten, its origin remembered."""
+        ref = mapping["$ref"]
+        before = len(self.problems)
+        new = self.rewrite(ref, file, doc, at + ("$ref",), name=None, inline=True)
+        if new is not None:  # a URL (refused later) or a ref back into the root document
+            mapping["$ref"] = new
+            return
+        if len(self.problems) > before:
+            return
+        path_part, _, fragment = ref.partition("#")
+        target = (file.parent / unquote(path_part)).resolve()
+        parts = parse_pointer(unquote(fragment))
+        source = self.docs[target]
+        content = copy.deepcopy(lookup(source.data, parts))
+        if not isinstance(content, dict):
+            self.problem(doc, at + ("$ref",), f"$ref {ref!r}: a path item must be a mapping")
+            return
+        self.rewrite_tree(content, target, source, parts)
+        siblings = {k: v for k, v in mapping.items() if k != "$ref"}
+        mapping.clear()
+        mapping.update(content)
+        mapping.update(siblings)
+        if file == self.root_file:
+            self.origins[at] = (source, parts)
 
     def load(self, path: Path, doc: Document, at: Parts, ref: str) -> Document | None:
         if path in self.docs:
@@ -122,9 +175,10 @@ class _Bundler:
         self.docs[path] = loaded
         return loaded
 
-    def place(self, file: Path, parts: Parts, name: str | None) -> Parts:
-        """A fresh, deterministic location for the target (file, parts)."""
-        section = str(parts[1]) if len(parts) == 3 and parts[0] == "components" and parts[1] in SECTIONS else "schemas"
+    def place(self, file: Path, parts: Parts, name: str | None, context: str) -> Parts:
+        """A fresh, deterministic location for the target (file, parts): in the section its own
+        pointer names (`/components/parameters/X`), else the one its referrer implies."""
+        section = str(parts[1]) if len(parts) == 3 and parts[0] == "components" and parts[1] in SECTIONS else context
         taken = self.taken.setdefault(section, set((self.data.get("components") or {}).get(section) or {}))
         if name is not None:  # the root component that is only this $ref: the target takes its place
             return ("components", section, name)
@@ -144,7 +198,9 @@ class _Bundler:
         """Rewrite, in place, every `$ref` (and discriminator mapping value) below ``tree``."""
         for at, mapping in walk(tree):
             ref = mapping.get("$ref")
-            if isinstance(ref, str) and (file != self.root_file or is_external(ref)):
+            if file == self.root_file and section_for(origin + at) == "pathItems" and is_external(ref):
+                self.inline(mapping, file, doc, origin + at)
+            elif isinstance(ref, str) and (file != self.root_file or is_external(ref)):
                 new = self.rewrite(ref, file, doc, origin + at + ("$ref",))
                 if new is not None:
                     mapping["$ref"] = new

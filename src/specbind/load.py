@@ -92,7 +92,7 @@ class Document:
     data: Any
     sha256: str
     _nodes: yaml.Node | None = field(default=None, repr=False)
-    #: Bundled locations (components, section, name) -> the file and pointer they came from.
+    #: Bundled locations (components/<section>/<name>, paths/<path>) -> the file and pointer they came from.
     origins: dict[tuple[str | int, ...], tuple[Document, tuple[str | int, ...]]] = field(default_factory=dict, repr=False)
     #: Other files read for this document: (path relative to the spec's folder, sha256).
     includes: tuple[tuple[str, str], ...] = ()
@@ -123,11 +123,12 @@ class Document:
 
     def locate(self, parts: tuple[str | int, ...] | list[str | int]) -> tuple[str, int | None, str]:
         """(file, line, pointer) of a location, in the file it came from when it was bundled."""
-        origin = self.origins.get(tuple(parts[:3])) if self.origins else None
-        if origin is not None:
-            source, at = origin
-            inner = (*at, *parts[3:])
-            return source.path, source.line_of(inner), pointer_of(inner)
+        for size in (3, 2) if self.origins else ():  # components/<section>/<name>, paths/<path>
+            origin = self.origins.get(tuple(parts[:size]))
+            if origin is not None:
+                source, at = origin
+                inner = (*at, *parts[size:])
+                return source.path, source.line_of(inner), pointer_of(inner)
         return self.path, self.line_of(parts), pointer_of(parts)
 
     def error(self, parts: tuple[str | int, ...] | list[str | int], message: str) -> SpecError:

@@ -79,3 +79,37 @@ def test_check_sees_an_edit_to_a_referenced_file(tmp_path: Path, monkeypatch: py
     out = capsys.readouterr().out
     assert "a file the spec refers to changed" in out
     assert "email" in out
+
+
+def test_path_items_parameters_and_responses_from_other_files(tmp_path: Path) -> None:
+    (tmp_path / "paths").mkdir()
+    (tmp_path / "openapi.yaml").write_text(HEAD.replace("paths: {}\n", "paths:\n  /items:\n    $ref: './paths/items.yaml'\n"))
+    (tmp_path / "paths" / "items.yaml").write_text(
+        "get:\n  operationId: listItems\n  parameters:\n    - $ref: '../common.yaml#/Limit'\n"
+        "  responses:\n    '200': {$ref: '../common.yaml#/ItemPage'}\n"
+    )
+    (tmp_path / "common.yaml").write_text(
+        "Limit: {name: limit, in: query, schema: {type: integer, default: 20}}\n"
+        "ItemPage:\n  description: a page\n  content:\n    application/json:\n"
+        "      schema: {type: array, items: {$ref: '#/Item'}}\n"
+        "Item: {type: object, properties: {id: {type: string}, size: {type: integer, default: big}}}\n"
+    )
+    job = _job(tmp_path / "openapi.yaml")
+    doc = load_spec(job)
+    components = doc.data["components"]
+    # Each where it belongs: only the schema becomes a model.
+    assert (list(components["schemas"]), list(components["parameters"]), list(components["responses"])) == (["Item"], ["Limit"], ["ItemPage"])
+    assert doc.data["paths"]["/items"]["get"]["operationId"] == "listItems"  # the path item is inlined
+    result = generate(job)
+    assert [op.operation_id for op in result.api.operations] == ["listItems"]
+    assert [p.wire for p in result.api.operations[0].params] == ["limit"]
+    assert [d.name for d in result.api.definitions] == ["Item"]
+    # A warning inside a bundled file names that file, its line and its own pointer.
+    [warning] = result.warnings
+    assert (warning.file, warning.line, warning.pointer) == ("common.yaml", 7, "/Item/properties/size/default")
+    # and an error inside the inlined path item names the path item's file.
+    (tmp_path / "paths" / "items.yaml").write_text("get:\n  operationId: listItems\n  parameters: [{$ref: '#/nope'}]\n  responses: {}\n")
+    with pytest.raises(SpecError) as err:
+        load_spec(job)
+    [problem] = err.value.problems
+    assert (problem.file, problem.line, problem.pointer) == ("paths/items.yaml", 3, "/get/parameters/0/$ref")
