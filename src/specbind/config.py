@@ -12,6 +12,7 @@ Paths are relative to the folder holding pyproject.toml. Command-line flags over
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,13 +33,15 @@ class Job:
     overlays: tuple[Path, ...] = field(default=())
     root: Path = field(default_factory=Path.cwd)
     strict: bool = False  # warnings are errors
+    formatter: str = "black"  # or "ruff" (same code, much faster; see fmt.py)
     python_types: bool = False  # formats date-time/date/time/uuid as datetime/date/time/UUID
 
     def display(self, path: Path) -> str:
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        except ValueError:  # outside the project: relative when that is shorter (`../shared/x.yaml`)
+            rel = os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))
+            return rel if len(rel) < len(str(path)) else str(path)
 
     def override(self, **changes: Any) -> Job:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -59,7 +62,7 @@ def find_pyproject(start: Path) -> Path | None:
 
 def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path, where: str) -> Job:
     merged = {**defaults, **table}
-    unknown = set(merged) - {"spec", "out", "package", "overlays", "strict", "python_types"}
+    unknown = set(merged) - {"spec", "out", "package", "overlays", "strict", "formatter", "python_types"}
     if unknown:
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}", f"unknown keys: {', '.join(sorted(unknown))}")
     package = str(merged.get("package", DEFAULT_PACKAGE))
@@ -69,10 +72,13 @@ def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path,
     strict = merged.get("strict", False)
     if not isinstance(strict, bool):
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}/strict", "`strict` must be true or false")
+    formatter = merged.get("formatter", "black")
+    if formatter not in ("black", "ruff"):
+        raise SpecError.one(where, f"/tool/specbind/jobs/{name}/formatter", '`formatter` must be "black" or "ruff"')
     python_types = merged.get("python_types", False)
     if not isinstance(python_types, bool):
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}/python_types", "`python_types` must be true or false")
-    return Job(name, spec, out, package, overlays, root, strict, python_types)
+    return Job(name, spec, out, package, overlays, root, strict, formatter, python_types)
 
 
 def load_jobs(start: Path | None = None) -> list[Job]:
