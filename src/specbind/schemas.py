@@ -23,7 +23,7 @@ JsonValue = str | int | float | bool | None
 SCHEMAS = ("components", "schemas")
 # Keys that only annotate a `$ref`; anything else beside a `$ref` is applied as allOf.
 ANNOTATION_KEYS = frozenset(
-    {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly", "$comment", "externalDocs"}
+    {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly", "$comment", "externalDocs", "default"}
 )
 # `number` is `int | float`: with strict scalars (see _base) an integer stays an exact int and
 # a float a float; `float` alone would turn 1 into 1.0 and 12345678901234567890 into 1.23e19.
