@@ -24,6 +24,8 @@ EXPECTED = {
     "/components/schemas/RealtimeSessionCreateRequestGA/properties/audio/properties/input/properties/noise_reduction/default": NOISE_REDUCTION,
     "/components/schemas/RealtimeSessionCreateResponseGA/properties/audio/properties/input/properties/noise_reduction/default": NOISE_REDUCTION,
     "/components/schemas/RealtimeTranscriptionSessionCreateRequestGA/properties/audio/properties/input/properties/noise_reduction/default": NOISE_REDUCTION,
+    # JSON Schema the models do not check (issue 9, models): said, not silently ignored.
+    "/components/schemas/ImageRefParam/not": "`not` is not checked by the generated models",
 }
 
 
