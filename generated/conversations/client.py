@@ -11,25 +11,13 @@ from urllib.parse import quote
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http
+from . import _http, models
 from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     ArrayFormat,
     AsyncPage,
     SyncPage,
-)
-from .models import (
-    ConversationItem,
-    ConversationItemList,
-    ConversationResource,
-    CreateConversationBody,
-    CreateConversationItemsBody,
-    DeletedConversationResource,
-    IncludeEnum,
-    InputItem,
-    Metadata,
-    UpdateConversationBody,
 )
 
 __all__ = ["NOT_GIVEN", "AsyncClient", "Client", "NotGiven"]
@@ -46,8 +34,11 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_CONVERSATION_ITEM_ADAPTER: TypeAdapter[ConversationItem] = TypeAdapter(
-    ConversationItem
+_CONVERSATION_ITEM_ADAPTER: TypeAdapter[models.ConversationItem] = TypeAdapter(
+    models.ConversationItem
+)
+_ERROR_RESPONSE_ADAPTER: TypeAdapter[models.ErrorResponse] = TypeAdapter(
+    models.ErrorResponse
 )
 
 
@@ -63,7 +54,7 @@ class Client:
     """Synchronous client for OpenAI API.
 
     `base_url` defaults to $OPENAI_BASE_URL, then https://api.openai.com/v1;
-    `api_key` to $OPENAI_API_KEY. Failed requests are retried up to `max_retries` times
+    `api_key` (ApiKeyAuth) to $OPENAI_API_KEY. Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
     """
 
@@ -78,7 +69,7 @@ class Client:
         http_client: httpx.Client | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
+        self.api_key = _http.credential(api_key, "OPENAI_API_KEY")
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         self.timeout = timeout
@@ -104,28 +95,36 @@ class Client:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
+        if "api_key" in security and self.api_key is not None:
+            auth.add("bearer", "header", "authorization", self.api_key)
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
@@ -135,6 +134,7 @@ class Client:
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     def list_conversation_items(
@@ -144,17 +144,19 @@ class Client:
         limit: int | None = None,
         order: Literal["asc", "desc"] | None = None,
         after: str | None = None,
-        include: list[IncludeEnum] | None = None,
+        include: list[models.IncludeEnum] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> SyncPage[ConversationItem]:
+    ) -> SyncPage[models.ConversationItem]:
         """List all items for a conversation with the given ID."""
         response = self._request(
             "GET",
             f"/conversations/{_path(conversation_id)}/items",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "limit": limit,
                 "order": order,
@@ -162,14 +164,17 @@ class Client:
                 "include": include,
             },
             headers={},
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        page = ConversationItemList.model_validate_json(response.content)
+        page = models.ConversationItemList.model_validate_json(response.content)
 
-        def fetch(after: str) -> SyncPage[ConversationItem]:
+        def fetch(after: str) -> SyncPage[models.ConversationItem]:
             return self.list_conversation_items(
                 conversation_id,
                 limit=limit,
@@ -188,58 +193,71 @@ class Client:
         self,
         conversation_id: str,
         *,
-        items: Sequence[InputItem | Mapping[str, Any]],
-        include: list[IncludeEnum] | None = None,
+        items: Sequence[models.InputItem | Mapping[str, Any]],
+        include: list[models.IncludeEnum] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationItemList:
+    ) -> models.ConversationItemList:
         """Create items in a conversation with the given ID."""
         response = self._request(
             "POST",
             f"/conversations/{_path(conversation_id)}/items",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "include": include,
             },
             headers={},
-            body=CreateConversationItemsBody.model_validate(
-                _given(
-                    {
-                        "items": items,
-                    }
-                )
+            content=_http.json_body(
+                models.CreateConversationItemsBody.model_validate(
+                    _given(
+                        {
+                            "items": items,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationItemList.model_validate_json(response.content)
+        return models.ConversationItemList.model_validate_json(response.content)
 
     def get_conversation_item(
         self,
         conversation_id: str,
         item_id: str,
         *,
-        include: list[IncludeEnum] | None = None,
+        include: list[models.IncludeEnum] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationItem:
+    ) -> models.ConversationItem:
         """Get a single item from a conversation with the given IDs."""
         response = self._request(
             "GET",
             f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "include": include,
             },
             headers={},
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -256,54 +274,69 @@ class Client:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Delete an item from a conversation with the given IDs."""
         response = self._request(
             "DELETE",
             f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={},
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     def create_conversation(
         self,
         *,
-        metadata: Metadata | None | NotGiven = NOT_GIVEN,
-        items: Sequence[InputItem | Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        metadata: models.Metadata | None | NotGiven = NOT_GIVEN,
+        items: (
+            Sequence[models.InputItem | Mapping[str, Any]] | None | NotGiven
+        ) = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Create a conversation."""
         response = self._request(
             "POST",
             "/conversations",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={},
-            body=CreateConversationBody.model_validate(
-                _given(
-                    {
-                        "metadata": metadata,
-                        "items": items,
-                    }
-                )
+            content=_http.json_body(
+                models.CreateConversationBody.model_validate(
+                    _given(
+                        {
+                            "metadata": metadata,
+                            "items": items,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     def get_conversation(
         self,
@@ -313,53 +346,66 @@ class Client:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Get a conversation"""
         response = self._request(
             "GET",
             f"/conversations/{_path(conversation_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={},
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     def update_conversation(
         self,
         conversation_id: str,
         *,
-        metadata: Metadata | None,
+        metadata: models.Metadata | None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Update a conversation"""
         response = self._request(
             "POST",
             f"/conversations/{_path(conversation_id)}",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={},
-            body=UpdateConversationBody.model_validate(
-                _given(
-                    {
-                        "metadata": metadata,
-                    }
-                )
+            content=_http.json_body(
+                models.UpdateConversationBody.model_validate(
+                    _given(
+                        {
+                            "metadata": metadata,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     def delete_conversation(
         self,
@@ -369,27 +415,32 @@ class Client:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> DeletedConversationResource:
+    ) -> models.DeletedConversationResource:
         """Delete a conversation. Items in the conversation will not be deleted."""
         response = self._request(
             "DELETE",
             f"/conversations/{_path(conversation_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={},
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return DeletedConversationResource.model_validate_json(response.content)
+        return models.DeletedConversationResource.model_validate_json(response.content)
 
 
 class AsyncClient:
     """Asynchronous client for OpenAI API.
 
     `base_url` defaults to $OPENAI_BASE_URL, then https://api.openai.com/v1;
-    `api_key` to $OPENAI_API_KEY. Failed requests are retried up to `max_retries` times
+    `api_key` (ApiKeyAuth) to $OPENAI_API_KEY. Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
     """
 
@@ -404,7 +455,7 @@ class AsyncClient:
         http_client: httpx.AsyncClient | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
+        self.api_key = _http.credential(api_key, "OPENAI_API_KEY")
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         self.timeout = timeout
@@ -430,28 +481,36 @@ class AsyncClient:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
+        if "api_key" in security and self.api_key is not None:
+            auth.add("bearer", "header", "authorization", self.api_key)
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
@@ -461,6 +520,7 @@ class AsyncClient:
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     async def list_conversation_items(
@@ -470,17 +530,19 @@ class AsyncClient:
         limit: int | None = None,
         order: Literal["asc", "desc"] | None = None,
         after: str | None = None,
-        include: list[IncludeEnum] | None = None,
+        include: list[models.IncludeEnum] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> AsyncPage[ConversationItem]:
+    ) -> AsyncPage[models.ConversationItem]:
         """List all items for a conversation with the given ID."""
         response = await self._request(
             "GET",
             f"/conversations/{_path(conversation_id)}/items",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "limit": limit,
                 "order": order,
@@ -488,14 +550,17 @@ class AsyncClient:
                 "include": include,
             },
             headers={},
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        page = ConversationItemList.model_validate_json(response.content)
+        page = models.ConversationItemList.model_validate_json(response.content)
 
-        async def fetch(after: str) -> AsyncPage[ConversationItem]:
+        async def fetch(after: str) -> AsyncPage[models.ConversationItem]:
             return await self.list_conversation_items(
                 conversation_id,
                 limit=limit,
@@ -514,58 +579,71 @@ class AsyncClient:
         self,
         conversation_id: str,
         *,
-        items: Sequence[InputItem | Mapping[str, Any]],
-        include: list[IncludeEnum] | None = None,
+        items: Sequence[models.InputItem | Mapping[str, Any]],
+        include: list[models.IncludeEnum] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationItemList:
+    ) -> models.ConversationItemList:
         """Create items in a conversation with the given ID."""
         response = await self._request(
             "POST",
             f"/conversations/{_path(conversation_id)}/items",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "include": include,
             },
             headers={},
-            body=CreateConversationItemsBody.model_validate(
-                _given(
-                    {
-                        "items": items,
-                    }
-                )
+            content=_http.json_body(
+                models.CreateConversationItemsBody.model_validate(
+                    _given(
+                        {
+                            "items": items,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationItemList.model_validate_json(response.content)
+        return models.ConversationItemList.model_validate_json(response.content)
 
     async def get_conversation_item(
         self,
         conversation_id: str,
         item_id: str,
         *,
-        include: list[IncludeEnum] | None = None,
+        include: list[models.IncludeEnum] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationItem:
+    ) -> models.ConversationItem:
         """Get a single item from a conversation with the given IDs."""
         response = await self._request(
             "GET",
             f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "include": include,
             },
             headers={},
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -582,54 +660,69 @@ class AsyncClient:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Delete an item from a conversation with the given IDs."""
         response = await self._request(
             "DELETE",
             f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={},
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     async def create_conversation(
         self,
         *,
-        metadata: Metadata | None | NotGiven = NOT_GIVEN,
-        items: Sequence[InputItem | Mapping[str, Any]] | None | NotGiven = NOT_GIVEN,
+        metadata: models.Metadata | None | NotGiven = NOT_GIVEN,
+        items: (
+            Sequence[models.InputItem | Mapping[str, Any]] | None | NotGiven
+        ) = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Create a conversation."""
         response = await self._request(
             "POST",
             "/conversations",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={},
-            body=CreateConversationBody.model_validate(
-                _given(
-                    {
-                        "metadata": metadata,
-                        "items": items,
-                    }
-                )
+            content=_http.json_body(
+                models.CreateConversationBody.model_validate(
+                    _given(
+                        {
+                            "metadata": metadata,
+                            "items": items,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     async def get_conversation(
         self,
@@ -639,53 +732,66 @@ class AsyncClient:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Get a conversation"""
         response = await self._request(
             "GET",
             f"/conversations/{_path(conversation_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={},
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     async def update_conversation(
         self,
         conversation_id: str,
         *,
-        metadata: Metadata | None,
+        metadata: models.Metadata | None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Update a conversation"""
         response = await self._request(
             "POST",
             f"/conversations/{_path(conversation_id)}",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={},
-            body=UpdateConversationBody.model_validate(
-                _given(
-                    {
-                        "metadata": metadata,
-                    }
-                )
+            content=_http.json_body(
+                models.UpdateConversationBody.model_validate(
+                    _given(
+                        {
+                            "metadata": metadata,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     async def delete_conversation(
         self,
@@ -695,17 +801,22 @@ class AsyncClient:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> DeletedConversationResource:
+    ) -> models.DeletedConversationResource:
         """Delete a conversation. Items in the conversation will not be deleted."""
         response = await self._request(
             "DELETE",
             f"/conversations/{_path(conversation_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={},
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return DeletedConversationResource.model_validate_json(response.content)
+        return models.DeletedConversationResource.model_validate_json(response.content)

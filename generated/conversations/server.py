@@ -4,8 +4,8 @@
 
 Implement `ConversationsService` (one async method per operation) and mount it with
 `create_router(service)` or `create_app(service)`. Requests are validated with the generated
-models; every failure is answered with the API's error envelope
-`{"error": {"message", "type", "param", "code"}}`.
+models; every failure the server detects itself is answered with the document's error schema
+(or RFC 9457 problem details when it declares none); a service raises `ServiceError`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Annotated, Any, Literal, Protocol
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
@@ -21,16 +23,6 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException
 
 from . import models
-from .models import (
-    ConversationItem,
-    ConversationItemList,
-    ConversationResource,
-    CreateConversationBody,
-    CreateConversationItemsBody,
-    DeletedConversationResource,
-    IncludeEnum,
-    UpdateConversationBody,
-)
 
 __all__ = [
     "ConflictError",
@@ -73,8 +65,8 @@ _UNKNOWN = (
     models.UnknownTool,
     models.UnknownWebSearchToolCallAction,
 )
-_CONVERSATION_ITEM_ADAPTER: TypeAdapter[ConversationItem] = TypeAdapter(
-    ConversationItem
+_CONVERSATION_ITEM_ADAPTER: TypeAdapter[models.ConversationItem] = TypeAdapter(
+    models.ConversationItem
 )
 
 
@@ -86,18 +78,28 @@ class RequestContext:
 
 
 class ServiceError(Exception):
-    """Raise from a service method to answer with the error envelope."""
+    """Raise from a service method to answer with an error: `body` as given (an instance of
+    the error schema the operation declares), else one built from the message."""
 
     status_code = 400
     error_type = "invalid_request_error"
 
     def __init__(
-        self, message: str, *, param: str | None = None, code: str | None = None
+        self,
+        message: str,
+        *,
+        param: str | None = None,
+        code: str | None = None,
+        status_code: int | None = None,
+        body: Any = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.param = param
         self.code = code
+        self.body = body
+        if status_code is not None:
+            self.status_code = status_code
 
 
 class InvalidRequestError(ServiceError):
@@ -123,8 +125,8 @@ class ConversationsService(Protocol):
         limit: int = 20,
         order: Literal["asc", "desc"] | None = None,
         after: str | None = None,
-        include: list[IncludeEnum] | None = None,
-    ) -> ConversationItemList:
+        include: list[models.IncludeEnum] | None = None,
+    ) -> models.ConversationItemList:
         """List all items for a conversation with the given ID."""
         ...
 
@@ -132,10 +134,10 @@ class ConversationsService(Protocol):
         self,
         ctx: RequestContext,
         conversation_id: str,
-        body: CreateConversationItemsBody,
+        body: models.CreateConversationItemsBody,
         *,
-        include: list[IncludeEnum] | None = None,
-    ) -> ConversationItemList:
+        include: list[models.IncludeEnum] | None = None,
+    ) -> models.ConversationItemList:
         """Create items in a conversation with the given ID."""
         ...
 
@@ -145,8 +147,8 @@ class ConversationsService(Protocol):
         conversation_id: str,
         item_id: str,
         *,
-        include: list[IncludeEnum] | None = None,
-    ) -> ConversationItem:
+        include: list[models.IncludeEnum] | None = None,
+    ) -> models.ConversationItem:
         """Get a single item from a conversation with the given IDs."""
         ...
 
@@ -155,15 +157,15 @@ class ConversationsService(Protocol):
         ctx: RequestContext,
         conversation_id: str,
         item_id: str,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Delete an item from a conversation with the given IDs."""
         ...
 
     async def create_conversation(
         self,
         ctx: RequestContext,
-        body: CreateConversationBody,
-    ) -> ConversationResource:
+        body: models.CreateConversationBody,
+    ) -> models.ConversationResource:
         """Create a conversation."""
         ...
 
@@ -171,7 +173,7 @@ class ConversationsService(Protocol):
         self,
         ctx: RequestContext,
         conversation_id: str,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Get a conversation"""
         ...
 
@@ -179,8 +181,8 @@ class ConversationsService(Protocol):
         self,
         ctx: RequestContext,
         conversation_id: str,
-        body: UpdateConversationBody,
-    ) -> ConversationResource:
+        body: models.UpdateConversationBody,
+    ) -> models.ConversationResource:
         """Update a conversation"""
         ...
 
@@ -188,7 +190,7 @@ class ConversationsService(Protocol):
         self,
         ctx: RequestContext,
         conversation_id: str,
-    ) -> DeletedConversationResource:
+    ) -> models.DeletedConversationResource:
         """Delete a conversation. Items in the conversation will not be deleted."""
         ...
 
@@ -200,14 +202,14 @@ class _ListConversationItemsParams(BaseModel):
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     order: Literal["asc", "desc"] | None = None
     after: str | None = None
-    include: list[IncludeEnum] | None = None
+    include: list[models.IncludeEnum] | None = None
 
 
 class _CreateConversationItemsParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     conversation_id: str
-    include: list[IncludeEnum] | None = None
+    include: list[models.IncludeEnum] | None = None
 
 
 class _GetConversationItemParams(BaseModel):
@@ -215,7 +217,7 @@ class _GetConversationItemParams(BaseModel):
 
     conversation_id: str
     item_id: str
-    include: list[IncludeEnum] | None = None
+    include: list[models.IncludeEnum] | None = None
 
 
 class _DeleteConversationItemParams(BaseModel):
@@ -249,17 +251,25 @@ class _DeleteConversationParams(BaseModel):
 
 def _envelope(status: int, message: str, param: str | None = None, code: str | None = None,
               error_type: str = "invalid_request_error") -> Response:  # fmt: skip
+    """An error the server detects itself, in the document's error schema."""
     body = {
-        "error": {"message": message, "type": error_type, "param": param, "code": code}
+        "error": {"code": code, "message": message, "param": param, "type": error_type}
     }
     return Response(
-        content=_ENVELOPE.dump_json(body),
+        content=_ERROR_BODY.dump_json(body),
         status_code=status,
         media_type="application/json",
     )
 
 
-_ENVELOPE: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
+_ERROR_BODY: TypeAdapter[Any] = TypeAdapter(Any)
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def _param_of(loc: tuple[int | str, ...]) -> str | None:
@@ -318,6 +328,33 @@ def _query(request: Request, wire: str, *, many: bool, explode: bool) -> Any:
     return value
 
 
+def _split(value: str | None) -> list[str] | None:
+    """A simple-style array (path, header, cookie): `a,b`."""
+    return None if value is None else value.split(",")
+
+
+def _deep_object(request: Request, wire: str) -> dict[str, str] | None:
+    """A deepObject query parameter: `filter[a]=1&filter[b]=2`."""
+    prefix = wire + "["
+    found = {
+        k[len(prefix) : -1]: v
+        for k, v in request.query_params.items()
+        if k.startswith(prefix) and k.endswith("]")
+    }
+    return found or None
+
+
+def _form(raw: bytes, arrays: frozenset[str]) -> dict[str, Any]:
+    """An application/x-www-form-urlencoded body; `arrays` names the fields sent once per element."""
+    out: dict[str, Any] = {}
+    for key, value in parse_qsl(raw.decode(), keep_blank_values=True):
+        if key in arrays:
+            out.setdefault(key, []).append(value)
+        else:
+            out[key] = value
+    return out
+
+
 def _present(values: dict[str, Any]) -> dict[str, Any]:
     """Parameters that were sent; absent ones take the model's defaults."""
     return {k: v for k, v in values.items() if v is not None}
@@ -329,9 +366,10 @@ def _context(request: Request) -> RequestContext:
     )
 
 
-def _json(model: BaseModel) -> Response:
+def _json(model: BaseModel, status: int) -> Response:
     return Response(
         content=model.model_dump_json(by_alias=True, exclude_unset=True),
+        status_code=status,
         media_type="application/json",
     )
 
@@ -344,6 +382,15 @@ def _guarded(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except ServiceError as exc:
+            if exc.body is not None:
+                content = _ERROR_BODY.dump_json(
+                    exc.body, by_alias=True, exclude_unset=True
+                )
+                return Response(
+                    content=content,
+                    status_code=exc.status_code,
+                    media_type="application/json",
+                )
             return _envelope(
                 exc.status_code, exc.message, exc.param, exc.code, exc.error_type
             )
@@ -379,7 +426,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             after=params.after,
             include=params.include,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/conversations/{conversation_id}/items",
@@ -399,7 +446,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
                 }
             )
         )
-        body = CreateConversationItemsBody.model_validate_json(
+        body = models.CreateConversationItemsBody.model_validate_json(
             await request.body() or b"null"
         )
         _reject_unknown(body, "")
@@ -409,7 +456,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             body,
             include=params.include,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/conversations/{conversation_id}/items",
@@ -436,12 +483,10 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             params.item_id,
             include=params.include,
         )
-        return Response(
-            content=_CONVERSATION_ITEM_ADAPTER.dump_json(
-                result, by_alias=True, exclude_unset=True
-            ),
-            media_type="application/json",
+        content = _CONVERSATION_ITEM_ADAPTER.dump_json(
+            result, by_alias=True, exclude_unset=True
         )
+        return Response(content=content, status_code=200, media_type="application/json")
 
     router.add_api_route(
         prefix + "/conversations/{conversation_id}/items/{item_id}",
@@ -466,7 +511,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             params.conversation_id,
             params.item_id,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/conversations/{conversation_id}/items/{item_id}",
@@ -478,7 +523,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def create_conversation(request: Request) -> Response:
         ctx = _context(request)
-        body = CreateConversationBody.model_validate_json(
+        body = models.CreateConversationBody.model_validate_json(
             await request.body() or b"null"
         )
         _reject_unknown(body, "")
@@ -486,7 +531,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             ctx,
             body,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/conversations",
@@ -509,7 +554,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             ctx,
             params.conversation_id,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/conversations/{conversation_id}",
@@ -528,7 +573,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
                 }
             )
         )
-        body = UpdateConversationBody.model_validate_json(
+        body = models.UpdateConversationBody.model_validate_json(
             await request.body() or b"null"
         )
         _reject_unknown(body, "")
@@ -537,7 +582,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             params.conversation_id,
             body,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/conversations/{conversation_id}",
@@ -560,7 +605,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             ctx,
             params.conversation_id,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/conversations/{conversation_id}",

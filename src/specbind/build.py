@@ -13,18 +13,8 @@ from typing import Any
 from . import __version__, ir, naming
 from .errors import Diagnostics, SpecError
 from .load import Document
-from .operations import (
-    OperationBuilder,
-    client_headers,
-    client_imports,
-    mark_client_defaults,
-    server_assignment,
-    server_imports,
-    server_url,
-    service_name,
-    wire_values,
-    with_adapters,
-)
+from .operations import OperationBuilder, service_name
+from . import wire
 from .resolve import check_refs
 from .schemas import SchemaBuilder
 
@@ -60,28 +50,25 @@ def build_api(
     check_refs(doc)
     sb = SchemaBuilder(doc, diagnostics)
     built = sb.build_all()
-    ops_builder = OperationBuilder(doc, sb)
-    ops = tuple(replace(op, params=tuple(map(wire_values, op.params))) for op in mark_client_defaults(ops_builder.build()))
-    ops, adapters = with_adapters(ops, sb.names)
-    ops = tuple(
-        replace(
-            op,
-            server_params=tuple(replace(p, server_assignment=server_assignment(p)) for p in op.params if not p.client_default),
-            keyword_params=tuple(p for p in op.params if not p.client_default and p.location != "path"),
-        )
-        for op in ops
-    )
-    service = service_name(doc.data, ops)
+    data = doc.data
+    info = data.get("info") or {}
+    client_cfg = data.get("x-specbind-client") if isinstance(data.get("x-specbind-client"), dict) else {}
+    env_prefix = naming.snake(package.rsplit(".", 1)[-1]).upper() or "API"
+    api_key_env = client_cfg.get("api-key-env")
+    securities = wire.securities(data, package, env_prefix, str(api_key_env) if api_key_env else None)
+    ops_builder = OperationBuilder(doc, sb, {s.name: s.setting for s in securities})
+    raw_ops = ops_builder.build()
     if sb.problems:
         raise SpecError(sb.problems)
     diagnostics.finish()
     order = definition_order(built)
-    data = doc.data
-    info = data.get("info") or {}
-    servers = tuple(server_url(s) for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str))
-    client_cfg = data.get("x-specbind-client") if isinstance(data.get("x-specbind-client"), dict) else {}
-    schemes = (data.get("components") or {}).get("securitySchemes") or {}
-    bearer = any(isinstance(s, dict) and s.get("type") == "http" and str(s.get("scheme", "")).lower() == "bearer" for s in schemes.values())
+    defined = set(order)
+    ops, adapters, error_adapters = wire.finish(raw_ops, set(built.models), defined)
+    service = service_name(data, package)
+    error_body, error_media = wire.server_errors(ops_builder.error_schemas, ops_builder.error_types, ops_builder.resolve)
+    # `APIStatusError.error` is typed by the one error type the document uses, else Any.
+    error_model = next(iter(ops_builder.error_types)) if len(ops_builder.error_types) == 1 else None
+    servers = tuple(wire.server_url(s) for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str))
     definitions = tuple(built.models.get(n) or built.aliases.get(n) or built.unions[n] for n in order)
     typing_imports, pydantic_imports = imports_for(definitions)
     return ir.Api(
@@ -92,43 +79,32 @@ def build_api(
         spec_sha256=doc.sha256,
         overlays=overlays,
         servers=servers,
-        auth_scheme="bearer" if bearer else "none",
         definitions=definitions,
         typing_imports=typing_imports,
         pydantic_imports=pydantic_imports,
         uses_dispatch=any(isinstance(d, ir.Union) and d.strategy == "tag_then_structure" for d in definitions),
         operations=ops,
-        error_model=ops_builder.error_model,
+        error_model=wire.qualify(error_model, defined) if error_model else None,
         base_url=servers[0] if servers else None,
-        base_url_env=str(client_cfg.get("base-url-env") or naming.snake(package.rsplit(".", 1)[-1]).upper() + "_BASE_URL"),
-        api_key_env=str(client_cfg.get("api-key-env") or naming.snake(package.rsplit(".", 1)[-1]).upper() + "_API_KEY"),
-        client_headers=client_headers(ops),
+        base_url_env=str(client_cfg.get("base-url-env") or env_prefix + "_BASE_URL"),
+        api_key_env=securities[0].env if len(securities) == 1 else "",
+        client_headers=wire.client_headers(ops),
         user_agent="".join(c for c in f"{package}/{info.get('version', '')} (specbind {__version__})" if 32 <= ord(c) < 127),
-        adapters=adapters,
+        adapters=adapters.constants(defined),
+        error_adapters=error_adapters.constants(defined),
         service_name=service,
-        server_imports=server_imports(ops, set(order)),
         server_exports=tuple(sorted(("ConflictError", "InvalidRequestError", "NotFoundError", "RequestContext", "ServiceError", service, "create_app", "create_router"), key=lambda n: (not n[0].isupper(), n))),
-        server_uses_field=any(p.name != p.wire or "Field(" in p.constrained for op in ops for p in op.server_params),
-        server_typing_imports=tuple(
-            n for n in ("Annotated", "Any", "Literal", "Protocol")
-            if n in ("Any", "Protocol") or any(n + "[" in p.constrained for op in ops for p in op.server_params)
+        server_uses_field="Field(" in " ".join(p.constrained for op in ops for p in op.server_params),
+        server_typing_imports=wire.typing_names(
+            ["Any Protocol"] + [p.constrained for op in ops for p in op.server_params], ("Annotated", "Any", "Literal", "Protocol")
         ),
         unknown_models=tuple(sorted(u.unknown for u in built.unions.values() if u.unknown)),
-        client_imports=client_imports(ops, set(order), ops_builder.error_model),
         exports=tuple(sorted(order)),
+        securities=securities,
+        credentials_doc="".join(f";\n`{s.setting}` ({s.name}) to ${s.env}" for s in securities),
+        error_body=error_body,
+        error_media=error_media,
     )
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -91,13 +91,15 @@ class Union:
 class Param:
     name: str  # Python argument name
     wire: str
-    location: Literal["path", "query", "header"]
+    location: Literal["path", "query", "header", "cookie"]
     annotation: str
     required: bool
     default: str  # rendered literal, "None" when optional without default
     doc: str | None
     explode: bool = True  # form style: `a=1&a=2`; False: `a=1,2`
     is_array: bool = False
+    style: str = "form"  # the parameter's `style` (form, simple, deepObject...)
+    is_object: bool = False
     client_default: bool = False  # an optional header every operation takes: also a client setting
     constrained: str = ""  # annotation with the schema's constraints, for server-side validation
     service_annotation: str = ""  # what a service method receives (spec defaults applied)
@@ -114,6 +116,7 @@ class BodyField:
     param_annotation: str  # as a method argument: also takes plain mappings
     required: bool
     doc: str | None = None
+    is_array: bool = False  # a form field sent once per element
 
 
 @dataclass(frozen=True)
@@ -138,8 +141,32 @@ class Operation:
     page_call: str = ""
     path_expr: str = ""  # Python expression for the request path, path parameters quoted
     params_model: str = ""  # server: private model validating path/query/header parameters
+    status: int = 200  # the success code the server answers with
+    response_kind: Literal["json", "none", "bytes", "text"] = "json"
+    response_media: str = "application/json"
+    body_kind: Literal["model", "json", "form", "bytes", "text", "none"] = "none"
+    body_media: str = "application/json"
+    body_annotation: str = ""  # argument type of a body that is not a model's fields
+    body_adapter: str | None = None  # module constant validating a non-class body
+    body_type: str = ""  # what the service method receives as `body`
+    form_arrays: str = "frozenset()"  # form fields sent once per element, as a literal
+    errors: tuple[tuple[str, str], ...] = ()  # (status key: "404" / "4XX" / "default", error type)
+    error_adapters: tuple[tuple[str, str], ...] = ()  # (status key, adapter constant)
+    security: tuple[str, ...] = ()  # client settings (schemes) the operation may send
     server_params: tuple[Param, ...] = ()  # parameters the server validates (not client-level headers)
     keyword_params: tuple[Param, ...] = ()  # server_params passed to the service by keyword  # paginated: arguments that fetch the next page (`after=after`)
+
+
+@dataclass(frozen=True)
+class Security:
+    """A security scheme the client can send: one setting, read from one env var."""
+
+    name: str  # the scheme's name in components/securitySchemes
+    setting: str  # client keyword argument and attribute (`api_key`, `basic_auth`...)
+    kind: Literal["bearer", "basic", "api_key"]
+    location: Literal["header", "query", "cookie"] = "header"
+    wire: str = "authorization"  # header / query / cookie name
+    env: str = ""  # environment variable read when the setting is not given
 
 
 @dataclass(frozen=True)
@@ -151,7 +178,6 @@ class Api:
     spec_sha256: str
     overlays: tuple[str, ...]
     servers: tuple[str, ...]
-    auth_scheme: Literal["bearer", "none"]
     definitions: tuple[Model | Alias | Union, ...]  # in the order the module defines them
     typing_imports: tuple[str, ...]
     pydantic_imports: tuple[str, ...]
@@ -172,6 +198,17 @@ class Api:
     server_typing_imports: tuple[str, ...] = ()
     client_imports: tuple[str, ...] = ()  # model names the client module uses
     exports: tuple[str, ...] = field(default=())
+    securities: tuple[Security, ...] = ()
+    credentials_doc: str = ""  # the client docstring's sentence on credentials
+    #: Python expression (over status, message, param, code, error_type) building the body of
+    #: the server's own errors, in the document's error schema or the minimal default.
+    error_body: str = ""
+    error_media: str = "application/json"
+    error_adapters: tuple[tuple[str, str], ...] = ()  # (constant, type) for error bodies
+
+    @property
+    def paginated(self) -> bool:
+        return any(op.paginated for op in self.operations)
 
     @property
     def models(self) -> tuple[Model, ...]:

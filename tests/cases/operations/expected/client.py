@@ -11,18 +11,8 @@ from urllib.parse import quote
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http
-from ._http import (
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
-    ArrayFormat,
-    AsyncPage,
-    SyncPage,
-)
-from .models import (
-    CreateThingBody,
-    Thing,
-)
+from . import _http, models
+from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = ["NOT_GIVEN", "AsyncClient", "Client", "NotGiven"]
 
@@ -38,6 +28,7 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
+_PROBLEM_ADAPTER: TypeAdapter[models.Problem] = TypeAdapter(models.Problem)
 
 
 def _path(value: object) -> str:
@@ -52,7 +43,7 @@ class Client:
     """Synchronous client for things.
 
     `base_url` defaults to $CASE_BASE_URL, then https://things.example/api;
-    `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
+    `api_key` (Key) to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
     """
 
@@ -67,7 +58,7 @@ class Client:
         http_client: httpx.Client | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
+        self.api_key = _http.credential(api_key, "CASE_API_KEY")
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         self.timeout = timeout
@@ -93,28 +84,36 @@ class Client:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
+        if "api_key" in security and self.api_key is not None:
+            auth.add("bearer", "header", "authorization", self.api_key)
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
@@ -124,6 +123,7 @@ class Client:
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     def get_thing(
@@ -137,25 +137,30 @@ class Client:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Thing:
+    ) -> models.Thing:
         """Fetch one thing."""
         response = self._request(
             "GET",
             f"/things/{_path(thing_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "tags": _http.comma_joined(tags),
                 "limit": limit,
             },
             headers={
-                "X-Trace": x_trace,
+                "X-Trace": _http.text(x_trace),
+            },
+            errors={
+                "4XX": _PROBLEM_ADAPTER,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Thing.model_validate_json(response.content)
+        return models.Thing.model_validate_json(response.content)
 
     def create_thing(
         self,
@@ -167,36 +172,41 @@ class Client:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Thing:
+    ) -> models.Thing:
 
         response = self._request(
             "POST",
             "/things",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={},
-            body=CreateThingBody.model_validate(
-                _given(
-                    {
-                        "tags": tags,
-                        "size": size,
-                    }
-                )
+            content=_http.json_body(
+                models.CreateThingBody.model_validate(
+                    _given(
+                        {
+                            "tags": tags,
+                            "size": size,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Thing.model_validate_json(response.content)
+        return models.Thing.model_validate_json(response.content)
 
 
 class AsyncClient:
     """Asynchronous client for things.
 
     `base_url` defaults to $CASE_BASE_URL, then https://things.example/api;
-    `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
+    `api_key` (Key) to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
     """
 
@@ -211,7 +221,7 @@ class AsyncClient:
         http_client: httpx.AsyncClient | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
+        self.api_key = _http.credential(api_key, "CASE_API_KEY")
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         self.timeout = timeout
@@ -237,28 +247,36 @@ class AsyncClient:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
+        if "api_key" in security and self.api_key is not None:
+            auth.add("bearer", "header", "authorization", self.api_key)
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
@@ -268,6 +286,7 @@ class AsyncClient:
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     async def get_thing(
@@ -281,25 +300,30 @@ class AsyncClient:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Thing:
+    ) -> models.Thing:
         """Fetch one thing."""
         response = await self._request(
             "GET",
             f"/things/{_path(thing_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "tags": _http.comma_joined(tags),
                 "limit": limit,
             },
             headers={
-                "X-Trace": x_trace,
+                "X-Trace": _http.text(x_trace),
+            },
+            errors={
+                "4XX": _PROBLEM_ADAPTER,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Thing.model_validate_json(response.content)
+        return models.Thing.model_validate_json(response.content)
 
     async def create_thing(
         self,
@@ -311,26 +335,31 @@ class AsyncClient:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Thing:
+    ) -> models.Thing:
 
         response = await self._request(
             "POST",
             "/things",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={},
-            body=CreateThingBody.model_validate(
-                _given(
-                    {
-                        "tags": tags,
-                        "size": size,
-                    }
-                )
+            content=_http.json_body(
+                models.CreateThingBody.model_validate(
+                    _given(
+                        {
+                            "tags": tags,
+                            "size": size,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Thing.model_validate_json(response.content)
+        return models.Thing.model_validate_json(response.content)

@@ -4,8 +4,8 @@
 
 Implement `ThingsService` (one async method per operation) and mount it with
 `create_router(service)` or `create_app(service)`. Requests are validated with the generated
-models; every failure is answered with the API's error envelope
-`{"error": {"message", "type", "param", "code"}}`.
+models; every failure the server detects itself is answered with the document's error schema
+(or RFC 9457 problem details when it declares none); a service raises `ServiceError`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Annotated, Any, Protocol
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
@@ -21,10 +23,6 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException
 
 from . import models
-from .models import (
-    CreateThingBody,
-    Thing,
-)
 
 __all__ = [
     "ConflictError",
@@ -50,18 +48,28 @@ class RequestContext:
 
 
 class ServiceError(Exception):
-    """Raise from a service method to answer with the error envelope."""
+    """Raise from a service method to answer with an error: `body` as given (an instance of
+    the error schema the operation declares), else one built from the message."""
 
     status_code = 400
     error_type = "invalid_request_error"
 
     def __init__(
-        self, message: str, *, param: str | None = None, code: str | None = None
+        self,
+        message: str,
+        *,
+        param: str | None = None,
+        code: str | None = None,
+        status_code: int | None = None,
+        body: Any = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.param = param
         self.code = code
+        self.body = body
+        if status_code is not None:
+            self.status_code = status_code
 
 
 class InvalidRequestError(ServiceError):
@@ -87,24 +95,24 @@ class ThingsService(Protocol):
         tags: list[str] | None = None,
         limit: int = 3,
         x_trace: str | None = None,
-    ) -> Thing:
+    ) -> models.Thing:
         """Fetch one thing."""
         ...
 
     async def create_thing(
         self,
         ctx: RequestContext,
-        body: CreateThingBody,
-    ) -> Thing: ...
+        body: models.CreateThingBody,
+    ) -> models.Thing: ...
 
 
 class _GetThingParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    thing_id: str = Field(alias="thing-id")
+    thing_id: str
     tags: list[str] | None = None
     limit: Annotated[int, Field(ge=1, le=5)] = 3
-    x_trace: str | None = Field(default=None, alias="X-Trace")
+    x_trace: str | None = None
 
 
 class _CreateThingParams(BaseModel):
@@ -113,17 +121,23 @@ class _CreateThingParams(BaseModel):
 
 def _envelope(status: int, message: str, param: str | None = None, code: str | None = None,
               error_type: str = "invalid_request_error") -> Response:  # fmt: skip
-    body = {
-        "error": {"message": message, "type": error_type, "param": param, "code": code}
-    }
+    """An error the server detects itself, in the document's error schema."""
+    body = {"error": {"message": message}}
     return Response(
-        content=_ENVELOPE.dump_json(body),
+        content=_ERROR_BODY.dump_json(body),
         status_code=status,
         media_type="application/json",
     )
 
 
-_ENVELOPE: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
+_ERROR_BODY: TypeAdapter[Any] = TypeAdapter(Any)
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def _param_of(loc: tuple[int | str, ...]) -> str | None:
@@ -182,6 +196,33 @@ def _query(request: Request, wire: str, *, many: bool, explode: bool) -> Any:
     return value
 
 
+def _split(value: str | None) -> list[str] | None:
+    """A simple-style array (path, header, cookie): `a,b`."""
+    return None if value is None else value.split(",")
+
+
+def _deep_object(request: Request, wire: str) -> dict[str, str] | None:
+    """A deepObject query parameter: `filter[a]=1&filter[b]=2`."""
+    prefix = wire + "["
+    found = {
+        k[len(prefix) : -1]: v
+        for k, v in request.query_params.items()
+        if k.startswith(prefix) and k.endswith("]")
+    }
+    return found or None
+
+
+def _form(raw: bytes, arrays: frozenset[str]) -> dict[str, Any]:
+    """An application/x-www-form-urlencoded body; `arrays` names the fields sent once per element."""
+    out: dict[str, Any] = {}
+    for key, value in parse_qsl(raw.decode(), keep_blank_values=True):
+        if key in arrays:
+            out.setdefault(key, []).append(value)
+        else:
+            out[key] = value
+    return out
+
+
 def _present(values: dict[str, Any]) -> dict[str, Any]:
     """Parameters that were sent; absent ones take the model's defaults."""
     return {k: v for k, v in values.items() if v is not None}
@@ -193,9 +234,10 @@ def _context(request: Request) -> RequestContext:
     )
 
 
-def _json(model: BaseModel) -> Response:
+def _json(model: BaseModel, status: int) -> Response:
     return Response(
         content=model.model_dump_json(by_alias=True, exclude_unset=True),
+        status_code=status,
         media_type="application/json",
     )
 
@@ -208,6 +250,15 @@ def _guarded(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except ServiceError as exc:
+            if exc.body is not None:
+                content = _ERROR_BODY.dump_json(
+                    exc.body, by_alias=True, exclude_unset=True
+                )
+                return Response(
+                    content=content,
+                    status_code=exc.status_code,
+                    media_type="application/json",
+                )
             return _envelope(
                 exc.status_code, exc.message, exc.param, exc.code, exc.error_type
             )
@@ -227,10 +278,10 @@ def create_router(service: ThingsService, prefix: str = "") -> APIRouter:
         params = _GetThingParams.model_validate(
             _present(
                 {
-                    "thing-id": request.path_params["thing_id"],
+                    "thing_id": request.path_params["thing_id"],
                     "tags": _query(request, "tags", many=True, explode=False),
                     "limit": _query(request, "limit", many=False, explode=True),
-                    "X-Trace": request.headers.get("X-Trace"),
+                    "x_trace": request.headers.get("X-Trace"),
                 }
             )
         )
@@ -241,7 +292,7 @@ def create_router(service: ThingsService, prefix: str = "") -> APIRouter:
             limit=params.limit,
             x_trace=params.x_trace,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/things/{thing_id}",
@@ -253,13 +304,15 @@ def create_router(service: ThingsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def create_thing(request: Request) -> Response:
         ctx = _context(request)
-        body = CreateThingBody.model_validate_json(await request.body() or b"null")
+        body = models.CreateThingBody.model_validate_json(
+            await request.body() or b"null"
+        )
         _reject_unknown(body, "")
         result = await service.create_thing(
             ctx,
             body,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/things", create_thing, methods=["POST"], include_in_schema=False
