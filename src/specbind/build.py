@@ -7,14 +7,12 @@ Types come from ``schemas`` (with the union layer in ``unions``), operations fro
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
-from . import __version__, ir, naming
+from . import __version__, ir, naming, wire
 from .errors import Diagnostics, SpecError
 from .load import Document
 from .operations import OperationBuilder, service_name
-from . import wire
 from .resolve import check_refs
 from .schemas import SchemaBuilder
 

@@ -119,7 +119,8 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
         j.override(
             spec=args.spec and cwd / args.spec,
             out=args.out and cwd / args.out,
-            package=args.package or (args.out and package_from_out(cwd / args.out)),
+            # A configured job keeps its package; the embedded default takes --out's name.
+            package=args.package or (args.out and not j.configured and package_from_out(cwd / args.out)) or None,
             # Overlays belong to a spec: an explicit --spec drops the configured ones.
             overlays=tuple(cwd / o for o in args.overlay) if args.overlay else (() if args.spec else None),
             root=cwd if (args.spec or args.out) else None,

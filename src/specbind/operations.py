@@ -288,7 +288,7 @@ class OperationBuilder:
     def response(self, op: dict[str, Any], at: Parts, base: str) -> tuple[int, str | None, str, str]:
         """(status, type, kind, media type) of the success answer. The server answers the first
         declared 2xx code; several codes with different JSON schemas give a union."""
-        responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+        responses: dict[Any, Any] = op["responses"] if isinstance(op.get("responses"), dict) else {}
         codes = sorted(str(k) for k in responses if str(k)[:1] == "2" and (str(k).isdigit() or str(k).upper() == "2XX"))
         status = next((int(c) for c in codes if c.isdigit()), 200)
         types: list[str] = []
@@ -317,7 +317,7 @@ class OperationBuilder:
 
     def errors(self, op: dict[str, Any], at: Parts, base: str) -> tuple[tuple[str, str], ...]:
         """(status key, type) for each declared error answer with a JSON schema."""
-        responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+        responses: dict[Any, Any] = op["responses"] if isinstance(op.get("responses"), dict) else {}
         out: list[tuple[str, str]] = []
         for code in (str(k) for k in responses):
             if not (code == "default" or code[:1] in ("4", "5")):

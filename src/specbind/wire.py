@@ -99,7 +99,7 @@ def error_body(schema: Any, resolve: Any, depth: int = 0) -> str | None:
     schema = resolve(schema)
     if not isinstance(schema, dict) or depth > 3:
         return None
-    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    props: dict[Any, Any] = schema["properties"] if isinstance(schema.get("properties"), dict) else {}
     required = set(schema.get("required") or [])
     parts: list[str] = []
     for name, sub in props.items():
