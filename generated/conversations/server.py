@@ -10,6 +10,7 @@ models; every failure the server detects itself is answered with the document's 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -333,6 +334,18 @@ def _split(value: str | None) -> list[str] | None:
     return None if value is None else value.split(",")
 
 
+def _decoded(value: Any) -> Any:
+    """Wire text of a value that is never a string (`1`, `true`), read as JSON."""
+    if isinstance(value, list):
+        return [_decoded(v) for v in value]
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
 def _deep_object(request: Request, wire: str) -> dict[str, str] | None:
     """A deepObject query parameter: `filter[a]=1&filter[b]=2`."""
     prefix = wire + "["
@@ -411,7 +424,9 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
-                    "limit": _query(request, "limit", many=False, explode=True),
+                    "limit": _decoded(
+                        _query(request, "limit", many=False, explode=True)
+                    ),
                     "order": _query(request, "order", many=False, explode=True),
                     "after": _query(request, "after", many=False, explode=True),
                     "include": _query(request, "include", many=True, explode=True),

@@ -271,7 +271,7 @@ def text(value: Any) -> str | None:
 def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return "null" if value is None else str(value)
 
 
 def credential(value: str | None, env: str) -> str | None:

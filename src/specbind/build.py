@@ -61,7 +61,8 @@ def build_api(
     diagnostics.finish()
     order = definition_order(built)
     defined = set(order)
-    ops, adapters, error_adapters = wire.finish(raw_ops, set(built.models), defined)
+    none_aliases = frozenset(n for n, a in built.aliases.items() if a.annotation == "None")
+    ops, adapters, error_adapters = wire.finish(raw_ops, set(built.models), defined, none_aliases)
     service = service_name(data, package)
     error_body, error_media = wire.server_errors(ops_builder.error_schemas, ops_builder.error_types, ops_builder.resolve)
     # `APIStatusError.error` is typed by the one error type the document uses, else Any.

@@ -99,6 +99,7 @@ class Param:
     explode: bool = True  # form style: `a=1&a=2`; False: `a=1,2`
     is_array: bool = False
     style: str = "form"  # the parameter's `style` (form, simple, deepObject...)
+    decode: bool = False  # never a string: the server reads the wire text as JSON
     is_object: bool = False
     client_default: bool = False  # an optional header every operation takes: also a client setting
     constrained: str = ""  # annotation with the schema's constraints, for server-side validation

@@ -162,7 +162,12 @@ class OperationBuilder:
         style = str(p.get("style") or ("form" if loc in ("query", "cookie") else "simple"))
         is_object = "object" in info.json_types and "array" not in info.json_types
         if style not in ("form", "simple", "deepObject") or (is_object and not (loc == "query" and style == "deepObject")):
-            raise Skip(p_at, f"parameter {wire!r}: style {style!r} for a {'n object' if is_object else ' value'} in {loc} is not supported")
+            raise Skip(p_at, f"parameter {wire!r}: style {style!r} for {'an object' if is_object else 'a value'} in {loc} is not supported")
+        # Strings on the wire; the server reads them back as JSON where the value is never a
+        # string (`Literal[1, 2]` or `Literal[True, False]` would refuse "1" and "true").
+        element = self.resolve(resolved.get("items")) if isinstance(resolved, dict) and "array" in info.json_types else resolved
+        types = self.scalar_types(element)
+        decode = bool(types) and "string" not in types
         # Optional arguments default to None and are then not sent: defaults are the server's.
         ann = strip_constraints(info.annotation())
         if not required and not info.nullable:
@@ -173,8 +178,22 @@ class OperationBuilder:
             annotation=ann, required=required, default=repr(default) if default is not None else "None",
             doc=clean_doc(p), explode=bool(p.get("explode", style == "form")),
             is_array="array" in info.json_types, style=style, is_object=is_object,
-            constrained=constrained, service_annotation=strip_constraints(constrained),
+            constrained=constrained, service_annotation=strip_constraints(constrained), decode=decode,
         )  # fmt: skip
+
+    def scalar_types(self, schema: Any, depth: int = 0) -> set[str]:
+        """JSON types a scalar schema allows (from `type`, `enum`, `const`, anyOf/oneOf/allOf)."""
+        schema = self.resolve(schema)
+        if not isinstance(schema, dict) or depth > 8:
+            return set()
+        t = schema.get("type")
+        out = {t} if isinstance(t, str) else set(t) if isinstance(t, list) else set()
+        for value in list(schema.get("enum") or []) + ([schema["const"]] if "const" in schema else []):
+            out.add("string" if isinstance(value, str) else "null" if value is None else "other")
+        for key in ("anyOf", "oneOf", "allOf"):
+            for sub in schema.get(key) or []:
+                out |= self.scalar_types(sub, depth + 1)
+        return out
 
     # -- the operation ----------------------------------------------------------------------------
     def operation(self, path: str, method: str, item: dict[str, Any], op: dict[str, Any], at: Parts) -> ir.Operation:

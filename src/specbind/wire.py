@@ -30,13 +30,17 @@ def server_url(server: dict[str, Any]) -> str:
     return url.rstrip("/")
 
 
-def qualify(annotation: str, defined: set[str]) -> str:
-    """``list[Pet] | None`` -> ``list[models.Pet] | None``; string literals are left alone."""
+def qualify(annotation: str, defined: set[str], none_aliases: frozenset[str] = frozenset()) -> str:
+    """``list[Pet] | None`` -> ``list[models.Pet] | None``; string literals are left alone.
+    An alias of None (`enum: [null]`) is not joined with None again: `None | None` fails when
+    the annotation is evaluated (the server's parameter models evaluate theirs)."""
 
     def repl(m: re.Match[str]) -> str:
         word = m.group(0)
         return "models." + word if word in defined else word
 
+    for name in none_aliases:
+        annotation = re.sub(rf"(?<![.\w]){re.escape(name)} \| None\b", name, annotation)
     return _TOKEN.sub(repl, annotation)
 
 
@@ -174,6 +178,8 @@ def wire_values(p: ir.Param) -> ir.Param:
         server = f"_deep_object(request, {wire})"
     else:
         server = f"_query(request, {wire}, many={p.is_array}, explode={p.explode})"
+    if p.decode:
+        server = f"_decoded({server})"
     if p.location == "query" and p.is_object:
         client = p.name  # spread by `_http.encode_query` as `wire[key]=value`
     elif p.location == "query" and p.is_array and not p.explode or p.location != "query" and p.is_array:
@@ -214,7 +220,9 @@ class Adapters:
         return tuple((name, qualify(t, defined)) for t, name in self.table.items())
 
 
-def finish(ops: tuple[ir.Operation, ...], classes: set[str], defined: set[str]) -> tuple[tuple[ir.Operation, ...], Adapters, Adapters]:
+def finish(
+    ops: tuple[ir.Operation, ...], classes: set[str], defined: set[str], none_aliases: frozenset[str] = frozenset()
+) -> tuple[tuple[ir.Operation, ...], Adapters, Adapters]:
     """Wire values, adapters and qualified names for every operation. Returns the operations,
     the adapters of answers and bodies (client and server), and those of errors (client)."""
     names = naming.NameTable()
@@ -232,13 +240,13 @@ def finish(ops: tuple[ir.Operation, ...], classes: set[str], defined: set[str]) 
             error_adapters=tuple((key, errors(t)) for key, t in op.errors),
             page_call=page_call(op) if op.paginated else "",
         )
-        out.append(qualified(op, defined))
+        out.append(qualified(op, defined, none_aliases))
     return tuple(out), adapters, errors
 
 
-def qualified(op: ir.Operation, defined: set[str]) -> ir.Operation:
+def qualified(op: ir.Operation, defined: set[str], none_aliases: frozenset[str]) -> ir.Operation:
     def q(text: str | None) -> Any:
-        return None if text is None else qualify(text, defined)
+        return None if text is None else qualify(text, defined, none_aliases)
 
     params = tuple(
         replace(p, annotation=q(p.annotation), constrained=q(p.constrained), service_annotation=q(p.service_annotation))

@@ -10,6 +10,7 @@ models; every failure the server detects itself is answered with the document's 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -173,6 +174,18 @@ def _query(request: Request, wire: str, *, many: bool, explode: bool) -> Any:
 def _split(value: str | None) -> list[str] | None:
     """A simple-style array (path, header, cookie): `a,b`."""
     return None if value is None else value.split(",")
+
+
+def _decoded(value: Any) -> Any:
+    """Wire text of a value that is never a string (`1`, `true`), read as JSON."""
+    if isinstance(value, list):
+        return [_decoded(v) for v in value]
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _deep_object(request: Request, wire: str) -> dict[str, str] | None:
