@@ -263,6 +263,15 @@ def comma_joined(values: Sequence[Any] | None) -> str | None:
     return None if values is None else ",".join(_scalar(v) for v in values)
 
 
+def deep_object(
+    value: BaseModel | Mapping[str, Any] | None,
+) -> Mapping[str, Any] | None:
+    """A deepObject parameter's properties, as `encode_query` spreads them."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return value
+
+
 def text(value: Any) -> str | None:
     """A header or cookie value on the wire: `true`/`false`, numbers as written, None dropped."""
     return None if value is None else _scalar(value)

@@ -201,7 +201,8 @@ class OperationBuilder:
         base = naming.pascal(str(op_id)) or "Operation"
         merged = self.declared_params(path, item, op, at)
         arg_names = naming.NameTable(RESERVED_ARGS)
-        ordered = sorted(merged.items(), key=lambda kv: _LOCATIONS[kv[0][1]])
+        # Path parameters in the order the template names them, then query, header, cookie.
+        ordered = sorted(merged.items(), key=lambda kv: (_LOCATIONS[kv[0][1]], path.find("{" + kv[0][0] + "}")))
 
         def wanted(p: dict[str, Any], wire: str) -> str:
             custom = p.get("x-specbind-name")

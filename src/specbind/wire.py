@@ -181,7 +181,7 @@ def wire_values(p: ir.Param) -> ir.Param:
     if p.decode:
         server = f"_decoded({server})"
     if p.location == "query" and p.is_object:
-        client = p.name  # spread by `_http.encode_query` as `wire[key]=value`
+        client = f"_http.deep_object({p.name})"  # spread by `_http.encode_query` as `wire[key]=value`
     elif p.location == "query" and p.is_array and not p.explode or p.location != "query" and p.is_array:
         client = f"_http.comma_joined({p.name})"
     elif p.location != "query":

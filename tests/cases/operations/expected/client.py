@@ -173,7 +173,6 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Thing:
-
         response = self._request(
             "POST",
             "/things",
@@ -336,7 +335,6 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Thing:
-
         response = await self._request(
             "POST",
             "/things",
