@@ -202,7 +202,7 @@ class OperationBuilder:
         merged = self.declared_params(path, item, op, at)
         arg_names = naming.NameTable(RESERVED_ARGS)
         # Path parameters in the order the template names them, then query, header, cookie.
-        ordered = sorted(merged.items(), key=lambda kv: (_LOCATIONS[kv[0][1]], path.find("{" + kv[0][0] + "}")))
+        ordered = sorted(merged.items(), key=lambda kv: (_LOCATIONS[kv[0][1]], path.find("{" + kv[0][0] + "}") if kv[0][1] == "path" else 0))
 
         def wanted(p: dict[str, Any], wire: str) -> str:
             custom = p.get("x-specbind-name")

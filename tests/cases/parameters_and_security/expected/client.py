@@ -151,6 +151,7 @@ class Client:
         region: str,
         id: int,
         *,
+        id2: str | None = None,
         self2: str | None = None,
         timeout2: float | None = None,
         class_: Literal["a", "b"] | None = None,
@@ -158,7 +159,6 @@ class Client:
         page_size2: int | None = None,
         tags: list[str] | None = None,
         filter: models.GetItemFilter | None = None,
-        id2: str | None = None,
         x_count: int | None = None,
         x_flag: bool | None = None,
         x_ids: list[int] | None = None,
@@ -175,6 +175,7 @@ class Client:
             security=["token", "api_key"],
             accept="application/json",
             query={
+                "id": id2,
                 "self": self2,
                 "timeout": timeout2,
                 "class": class_,
@@ -182,7 +183,6 @@ class Client:
                 "page_size": page_size2,
                 "tags": _http.comma_joined(tags),
                 "filter": _http.deep_object(filter),
-                "id": id2,
             },
             headers={
                 "X-Count": _http.text(x_count),
@@ -381,6 +381,7 @@ class AsyncClient:
         region: str,
         id: int,
         *,
+        id2: str | None = None,
         self2: str | None = None,
         timeout2: float | None = None,
         class_: Literal["a", "b"] | None = None,
@@ -388,7 +389,6 @@ class AsyncClient:
         page_size2: int | None = None,
         tags: list[str] | None = None,
         filter: models.GetItemFilter | None = None,
-        id2: str | None = None,
         x_count: int | None = None,
         x_flag: bool | None = None,
         x_ids: list[int] | None = None,
@@ -405,6 +405,7 @@ class AsyncClient:
             security=["token", "api_key"],
             accept="application/json",
             query={
+                "id": id2,
                 "self": self2,
                 "timeout": timeout2,
                 "class": class_,
@@ -412,7 +413,6 @@ class AsyncClient:
                 "page_size": page_size2,
                 "tags": _http.comma_joined(tags),
                 "filter": _http.deep_object(filter),
-                "id": id2,
             },
             headers={
                 "X-Count": _http.text(x_count),

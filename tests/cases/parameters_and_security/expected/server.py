@@ -95,6 +95,7 @@ class CaseService(Protocol):
         region: str,
         id: int,
         *,
+        id2: str | None = None,
         self2: str | None = None,
         timeout2: float | None = None,
         class_: Literal["a", "b"] | None = None,
@@ -102,7 +103,6 @@ class CaseService(Protocol):
         page_size2: int | None = None,
         tags: list[str] | None = None,
         filter: models.GetItemFilter | None = None,
-        id2: str | None = None,
         x_count: int | None = None,
         x_flag: bool | None = None,
         x_ids: list[int] | None = None,
@@ -130,6 +130,7 @@ class _GetItemParams(BaseModel):
 
     region: str
     id: int
+    id2: str | None = None
     self2: str | None = None
     timeout2: float | None = None
     class_: Literal["a", "b"] | None = None
@@ -137,7 +138,6 @@ class _GetItemParams(BaseModel):
     page_size2: int | None = None
     tags: list[str] | None = None
     filter: models.GetItemFilter | None = None
-    id2: str | None = None
     x_count: int | None = None
     x_flag: bool | None = None
     x_ids: list[int] | None = None
@@ -334,6 +334,7 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
                 {
                     "region": request.path_params["region"],
                     "id": _decoded(request.path_params["id"]),
+                    "id2": _query(request, "id", many=False, explode=True),
                     "self2": _query(request, "self", many=False, explode=True),
                     "timeout2": _decoded(
                         _query(request, "timeout", many=False, explode=True)
@@ -347,7 +348,6 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
                     ),
                     "tags": _query(request, "tags", many=True, explode=False),
                     "filter": _decoded(_deep_object(request, "filter")),
-                    "id2": _query(request, "id", many=False, explode=True),
                     "x_count": _decoded(request.headers.get("X-Count")),
                     "x_flag": _decoded(request.headers.get("X-Flag")),
                     "x_ids": _decoded(_split(request.headers.get("X-Ids"))),
@@ -359,6 +359,7 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
             ctx,
             params.region,
             params.id,
+            id2=params.id2,
             self2=params.self2,
             timeout2=params.timeout2,
             class_=params.class_,
@@ -366,7 +367,6 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
             page_size2=params.page_size2,
             tags=params.tags,
             filter=params.filter,
-            id2=params.id2,
             x_count=params.x_count,
             x_flag=params.x_flag,
             x_ids=params.x_ids,
