@@ -24,6 +24,8 @@ MODULE_RESERVED = frozenset(
         # client.py / server.py
         "Client", "AsyncClient", "SyncPage", "AsyncPage", "NotGiven", "NOT_GIVEN", "Mapping", "Sequence",
         "TypeAdapter", "httpx", "Request", "APIRouter", "FastAPI", "Depends", "Header", "Query", "Path",
+        # the package's modules: `from . import models` must find the module, not a schema
+        "models", "client", "server",
     }
 )  # fmt: skip
 

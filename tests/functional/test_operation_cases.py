@@ -228,3 +228,58 @@ def test_security_schemes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert "x-api-key" not in seen[-1].headers
     client.get_with_keys()
     assert seen[-1].url.params["key"] == "qk" and seen[-1].headers["cookie"] == "session=sess"
+
+
+# -- names: schemas and parameters that would shadow what the modules use ------------------------
+class ShadowService:
+    def __init__(self, pkg: dict[str, Any]) -> None:
+        self.pkg = pkg
+        self.got: list[Any] = []
+
+    async def check(self, ctx: Any, body: Any, **kwargs: Any) -> Any:
+        self.got.append((body, kwargs))
+        return self.pkg["models"].Response(ok=True)
+
+
+def test_schema_names_never_shadow_the_framework(tmp_path: Path) -> None:
+    pkg, _ = _load("names_versus_imports", tmp_path)
+    service = ShadowService(pkg)
+    http, seen, answered = _wire(pkg["server"].create_app(service))
+    client = pkg["client"].Client(base_url="http://testserver", http_client=http)
+    answer = client.check(q="x", models_="m", httpx_="h", json_="j", response2="r")
+    assert answered[-1].status_code == 200 and answer == pkg["models"].Response(ok=True)
+    assert dict(seen[-1].url.params) == {"models": "m", "httpx": "h", "response": "r"} and seen[-1].headers["json"] == "j"
+    assert service.got[-1][1] == {"models_": "m", "httpx_": "h", "response2": "r", "json_": "j"}
+
+
+def test_a_document_without_operations_still_gets_a_client_and_server(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: Only Models, version: '1'}\ncomponents:\n  schemas:\n    A: {type: object}\n")
+    package = "only_models"
+    result = generate(Job("x", spec, tmp_path / package, package, (), tmp_path))
+    assert {"client.py", "server.py", "_http.py"} <= set(result.files)
+    write_tree(tmp_path / package, result.files)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        client = importlib.import_module(f"{package}.client")
+        server = importlib.import_module(f"{package}.server")
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert client.Client(base_url="http://x").base_url == "http://x"
+    assert TestClient(server.create_app(object())).get("/").status_code == 404
+    assert server.OnlyModelsService.__name__ == "OnlyModelsService"  # named from the package
+
+
+def test_names_come_from_the_document_not_conversations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from specbind.cli import main
+
+    spec = CASES / "status_and_errors" / "spec.yaml"
+    monkeypatch.chdir(tmp_path)  # no pyproject.toml here: the embedded default job
+    assert main(["generate", "--spec", str(spec)]) == 2
+    assert "--spec needs --out" in capsys.readouterr().err
+    assert not (tmp_path / "generated").exists()
+    assert main(["generate", "--spec", str(spec), "--out", "out/pet-store"]) == 0
+    http_module = (tmp_path / "out" / "pet-store" / "_http.py").read_text()
+    assert 'BASE_URL_ENV = "PET_STORE_BASE_URL"' in http_module and "CONVERSATIONS" not in http_module
+    assert 'USER_AGENT = "pet_store/1 (specbind' in http_module
+    assert "class PetStoreService(Protocol)" in (tmp_path / "out" / "pet-store" / "server.py").read_text()
