@@ -19,7 +19,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from typing import Any, Generic, Literal, TypeVar
+from typing import IO, Any, Generic, Literal, TypeVar
 from urllib.parse import urlencode
 
 import httpx
@@ -352,6 +352,74 @@ def build_headers(
     headers.update({k.lower(): v for k, v in header_params.items() if v is not None})
     headers.update({k.lower(): v for k, v in (extra_headers or {}).items()})
     return headers
+
+
+FileContent = (
+    bytes
+    | IO[bytes]
+    | tuple[str | None, bytes | IO[bytes]]
+    | tuple[str | None, bytes | IO[bytes], str | None]
+)
+"""A file part: its content, or (filename, content) / (filename, content, content type)."""
+
+
+def multipart_body(
+    fields: Mapping[str, Any],
+    *,
+    files: frozenset[str],
+    content_types: Mapping[str, str],
+) -> tuple[bytes, str]:
+    """multipart/form-data: files as file parts; objects as JSON parts; arrays as one part per
+    element; each part's content type as the document's Encoding Object says."""
+    parts: list[tuple[str, tuple[str | None, bytes | IO[bytes], str | None]]] = []
+    for name, value in fields.items():
+        many = isinstance(value, list) or (
+            isinstance(value, tuple) and name not in files
+        )
+        for item in value if many else [value]:
+            if item is None:
+                continue
+            if name in files:
+                file = item if isinstance(item, tuple) else (name, item)
+                parts.append(
+                    (
+                        name,
+                        (
+                            file[0],
+                            file[1],
+                            file[2] if len(file) > 2 else content_types.get(name),
+                        ),
+                    )
+                )
+            elif isinstance(item, BaseModel | Mapping | list):
+                data = (
+                    item.model_dump(mode="json", by_alias=True, exclude_unset=True)
+                    if isinstance(item, BaseModel)
+                    else item
+                )
+                parts.append(
+                    (
+                        name,
+                        (
+                            None,
+                            json.dumps(data).encode(),
+                            content_types.get(name, "application/json"),
+                        ),
+                    )
+                )
+            else:
+                parts.append(
+                    (
+                        name,
+                        (
+                            None,
+                            _scalar(item).encode(),
+                            content_types.get(name, "text/plain"),
+                        ),
+                    )
+                )
+    request = httpx.Request("POST", "http://multipart", files=parts)
+    return request.read(), request.headers["content-type"]
 
 
 def json_body(body: Any, extra_body: Mapping[str, Any] | None) -> bytes:

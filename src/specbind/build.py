@@ -92,10 +92,18 @@ def build_api(
         adapters=adapters.constants(defined),
         error_adapters=error_adapters.constants(defined),
         service_name=service,
-        server_exports=tuple(sorted(("ConflictError", "InvalidRequestError", "NotFoundError", "RequestContext", "ServiceError", service, "create_app", "create_router"), key=lambda n: (not n[0].isupper(), n))),
-        server_uses_field="Field(" in " ".join(p.constrained for op in ops for p in op.server_params),
+        server_exports=tuple(sorted(
+            ("ConflictError", "InvalidRequestError", "NotFoundError", "RequestContext", "ServiceError", service, "create_app", "create_router")
+            + (("UploadedFile",) if any(op.body_kind == "multipart" for op in ops) else ()),
+            key=lambda n: (not n[0].isupper(), n),
+        )),
+        server_uses_field="Field(" in " ".join(
+            [p.constrained for op in ops for p in op.server_params] + [b.server_assignment + b.server_annotation for op in ops if op.parts_model for b in op.body_fields]
+        ),
         server_typing_imports=wire.typing_names(
-            ["Any Protocol"] + [p.constrained for op in ops for p in op.server_params], ("Annotated", "Any", "Literal", "Protocol")
+            ["Any Protocol"] + [p.constrained for op in ops for p in op.server_params]
+            + [b.server_annotation for op in ops if op.parts_model for b in op.body_fields],
+            ("Annotated", "Any", "Literal", "Protocol"),
         ),
         unknown_models=tuple(sorted(u.unknown for u in built.unions.values() if u.unknown)),
         exports=tuple(sorted(order)),

@@ -118,6 +118,9 @@ class BodyField:
     required: bool
     doc: str | None = None
     is_array: bool = False  # a form field sent once per element
+    is_file: bool = False  # a multipart file part (`format: binary` / `contentMediaType`)
+    server_annotation: str = ""  # multipart: what the server's parts model declares
+    server_assignment: str = ""  # multipart: "" or " = ..." in the server's parts model
 
 
 @dataclass(frozen=True)
@@ -145,12 +148,15 @@ class Operation:
     status: int = 200  # the success code the server answers with
     response_kind: Literal["json", "none", "bytes", "text"] = "json"
     response_media: str = "application/json"
-    body_kind: Literal["model", "json", "form", "bytes", "text", "none"] = "none"
+    body_kind: Literal["model", "json", "form", "multipart", "bytes", "text", "none"] = "none"
     body_media: str = "application/json"
     body_annotation: str = ""  # argument type of a body that is not a model's fields
     body_adapter: str | None = None  # module constant validating a non-class body
     body_type: str = ""  # what the service method receives as `body`
     form_arrays: str = "frozenset()"  # form fields sent once per element, as a literal
+    part_types: tuple[tuple[str, str], ...] = ()  # multipart: (field wire name, Encoding contentType)
+    parts_model: str = ""  # multipart: the server's model of the parts
+    file_parts: str = "frozenset()"  # multipart: the fields that are files, as a literal
     errors: tuple[tuple[str, str], ...] = ()  # (status key: "404" / "4XX" / "default", error type)
     error_adapters: tuple[tuple[str, str], ...] = ()  # (status key, adapter constant)
     security: tuple[str, ...] = ()  # client settings (schemes) the operation may send
@@ -206,6 +212,10 @@ class Api:
     error_body: str = ""
     error_media: str = "application/json"
     error_adapters: tuple[tuple[str, str], ...] = ()  # (constant, type) for error bodies
+
+    @property
+    def multipart(self) -> bool:
+        return any(op.body_kind == "multipart" for op in self.operations)
 
     @property
     def paginated(self) -> bool:

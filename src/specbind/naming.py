@@ -25,7 +25,7 @@ MODULE_RESERVED = frozenset(
         "Client", "AsyncClient", "SyncPage", "AsyncPage", "NotGiven", "NOT_GIVEN", "Mapping", "Sequence",
         "TypeAdapter", "httpx", "Request", "APIRouter", "FastAPI", "Depends", "Header", "Query", "Path",
         # the package's modules: `from . import models` must find the module, not a schema
-        "models", "client", "server",
+        "models", "client", "server", "UploadedFile",
     }
 )  # fmt: skip
 

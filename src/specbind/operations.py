@@ -210,6 +210,7 @@ class OperationBuilder:
 
         # Names are claimed path first, then body fields, then the rest: the order a reader sees.
         path_names = {key: arg_names.claim(wanted(p, key[0])) for key, (p, _) in ordered if key[1] == "path"}
+        self.part_types: tuple[tuple[str, str], ...] = ()
         body = self.body(op, at, base, arg_names)
         params = [
             self.param(p, p_at, wire, loc, base, path_names.get((wire, loc)) or arg_names.claim(wanted(p, wire)))
@@ -234,7 +235,8 @@ class OperationBuilder:
             paginated=paginated, item_type=item_type, idempotent=method.upper() in IDEMPOTENT, path_expr=path_expr,
             params_model="_" + base + "Params", status=status, response_kind=kind, response_media=media,  # type: ignore[arg-type]
             body_kind=body[3], body_media=body[4], body_annotation=body[5], errors=errors,  # type: ignore[arg-type]
-            security=self.security(op),
+            security=self.security(op), part_types=self.part_types,
+            parts_model=base + "Parts" if body[3] == "multipart" else "",
         )  # fmt: skip
 
     def security(self, op: dict[str, Any]) -> tuple[str, ...]:
@@ -260,34 +262,60 @@ class OperationBuilder:
             return None, (), False, "none", "", ""
         required = bool(rb.get("required"))
         by_kind = {media_kind(m): (m, b) for m, b in reversed(offered)}  # the first of a kind wins
-        for kind in ("json", "form", "bytes", "text"):
+        for kind in ("json", "form", "multipart", "bytes", "text"):
             if kind in by_kind:
                 break
         else:
             media = offered[0][0]
-            raise Skip(at + ("requestBody", "content", media), f"request body {media!r} is not supported (multipart is not generated yet)")
+            raise Skip(at + ("requestBody", "content", media), f"request body {media!r} is not supported")
         media, entry = by_kind[kind]
         where = at + ("requestBody", "content", media, "schema")
         if kind in ("bytes", "text"):
             return None, (), required, kind, media, "bytes" if kind == "bytes" else "str"
         info: TypeInfo = self.sb.type_of(entry.get("schema"), where, base + "Body")
         if info.model is None:
-            if kind == "form":
-                raise Skip(where, "a form body must be an object schema")
+            if kind in ("form", "multipart"):
+                raise Skip(where, f"a {media} body must be an object schema")
             return info.annotation(), (), required, "json", media, self.widen(info.annotation())
         model = self.sb.out.models[info.model]
+        files = self.file_fields(entry.get("schema")) if kind == "multipart" else {}
         fields = tuple(
             ir.BodyField(
-                arg_names.claim(f.name), f.wire, f.annotation, self.widen(f.annotation), f.required, f.doc,
-                is_array=strip_constraints(f.annotation).startswith("list["),
-            )
+                arg_names.claim(f.name), f.wire, f.annotation,
+                ("Sequence[_http.FileContent]" if files[f.wire] else "_http.FileContent") if f.wire in files else self.widen(f.annotation),
+                f.required, f.doc, is_array=files[f.wire] if f.wire in files else strip_constraints(f.annotation).startswith("list["),
+                is_file=f.wire in files,
+                server_annotation=(
+                    ("list[UploadedFile]" if files[f.wire] else "UploadedFile") + ("" if f.required else " | None")
+                    if f.wire in files else f.annotation
+                ),
+            )  # fmt: skip
             for f in model.fields
         )
+        if kind == "multipart":
+            encoding = entry.get("encoding") if isinstance(entry.get("encoding"), dict) else {}
+            self.part_types = tuple(
+                (str(k), str(v["contentType"])) for k, v in encoding.items() if isinstance(v, dict) and isinstance(v.get("contentType"), str)
+            )
+            return info.model, fields, required, "multipart", media, ""
         if kind == "form":
             for f in model.fields:
                 if f.annotation.startswith(("dict[", "Annotated[dict")) or f.annotation in self.sb.out.models:
                     raise Skip(where, f"form field {f.wire!r} is an object; nested form encoding is not supported")
         return info.model, fields, required, "model" if kind == "json" else "form", media, ""
+
+    def file_fields(self, schema: Any) -> dict[str, bool]:
+        """Multipart properties that are files: wire name -> whether it is an array of files."""
+        schema = self.resolve(schema)
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        out: dict[str, bool] = {}
+        for name, prop in (props.items() if isinstance(props, dict) else ()):
+            prop = self.resolve(prop)
+            items = self.resolve(prop.get("items")) if isinstance(prop, dict) and prop.get("type") == "array" else None
+            for candidate, many in ((prop, False), (items, True)):
+                if isinstance(candidate, dict) and (candidate.get("format") == "binary" or "contentMediaType" in candidate):
+                    out[str(name)] = many
+        return out
 
     def widen(self, annotation: str) -> str:
         """Argument type for a body field: generated models may also be given as plain mappings

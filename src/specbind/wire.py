@@ -260,19 +260,33 @@ def qualified(op: ir.Operation, defined: set[str], none_aliases: frozenset[str])
         keyword_params=tuple(p for p in server_params if p.location != "path"),
         body_model=q(op.body_model),
         body_annotation=q(op.body_annotation),
-        body_fields=tuple(replace(b, annotation=q(b.annotation), param_annotation=q(b.param_annotation)) for b in op.body_fields),
+        body_fields=tuple(
+            replace(
+                b, annotation=q(b.annotation), param_annotation=q(b.param_annotation), server_annotation=q(b.server_annotation),
+                server_assignment=part_assignment(b),
+            )  # fmt: skip
+            for b in op.body_fields
+        ),
         response=q(op.response),
         item_type=q(op.item_type),
         errors=tuple((k, q(t)) for k, t in op.errors),
         body_type=body_type(op, q(op.body_model)),
-        form_arrays=f"frozenset({tuple(sorted(b.wire for b in op.body_fields if b.is_array))!r})" if op.body_kind == "form" else "frozenset()",
+        file_parts=f"frozenset({tuple(sorted(b.wire for b in op.body_fields if b.is_file))!r})",
+        form_arrays=f"frozenset({tuple(sorted(b.wire for b in op.body_fields if b.is_array))!r})" if op.body_kind in ("form", "multipart") else "frozenset()",
     )
+
+
+def part_assignment(b: ir.BodyField) -> str:
+    default = "" if b.required else "default=None, "
+    if b.name != b.wire:
+        return f" = Field({default}alias={b.wire!r})"
+    return "" if b.required else " = None"
 
 
 def body_type(op: ir.Operation, model: str | None) -> str:
     if op.body_kind == "none":
         return ""
-    base = {"bytes": "bytes", "text": "str"}.get(op.body_kind) or str(model)
+    base = {"bytes": "bytes", "text": "str", "multipart": op.parts_model}.get(op.body_kind) or str(model)
     return base + " | None" if not op.body_required and op.body_kind in ("json", "bytes", "text") else base
 
 
