@@ -106,14 +106,19 @@ def _arguments(method: Any, op: Any, body_type: Any) -> dict[str, Any]:
     """Required arguments: parameters from their types; body fields from the body model, whose
     constraints (minItems...) the method's wider argument types do not carry."""
     hints = typing.get_type_hints(method)
-    fields = {b.name: b.wire for b in op.body_fields}
+    files = {b.name for b in op.body_fields if b.is_file}
+    fields = {b.name: b.wire for b in op.body_fields if not b.is_file}
+    if op.body_kind == "multipart":  # the parts model holds files as UploadedFile: the document's model has them as strings
+        body_type = getattr(sys.modules[method.__module__].models, op.body_model.removeprefix("models."))
     body = _plain(minimal(body_type)) if fields else {}
     args: dict[str, Any] = {}
     for name, param in inspect.signature(method).parameters.items():
         if param.default is not inspect.Parameter.empty:
             continue
         hint = hints[name]
-        if name in fields:
+        if name in files:
+            args[name] = ("upload.bin", b"\x00file", "application/octet-stream")
+        elif name in fields:
             args[name] = body[fields[name]]
         elif name == "body" and hint in (bytes, str):
             args[name] = b"\x00bytes" if hint is bytes else "text"
