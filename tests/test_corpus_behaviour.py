@@ -108,8 +108,6 @@ def _arguments(method: Any, op: Any, body_type: Any) -> dict[str, Any]:
     hints = typing.get_type_hints(method)
     files = {b.name for b in op.body_fields if b.is_file}
     fields = {b.name: b.wire for b in op.body_fields if not b.is_file}
-    if op.body_kind == "multipart":  # the parts model holds files as UploadedFile: the document's model has them as strings
-        body_type = getattr(sys.modules[method.__module__].models, op.body_model.removeprefix("models."))
     body = _plain(minimal(body_type)) if fields else {}
     args: dict[str, Any] = {}
     for name, param in inspect.signature(method).parameters.items():

@@ -418,6 +418,10 @@ def multipart_body(
                         ),
                     )
                 )
+    if (
+        not parts
+    ):  # httpx sends no body at all for no parts: an empty multipart body instead
+        return b"--empty--\r\n", "multipart/form-data; boundary=empty"
     request = httpx.Request("POST", "http://multipart", files=parts)
     return request.read(), request.headers["content-type"]
 

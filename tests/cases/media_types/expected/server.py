@@ -314,7 +314,7 @@ def _parts(
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
     if (
         not isinstance(message, email.message.EmailMessage)
-        or not message.is_multipart()
+        or message.get_content_type() != "multipart/form-data"
     ):
         raise InvalidRequestError(
             "expected a multipart/form-data body", code="invalid_value"
