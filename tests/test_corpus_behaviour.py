@@ -75,11 +75,39 @@ class Recorder:
         self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
 
     def __getattr__(self, name: str) -> Any:
+        answer = self.answers[name]
+        if isinstance(answer, Events):
+
+            async def events(ctx: Any, *args: Any, **kwargs: Any) -> Any:
+                self.calls.append((name, args, kwargs))
+                for event in answer.events:
+                    yield event
+
+            return events
+
         async def method(ctx: Any, *args: Any, **kwargs: Any) -> Any:
             self.calls.append((name, args, kwargs))
-            return self.answers[name]
+            return answer
 
         return method
+
+
+class Events:
+    """What a streaming service method yields."""
+
+    def __init__(self, events: list[Any]) -> None:
+        self.events = events
+
+
+def _answer(pkg: dict[str, Any], api: Any, op: Any) -> Any:
+    """A small valid answer of the type the service method declares."""
+    answer_type = typing.get_type_hints(getattr(pkg["server"].__dict__[api.service_name], op.name))["return"]
+    if op.response_kind == "stream":
+        return Events([minimal(typing.get_args(answer_type)[0])] * 2)
+    answer = None if answer_type is type(None) else minimal(answer_type)
+    if isinstance(answer, bytes | str) and not answer:
+        answer = b"\x01answer" if isinstance(answer, bytes) else "answer"
+    return answer
 
 
 def _success_status(raw: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -139,11 +167,7 @@ def _plain(value: Any) -> Any:
 def _check_operation(pkg: dict[str, Any], api: Any, op: Any, raw: dict[str, Any], path_item: dict[str, Any]) -> list[str]:
     """What is wrong with one operation's round trip, as lines ([] when all is right)."""
     problems: list[str] = []
-    server_method = getattr(pkg["server"].__dict__[api.service_name], op.name)
-    answer_type = typing.get_type_hints(server_method)["return"]
-    answer = None if answer_type is type(None) else minimal(answer_type)
-    if isinstance(answer, bytes | str) and not answer:
-        answer = b"\x01answer" if isinstance(answer, bytes) else "answer"
+    answer = _answer(pkg, api, op)
     service = Recorder({op.name: answer})
     seen: list[httpx.Request] = []
     answered: list[httpx.Response] = []
@@ -154,6 +178,9 @@ def _check_operation(pkg: dict[str, Any], api: Any, op: Any, raw: dict[str, Any]
     args = _arguments(method, op, _body_type(pkg, api, op))
     try:
         result = method(**args)
+        if op.response_kind == "stream":
+            result = list(result)
+            answer = list(answer.events)
     except Exception as exc:  # noqa: BLE001 - reported with the operation
         return [f"call failed: {type(exc).__name__}: {str(exc)[:300]}"]
     request, response = seen[-1], answered[-1]
@@ -212,17 +239,15 @@ def _check_operation(pkg: dict[str, Any], api: Any, op: Any, raw: dict[str, Any]
 
 def _check_async(pkg: dict[str, Any], api: Any, op: Any) -> list[str]:
     """One operation through AsyncClient over httpx's ASGI transport."""
-    server_method = getattr(pkg["server"].__dict__[api.service_name], op.name)
-    answer_type = typing.get_type_hints(server_method)["return"]
-    answer = None if answer_type is type(None) else minimal(answer_type)
-    service = Recorder({op.name: answer or (b"\x01" if answer_type is bytes else "a" if answer_type is str else answer)})
+    service = Recorder({op.name: _answer(pkg, api, op)})
 
     async def run() -> Any:
         transport = httpx.ASGITransport(app=pkg["server"].create_app(service))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             client = pkg["client"].AsyncClient(base_url="http://testserver", http_client=http, max_retries=0)
             method = getattr(client, op.name)
-            return await method(**_arguments(method, op, _body_type(pkg, api, op)))
+            result = await method(**_arguments(method, op, _body_type(pkg, api, op)))
+            return [e async for e in result] if op.response_kind == "stream" else result
 
     try:
         asyncio.run(run())
@@ -247,7 +272,8 @@ def test_every_operation_round_trips(spec: Path, tmp_path: Path) -> None:
     data = load_file(spec).data
     DATA.clear()
     DATA.update(data)
-    generated = {(op.path, op.method): op for op in api.operations}
+    generated = {(op.path, op.method): op for op in api.operations if not op.stream_of}
+    twins = {op.stream_of: op for op in api.operations if op.stream_of}
     skipped: list[str] = []
     failures: list[str] = []
     for path, item in (data.get("paths") or {}).items():
@@ -263,7 +289,8 @@ def test_every_operation_round_trips(spec: Path, tmp_path: Path) -> None:
                     failures.append(f"{method.upper()} {path}: no method, and no warning says so")
                 skipped.extend(f"{method.upper()} {path}: {w.message}" for w in said)
                 continue
-            failures.extend(f"{op.method} {op.path} ({op.name}): {line}" for line in _check_operation(pkg, api, op, raw, item))
+            for each in (op, twins[op.name]) if op.name in twins else (op,):
+                failures.extend(f"{each.method} {each.path} ({each.name}): {line}" for line in _check_operation(pkg, api, each, raw, item))
     if api.operations:
         failures.extend(f"{api.operations[0].name}: {line}" for line in _check_async(pkg, api, api.operations[0]))
     for line in skipped:

@@ -519,6 +519,50 @@ async def asend_with_retries(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+# -- server-sent events --------------------------------------------------------------------------
+def _event_data(lines: list[str]) -> str | None:
+    return "\n".join(lines) if lines else None
+
+
+def iter_events(response: httpx.Response, adapter: TypeAdapter[T]) -> Iterator[T]:
+    """A text/event-stream answer: each event's `data` parsed with the event schema; a
+    `[DONE]` event ends the stream. The response is closed when the iteration ends."""
+    try:
+        lines: list[str] = []
+        for line in response.iter_lines():
+            if line.startswith("data:"):
+                lines.append(line[5:].removeprefix(" "))
+            elif not line and (data := _event_data(lines)) is not None:
+                lines = []
+                if data == "[DONE]":
+                    return
+                yield adapter.validate_json(data)
+        if (data := _event_data(lines)) is not None and data != "[DONE]":
+            yield adapter.validate_json(data)
+    finally:
+        response.close()
+
+
+async def aiter_events(
+    response: httpx.Response, adapter: TypeAdapter[T]
+) -> AsyncIterator[T]:
+    """Async twin of `iter_events`."""
+    try:
+        lines: list[str] = []
+        async for line in response.aiter_lines():
+            if line.startswith("data:"):
+                lines.append(line[5:].removeprefix(" "))
+            elif not line and (data := _event_data(lines)) is not None:
+                lines = []
+                if data == "[DONE]":
+                    return
+                yield adapter.validate_json(data)
+        if (data := _event_data(lines)) is not None and data != "[DONE]":
+            yield adapter.validate_json(data)
+    finally:
+        await response.aclose()
+
+
 async def async_sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 

@@ -146,7 +146,7 @@ class Operation:
     path_expr: str = ""  # Python expression for the request path, path parameters quoted
     params_model: str = ""  # server: private model validating path/query/header parameters
     status: int = 200  # the success code the server answers with
-    response_kind: Literal["json", "none", "bytes", "text"] = "json"
+    response_kind: Literal["json", "none", "bytes", "text", "stream"] = "json"
     response_media: str = "application/json"
     body_kind: Literal["model", "json", "form", "multipart", "bytes", "text", "none"] = "none"
     body_media: str = "application/json"
@@ -157,6 +157,10 @@ class Operation:
     part_types: tuple[tuple[str, str], ...] = ()  # multipart: (field wire name, Encoding contentType)
     parts_model: str = ""  # multipart: the server's model of the parts
     file_parts: str = "frozenset()"  # multipart: the fields that are files, as a literal
+    stream_method: str = ""  # JSON and text/event-stream both offered: the streaming twin's name
+    stream_of: str = ""  # on that twin: the operation it streams (the server routes that one)
+    stream_flag: bool = False  # on that twin: the body's boolean `stream` field is sent as true
+    stream_adapter: str = ""  # the twin's event adapter, for the server's handler
     errors: tuple[tuple[str, str], ...] = ()  # (status key: "404" / "4XX" / "default", error type)
     error_adapters: tuple[tuple[str, str], ...] = ()  # (status key, adapter constant)
     security: tuple[str, ...] = ()  # client settings (schemes) the operation may send
@@ -212,6 +216,10 @@ class Api:
     error_body: str = ""
     error_media: str = "application/json"
     error_adapters: tuple[tuple[str, str], ...] = ()  # (constant, type) for error bodies
+
+    @property
+    def streams(self) -> bool:
+        return any(op.response_kind == "stream" for op in self.operations)
 
     @property
     def multipart(self) -> bool:

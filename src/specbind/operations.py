@@ -9,6 +9,7 @@ never a method that silently drops part of the request.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from . import ir, naming
@@ -103,6 +104,9 @@ class OperationBuilder:
         #: every error type seen, with how often: the most common one types `APIStatusError.error`
         self.error_types: dict[str, int] = {}
         self.error_schemas: list[tuple[Any, str]] = []  # (raw schema, type), document order
+        # Per operation, while it is built: the text/event-stream event type, multipart part types.
+        self.stream_event: str | None = None
+        self.part_types: tuple[tuple[str, str], ...] = ()
 
     def build(self) -> tuple[ir.Operation, ...]:
         ops: list[ir.Operation] = []
@@ -115,11 +119,27 @@ class OperationBuilder:
                     continue
                 at: Parts = ("paths", path, method)
                 try:
-                    ops.append(self.operation(str(path), method, item, op, at))
+                    built = self.operation(str(path), method, item, op, at)
+                    ops.extend(self.with_stream_twin(built))
                 except Skip as skip:
                     op_id = op.get("operationId") or f"{method.upper()} {path}"
                     self.sb.warn(skip.at, f"operation {op_id}: {skip.message}; no method is generated for it")
         return tuple(ops)
+
+    def with_stream_twin(self, op: ir.Operation) -> tuple[ir.Operation, ...]:
+        """An answer offered both as JSON (or bytes...) and as text/event-stream: the method
+        returns the former, `<method>_stream` iterates the events (asking with `accept` and,
+        when the body has a boolean `stream` field, `stream: true`)."""
+        if self.stream_event is None or op.response_kind == "stream":
+            return (op,)
+        flag = [b for b in op.body_fields if b.wire == "stream" and strip_constraints(b.annotation).removesuffix(" | None") == "bool"]
+        twin = replace(
+            op, name=self.names.claim(op.name + "_stream"), response=self.stream_event, response_kind="stream",
+            response_media="text/event-stream", paginated=False, item_type=None, stream_of=op.name,
+            stream_flag=bool(flag), body_fields=tuple(b for b in op.body_fields if b not in flag),
+            summary=(op.summary or op.operation_id) + " (events, as they come)",
+        )  # fmt: skip
+        return replace(op, stream_method=twin.name), twin
 
     def resolve(self, node: Any) -> Any:
         seen = 0
@@ -210,12 +230,13 @@ class OperationBuilder:
 
         # Names are claimed path first, then body fields, then the rest: the order a reader sees.
         path_names = {key: arg_names.claim(wanted(p, key[0])) for key, (p, _) in ordered if key[1] == "path"}
-        self.part_types: tuple[tuple[str, str], ...] = ()
+        self.part_types = ()
         body = self.body(op, at, base, arg_names)
         params = [
             self.param(p, p_at, wire, loc, base, path_names.get((wire, loc)) or arg_names.claim(wanted(p, wire)))
             for (wire, loc), (p, p_at) in ordered
         ]
+        self.stream_event = None
         status, response, kind, media = self.response(op, at, base)
         errors = self.errors(op, at, base)
         paginated, item_type = self.pagination(params, response if kind == "json" else None)
@@ -353,10 +374,14 @@ class OperationBuilder:
                     if info.annotation() not in types:
                         types.append(info.annotation())
             elif offered and kind == "none":
-                m = offered[0][0]
-                if "event-stream" in by_kind:
-                    self.sb.warn(at + ("responses", code, "content", by_kind["event-stream"][0]), "text/event-stream answers are not parsed into events yet; the method returns the raw body as bytes")
-                kind, media = ("text", m) if media_kind(m) == "text" else ("bytes", m)
+                plain = [m for m, _ in offered if media_kind(m) != "event-stream"]
+                m = plain[0] if plain else offered[0][0]
+                kind, media = ("text", m) if media_kind(m) == "text" else ("stream", m) if media_kind(m) == "event-stream" else ("bytes", m)
+            if "event-stream" in by_kind and self.stream_event is None:
+                m, entry = by_kind["event-stream"]
+                self.stream_event = self.sb.type_of(entry.get("schema"), at + ("responses", code, "content", m, "schema"), base + "Event").annotation()
+        if kind == "stream":
+            return status, self.stream_event, kind, media
         if kind in ("text", "bytes"):
             return status, "str" if kind == "text" else "bytes", kind, media
         if not types:

@@ -235,12 +235,14 @@ def finish(
             op,
             params=params,
             response_is_model=is_model,
-            response_adapter=adapters(op.response) if op.response and op.response_kind == "json" and not is_model else None,
+            response_adapter=adapters(op.response) if op.response and (op.response_kind == "json" and not is_model or op.response_kind == "stream") else None,
             body_adapter=adapters(op.body_model) if op.body_kind == "json" and op.body_model else None,
             error_adapters=tuple((key, errors(t)) for key, t in op.errors),
             page_call=page_call(op) if op.paginated else "",
         )
         out.append(qualified(op, defined, none_aliases))
+    twins = {op.stream_of: op.response_adapter or "" for op in out if op.stream_of}
+    out = [replace(op, stream_adapter=twins[op.name]) if op.stream_method else op for op in out]
     return tuple(out), adapters, errors
 
 

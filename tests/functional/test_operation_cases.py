@@ -3,6 +3,7 @@ talks to its generated server in process, and the wire is checked request by req
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import importlib
 import io
@@ -141,13 +142,23 @@ class MediaService:
     async def upload_file(self, ctx: Any, body: Any) -> None:
         self.got.append(body)
 
-    async def events(self, ctx: Any) -> bytes:
-        return b"data: {}\n\n"
+    async def events(self, ctx: Any) -> Any:
+        for text in ("a", "b\nc"):
+            yield self.pkg["models"].Event(data=text)
+
+    async def complete(self, ctx: Any, body: Any) -> Any:
+        self.got.append(body)
+        return self.pkg["models"].Event(data="whole")
+
+    async def complete_stream(self, ctx: Any, body: Any) -> Any:
+        self.got.append(body)
+        for piece in ("wh", "ole"):
+            yield self.pkg["models"].Event(data=piece)
 
 
 def test_media_types(tmp_path: Path) -> None:
     pkg, warnings = _load("media_types", tmp_path)
-    assert any("text/event-stream" in w for w in warnings) and len(warnings) == 1
+    assert warnings == []
     service = MediaService(pkg)
     http, seen, _ = _wire(pkg["server"].create_app(service))
     client = pkg["client"].Client(base_url="http://testserver", http_client=http)
@@ -163,7 +174,28 @@ def test_media_types(tmp_path: Path) -> None:
     assert client.replace_tags(["b", "a"]) == ["a", "b"] and seen[-1].content == b'["b","a"]'
     assert client.echo(body={"k": [1, {"n": None}]}) == {"k": [1, {"n": None}]}
     assert client.echo() == {} and seen[-1].content == b""
-    assert client.events() == b"data: {}\n\n"
+    assert [e.data for e in client.events()] == ["a", "b\nc"] and seen[-1].headers["accept"] == "text/event-stream"
+    # JSON and text/event-stream offered: the method and its `_stream` twin (which sends stream: true)
+    assert client.complete(prompt="p").data == "whole" and service.got[-1].stream is None
+    assert [e.data for e in client.complete_stream(prompt="p")] == ["wh", "ole"] and service.got[-1].stream is True
+
+
+def test_event_streams_end_on_done(tmp_path: Path) -> None:
+    pkg, _ = _load("media_types", tmp_path)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        body = b'data: {"data": "1"}\n\n: comment\n\ndata: {"data":\ndata: "2"}\n\ndata: [DONE]\n\ndata: {"data": "never"}\n\n'
+        return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
+
+    client = pkg["client"].Client(base_url="http://x", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+    assert [e.data for e in client.events()] == ["1", "2"]
+
+    async def run() -> list[Any]:
+        transport = httpx.MockTransport(answer)
+        async with pkg["client"].AsyncClient(base_url="http://x", http_client=httpx.AsyncClient(transport=transport)) as client:
+            return [e.data async for e in await client.complete_stream(prompt="p")]
+
+    assert asyncio.run(run()) == ["1", "2"]
 
 
 def test_multipart(tmp_path: Path) -> None:

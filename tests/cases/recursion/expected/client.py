@@ -88,6 +88,7 @@ class Client:
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
+        stream: bool = False,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
@@ -113,7 +114,7 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request),
+            lambda: self._http.send(request, stream=stream),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
@@ -171,6 +172,7 @@ class AsyncClient:
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
+        stream: bool = False,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
@@ -196,7 +198,7 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request),
+            lambda: self._http.send(request, stream=stream),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
