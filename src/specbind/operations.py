@@ -310,7 +310,7 @@ class OperationBuilder:
                     ("list[UploadedFile]" if files[f.wire] else "UploadedFile") + ("" if f.required else " | None")
                     if f.wire in files else f.annotation
                 ),
-            )  # fmt: skip
+            )
             for f in model.fields
         )
         if kind == "multipart":

@@ -266,7 +266,7 @@ def qualified(op: ir.Operation, defined: set[str], none_aliases: frozenset[str])
             replace(
                 b, annotation=q(b.annotation), param_annotation=q(b.param_annotation), server_annotation=q(b.server_annotation),
                 server_assignment=part_assignment(b),
-            )  # fmt: skip
+            )
             for b in op.body_fields
         ),
         response=q(op.response),

@@ -87,7 +87,7 @@ def test_status_codes_and_empty_answers(pets: dict[str, Any]) -> None:
 
 
 def test_errors_in_the_documents_schema(pets: dict[str, Any]) -> None:
-    http, _, answered = _wire(pets["server"].create_app(PetService(pets)))
+    http, _, _ = _wire(pets["server"].create_app(PetService(pets)))
     client = pets["client"].Client(base_url="http://testserver", http_client=http, max_retries=0)
     m, h = pets["models"], pets["_http"]
     with pytest.raises(h.NotFoundError) as missing:  # the per-status schema, answered as raised
