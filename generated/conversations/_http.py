@@ -272,6 +272,14 @@ def deep_object(
     return value
 
 
+def pairs_joined(value: BaseModel | Mapping[str, Any] | None) -> str | None:
+    """A form-style object with `explode: false`: `a,1,b,2`."""
+    data = deep_object(value)
+    return (
+        None if data is None else ",".join(f"{k},{_scalar(v)}" for k, v in data.items())
+    )
+
+
 def text(value: Any) -> str | None:
     """A header or cookie value on the wire: `true`/`false`, numbers as written, None dropped."""
     return None if value is None else _scalar(value)

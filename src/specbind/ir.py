@@ -100,6 +100,7 @@ class Param:
     is_array: bool = False
     style: str = "form"  # the parameter's `style` (form, simple, deepObject...)
     decode: bool = False  # never a string: the server reads the wire text as JSON
+    client_spread: bool = False  # a form-style exploded object: its properties are query parameters
     is_object: bool = False
     client_default: bool = False  # an optional header every operation takes: also a client setting
     constrained: str = ""  # annotation with the schema's constraints, for server-side validation

@@ -181,7 +181,7 @@ class OperationBuilder:
         default = resolved.get("default") if isinstance(resolved, dict) else None
         style = str(p.get("style") or ("form" if loc in ("query", "cookie") else "simple"))
         is_object = "object" in info.json_types and "array" not in info.json_types
-        if style not in ("form", "simple", "deepObject") or (is_object and not (loc == "query" and style == "deepObject")):
+        if style not in ("form", "simple", "deepObject") or (is_object and not (loc == "query" and style in ("form", "deepObject"))):
             raise Skip(p_at, f"parameter {wire!r}: style {style!r} for {'an object' if is_object else 'a value'} in {loc} is not supported")
         # Strings on the wire; the server reads them back as JSON where the value is never a
         # string (`Literal[1, 2]` or `Literal[True, False]` would refuse "1" and "true").

@@ -174,13 +174,20 @@ def wire_values(p: ir.Param) -> ir.Param:
     elif p.location in ("header", "cookie"):
         reader = "headers" if p.location == "header" else "cookies"
         server = f"_split(request.{reader}.get({wire}))" if p.is_array else f"request.{reader}.get({wire})"
-    elif p.is_object:  # deepObject: `filter[a]=1&filter[b]=2`
+    elif p.is_object and p.style == "deepObject":  # `filter[a]=1&filter[b]=2`
         server = f"_deep_object(request, {wire})"
+    elif p.is_object and not p.explode:  # form: `filter=a,1,b,2`
+        server = f"_pairs(request.query_params.get({wire}))"
+    elif p.is_object:  # form, exploded: `a=1&b=2` (set in `finish`, which knows the other names)
+        server = ""
     else:
         server = f"_query(request, {wire}, many={p.is_array}, explode={p.explode})"
     if p.decode:
         server = f"_decoded({server})"
-    if p.location == "query" and p.is_object:
+    spread = False
+    if p.location == "query" and p.is_object and p.style == "form":
+        client, spread = (f"(_http.deep_object({p.name}) or {{}})", True) if p.explode else (f"_http.pairs_joined({p.name})", False)
+    elif p.location == "query" and p.is_object:
         client = f"_http.deep_object({p.name})"  # spread by `_http.encode_query` as `wire[key]=value`
     elif p.location == "query" and p.is_array and not p.explode or p.location != "query" and p.is_array:
         client = f"_http.comma_joined({p.name})"
@@ -188,7 +195,7 @@ def wire_values(p: ir.Param) -> ir.Param:
         client = f"_http.text({p.name})"
     else:
         client = p.name
-    return replace(p, client_value=client, server_value=server)
+    return replace(p, client_value=client, server_value=server, client_spread=spread)
 
 
 def server_assignment(p: ir.Param) -> str:
@@ -230,6 +237,10 @@ def finish(
     out = []
     for op in mark_client_defaults(ops):
         params = tuple(map(wire_values, op.params))
+        known = tuple(p.wire for p in params if p.location == "query" and not p.client_spread)
+        params = tuple(
+            replace(p, server_value=f"_form_object(request, frozenset({known!r}))") if p.client_spread else p for p in params
+        )
         is_model = op.response in classes and op.response_kind == "json"
         op = replace(
             op,

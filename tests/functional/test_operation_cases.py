@@ -253,14 +253,14 @@ def test_parameters(tmp_path: Path) -> None:
     m = pkg["models"]
     got = client.get_item(
         "eu west", 7, id2="q", self2="s", timeout2=1.5, class_="b", page_size=10, page_size2=20, tags=["x", "y"],
-        filter=m.GetItemFilter(color="red", size=2), x_count=3, x_flag=True, x_ids=[1, 2], pref="dark",
+        filter=m.GetItemFilter(color="red", size=2), labels={"team": "a", "env": "b"}, x_count=3, x_flag=True, x_ids=[1, 2], pref="dark",
     )  # fmt: skip
     assert got == {"ok": True}
     request = seen[-1]
-    assert request.url.raw_path == b"/regions/eu%20west/items/7?id=q&self=s&timeout=1.5&class=b&page-size=10&page_size=20&tags=x%2Cy&filter%5Bcolor%5D=red&filter%5Bsize%5D=2"
+    assert request.url.raw_path == b"/regions/eu%20west/items/7?id=q&self=s&timeout=1.5&class=b&page-size=10&page_size=20&tags=x%2Cy&filter%5Bcolor%5D=red&filter%5Bsize%5D=2&team=a&env=b"
     assert list(request.url.params.multi_items()) == [
         ("id", "q"), ("self", "s"), ("timeout", "1.5"), ("class", "b"), ("page-size", "10"), ("page_size", "20"),
-        ("tags", "x,y"), ("filter[color]", "red"), ("filter[size]", "2"),
+        ("tags", "x,y"), ("filter[color]", "red"), ("filter[size]", "2"), ("team", "a"), ("env", "b"),
     ]  # fmt: skip
     assert (request.headers["x-count"], request.headers["x-flag"], request.headers["x-ids"]) == ("3", "true", "1,2")
     assert request.headers["cookie"] == "pref=dark" and request.headers["authorization"] == "Bearer tk"
@@ -268,7 +268,7 @@ def test_parameters(tmp_path: Path) -> None:
     assert (region, id_) == ("eu west", 7)
     assert kwargs == {
         "id2": "q", "self2": "s", "timeout2": 1.5, "class_": "b", "page_size": 10, "page_size2": 20, "tags": ["x", "y"],
-        "filter": m.GetItemFilter(color="red", size=2), "x_count": 3, "x_flag": True, "x_ids": [1, 2], "pref": "dark",
+        "filter": m.GetItemFilter(color="red", size=2), "labels": {"team": "a", "env": "b"}, "x_count": 3, "x_flag": True, "x_ids": [1, 2], "pref": "dark",
     }  # fmt: skip
 
 

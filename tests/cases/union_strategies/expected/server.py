@@ -203,6 +203,22 @@ def _deep_object(request: Request, wire: str) -> dict[str, str] | None:
     return found or None
 
 
+def _form_object(request: Request, known: frozenset[str]) -> dict[str, str] | None:
+    """A form-style exploded object: every query parameter the operation does not declare."""
+    found = {
+        k: v for k, v in request.query_params.items() if k.split("[", 1)[0] not in known
+    }
+    return found or None
+
+
+def _pairs(value: str | None) -> dict[str, str] | None:
+    """A form-style object with `explode: false`: `a,1,b,2`."""
+    if value is None:
+        return None
+    items = value.split(",")
+    return dict(zip(items[::2], items[1::2], strict=False))
+
+
 def _form(raw: bytes, arrays: frozenset[str]) -> dict[str, Any]:
     """An application/x-www-form-urlencoded body; `arrays` names the fields sent once per element."""
     out: dict[str, Any] = {}
