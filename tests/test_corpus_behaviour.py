@@ -192,8 +192,10 @@ def _check_operation(pkg: dict[str, Any], api: Any, op: Any, raw: dict[str, Any]
         problems.append(f"path {request.url.path} does not match {op.path}")
     params = [_resolve(DATA, p) for p in (path_item.get("parameters") or []) + (raw.get("parameters") or [])]
     query_names = {p["name"] for p in params if p.get("in") == "query"}
+    # A form-style exploded object spreads its own keys among the query parameters.
+    spread = any(p.client_spread for p in op.params)
     for key in request.url.params:
-        if key.split("[")[0] not in query_names | {p.wire for p in api.securities if p.location == "query"}:
+        if not spread and key.split("[")[0] not in query_names | {p.wire for p in api.securities if p.location == "query"}:
             problems.append(f"query {key!r} is not a declared query parameter")
     for p in params:
         if p.get("required") and p.get("in") == "query" and not any(k.split("[")[0] == p["name"] for k in request.url.params):
