@@ -94,6 +94,10 @@ def main() -> None:
     inputs = TypeAdapter(list[c.InputItem])
     r_req = rate(lambda: inputs.validate_python(req), 1000, args.repeat)
     rows.append(("(d) 1,000 request items via InputItem", f"{r_req / 1000:.0f}k items/s", "target", "100k items/s", f"{r_req / 100_000:.2f}x of target"))
+    req_text = json.dumps(req)
+    r_req_json = rate(lambda: inputs.validate_json(req_text), 1000, args.repeat)
+    r_req_loads = rate(lambda: json.loads(req_text), 1000, args.repeat)
+    rows.append(("(d) same items as JSON text, validate_json", f"{r_req_json / 1000:.0f}k items/s", "json.loads", f"{r_req_loads / 1000:.0f}k items/s", f"{r_req_loads / r_req_json:.2f}x slower (target <= 3x)"))
 
     first = "import conversations as c; c.ConversationItemList.model_validate({'object':'list','data':[{'type':'message','id':'m','status':'completed','role':'user','content':[]}],'first_id':'m','last_id':'m','has_more':False})"
     env = {"PYTHONPATH": str(REPO / "generated")}

@@ -16,11 +16,15 @@ class BaseModel(_PydanticBaseModel):
     """Open by default: keys the spec does not declare are kept and dumped back.
 
     Wire names are used on input and output; Python names are accepted on input too.
-    Schemas are built on first use, which keeps `import` cheap.
+    Strict: a value must already have the JSON type the spec gives (`"yes"` is not a
+    boolean, `"1"` not a number, 1 not a string), so nothing is rewritten on the way in.
+    Objects and arrays must be dicts and lists. Schemas are built on first use, which
+    keeps `import` cheap.
     """
 
     model_config = ConfigDict(
         extra="allow",
+        strict=True,
         validate_by_alias=True,
         validate_by_name=True,
         serialize_by_alias=True,

@@ -6,7 +6,9 @@ A dispatcher reads the tag first. A tag owned by one variant decides alone; a ta
 does not know goes to the union's ``Unknown...`` fallback; a shared, missing or null tag
 leads to a short list of candidates, most specific first, each with the structural checks
 (required key present, JSON type, enum value) that set it apart. The first candidate whose
-checks pass wins; if none does, the last one is chosen so its validation errors are shown.
+checks pass wins. If none does, the last one is chosen when its own checks pass (or nothing sets
+the others apart), else the one with the most passing checks, so the validation errors shown
+are those of the variant the payload was most likely meant to be.
 """
 
 from __future__ import annotations
@@ -54,6 +56,18 @@ def _passes(value: dict[str, Any], checks: tuple[Check, ...]) -> bool:
     return True
 
 
+def _closest(value: dict[str, Any], candidates: tuple[Candidate, ...]) -> str:
+    """No candidate but the last passed: the last if its checks pass, else the candidate
+    matching the most checks (ties go to the earlier, more specific one)."""
+    last, last_checks = candidates[-1]
+    if _passes(value, last_checks):
+        return last
+    scores = [
+        sum(_passes(value, (check,)) for check in checks) for _, checks in candidates
+    ]
+    return candidates[scores.index(max(scores))][0]
+
+
 class TagThenStructure:
     """Callable for ``pydantic.Discriminator``: raw object -> variant tag (class name)."""
 
@@ -98,4 +112,4 @@ class TagThenStructure:
         for name, checks in candidates[:-1]:
             if _passes(value, checks):
                 return name
-        return candidates[-1][0]
+        return _closest(value, candidates)

@@ -766,7 +766,7 @@ class TopLogProb(BaseModel):
     """The top log probability of a token."""
 
     token: str
-    logprob: float
+    logprob: int | float
     bytes: list[int]
 
 
@@ -774,7 +774,7 @@ class LogProb(BaseModel):
     """The log probability of a token."""
 
     token: str
-    logprob: float
+    logprob: int | float
     bytes: list[int]
     top_logprobs: list[TopLogProb]
 
@@ -989,7 +989,7 @@ class FileSearchToolCallResultsItem(BaseModel):
     """The name of the file."""
 
     attributes: VectorStoreFileAttributes | None = None
-    score: float | None = None
+    score: int | float | None = None
     """The relevance score of the file - a value between 0 and 1."""
 
 
@@ -1147,10 +1147,10 @@ class FunctionTool(BaseModel):
 
 
 class HybridSearchOptions(BaseModel):
-    embedding_weight: float
+    embedding_weight: int | float
     """The weight of the embedding in the reciprocal ranking fusion."""
 
-    text_weight: float
+    text_weight: int | float
     """The weight of the text in the reciprocal ranking fusion."""
 
 
@@ -1158,7 +1158,7 @@ class RankingOptions(BaseModel):
     ranker: RankerVersionType | None = None
     """The ranker to use for the file search."""
 
-    score_threshold: float | None = None
+    score_threshold: int | float | None = None
     """The score threshold for the file search, a number between 0 and 1. Numbers closer to 1 will attempt to return only the most relevant results, but may return fewer results."""
 
     hybrid_search: HybridSearchOptions | None = None
@@ -2703,7 +2703,7 @@ class ConversationResource(BaseModel):
 
     metadata: Any
     """Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard.
-            Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
+    Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
     """
 
     created_at: int
@@ -2718,7 +2718,7 @@ class CreateConversationBody(BaseModel):
 class UpdateConversationBody(BaseModel):
     metadata: Metadata | None
     """Set of 16 key-value pairs that can be attached to an object. This can be         useful for storing additional information about the object in a structured         format, and querying for objects via API or the dashboard.
-            Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
+    Keys are strings with a maximum length of 64 characters. Values are strings         with a maximum length of 512 characters.
     """
 
 
@@ -2809,7 +2809,7 @@ FunctionCallOutputStatusEnum: TypeAlias = Literal[
 
 
 VectorStoreFileAttributesValue: TypeAlias = (
-    Annotated[str, Field(max_length=512)] | float | bool
+    Annotated[str, Field(max_length=512)] | int | float | bool
 )
 
 
@@ -2979,11 +2979,11 @@ CodeInterpreterToolCallOutputsItem: TypeAlias = Annotated[
 ]
 
 
-ComparisonFilterValueOption4Item: TypeAlias = str | float
+ComparisonFilterValueOption4Item: TypeAlias = str | int | float
 
 
 ComparisonFilterValue: TypeAlias = (
-    str | float | bool | list[ComparisonFilterValueOption4Item]
+    str | int | float | bool | list[ComparisonFilterValueOption4Item]
 )
 """The value to compare against the attribute key; supports string, number, or boolean types."""
 
@@ -3311,7 +3311,15 @@ _ITEM_DISPATCH = _dispatch.TagThenStructure(
                     ("content", "type", ("array",)),
                 ),
             ),
-            ("OutputMessage", ()),
+            (
+                "OutputMessage",
+                (
+                    ("id", "type", ("string",)),
+                    ("role", "in", ("assistant",)),
+                    ("content", "type", ("array",)),
+                    ("status", "in", ("in_progress", "completed", "incomplete")),
+                ),
+            ),
         ),
         "file_search_call": (("FileSearchToolCall", ()),),
         "computer_call": (("ComputerToolCall", ()),),
@@ -3400,7 +3408,13 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
                     ("status", "in", ("in_progress", "completed", "incomplete")),
                 ),
             ),
-            ("EasyInputMessage", ()),
+            (
+                "EasyInputMessage",
+                (
+                    ("role", "in", ("user", "assistant", "system", "developer")),
+                    ("content", "type", ("array", "string")),
+                ),
+            ),
         ),
         "file_search_call": (("FileSearchToolCall", ()),),
         "computer_call": (("ComputerToolCall", ()),),
@@ -3443,7 +3457,7 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
                 ("content", "type", ("array", "string")),
             ),
         ),
-        ("ItemReferenceParam", ()),
+        ("ItemReferenceParam", (("id", "type", ("string",)),)),
     ),
     when_null=(("ItemReferenceParam", ()),),
     unknown="UnknownInputItem",

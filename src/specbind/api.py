@@ -12,7 +12,7 @@ from pathlib import Path
 from .config import Job, load_jobs
 from .manifest import up_to_date
 from .pipeline import generate
-from .write import write_tree
+from .write import check_overwrites, check_target, write_tree
 
 
 def select(root: Path | None = None, jobs: list[str] | None = None) -> list[Job]:
@@ -26,15 +26,20 @@ def select(root: Path | None = None, jobs: list[str] | None = None) -> list[Job]
     return [by_name[n] for n in jobs]
 
 
-def sync(root: Path | None = None, jobs: list[str] | None = None) -> dict[str, list[str]]:
+def sync(root: Path | None = None, jobs: list[str] | None = None, force: bool = False) -> dict[str, list[str]]:
     """Regenerate what is stale; return the files written per job (empty when up to date).
 
-    Everything is generated before anything is written, so a bad spec changes nothing."""
+    Everything is generated before anything is written, so a bad spec changes nothing; an
+    output folder holding files but no manifest is refused unless ``force``."""
     selected = select(root, jobs)
+    for job in selected:
+        check_target(job.out, job.display(job.out), force)
     stale = [(job, generate(job)) for job in selected if not up_to_date(job)]
+    for job, result in stale:  # a file specbind never wrote is replaced only when forced
+        check_overwrites(job.out, job.display(job.out), result.files, force)
     written: dict[str, list[str]] = {job.name: [] for job in selected}
     for job, result in stale:
-        written[job.name] = write_tree(job.out, result.files)
+        written[job.name] = write_tree(job.out, result.files, force)
     return written
 
 

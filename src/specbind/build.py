@@ -101,9 +101,9 @@ def build_api(
             [p.constrained for op in ops for p in op.server_params] + [b.server_assignment + b.server_annotation for op in ops if op.parts_model for b in op.body_fields]
         ),
         server_typing_imports=wire.typing_names(
-            ["Any Protocol"] + [p.constrained for op in ops for p in op.server_params]
+            ["Any Protocol TypeVar"] + [p.constrained for op in ops for p in op.server_params]
             + [b.server_annotation for op in ops if op.parts_model for b in op.body_fields],
-            ("Annotated", "Any", "Literal", "Protocol"),
+            ("Annotated", "Any", "Literal", "Protocol", "TypeVar"),
         ),
         unknown_models=tuple(sorted(u.unknown for u in built.unions.values() if u.unknown)),
         exports=tuple(sorted(order)),

@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
         g.add_argument("--quiet", action="store_true", help="print errors and warnings only")
         if name == "generate":
             g.add_argument("--explain", action="store_true", help="print each union's dispatch strategy and why")
+            g.add_argument(
+                "--force", action="store_true",
+                help="write into an --out folder that holds files but no specbind manifest (only specbind's files are written)",
+            )  # fmt: skip
     df = sub.add_parser("diff", help="semantic diff of two specs: what changed and whom it breaks")
     df.add_argument("old", type=Path)
     df.add_argument("new", type=Path)
@@ -50,19 +54,22 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=8000)
     sv.add_argument("--db", default="specbind.db", help="SQLite file (default ./specbind.db); ':memory:' allowed")
     sv.add_argument("--flavor", choices=("openai", "azure"), default="openai")
+    sv.add_argument("--max-body-bytes", type=int, default=None, help="largest request body accepted (default 50 MiB)")
+    sv.add_argument("--body-timeout", type=float, default=None, help="seconds a request body may take to arrive (default 30)")
     return p
 
 
 def _serve(args: argparse.Namespace) -> int:
     try:
-        import uvicorn
-
-        from .reference.app import create_reference_app
+        from .reference.serve import ServeError, serve
     except ImportError as exc:
         print(f"specbind: error: `serve` needs the serve extra (pip install 'specbind[serve]'): {exc}", file=sys.stderr)
         return 2
-    app = create_reference_app(args.db, args.flavor)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    try:
+        serve(args.host, args.port, args.db, args.flavor, max_body_bytes=args.max_body_bytes, body_timeout=args.body_timeout)
+    except ServeError as exc:
+        print(f"specbind: error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -144,9 +151,14 @@ def _extract(args: argparse.Namespace) -> int:
 
 def _generate(args: argparse.Namespace, check: bool) -> int:
     from .manifest import read_manifest, stale_reasons, up_to_date
+    from .write import check_target
 
     jobs = _jobs(args)
     explaining = getattr(args, "explain", False)
+    force = getattr(args, "force", False)
+    if not check:  # refused before anything is generated or written
+        for job in jobs:
+            check_target(job.out, job.display(job.out), force)
     # Fast path: inputs and files match the manifest, so the output cannot have changed.
     fresh = {j.name for j in jobs if not explaining and up_to_date(j)}
     for job in jobs:
@@ -156,13 +168,15 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
         return 0
 
     from .diff import diff_surfaces, render_text
+    from .errors import Problem
     from .pipeline import explain, generate
-    from .write import MANIFEST, compare_tree, write_tree
+    from .write import MANIFEST, check_overwrites, compare_tree, write_tree
 
     results = [(job, generate(job)) for job in jobs if job.name not in fresh]  # all succeed before any write
     for _, result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
+    notes = {} if check else {job.name: check_overwrites(job.out, job.display(job.out), r.files, force) for job, r in results}
     status = 0
     for job, result in results:
         shown = job.display(job.out)
@@ -190,7 +204,9 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
             if changes:
                 print(f"specbind: {shown}: API changes since the last generation:")
                 sys.stdout.write(render_text(changes))
-        changed = write_tree(job.out, result.files)
+        for rel, why in notes[job.name]:
+            print(Problem(job.display(job.out / rel), None, "", why, "warning"), file=sys.stderr)
+        changed = write_tree(job.out, result.files, force)
         print(f"specbind: {shown}: {len(changed)} files changed" if changed else f"specbind: {shown}: up to date")
     return status
 

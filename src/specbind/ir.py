@@ -101,6 +101,7 @@ class Param:
     style: str = "form"  # the parameter's `style` (form, simple, deepObject...)
     decode: bool = False  # never a string: the server reads the wire text as JSON
     client_spread: bool = False  # a form-style exploded object: its properties are query parameters
+    decode_keys: tuple[str, ...] = ()  # an object's properties never a string ("*": every value)
     is_object: bool = False
     client_default: bool = False  # an optional header every operation takes: also a client setting
     constrained: str = ""  # annotation with the schema's constraints, for server-side validation
@@ -158,6 +159,7 @@ class Operation:
     part_types: tuple[tuple[str, str], ...] = ()  # multipart: (field wire name, Encoding contentType)
     parts_model: str = ""  # multipart: the server's model of the parts
     file_parts: str = "frozenset()"  # multipart: the fields that are files, as a literal
+    form_decode: str = "frozenset()"  # form / multipart: fields never a string, read as JSON
     stream_method: str = ""  # JSON and text/event-stream both offered: the streaming twin's name
     stream_of: str = ""  # on that twin: the operation it streams (the server routes that one)
     stream_flag: bool = False  # on that twin: the body's boolean `stream` field is sent as true

@@ -98,14 +98,27 @@ class Document:
         diagnostics.warn(self.path, self.line_of(parts), pointer_of(parts), message)
 
 
+class _Recursive(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
 def _expanded_size(root: yaml.Node) -> int:
-    """Node count with every alias expanded, computed on the DAG without expanding it."""
+    """Node count with every alias expanded, computed on the DAG without expanding it.
+
+    Raises _Recursive for an alias inside the node it names (`a: &x {b: *x}`): that graph
+    is a cycle and would never finish expanding."""
     memo: dict[int, int] = {}
+    open_: set[int] = set()  # nodes whose children are still being counted: the current path
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
         if id(node) in memo:
             continue
+        if not done:
+            if id(node) in open_:
+                raise _Recursive(node)
+            open_.add(id(node))
         children: list[yaml.Node] = []
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
@@ -114,6 +127,7 @@ def _expanded_size(root: yaml.Node) -> int:
             children = list(node.value)
         if done:
             memo[id(node)] = min(1 + sum(memo[id(c)] for c in children), MAX_EXPANDED_NODES + 1)
+            open_.discard(id(node))
         else:
             stack.append((node, True))
             stack.extend((c, False) for c in children if id(c) not in memo)
@@ -168,7 +182,14 @@ def parse_text(path: str, text: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             raise SpecError.one(path, "", "the document is empty", 1)
-        if _expanded_size(node) > MAX_EXPANDED_NODES:
+        try:
+            size = _expanded_size(node)
+        except _Recursive as exc:
+            raise SpecError.one(
+                path, "", "refused: an alias occurs inside the node its anchor names (a recursive structure)",
+                exc.node.start_mark.line + 1,
+            ) from None
+        if size > MAX_EXPANDED_NODES:
             raise SpecError.one(
                 path, "", f"refused: aliases expand to more than {MAX_EXPANDED_NODES:,} nodes", 1
             )

@@ -107,6 +107,7 @@ class OperationBuilder:
         # Per operation, while it is built: the text/event-stream event type, multipart part types.
         self.stream_event: str | None = None
         self.part_types: tuple[tuple[str, str], ...] = ()
+        self.form_decode: tuple[str, ...] = ()
 
     def build(self) -> tuple[ir.Operation, ...]:
         ops: list[ir.Operation] = []
@@ -199,6 +200,7 @@ class OperationBuilder:
             doc=clean_doc(p), explode=bool(p.get("explode", style == "form")),
             is_array="array" in info.json_types, style=style, is_object=is_object,
             constrained=constrained, service_annotation=strip_constraints(constrained), decode=decode,
+            decode_keys=self.object_decode(resolved) if is_object else (),
         )  # fmt: skip
 
     def scalar_types(self, schema: Any, depth: int = 0) -> set[str]:
@@ -230,7 +232,7 @@ class OperationBuilder:
 
         # Names are claimed path first, then body fields, then the rest: the order a reader sees.
         path_names = {key: arg_names.claim(wanted(p, key[0])) for key, (p, _) in ordered if key[1] == "path"}
-        self.part_types = ()
+        self.part_types, self.form_decode = (), ()
         body = self.body(op, at, base, arg_names)
         params = [
             self.param(p, p_at, wire, loc, base, path_names.get((wire, loc)) or arg_names.claim(wanted(p, wire)))
@@ -257,7 +259,7 @@ class OperationBuilder:
             params_model="_" + base + "Params", status=status, response_kind=kind, response_media=media,  # type: ignore[arg-type]
             body_kind=body[3], body_media=body[4], body_annotation=body[5], errors=errors,  # type: ignore[arg-type]
             security=self.security(op), part_types=self.part_types,
-            parts_model=base + "Parts" if body[3] == "multipart" else "",
+            parts_model=base + "Parts" if body[3] == "multipart" else "", form_decode=f"frozenset({self.form_decode!r})",
         )  # fmt: skip
 
     def security(self, op: dict[str, Any]) -> tuple[str, ...]:
@@ -313,6 +315,7 @@ class OperationBuilder:
             )
             for f in model.fields
         )
+        self.form_decode = tuple(sorted(self.never_strings(entry.get("schema")))) if kind in ("form", "multipart") else ()
         if kind == "multipart":
             encoding = entry.get("encoding") if isinstance(entry.get("encoding"), dict) else {}
             self.part_types = tuple(
@@ -324,6 +327,27 @@ class OperationBuilder:
                 if f.annotation.startswith(("dict[", "Annotated[dict")) or f.annotation in self.sb.out.models:
                     raise Skip(where, f"form field {f.wire!r} is an object; nested form encoding is not supported")
         return info.model, fields, required, "model" if kind == "json" else "form", media, ""
+
+    def object_decode(self, schema: Any) -> tuple[str, ...]:
+        """Properties of an object parameter never a string; "*" when every value of a map is."""
+        extra = self.resolve(schema.get("additionalProperties")) if isinstance(schema, dict) else None
+        types = self.scalar_types(extra) if isinstance(extra, dict) else set()
+        star = ("*",) if types and "string" not in types and "object" not in types else ()
+        return tuple(sorted(self.never_strings(schema))) + star
+
+    def never_strings(self, schema: Any) -> set[str]:
+        """Form properties whose values (or elements) are never strings: sent as text, they are
+        read back as JSON (`true`, `3`), since the models do not turn strings into scalars."""
+        schema = self.resolve(schema)
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        out: set[str] = set()
+        for name, prop in (props.items() if isinstance(props, dict) else ()):
+            prop = self.resolve(prop)
+            element = self.resolve(prop.get("items")) if isinstance(prop, dict) and prop.get("type") == "array" else prop
+            types = self.scalar_types(element)
+            if types and "string" not in types and "object" not in types:
+                out.add(str(name))
+        return out
 
     def file_fields(self, schema: Any) -> dict[str, bool]:
         """Multipart properties that are files: wire name -> whether it is an array of files."""

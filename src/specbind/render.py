@@ -31,29 +31,69 @@ class GeneratorInfo:
     formatter: str  # e.g. "black 26.10.1 (line-length 88, py311)"
 
 
-def docstring(text: str, indent: int = 0) -> str:
-    """A triple-quoted literal that reads back as ``text`` exactly, whatever it contains."""
+_NAMED_ESCAPES = {"\t": "\\t", "\r": "\\r", "\\": "\\\\"}
+
+
+def _escape(ch: str) -> str:
+    if ch in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _docstring_line(line: str, first: bool, last: bool) -> str:
     out = []
-    for ch in text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"'):
-        if ch in "\n\t" or ch.isprintable():
-            out.append(ch)
-        elif ord(ch) <= 0xFFFF:
-            out.append(f"\\u{ord(ch):04x}")
+    for i, ch in enumerate(line):
+        if ch == '"':
+            if last and i == len(line) - 1:
+                out.append("\\x22")  # black pads a final quote with a space
+            elif (first and i == 0) or '""' in line[max(i - 1, 0) : i + 2]:
+                out.append('\\"')  # no run of quotes, no quote just after the opening ones
+            else:
+                out.append(ch)
+        elif ch == "\\" or not ch.isprintable() or (ch == " " and i == len(line) - 1):
+            out.append(_escape(ch))  # tabs too (black expands them); trailing spaces (stripped)
         else:
-            out.append(f"\\U{ord(ch):08x}")
-    body = "".join(out)
-    if body.endswith('"'):
-        body = body[:-1] + '\\"'
+            out.append(ch)
+    if first and line.startswith(" "):
+        out[0] = "\\x20"  # black strips the first line
+    return "".join(out)
+
+
+def docstring(text: str, indent: int = 0) -> str:
+    """A triple-quoted literal that reads back as ``text`` exactly, also after black, whatever
+    it contains. Layout: continuation lines are indented by ``indent`` spaces (empty ones are
+    left empty) and a multi-line text is followed by a newline and that indentation, so the
+    value is ``text`` with the indentation added; a text whose lines after the first are all
+    empty is written on one line with `\\n` escapes. `tests/test_docstring_filter.py` pins it.
+
+    black strips and re-indents docstring lines, pads a final quote or odd backslash with a
+    space and expands tabs: every character it would touch is written as an escape."""
+    lines = text.split("\n")
+    out = [_docstring_line(line, i == 0, i == len(lines) - 1) for i, line in enumerate(lines)]
+    rest = [i for i, line in enumerate(out) if i and line]
+    if not rest:  # nothing after the first line but newlines: black would drop them
+        return '"""' + "\\n".join(out) + '"""'
+    if all(out[i].startswith(" ") for i in rest):
+        # black removes the indentation that all continuation lines share: keep one line at
+        # exactly `indent` so that it removes ours only.
+        out[rest[0]] = "\\x20" + out[rest[0]][1:]
     pad = " " * indent
-    body = "\n".join((pad + line if line.strip() else "") if i else line for i, line in enumerate(body.split("\n")))
-    if "\n" in body:
+    body = "\n".join(pad + line if i and line else line for i, line in enumerate(out))
+    if len(lines) > 1:
         body += "\n" + pad
     return '"""' + body + '"""'
 
 
 def comment(text: str) -> str:
-    """Text safe inside a one-line `#` comment: newlines and other non-printables escaped."""
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
+    """Text safe inside a one-line `#` comment, and readable back exactly: backslashes,
+    newlines, other non-printables and edge spaces (black strips them) are escaped."""
+    out = [_escape(ch) if ch == "\\" or not ch.isprintable() else ch for ch in text]
+    if text.startswith(" "):
+        out[0] = "\\x20"
+    if text.endswith(" "):
+        out[-1] = "\\x20"
+    return "".join(out)
 
 
 @cache

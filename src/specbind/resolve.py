@@ -47,16 +47,38 @@ def lookup(root: Any, parts: Parts) -> Any:
     return node
 
 
+#: Keywords whose value maps names to schemas: its keys are names (a property may be called
+#: `$ref`), never keywords. Components sections and `paths`/`webhooks` are such maps too.
+NAME_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "mapping"})
+#: Keywords whose value is literal data, never a schema or a reference.
+DATA_KEYS = frozenset({"example", "default", "const", "enum"})
+
+
+def _child_kind(here: Parts, key: str | int, value: Any) -> str:
+    """How ``walk`` treats the value under ``key`` of an object at ``here``: "object", "names" or "data"."""
+    if key in DATA_KEYS or (key == "examples" and isinstance(value, list)):
+        return "data"
+    if key in NAME_MAPS or here == ("components",) or (here == () and key in ("paths", "webhooks")):
+        return "names"
+    return "object"
+
+
 def walk(node: Any, at: Parts = ()) -> Iterator[tuple[Parts, dict[str, Any]]]:
-    """Every mapping in the tree with its location, iteratively (deep specs do not recurse)."""
-    stack: list[tuple[Parts, Any]] = [(at, node)]
+    """Every object (schema, operation, ...) in the tree with its location, iteratively (deep
+    specs do not recurse). Name maps are walked through but not yielded, and literal data
+    (examples, defaults, enums) is skipped, so a key there is never read as a keyword."""
+    stack: list[tuple[Parts, Any, str]] = [(at, node, "object")]
     while stack:
-        here, value = stack.pop()
+        here, value, kind = stack.pop()
         if isinstance(value, dict):
-            yield here, value
-            stack.extend((here + (k,), v) for k, v in reversed(list(value.items())))
+            if kind == "object":
+                yield here, value
+                children = [(here + (k,), v, _child_kind(here, k, v)) for k, v in value.items()]
+            else:
+                children = [(here + (k,), v, "object") for k, v in value.items()]
+            stack.extend(c for c in reversed(children) if c[2] != "data")
         elif isinstance(value, list):
-            stack.extend((here + (i,), v) for i, v in reversed(list(enumerate(value))))
+            stack.extend((here + (i,), v, "object") for i, v in reversed(list(enumerate(value))))
 
 
 def check_refs(doc: Document) -> None:

@@ -7,6 +7,7 @@ union layer needs to tell variants apart (JSON types, enum values, nullability).
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,9 @@ SCHEMAS = ("components", "schemas")
 ANNOTATION_KEYS = frozenset(
     {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly", "$comment", "externalDocs"}
 )
-PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+# `number` is `int | float`: with strict scalars (see _base) an integer stays an exact int and
+# a float a float; `float` alone would turn 1 into 1.0 and 12345678901234567890 into 1.23e19.
+PRIMITIVES = {"string": "str", "integer": "int", "number": "int | float", "boolean": "bool"}
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,9 @@ def clean_doc(schema: Any) -> str | None:
         return None
     # Split on newlines only: other separators (U+2028, form feed...) are content, escaped later.
     lines = [line.rstrip() for line in text.strip().replace("\r\n", "\n").split("\n")]
-    return "\n".join(lines) or None
+    # The indentation all continuation lines share is layout (as in inspect.cleandoc), not text.
+    rest = textwrap.dedent("\n".join(lines[1:])).split("\n") if len(lines) > 1 else []
+    return "\n".join([lines[0], *rest]) or None
 
 
 def literal(values: tuple[JsonValue, ...]) -> str:
@@ -409,7 +414,8 @@ class SchemaBuilder:
     def type_list(self, schema: dict[str, Any], at: Parts, hint: str, nullable: bool) -> TypeInfo:
         """`type: [string, integer]` -> a plain union of the listed types."""
         infos = [self.type_of({**schema, "type": t}, at, hint) for t in schema["type"] if t != "null"]
-        py = " | ".join(dict.fromkeys(i.py for i in infos))
+        # `[integer, number]` -> `int | float`, not `int | int | float`
+        py = " | ".join(dict.fromkeys(p for i in infos for p in (i.py.split(" | ") if "[" not in i.py else [i.py])))
         return TypeInfo(py, nullable, frozenset().union(*(i.json_types for i in infos)))
 
     def with_null(self, info: TypeInfo, nullable: bool) -> TypeInfo:

@@ -73,7 +73,9 @@ def stronger(a: ir.Candidate, b: ir.Candidate) -> bool:
 def most_specific_first(cands: list[ir.Candidate]) -> tuple[ir.Candidate, ...]:
     """Order so that no candidate comes after one it is strictly more specific than.
 
-    Ties keep spec order. The last candidate is the one errors are reported against.
+    Ties keep spec order. When no other candidate passes, the last is taken if its own checks
+    pass; for a payload no candidate fits, the checks tell which one it is closest to (whose
+    validation errors are shown).
     """
     rest, out = list(cands), []
     while rest:
@@ -82,8 +84,8 @@ def most_specific_first(cands: list[ir.Candidate]) -> tuple[ir.Candidate, ...]:
                 out.append(c)
                 rest.remove(c)
                 break
-    if out:  # the last candidate is taken without testing: its checks are never run
-        out[-1] = ir.Candidate(out[-1].model, ())
+    if len(out) == 1:  # a lone candidate is taken whatever the payload: nothing to judge
+        out[0] = ir.Candidate(out[0].model, ())
     return tuple(out)
 
 

@@ -175,9 +175,9 @@ def wire_values(p: ir.Param) -> ir.Param:
         reader = "headers" if p.location == "header" else "cookies"
         server = f"_split(request.{reader}.get({wire}))" if p.is_array else f"request.{reader}.get({wire})"
     elif p.is_object and p.style == "deepObject":  # `filter[a]=1&filter[b]=2`
-        server = f"_deep_object(request, {wire})"
+        server = f"_deep_object(request, {wire}, frozenset({p.decode_keys!r}))"
     elif p.is_object and not p.explode:  # form: `filter=a,1,b,2`
-        server = f"_pairs(request.query_params.get({wire}))"
+        server = f"_pairs(request.query_params.get({wire}), frozenset({p.decode_keys!r}))"
     elif p.is_object:  # form, exploded: `a=1&b=2` (set in `finish`, which knows the other names)
         server = ""
     else:
@@ -239,7 +239,8 @@ def finish(
         params = tuple(map(wire_values, op.params))
         known = tuple(p.wire for p in params if p.location == "query" and not p.client_spread)
         params = tuple(
-            replace(p, server_value=f"_form_object(request, frozenset({known!r}))") if p.client_spread else p for p in params
+            replace(p, server_value=f"_form_object(request, frozenset({known!r}), frozenset({p.decode_keys!r}))") if p.client_spread else p
+            for p in params
         )
         is_model = op.response in classes and op.response_kind == "json"
         op = replace(
@@ -300,7 +301,7 @@ def body_type(op: ir.Operation, model: str | None) -> str:
     if op.body_kind == "none":
         return ""
     base = {"bytes": "bytes", "text": "str", "multipart": op.parts_model}.get(op.body_kind) or str(model)
-    return base + " | None" if not op.body_required and op.body_kind in ("json", "bytes", "text") else base
+    return base + " | None" if not op.body_required and op.body_kind in ("model", "json", "bytes", "text") else base
 
 
 def typing_names(texts: Iterable[str], candidates: tuple[str, ...]) -> tuple[str, ...]:

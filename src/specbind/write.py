@@ -3,18 +3,24 @@
 A package is staged in a temporary sibling folder (files this run writes, plus any file in the
 old folder that specbind did not write), then swapped in with two renames; a leftover backup
 from a run killed between them is restored on the next run. The manifest names the files
-specbind owns, so stale ones are removed and foreign ones never are.
+specbind owns, so stale ones are removed and foreign ones never are; a folder that holds
+files but no manifest is refused unless the caller forces it. Folders and files are created
+with the process umask (no mkdtemp/mkstemp: those are private, 0700/0600).
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import os
+import secrets
 import shutil
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from .errors import SpecError
 
 MANIFEST = "specbind-manifest.json"
 
@@ -26,12 +32,89 @@ class Drift:
     diff: str
 
 
-def owned_files(out_dir: Path) -> set[str]:
+def _manifest_files(out_dir: Path) -> dict[str, str] | None:
+    """{path: sha256} of the files the last run wrote; None when there is no manifest."""
     try:
         data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return set(data.get("files", {})) | {MANIFEST}
-    except (OSError, ValueError, AttributeError):
-        return {MANIFEST}
+        files = data["files"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else None
+
+
+def owned_files(out_dir: Path) -> set[str]:
+    return set(_manifest_files(out_dir) or {}) | {MANIFEST}
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _untouched(out_dir: Path) -> set[str]:
+    """Files specbind wrote that are still as it wrote them: the only ones it may delete."""
+    recorded = _manifest_files(out_dir) or {}
+    return {rel for rel, sha in recorded.items() if _sha256(out_dir / rel) == sha} | {MANIFEST}
+
+
+def check_target(out_dir: Path, shown: str, force: bool = False) -> None:
+    """Refuse an output path that is not ours to write: a file, or a folder holding files
+    but no manifest (someone else's code). ``force`` allows the folder (never the file)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise SpecError.one(shown, "", "exists and is not a folder; choose another --out")
+    if force or not out_dir.is_dir() or (out_dir / MANIFEST).is_file():
+        return
+    if any(p.is_file() for p in out_dir.rglob("*") if "__pycache__" not in p.parts):
+        raise SpecError.one(
+            shown, "", "holds files specbind did not write (no specbind-manifest.json); choose another "
+            "--out, or pass --force to write specbind's files into it (nothing else is deleted)",
+        )  # fmt: skip
+
+
+#: What `overwrites` found, as said to the user.
+OVERWRITE_NOTES = {
+    "foreign": "not written by specbind; overwritten (--force)",
+    "edited": "edited by hand since the last generation; overwritten",
+    "kept": "edited by hand and no longer generated; kept",
+}
+
+
+def overwrites(out_dir: Path, files: dict[str, str]) -> list[tuple[str, str]]:
+    """(path, kind) for each existing file that writing ``files`` touches although specbind
+    did not write it as it is now: "foreign" (never specbind's: replaced only with --force),
+    "edited" (edited by hand: replaced) or "kept" (edited, no longer generated: left alone)."""
+    recorded = _manifest_files(out_dir)
+    out: list[tuple[str, str]] = []
+    for rel in sorted(files):
+        if rel == MANIFEST:
+            continue
+        current = _sha256(out_dir / rel)
+        if current is None or current == hashlib.sha256(files[rel].encode()).hexdigest():
+            continue
+        if recorded is None or rel not in recorded:
+            out.append((rel, "foreign"))
+        elif recorded[rel] != current:
+            out.append((rel, "edited"))
+    for rel in sorted(set(recorded or {}) - set(files)):
+        current = _sha256(out_dir / rel)
+        if current is not None and current != (recorded or {})[rel]:
+            out.append((rel, "kept"))
+    return out
+
+
+def check_overwrites(out_dir: Path, shown: str, files: dict[str, str], force: bool = False) -> list[tuple[str, str]]:
+    """Refuse (unless ``force``) to replace a file specbind never wrote, e.g. the user's own
+    `client.py` in a package whose spec now has operations; else (path, note) to print."""
+    found = overwrites(out_dir, files)
+    foreign = [rel for rel, kind in found if kind == "foreign"]
+    if foreign and not force:
+        raise SpecError.one(
+            f"{shown}/{foreign[0]}", "", f"specbind did not write this file and would replace it ({len(foreign)} such "
+            "files); move it, choose another --out, or pass --force to replace it",
+        )  # fmt: skip
+    return [(rel, OVERWRITE_NOTES[kind]) for rel, kind in found]
 
 
 def _backup_of(out_dir: Path) -> Path:
@@ -50,18 +133,31 @@ def recover(out_dir: Path) -> None:
             os.replace(backup, out_dir)
 
 
-def write_tree(out_dir: Path, files: dict[str, str]) -> list[str]:
+def _fresh(parent: Path, prefix: str, make: Callable[[Path], None]) -> Path:
+    """A new, unused path under ``parent`` created by ``make`` (which must fail if it exists)."""
+    while True:
+        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            make(path)
+        except FileExistsError:
+            continue
+        return path
+
+
+def write_tree(out_dir: Path, files: dict[str, str], force: bool = False) -> list[str]:
     """Write ``files`` under ``out_dir`` atomically; return the paths that changed."""
+    check_target(out_dir, str(out_dir), force)
     out_dir = out_dir.resolve()
     recover(out_dir)
     changed = [p for p in sorted(files) if _read(out_dir / p) != files[p]]
     if not changed and not (owned_files(out_dir) - set(files) - {MANIFEST}) and out_dir.exists():
         return []
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.specbind-new-", dir=out_dir.parent))
+    # os.mkdir honours the umask (mkdtemp would make the package folder 0700).
+    stage = _fresh(out_dir.parent, f".{out_dir.name}.specbind-new-", lambda p: p.mkdir())
     try:
         if out_dir.exists():
-            owned = owned_files(out_dir)
+            owned = _untouched(out_dir)  # a hand-edited file that is no longer generated stays
             for src in sorted(out_dir.rglob("*")):
                 rel = src.relative_to(out_dir).as_posix()
                 if src.is_file() and rel not in owned and rel not in files and "__pycache__" not in rel:
@@ -113,11 +209,13 @@ def compare_tree(out_dir: Path, files: dict[str, str]) -> list[Drift]:
 
 def write_text_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fds: list[int] = []
+    # O_EXCL with mode 0o666 honours the umask (mkstemp would make the file 0600).
+    tmp = _fresh(path.parent, f".{path.name}.", lambda p: fds.append(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with os.fdopen(fds[0], "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise

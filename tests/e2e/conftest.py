@@ -11,8 +11,8 @@ from live_server import Server
 def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     servers: list[Server] = []
 
-    def start(flavor: str = "openai", db: Path | None = None) -> Server:
-        server = Server(db or tmp_path / f"{flavor}.db", flavor).start()
+    def start(flavor: str = "openai", db: Path | str | None = None, *args: str) -> Server:
+        server = Server(db or tmp_path / f"{flavor}.db", flavor, args, tmp_path / f"{flavor}-{len(servers)}.log").start()
         servers.append(server)
         return server
 

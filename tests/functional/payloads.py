@@ -84,3 +84,35 @@ RESPONSE_ITEMS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 UNKNOWN_ITEM = {"type": "hologram_call", "id": "hg_1", "status": "completed", "beams": [{"x": 1}], "meta": {"async": True}}
+
+
+def request_item_variants() -> list[tuple[str, dict[str, Any]]]:
+    """Every payload of REQUEST_ITEMS, plus, per payload, one variant for each field of its
+    model: an optional field left out, or a field it does not send set to null. A variant
+    counts only when the request union still validates it as the same class (so it is
+    spec-valid). The reference server must store and list back every one."""
+    from conversations import InputItem
+    from pydantic import TypeAdapter, ValidationError
+
+    adapter: TypeAdapter[Any] = TypeAdapter(InputItem)
+    out: list[tuple[str, dict[str, Any]]] = []
+    seen: set[str] = set()
+    for expected, payload in REQUEST_ITEMS:
+        model = type(adapter.validate_python(payload))
+        candidates = [payload]
+        for name, field in model.model_fields.items():
+            wire = field.alias or name
+            if wire not in payload:
+                candidates.append({**payload, wire: None})
+            elif not field.is_required():
+                candidates.append({k: v for k, v in payload.items() if k != wire})
+        for candidate in candidates:
+            key = repr(sorted(candidate.items(), key=lambda kv: kv[0]))
+            try:
+                valid = type(adapter.validate_python(candidate)).__name__ == expected
+            except ValidationError:
+                valid = False
+            if valid and key not in seen:
+                seen.add(key)
+                out.append((expected, candidate))
+    return out

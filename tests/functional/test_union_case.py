@@ -60,3 +60,15 @@ def test_plain_union_prefers_exact_types(models: Any) -> None:
     scalar = TypeAdapter(models.Scalar)
     assert scalar.validate_python("7") == "7" and scalar.validate_python(7) == 7
     assert type(scalar.validate_python({"kind": "cat", "lives": 1})).__name__ == "Cat"
+
+
+def test_failing_payload_shows_the_closest_candidates_errors(models: Any) -> None:
+    """No candidate passes: the errors are those of the candidate the payload is closest to,
+    not the last one's (here Ref's `id: Field required`)."""
+    paper = TypeAdapter(models.Paper)
+    with pytest.raises(ValidationError) as untagged:
+        paper.validate_python({"text": 5})
+    assert [e["loc"][-1] for e in untagged.value.errors()] == ["text"]
+    with pytest.raises(ValidationError) as letter:
+        paper.validate_python({"kind": "note", "text": 5, "to": "bob"})  # a Letter (has `to`) with a bad text
+    assert [(e["loc"][0], e["loc"][-1]) for e in letter.value.errors()] == [("Letter", "text")]

@@ -19,8 +19,9 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, db: Path, flavor: str) -> None:
-        self.db, self.flavor, self.port = db, flavor, free_port()
+    def __init__(self, db: Path | str, flavor: str, args: tuple[str, ...] = (), log: Path | None = None) -> None:
+        self.db, self.flavor, self.port, self.args = db, flavor, free_port(), args
+        self.log = log or Path(db).with_suffix(".log")
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -28,8 +29,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}" + ("/openai/v1" if self.flavor == "azure" else "/v1")
 
     def start(self) -> Server:
-        cmd = [sys.executable, "-m", "specbind", "serve", "--port", str(self.port), "--db", str(self.db), "--flavor", self.flavor]
-        self.log = self.db.with_suffix(".log")
+        cmd = [sys.executable, "-m", "specbind", "serve", "--port", str(self.port), "--db", str(self.db), "--flavor", self.flavor, *self.args]
         with open(self.log, "ab") as log:  # a file, not a pipe: a chatty server must never block
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         deadline = time.monotonic() + 30

@@ -9,44 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 import sqlite3
 import time
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
-
+from .items import PREFIX, ItemError, Items, new_id
 from .store import Store
 
 T = TypeVar("T")
-
-# Id prefixes by item type, as the API uses them.
-PREFIX = {
-    "message": "msg", "function_call": "fc", "function_call_output": "fco", "file_search_call": "fs",
-    "web_search_call": "ws", "computer_call": "cu", "computer_call_output": "cuo", "reasoning": "rs",
-    "image_generation_call": "ig", "code_interpreter_call": "ci", "local_shell_call": "lsh",
-    "local_shell_call_output": "lsho", "shell_call": "sh", "shell_call_output": "sho", "apply_patch_call": "apc",
-    "apply_patch_call_output": "apco", "mcp_list_tools": "mcpl", "mcp_approval_request": "mcpr",
-    "mcp_approval_response": "mcpa", "mcp_call": "mcp", "custom_tool_call": "ctc", "custom_tool_call_output": "ctco",
-    "tool_search_call": "tsc", "tool_search_output": "tso", "compaction": "cmp",
-}  # fmt: skip
-# Response fields a request item may leave out, and what this server records for them.
-DEFAULTS: dict[str, dict[str, Any]] = {
-    "tool_search_call": {"call_id": None, "execution": "client"},
-    "tool_search_output": {"call_id": None, "execution": "client"},
-}
-# `include` values and the (item type, content part type, key) they reveal.
-INCLUDABLE = {
-    "message.output_text.logprobs": ("message", "output_text", "logprobs"),
-    "message.input_image.image_url": ("message", "input_image", "image_url"),
-    "reasoning.encrypted_content": ("reasoning", None, "encrypted_content"),
-}
-
-
-def new_id(prefix: str) -> str:
-    return f"{prefix}_{secrets.token_hex(24)}"
 
 
 class ConversationsStore:
@@ -56,7 +28,7 @@ class ConversationsStore:
         self.store = store
         self.m = models
         self.s = server
-        self.item = TypeAdapter(models.ConversationItem)
+        self.items = Items(models)
 
     # -- helpers ------------------------------------------------------------------------------
     @staticmethod
@@ -74,39 +46,37 @@ class ConversationsStore:
             raise self.s.NotFoundError(f"Conversation with id '{conversation_id}' not found.", param="conversation_id", code="not_found")
         return self.m.ConversationResource(id=row[0], object="conversation", created_at=row[1], metadata=json.loads(row[2]))
 
-    def _stored_form(self, conn: sqlite3.Connection, scope: str, item: Any, where: str) -> dict[str, Any]:
-        """Request item -> the item as the API returns it (id, status, message content parts)."""
+    def _resolve(self, conn: sqlite3.Connection, scope: str, conversation_id: str, earlier: list[dict[str, Any]], ref: str, where: str) -> dict[str, Any]:
+        """An item reference -> a copy of the item: one sent earlier in this request, else one in
+        this conversation, else the newest with that id elsewhere in the tenant."""
+        for d in reversed(earlier):
+            if d["id"] == ref:
+                return dict(d)
+        row = conn.execute(
+            "SELECT data FROM items WHERE scope = ? AND id = ? ORDER BY conversation_id = ? DESC, seq DESC LIMIT 1",
+            (scope, ref, conversation_id),
+        ).fetchone()
+        if row is None:
+            raise self.s.InvalidRequestError(f"Invalid '{where}.id': item '{ref}' not found.", param=f"{where}.id", code="invalid_value")
+        found: dict[str, Any] = json.loads(row[0])
+        return found
+
+    def _stored_form(self, conn: sqlite3.Connection, scope: str, conversation_id: str, earlier: list[dict[str, Any]], item: Any, where: str) -> dict[str, Any]:
         data = item.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        kind = data.get("type")
-        if isinstance(item, self.m.ItemReferenceParam):
-            row = conn.execute("SELECT data FROM items WHERE scope = ? AND id = ? ORDER BY seq LIMIT 1", (scope, item.id)).fetchone()
-            if row is None:
-                raise self.s.InvalidRequestError(f"Invalid '{where}.id': item '{item.id}' not found.", param=f"{where}.id", code="invalid_value")
-            referenced: dict[str, Any] = json.loads(row[0])
-            return {**referenced, "id": new_id(PREFIX.get(str(referenced.get("type")), "item"))}
-        if kind in (None, "message"):
-            content = data.get("content")
-            if isinstance(content, str):
-                part = "output_text" if data.get("role") == "assistant" else "input_text"
-                content = [{"type": part, "text": content, **({"annotations": []} if part == "output_text" else {})}]
-            data = {**data, "type": "message", "content": content}
-        data = {**DEFAULTS.get(str(data.get("type")), {}), **data}
-        data.setdefault("id", new_id(PREFIX.get(str(data.get("type")), "item")))
-        data.setdefault("status", "completed")
-        if data.get("id") is None:
-            data["id"] = new_id(PREFIX.get(str(data.get("type")), "item"))
         try:
-            self.item.validate_python(data)
-        except ValidationError as exc:
-            raise self.s.InvalidRequestError(
-                f"Invalid '{where}': this server cannot store a {data.get('type')!r} item as given ({exc.errors()[0]['msg']}).",
-                param=where, code="invalid_value",
-            ) from None  # fmt: skip
-        return data
+            if isinstance(item, self.m.ItemReferenceParam):
+                if item.id == "":
+                    return self.items.stored_form(data, where)  # refused there, like any empty id
+                referenced = self._resolve(conn, scope, conversation_id, earlier, item.id, where)
+                return {**referenced, "id": new_id(PREFIX.get(str(referenced.get("type")), "item"))}
+            return self.items.stored_form(data, where)
+        except ItemError as exc:
+            raise self.s.InvalidRequestError(str(exc), param=exc.where, code="invalid_value") from None
 
     def _insert(self, conn: sqlite3.Connection, scope: str, conversation_id: str, items: list[Any]) -> list[dict[str, Any]]:
-        stored = [self._stored_form(conn, scope, item, f"items[{i}]") for i, item in enumerate(items)]
-        for i, d in enumerate(stored):
+        stored: list[dict[str, Any]] = []
+        for i, item in enumerate(items):
+            d = self._stored_form(conn, scope, conversation_id, stored, item, f"items[{i}]")
             try:
                 conn.execute(
                     "INSERT INTO items (scope, conversation_id, id, data) VALUES (?, ?, ?, ?)",
@@ -116,23 +86,11 @@ class ConversationsStore:
                 raise self.s.ConflictError(
                     f"An item with id '{d['id']}' already exists in this conversation.", param=f"items[{i}].id", code="conflict"
                 ) from None
+            stored.append(d)
         return stored
 
-    def _render(self, data: dict[str, Any], include: list[str] | None) -> Any:
-        wanted = set(include or ())
-        for name, (kind, part, key) in INCLUDABLE.items():
-            if name in wanted or data.get("type") != kind:
-                continue
-            if part is None:
-                data.pop(key, None)
-            else:
-                for c in data.get("content") or []:
-                    if isinstance(c, dict) and c.get("type") == part:
-                        c.pop(key, None)
-        return self.item.validate_python(data)
-
     def _page(self, rows: list[tuple[str]], has_more: bool, include: list[str] | None) -> Any:
-        items = [self._render(json.loads(r[0]), include) for r in rows]
+        items = [self.items.render(json.loads(r[0]), include) for r in rows]
         first = items[0].id if items else ""
         last = items[-1].id if items else ""
         return self.m.ConversationItemList(object="list", data=items, first_id=first, last_id=last, has_more=has_more)
@@ -144,9 +102,9 @@ class ConversationsStore:
         def work() -> Any:
             with self.store.transaction(write=True) as conn:
                 cid, now = new_id("conv"), int(time.time())
-                metadata = body.metadata or {}
+                metadata = (body.metadata if body else None) or {}
                 conn.execute("INSERT INTO conversations VALUES (?, ?, ?, ?)", (scope, cid, now, json.dumps(metadata)))
-                self._insert(conn, scope, cid, list(body.items or []))
+                self._insert(conn, scope, cid, list((body.items if body else None) or []))
                 return self.m.ConversationResource(id=cid, object="conversation", created_at=now, metadata=metadata)
 
         return await self._run(work)
@@ -165,7 +123,9 @@ class ConversationsStore:
 
         def work() -> Any:
             with self.store.transaction(write=True) as conn:
-                self._conversation(conn, scope, conversation_id)
+                conversation = self._conversation(conn, scope, conversation_id)
+                if body is None:  # the body is optional: nothing to change
+                    return conversation
                 conn.execute(
                     "UPDATE conversations SET metadata = ? WHERE scope = ? AND id = ?",
                     (json.dumps(body.metadata or {}), scope, conversation_id),
@@ -238,7 +198,7 @@ class ConversationsStore:
                 ).fetchone()
                 if row is None:
                     raise self.s.NotFoundError(f"Item with id '{item_id}' not found.", param="item_id", code="not_found")
-                return self._render(json.loads(row[0]), include)
+                return self.items.render(json.loads(row[0]), include)
 
         return await self._run(work)
 

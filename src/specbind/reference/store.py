@@ -1,4 +1,10 @@
-"""SQLite storage: WAL, one connection per thread, one transaction per request.
+"""SQLite storage: one transaction per request.
+
+A file database runs in WAL mode with one connection per thread; SQLite's own locking (and
+a 30 s busy timeout) orders concurrent writers. An in-memory database is one connection that
+every thread shares behind a lock, so transactions run one at a time: SQLite's shared-cache
+mode, which would let several connections see one in-memory database, answers concurrent
+writers with "database table is locked" at once instead of waiting.
 
 Every row carries the scope it was written under (the user isolation key, or "" when none
 was sent): reads never cross scopes, so another key sees a 404.
@@ -8,7 +14,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,27 +38,39 @@ CREATE INDEX IF NOT EXISTS items_by_conversation ON items (scope, conversation_i
 """
 
 
+def _refuse_foreign_file(path: Path) -> None:
+    """SQLite would take over a short file that is not a database; someone's file is not ours."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return  # SQLite creates it, or says why it cannot
+    if head and head != b"SQLite format 3\x00":
+        raise sqlite3.DatabaseError("file is not a database")
+
+
 class Store:
     def __init__(self, path: str) -> None:
-        if path == ":memory:":
-            # A named shared-cache database, so every thread's connection sees the same data;
-            # the first connection keeps it alive.
-            self.uri = f"file:specbind-{uuid.uuid4().hex}?mode=memory&cache=shared"
-        else:
-            self.uri = Path(path).resolve().as_uri() + "?mode=rwc"
+        self.memory = path == ":memory:"
+        if not self.memory:
+            _refuse_foreign_file(Path(path))
+        self.uri = ":memory:" if self.memory else Path(path).resolve().as_uri() + "?mode=rwc"
         self._local = threading.local()
-        self._keepalive = self._connect()
-        if path != ":memory:":
-            self._keepalive.execute("PRAGMA journal_mode=WAL")
-        self._keepalive.executescript(SCHEMA)
+        self._lock = threading.Lock()
+        self._shared = self._connect()
+        if not self.memory:
+            self._shared.execute("PRAGMA journal_mode=WAL")
+        self._shared.executescript(SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+        conn = sqlite3.connect(self.uri, uri=not self.memory, isolation_level=None, check_same_thread=False, timeout=30)
         conn.execute("PRAGMA busy_timeout = 30000")
         conn.execute("PRAGMA synchronous = NORMAL")
         return conn
 
     def connection(self) -> sqlite3.Connection:
+        if self.memory:
+            return self._shared
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._connect()
@@ -62,7 +79,14 @@ class Store:
 
     @contextmanager
     def transaction(self, write: bool) -> Iterator[sqlite3.Connection]:
-        conn = self.connection()
+        if self.memory:
+            with self._lock:
+                yield from self._transaction(self._shared, write)
+        else:
+            yield from self._transaction(self.connection(), write)
+
+    @staticmethod
+    def _transaction(conn: sqlite3.Connection, write: bool) -> Iterator[sqlite3.Connection]:
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
             yield conn

@@ -37,8 +37,22 @@ def _path(value: object) -> str:
     return quote(str(value), safe="")
 
 
-def _given(values: dict[str, Any]) -> dict[str, Any]:
+def _passed(values: dict[str, Any]) -> dict[str, Any]:
+    """The arguments given, as given (a file's `(name, content)` stays a tuple)."""
     return {k: v for k, v in values.items() if not isinstance(v, NotGiven)}
+
+
+def _given(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: _plain(v) for k, v in values.items() if not isinstance(v, NotGiven)}
+
+
+def _plain(value: Any) -> Any:
+    """Mappings and sequences as the dicts and lists that strict validation accepts."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
+        return [_plain(v) for v in value]
+    return value
 
 
 class Client:
@@ -303,7 +317,7 @@ class Client:
         max_retries: int | None = None,
     ) -> None:
         content, content_type = _http.multipart_body(
-            _given(
+            _passed(
                 {
                     "file": file,
                     "purpose": purpose,
@@ -696,7 +710,7 @@ class AsyncClient:
         max_retries: int | None = None,
     ) -> None:
         content, content_type = _http.multipart_body(
-            _given(
+            _passed(
                 {
                     "file": file,
                     "purpose": purpose,

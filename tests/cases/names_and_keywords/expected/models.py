@@ -45,7 +45,7 @@ class Docs(BaseModel):
     """Docs with \"\"\" and ''' and a backslash \\ and {{ jinja }} {% raw %} and\u2028a line separator\\"""
 
     v: str = '"""; import os'
-    """ends with a quote\""""
+    """ends with a quote\x22"""
 
 
 Field_: TypeAlias = Literal['a"b', "it's", "{{ x }}"]

@@ -38,7 +38,16 @@ def _path(value: object) -> str:
 
 
 def _given(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if not isinstance(v, NotGiven)}
+    return {k: _plain(v) for k, v in values.items() if not isinstance(v, NotGiven)}
+
+
+def _plain(value: Any) -> Any:
+    """Mappings and sequences as the dicts and lists that strict validation accepts."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
+        return [_plain(v) for v in value]
+    return value
 
 
 class Client:

@@ -15,13 +15,15 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
+from starlette.routing import Match, Route
 
 from . import models
 
@@ -37,7 +39,6 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
-_MODEL_NAMES = frozenset(models.__all__)
 _UNKNOWN = ()
 _DICT_STR_ANY_ADAPTER: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
 
@@ -97,7 +98,7 @@ class CaseService(Protocol):
         *,
         id2: str | None = None,
         self2: str | None = None,
-        timeout2: float | None = None,
+        timeout2: int | float | None = None,
         class_: Literal["a", "b"] | None = None,
         page_size: int | None = None,
         page_size2: int | None = None,
@@ -133,7 +134,7 @@ class _GetItemParams(BaseModel):
     id: int
     id2: str | None = None
     self2: str | None = None
-    timeout2: float | None = None
+    timeout2: int | float | None = None
     class_: Literal["a", "b"] | None = None
     page_size: int | None = None
     page_size2: int | None = None
@@ -184,29 +185,82 @@ def _reason(status: int) -> str:
         return "Error"
 
 
-def _param_of(loc: tuple[int | str, ...]) -> str | None:
-    """pydantic error location -> `items[3].content` (union tags dropped)."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part not in _MODEL_NAMES and not part.startswith(
-            ("function-", "json-or-python")
+def _wire_path(
+    loc: tuple[int | str, ...], document: object, *, missing: bool = False
+) -> str | None:
+    """A pydantic error location -> the wire path of the offending value (`items[3].content`).
+
+    The location also names what pydantic tried (union members, tag values, validators such as
+    `constrained-str`): walking the request document along it keeps only the steps that are
+    keys or indexes there, and skips a discriminated union's label and the tag after it.
+    """
+    path, value, steps = "", document, list(loc)
+    while steps:
+        step = steps.pop(0)
+        if isinstance(step, str) and step.startswith("tagged-union["):
+            steps = steps[1:]
+        elif (
+            isinstance(step, int)
+            and isinstance(value, list)
+            and -len(value) <= step < len(value)
         ):
-            out += ("." if out else "") + part
-    return out or None
+            path, value = f"{path}[{step}]", value[step]
+        elif (
+            isinstance(step, str)
+            and isinstance(value, dict)
+            and (step in value or (not steps and missing))
+        ):
+            path, value = f"{path}.{step}" if path else step, value.get(step)
+    return path or None
 
 
-def _validation_error(exc: ValidationError, prefix: str = "") -> Response:
+def _validation_error(exc: ValidationError, document: object) -> Response:
     first = exc.errors(include_url=False)[0]
-    param = _param_of(tuple(first["loc"]))
-    where = f"{prefix}{param}" if param else prefix.rstrip(".") or None
+    where = _wire_path(
+        tuple(first["loc"]), document, missing=first["type"] == "missing"
+    )
     return _envelope(
         400,
         f"Invalid '{where}': {first['msg']}" if where else first["msg"],
         where,
         "invalid_value",
     )
+
+
+class _Invalid(Exception):
+    """A request part its model refused, with the document it was validated from: the error's
+    location is walked along it to name the wire path."""
+
+    def __init__(self, error: ValidationError, document: object) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.document = document
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _params(model: type[_Model], values: dict[str, Any]) -> _Model:
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise _Invalid(exc, values) from None
+
+
+def _body(model: type[_Model], raw: bytes) -> _Model:
+    try:
+        return model.model_validate_json(raw or b"null")
+    except ValidationError as exc:
+        try:
+            document = json.loads(raw)
+        except ValueError:  # not JSON: the error has no location
+            document = None
+        raise _Invalid(exc, document) from None
+
+
+def _optional_body(model: type[_Model], raw: bytes) -> _Model | None:
+    """An optional request body: none sent (empty) is None."""
+    return _body(model, raw) if raw.strip() else None
 
 
 def _reject_unknown(value: object, where: str) -> None:
@@ -257,37 +311,58 @@ def _decoded(value: Any) -> Any:
     return value
 
 
-def _deep_object(request: Request, wire: str) -> dict[str, str] | None:
+def _object(
+    pairs: list[tuple[str, str]], decode: frozenset[str]
+) -> dict[str, Any] | None:
+    """An object parameter's properties; those never a string (`decode`, "*": all) read as JSON."""
+    found = {k: _decoded(v) if k in decode or "*" in decode else v for k, v in pairs}
+    return found or None
+
+
+def _deep_object(
+    request: Request, wire: str, decode: frozenset[str]
+) -> dict[str, Any] | None:
     """A deepObject query parameter: `filter[a]=1&filter[b]=2`."""
     prefix = wire + "["
-    found = {
-        k[len(prefix) : -1]: v
-        for k, v in request.query_params.items()
-        if k.startswith(prefix) and k.endswith("]")
-    }
-    return found or None
+    items = request.query_params.items()
+    return _object(
+        [
+            (k[len(prefix) : -1], v)
+            for k, v in items
+            if k.startswith(prefix) and k.endswith("]")
+        ],
+        decode,
+    )
 
 
-def _form_object(request: Request, known: frozenset[str]) -> dict[str, str] | None:
+def _form_object(
+    request: Request, known: frozenset[str], decode: frozenset[str]
+) -> dict[str, Any] | None:
     """A form-style exploded object: every query parameter the operation does not declare."""
-    found = {
-        k: v for k, v in request.query_params.items() if k.split("[", 1)[0] not in known
-    }
-    return found or None
+    return _object(
+        [
+            (k, v)
+            for k, v in request.query_params.items()
+            if k.split("[", 1)[0] not in known
+        ],
+        decode,
+    )
 
 
-def _pairs(value: str | None) -> dict[str, str] | None:
+def _pairs(value: str | None, decode: frozenset[str]) -> dict[str, Any] | None:
     """A form-style object with `explode: false`: `a,1,b,2`."""
     if value is None:
         return None
     items = value.split(",")
-    return dict(zip(items[::2], items[1::2], strict=False))
+    return _object(list(zip(items[::2], items[1::2], strict=False)), decode)
 
 
-def _form(raw: bytes, arrays: frozenset[str]) -> dict[str, Any]:
-    """An application/x-www-form-urlencoded body; `arrays` names the fields sent once per element."""
+def _form(raw: bytes, arrays: frozenset[str], decode: frozenset[str]) -> dict[str, Any]:
+    """An application/x-www-form-urlencoded body; `arrays` names the fields sent once per
+    element, `decode` those never a string (read as JSON: `true`, `3`)."""
     out: dict[str, Any] = {}
-    for key, value in parse_qsl(raw.decode(), keep_blank_values=True):
+    for key, text in parse_qsl(raw.decode(), keep_blank_values=True):
+        value = _decoded(text) if key in decode else text
         if key in arrays:
             out.setdefault(key, []).append(value)
         else:
@@ -334,8 +409,12 @@ def _guarded(handler: Handler) -> Handler:
             return _envelope(
                 exc.status_code, exc.message, exc.param, exc.code, exc.error_type
             )
-        except ValidationError as exc:
-            return _validation_error(exc)
+        except _Invalid as exc:
+            return _validation_error(exc.error, exc.document)
+        except (
+            ValidationError
+        ) as exc:  # raised by the service: no request document to walk
+            return _validation_error(exc, None)
 
     return run
 
@@ -347,7 +426,8 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
     @_guarded
     async def get_item(request: Request) -> Response:
         ctx = _context(request)
-        params = _GetItemParams.model_validate(
+        params = _params(
+            _GetItemParams,
             _present(
                 {
                     "region": request.path_params["region"],
@@ -365,7 +445,9 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
                         _query(request, "page_size", many=False, explode=True)
                     ),
                     "tags": _query(request, "tags", many=True, explode=False),
-                    "filter": _decoded(_deep_object(request, "filter")),
+                    "filter": _decoded(
+                        _deep_object(request, "filter", frozenset(("size",)))
+                    ),
                     "labels": _form_object(
                         request,
                         frozenset(
@@ -380,13 +462,14 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
                                 "filter",
                             )
                         ),
+                        frozenset(()),
                     ),
                     "x_count": _decoded(request.headers.get("X-Count")),
                     "x_flag": _decoded(request.headers.get("X-Flag")),
                     "x_ids": _decoded(_split(request.headers.get("X-Ids"))),
                     "pref": request.cookies.get("pref"),
                 }
-            )
+            ),
         )
         result = await service.get_item(
             ctx,
@@ -457,6 +540,18 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
     return router
 
 
+def _allowed_methods(router: APIRouter, request: Request) -> str:
+    """Every method some route serves at the request's path (a 405's `Allow` header)."""
+    methods: set[str] = set()
+    for route in router.routes:
+        if (
+            isinstance(route, Route)
+            and route.matches(request.scope)[0] is not Match.NONE
+        ):
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
+
+
 def create_app(service: CaseService, prefix: str = "") -> FastAPI:
     """A FastAPI app around `create_router`, with unknown routes and crashes in the envelope."""
     app = FastAPI(
@@ -466,11 +561,22 @@ def create_app(service: CaseService, prefix: str = "") -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.include_router(create_router(service, prefix))
+    router = create_router(service, prefix)
+    app.include_router(router)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        return _envelope(exc.status_code, str(exc.detail), None, None)
+        response = _envelope(exc.status_code, str(exc.detail), None, None)
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            response.headers["Allow"] = _allowed_methods(router, request)
+        return response
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, exc: ClientDisconnect) -> Response:
+        return Response(
+            status_code=400
+        )  # nobody is listening: not a server error, nothing to log
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
