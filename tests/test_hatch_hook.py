@@ -50,3 +50,33 @@ def test_pre_commit_hooks_call_real_commands() -> None:
         program, command = hook["entry"].split()
         assert program == "specbind" and command in commands
         assert hook["pass_filenames"] is False and hook["language"] == "python"
+
+
+def _readme_block(marker: str) -> str:
+    text = (REPO / "README.md").read_text()
+    after = text.split(f"<!-- recipe: {marker} -->", 1)[1]
+    return after.split("```", 2)[1].split("\n", 1)[1]
+
+
+def test_readme_recipe(tmp_path: Path) -> None:
+    """The README's recipe, as written: a fresh project, specbind's wheel built from this
+    checkout, the project built with build isolation and `--find-links` (pip takes hatchling
+    from its configured index or cache)."""
+    import shlex
+
+    project = tmp_path / "myapp"
+    (project / "src" / "myapp").mkdir(parents=True)
+    (project / "src" / "myapp" / "__init__.py").write_text("")
+    (project / "pyproject.toml").write_text(_readme_block("pyproject.toml"))
+    shutil.copy(SAMPLE / "spec.yaml", project / "openapi.yaml")
+    wheels = tmp_path / "wheels"
+    commands = [line for line in _readme_block("commands").splitlines() if line.strip() and not line.startswith("#")]
+    assert len(commands) == 2 and all(c.startswith("pip wheel ") for c in commands)
+    for command in commands:
+        args = [a.replace("~/wheels", str(wheels)).replace("path/to/specbind", str(REPO)) for a in shlex.split(command)]
+        proc = subprocess.run([sys.executable, "-m", *args], cwd=project, capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, command + "\n" + proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert [p.name for p in wheels.glob("specbind-*.whl")]
+    wheel = zipfile.ZipFile(next((project / "dist").glob("myapp-*.whl")))
+    assert {"myapp/api/models.py", "myapp/api/__init__.py"} <= set(wheel.namelist())
+    assert b"class Cat(BaseModel)" in wheel.read("myapp/api/models.py")

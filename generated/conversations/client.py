@@ -5,11 +5,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 
 from . import _http, models
 from ._http import (
@@ -59,12 +59,32 @@ def _plain(value: Any) -> Any:
     return value
 
 
+class _ListConversationItemsArgs(BaseModel):
+    """The arguments of `list_conversation_items` that the spec constrains, checked before sending."""
+
+    limit: Annotated[int, Field(ge=1, le=100)] | None
+    order: Literal["asc", "desc"] | None
+    include: list[models.IncludeEnum] | None
+
+
+class _CreateConversationItemsArgs(BaseModel):
+    """The arguments of `create_conversation_items` that the spec constrains, checked before sending."""
+
+    include: list[models.IncludeEnum] | None
+
+
+class _GetConversationItemArgs(BaseModel):
+    """The arguments of `get_conversation_item` that the spec constrains, checked before sending."""
+
+    include: list[models.IncludeEnum] | None
+
+
 class Client:
     """Synchronous client for OpenAI API.
 
     `base_url` defaults to $OPENAI_BASE_URL, then https://api.openai.com/v1;
     `api_key` (ApiKeyAuth) to $OPENAI_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -160,7 +180,58 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> SyncPage[models.ConversationItem]:
-        """List all items for a conversation with the given ID."""
+        """List all items for a conversation with the given ID.
+
+        Args:
+            conversation_id: The ID of the conversation to list items for.
+            limit: A limit on the number of objects to be returned. Limit can range between
+                1 and 100, and the default is 20.
+                Checked before sending: >= 1, <= 100.
+                Server default: 20.
+            order: The order to return the input items in. Default is `desc`.
+                - `asc`: Return the input items in ascending order.
+                - `desc`: Return the input items in descending order.
+                Checked before sending: one of 'asc', 'desc'.
+            after: An item ID to list items after, used in pagination.
+            include: Specify additional output data to include in the model response.
+                Currently supported values are:
+                - `web_search_call.action.sources`: Include the sources of the web search
+                  tool call.
+                - `code_interpreter_call.outputs`: Includes the outputs of python code
+                  execution in code interpreter tool call items.
+                - `computer_call_output.output.image_url`: Include image urls from the
+                  computer call output.
+                - `file_search_call.results`: Include the search results of the file search
+                  tool call.
+                - `message.input_image.image_url`: Include image urls from the input
+                  message.
+                - `message.output_text.logprobs`: Include logprobs with assistant messages.
+                - `reasoning.encrypted_content`: Includes an encrypted version of reasoning
+                  tokens in reasoning item outputs. This enables reasoning items to be used
+                  in multi-turn conversations when using the Responses API statelessly (like
+                  when the `store` parameter is set to `false`, or when an organization is
+                  enrolled in the zero data retention program).
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            A page of `models.ConversationItem`: `data`, `has_more`, `next_page()`;
+                iterating it walks every page.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _ListConversationItemsArgs.model_validate(
+            {
+                "limit": limit,
+                "order": order,
+                "include": include,
+            }
+        )
         response = self._request(
             "GET",
             f"/conversations/{_path(conversation_id)}/items",
@@ -203,7 +274,7 @@ class Client:
         self,
         conversation_id: str,
         *,
-        items: Sequence[models.InputItem | Mapping[str, Any]],
+        items: Sequence[models.InputItem | BaseModel | Mapping[str, Any]],
         include: list[models.IncludeEnum] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -211,7 +282,35 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.ConversationItemList:
-        """Create items in a conversation with the given ID."""
+        """Create items in a conversation with the given ID.
+
+        Args:
+            conversation_id: The ID of the conversation to add the item to.
+            items: The items to add to the conversation. You may add up to 20 items at a
+                time.
+                Checked before sending: at most 20 items.
+            include: Additional fields to include in the response. See the `include`
+                parameter for [listing Conversation items
+                above](/docs/api-reference/conversations/list-items#conversations_list_items-include)
+                for more information.
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.ConversationItemList`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _CreateConversationItemsArgs.model_validate(
+            {
+                "include": include,
+            }
+        )
         response = self._request(
             "POST",
             f"/conversations/{_path(conversation_id)}/items",
@@ -254,7 +353,33 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.ConversationItem:
-        """Get a single item from a conversation with the given IDs."""
+        """Get a single item from a conversation with the given IDs.
+
+        Args:
+            conversation_id: The ID of the conversation that contains the item.
+            item_id: The ID of the item to retrieve.
+            include: Additional fields to include in the response. See the `include`
+                parameter for [listing Conversation items
+                above](/docs/api-reference/conversations/list-items#conversations_list_items-include)
+                for more information.
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.ConversationItem`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _GetConversationItemArgs.model_validate(
+            {
+                "include": include,
+            }
+        )
         response = self._request(
             "GET",
             f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
@@ -285,7 +410,24 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.ConversationResource:
-        """Delete an item from a conversation with the given IDs."""
+        """Delete an item from a conversation with the given IDs.
+
+        Args:
+            conversation_id: The ID of the conversation that contains the item.
+            item_id: The ID of the item to delete.
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.ConversationResource`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "DELETE",
             f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
@@ -309,7 +451,7 @@ class Client:
         *,
         metadata: models.Metadata | None | NotGiven = NOT_GIVEN,
         items: (
-            Sequence[models.InputItem | Mapping[str, Any]] | None | NotGiven
+            Sequence[models.InputItem | BaseModel | Mapping[str, Any]] | None | NotGiven
         ) = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -317,7 +459,30 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.ConversationResource:
-        """Create a conversation."""
+        """Create a conversation.
+
+        Args:
+            metadata: Set of 16 key-value pairs that can be attached to an object. This can
+                be useful for storing additional information about the object in a
+                structured format, and querying for objects via API or the dashboard. Keys
+                are strings with a maximum length of 64 characters. Values are strings with
+                a maximum length of 512 characters.
+            items: Initial items to include in the conversation context. You may add up to
+                20 items at a time.
+                Checked before sending: at most 20 items.
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.ConversationResource`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "POST",
             "/conversations",
@@ -357,7 +522,23 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.ConversationResource:
-        """Get a conversation"""
+        """Get a conversation
+
+        Args:
+            conversation_id: The ID of the conversation to retrieve.
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.ConversationResource`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "GET",
             f"/conversations/{_path(conversation_id)}",
@@ -387,7 +568,28 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.ConversationResource:
-        """Update a conversation"""
+        """Update a conversation
+
+        Args:
+            conversation_id: The ID of the conversation to update.
+            metadata: Set of 16 key-value pairs that can be attached to an object. This can
+                be useful for storing additional information about the object in a
+                structured format, and querying for objects via API or the dashboard. Keys
+                are strings with a maximum length of 64 characters. Values are strings with
+                a maximum length of 512 characters.
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.ConversationResource`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "POST",
             f"/conversations/{_path(conversation_id)}",
@@ -426,7 +628,23 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.DeletedConversationResource:
-        """Delete a conversation. Items in the conversation will not be deleted."""
+        """Delete a conversation. Items in the conversation will not be deleted.
+
+        Args:
+            conversation_id: The ID of the conversation to delete.
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.DeletedConversationResource`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "DELETE",
             f"/conversations/{_path(conversation_id)}",
@@ -451,7 +669,7 @@ class AsyncClient:
 
     `base_url` defaults to $OPENAI_BASE_URL, then https://api.openai.com/v1;
     `api_key` (ApiKeyAuth) to $OPENAI_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -547,7 +765,58 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> AsyncPage[models.ConversationItem]:
-        """List all items for a conversation with the given ID."""
+        """List all items for a conversation with the given ID.
+
+        Args:
+            conversation_id: The ID of the conversation to list items for.
+            limit: A limit on the number of objects to be returned. Limit can range between
+                1 and 100, and the default is 20.
+                Checked before sending: >= 1, <= 100.
+                Server default: 20.
+            order: The order to return the input items in. Default is `desc`.
+                - `asc`: Return the input items in ascending order.
+                - `desc`: Return the input items in descending order.
+                Checked before sending: one of 'asc', 'desc'.
+            after: An item ID to list items after, used in pagination.
+            include: Specify additional output data to include in the model response.
+                Currently supported values are:
+                - `web_search_call.action.sources`: Include the sources of the web search
+                  tool call.
+                - `code_interpreter_call.outputs`: Includes the outputs of python code
+                  execution in code interpreter tool call items.
+                - `computer_call_output.output.image_url`: Include image urls from the
+                  computer call output.
+                - `file_search_call.results`: Include the search results of the file search
+                  tool call.
+                - `message.input_image.image_url`: Include image urls from the input
+                  message.
+                - `message.output_text.logprobs`: Include logprobs with assistant messages.
+                - `reasoning.encrypted_content`: Includes an encrypted version of reasoning
+                  tokens in reasoning item outputs. This enables reasoning items to be used
+                  in multi-turn conversations when using the Responses API statelessly (like
+                  when the `store` parameter is set to `false`, or when an organization is
+                  enrolled in the zero data retention program).
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            A page of `models.ConversationItem`: `data`, `has_more`, `next_page()`;
+                iterating it walks every page.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _ListConversationItemsArgs.model_validate(
+            {
+                "limit": limit,
+                "order": order,
+                "include": include,
+            }
+        )
         response = await self._request(
             "GET",
             f"/conversations/{_path(conversation_id)}/items",
@@ -590,7 +859,7 @@ class AsyncClient:
         self,
         conversation_id: str,
         *,
-        items: Sequence[models.InputItem | Mapping[str, Any]],
+        items: Sequence[models.InputItem | BaseModel | Mapping[str, Any]],
         include: list[models.IncludeEnum] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -598,7 +867,35 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.ConversationItemList:
-        """Create items in a conversation with the given ID."""
+        """Create items in a conversation with the given ID.
+
+        Args:
+            conversation_id: The ID of the conversation to add the item to.
+            items: The items to add to the conversation. You may add up to 20 items at a
+                time.
+                Checked before sending: at most 20 items.
+            include: Additional fields to include in the response. See the `include`
+                parameter for [listing Conversation items
+                above](/docs/api-reference/conversations/list-items#conversations_list_items-include)
+                for more information.
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.ConversationItemList`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _CreateConversationItemsArgs.model_validate(
+            {
+                "include": include,
+            }
+        )
         response = await self._request(
             "POST",
             f"/conversations/{_path(conversation_id)}/items",
@@ -641,7 +938,33 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.ConversationItem:
-        """Get a single item from a conversation with the given IDs."""
+        """Get a single item from a conversation with the given IDs.
+
+        Args:
+            conversation_id: The ID of the conversation that contains the item.
+            item_id: The ID of the item to retrieve.
+            include: Additional fields to include in the response. See the `include`
+                parameter for [listing Conversation items
+                above](/docs/api-reference/conversations/list-items#conversations_list_items-include)
+                for more information.
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.ConversationItem`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _GetConversationItemArgs.model_validate(
+            {
+                "include": include,
+            }
+        )
         response = await self._request(
             "GET",
             f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
@@ -672,7 +995,24 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.ConversationResource:
-        """Delete an item from a conversation with the given IDs."""
+        """Delete an item from a conversation with the given IDs.
+
+        Args:
+            conversation_id: The ID of the conversation that contains the item.
+            item_id: The ID of the item to delete.
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.ConversationResource`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "DELETE",
             f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
@@ -696,7 +1036,7 @@ class AsyncClient:
         *,
         metadata: models.Metadata | None | NotGiven = NOT_GIVEN,
         items: (
-            Sequence[models.InputItem | Mapping[str, Any]] | None | NotGiven
+            Sequence[models.InputItem | BaseModel | Mapping[str, Any]] | None | NotGiven
         ) = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -704,7 +1044,30 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.ConversationResource:
-        """Create a conversation."""
+        """Create a conversation.
+
+        Args:
+            metadata: Set of 16 key-value pairs that can be attached to an object. This can
+                be useful for storing additional information about the object in a
+                structured format, and querying for objects via API or the dashboard. Keys
+                are strings with a maximum length of 64 characters. Values are strings with
+                a maximum length of 512 characters.
+            items: Initial items to include in the conversation context. You may add up to
+                20 items at a time.
+                Checked before sending: at most 20 items.
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.ConversationResource`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "POST",
             "/conversations",
@@ -744,7 +1107,23 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.ConversationResource:
-        """Get a conversation"""
+        """Get a conversation
+
+        Args:
+            conversation_id: The ID of the conversation to retrieve.
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.ConversationResource`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "GET",
             f"/conversations/{_path(conversation_id)}",
@@ -774,7 +1153,28 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.ConversationResource:
-        """Update a conversation"""
+        """Update a conversation
+
+        Args:
+            conversation_id: The ID of the conversation to update.
+            metadata: Set of 16 key-value pairs that can be attached to an object. This can
+                be useful for storing additional information about the object in a
+                structured format, and querying for objects via API or the dashboard. Keys
+                are strings with a maximum length of 64 characters. Values are strings with
+                a maximum length of 512 characters.
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.ConversationResource`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "POST",
             f"/conversations/{_path(conversation_id)}",
@@ -813,7 +1213,23 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.DeletedConversationResource:
-        """Delete a conversation. Items in the conversation will not be deleted."""
+        """Delete a conversation. Items in the conversation will not be deleted.
+
+        Args:
+            conversation_id: The ID of the conversation to delete.
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.DeletedConversationResource`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "DELETE",
             f"/conversations/{_path(conversation_id)}",

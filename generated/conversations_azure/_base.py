@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel as _PydanticBaseModel
 from pydantic import ConfigDict, model_validator
 
-__all__ = ["BaseModel", "ConfigDict", "UnknownVariant"]
+__all__ = ["BaseModel", "ConfigDict", "FromOtherModels", "UnknownVariant"]
 
 
 class BaseModel(_PydanticBaseModel):
@@ -33,6 +33,21 @@ class BaseModel(_PydanticBaseModel):
         regex_engine="python-re",
     )
 
+    #: (name, wire name, value) of the required fields with one allowed value, a kind's tag.
+    _single_values: ClassVar[tuple[tuple[str, str, Any], ...]] = ()
+
+    def __init__(self, /, **data: Any) -> None:
+        """Fills in the fields that have one allowed value, so they count as set and are
+        dumped even with `exclude_unset` (the other side dispatches on them)."""
+        for name, wire, value in self._single_values:
+            if name not in data and wire not in data:
+                data[wire] = value
+        super().__init__(**data)
+
+    # Tells pydantic this is not a custom __init__: validation (parsing, unions) never runs
+    # it, so a parsed payload dumps back exactly as it came (pydantic's RootModel does this).
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
 
 class UnknownVariant(BaseModel):
     """Base of the `Unknown<Union>` fallbacks: an object whose tag the spec does not know.
@@ -53,3 +68,20 @@ class UnknownVariant(BaseModel):
                 f"{value!r} is a known {cls.tag}: the payload does not match its schema"
             )
         return data
+
+
+class FromOtherModels:
+    """Before-validator of a union a request body uses: a pydantic model of a class the union
+    does not hold (the response class of the same kind, another library's model) becomes its
+    dumped fields, and the union dispatches those as if they had come as JSON. Nothing is
+    dropped or added: the dump keeps unknown keys and leaves out what was never set."""
+
+    __slots__ = ("_own",)
+
+    def __init__(self, *own: type[_PydanticBaseModel]) -> None:
+        self._own = own
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, _PydanticBaseModel) and not isinstance(value, self._own):
+            return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return value

@@ -23,9 +23,24 @@ from typing import IO, Any, Generic, Literal, TypeVar
 from urllib.parse import urlencode
 
 import httpx
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter
 
-from . import models
+# Re-exported: the errors live in the public `errors` module.
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+    status_error,
+)
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -58,125 +73,6 @@ MAX_RETRY_AFTER = 60.0
 USER_AGENT = "conversations_azure/2.3.0 (specbind 0.1.0)"
 BASE_URL = "https://example.openai.azure.com/openai/v1"
 BASE_URL_ENV = "AZURE_OPENAI_BASE_URL"
-
-
-class APIError(Exception):
-    """Base of every error the client raises."""
-
-    def __init__(self, message: str, request: httpx.Request | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.request = request
-
-
-class APIConnectionError(APIError):
-    """The server could not be reached, or the connection broke."""
-
-
-class APITimeoutError(APIConnectionError):
-    """The request timed out."""
-
-
-class APIStatusError(APIError):
-    """The server answered with a non-2xx status. `error` is the body parsed with the error
-    schema the operation declares for that status (exact code, then `4XX`/`5XX`, then
-    `default`), or None when it declares none or the body does not match."""
-
-    status_code: int
-
-    def __init__(
-        self,
-        response: httpx.Response,
-        errors: Mapping[str, TypeAdapter[Any]] | None = None,
-    ) -> None:
-        self.response = response
-        self.status_code = response.status_code
-        self.body: Any = _json_or_text(response)
-        self.error: models.ErrorResponse | None = _parse_error(
-            self.body, response.status_code, errors or {}
-        )
-        detail = self.body if self.error is None else _plain(self.error)
-        super().__init__(f"Error code: {self.status_code} - {detail}", response.request)
-
-
-class BadRequestError(APIStatusError):
-    status_code = 400
-
-
-class AuthenticationError(APIStatusError):
-    status_code = 401
-
-
-class PermissionDeniedError(APIStatusError):
-    status_code = 403
-
-
-class NotFoundError(APIStatusError):
-    status_code = 404
-
-
-class ConflictError(APIStatusError):
-    status_code = 409
-
-
-class UnprocessableEntityError(APIStatusError):
-    status_code = 422
-
-
-class RateLimitError(APIStatusError):
-    status_code = 429
-
-
-class InternalServerError(APIStatusError):
-    """Any 5xx."""
-
-
-_BY_STATUS: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-}
-
-
-def _json_or_text(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return response.text
-
-
-def _parse_error(body: Any, status: int, errors: Mapping[str, TypeAdapter[Any]]) -> Any:
-    adapter = (
-        errors.get(str(status))
-        or errors.get(f"{status // 100}XX")
-        or errors.get("default")
-    )
-    if adapter is None:
-        return None
-    try:
-        return adapter.validate_python(body)
-    except ValidationError:
-        return None
-
-
-def _plain(value: Any) -> Any:
-    return (
-        value.model_dump(mode="json", exclude_unset=True)
-        if isinstance(value, BaseModel)
-        else value
-    )
-
-
-def status_error(
-    response: httpx.Response, errors: Mapping[str, TypeAdapter[Any]] | None = None
-) -> APIStatusError:
-    if response.status_code >= 500:
-        return InternalServerError(response, errors)
-    return _BY_STATUS.get(response.status_code, APIStatusError)(response, errors)
 
 
 # -- retries ---------------------------------------------------------------------------------

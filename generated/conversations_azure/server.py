@@ -28,12 +28,12 @@ from starlette.routing import Match, Route
 from . import models
 
 __all__ = [
-    "ConflictError",
     "ConversationsService",
-    "InvalidRequestError",
-    "NotFoundError",
     "RequestContext",
+    "ServiceConflictError",
     "ServiceError",
+    "ServiceInvalidRequestError",
+    "ServiceNotFoundError",
     "create_app",
     "create_router",
 ]
@@ -83,7 +83,11 @@ class RequestContext:
 
 class ServiceError(Exception):
     """Raise from a service method to answer with an error: `body` as given (an instance of
-    the error schema the operation declares), else one built from the message."""
+    the error schema the operation declares), else one built from the message.
+
+    The `Service...` names keep these apart from the client's errors (`errors.NotFoundError`
+    and the rest), which a program holding both must never confuse.
+    """
 
     status_code = 400
     error_type = "invalid_request_error"
@@ -106,15 +110,15 @@ class ServiceError(Exception):
             self.status_code = status_code
 
 
-class InvalidRequestError(ServiceError):
+class ServiceInvalidRequestError(ServiceError):
     status_code = 400
 
 
-class NotFoundError(ServiceError):
+class ServiceNotFoundError(ServiceError):
     status_code = 404
 
 
-class ConflictError(ServiceError):
+class ServiceConflictError(ServiceError):
     status_code = 409
 
 
@@ -358,7 +362,7 @@ def _reject_unknown(value: object, where: str) -> None:
     """Kinds the spec does not know are kept by the models, but this server refuses them."""
     if isinstance(value, _UNKNOWN):
         kind = getattr(value, "type", None)
-        raise InvalidRequestError(
+        raise ServiceInvalidRequestError(
             f"Invalid '{where}': unknown type {kind!r}",
             param=where,
             code="invalid_value",

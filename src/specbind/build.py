@@ -7,9 +7,10 @@ Types come from ``schemas`` (with the union layer in ``unions``), operations fro
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
-from . import __version__, ir, naming, wire
+from . import __version__, client_docs, ir, naming, public, wire
 from .errors import Diagnostics, SpecError
 from .load import Document
 from .operations import OperationBuilder, service_name
@@ -69,8 +70,13 @@ def build_api(
     error_model = next(iter(ops_builder.error_types)) if len(ops_builder.error_types) == 1 else None
     servers = tuple(wire.server_url(s) for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str))
     definitions = tuple(built.models.get(n) or built.aliases.get(n) or built.unions[n] for n in order)
+    bare = wire.bare_names(ops)  # `public` looks models up by name
+    sent = public.sent_unions(definitions, bare)
+    definitions = tuple(replace(d, accepts_other_models=True) if d.name in sent and isinstance(d, ir.Union) else d for d in definitions)
     typing_imports, pydantic_imports = imports_for(definitions)
-    return ir.Api(
+    tables = public.kind_tables(definitions, bare)
+    definitions = public.with_union_tables(definitions, tables)
+    api = ir.Api(
         title=str(info.get("title", "API")),
         version=str(info.get("version", "")),
         package=package,
@@ -93,7 +99,7 @@ def build_api(
         error_adapters=error_adapters.constants(defined),
         service_name=service,
         server_exports=tuple(sorted(
-            ("ConflictError", "InvalidRequestError", "NotFoundError", "RequestContext", "ServiceError", service, "create_app", "create_router")
+            ("RequestContext", "ServiceConflictError", "ServiceError", "ServiceInvalidRequestError", "ServiceNotFoundError", service, "create_app", "create_router")
             + (("UploadedFile",) if any(op.body_kind == "multipart" for op in ops) else ()),
             key=lambda n: (not n[0].isupper(), n),
         )),
@@ -111,7 +117,12 @@ def build_api(
         credentials_doc="".join(f";\n`{s.setting}` ({s.name}) to ${s.env}" for s in securities),
         error_body=error_body,
         error_media=error_media,
+        package_exports=public.package_exports(order, True),
+        lazy_exports=public.lazy_exports(True),
+        kind_tables=tables,
+        which_class=public.which_class_text(tables),
     )
+    return client_docs.with_client_docs(api)
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -126,6 +137,9 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
                 words.update(_WORD.findall(f.annotation + f.assignment))
             if d.refuses:
                 words.add("ClassVar")
+            if any(f.static_assignment for f in d.fields):
+                words.update(_WORD.findall(" ".join(f.static_assignment for f in d.fields)))
+                words.add("TYPE_CHECKING")
             if d.closed:
                 words.add("ConfigDict")
         elif isinstance(d, ir.Alias):
@@ -138,8 +152,10 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
                 words.update(("Annotated", "Field"))
             elif d.strategy == "tag_then_structure":
                 words.update(("Annotated", "Discriminator", "Tag"))
-    typing = ("Annotated", "Any", "ClassVar", "Literal", "TypeAlias")
-    pydantic = ("ConfigDict", "Discriminator", "Field", "Tag")
+            if d.accepts_other_models:
+                words.add("BeforeValidator")
+    typing = ("TYPE_CHECKING", "Annotated", "Any", "ClassVar", "Literal", "TypeAlias")
+    pydantic = ("BeforeValidator", "ConfigDict", "Discriminator", "Field", "Tag")
     return tuple(n for n in typing if n in words), tuple(n for n in pydantic if n in words)
 
 

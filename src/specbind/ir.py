@@ -20,6 +20,9 @@ class Field:
     assignment: str  # "" or " = ..." (default / Field(...)), already rendered
     doc: str | None
     required: bool
+    #: Set on a required field with one allowed value: the assignment type checkers see
+    #: (the constructor fills the value in; parsing still requires it).
+    static_assignment: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,9 @@ class Model:
     source: str  # JSON pointer in the spec
     #: Set on the fallback class of a discriminated union: (wire name of the tag, tags it refuses).
     refuses: tuple[str, tuple[str, ...]] | None = None
+    #: Required fields with exactly one allowed value (a kind's tag): (name, wire, literal).
+    #: Constructors fill them in, so they are set and always dumped.
+    single_values: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,9 @@ class Union:
     unknown: str | None = None  # fallback model name
     dispatch_name: str | None = None  # module constant holding the dispatcher
     nullable: bool = False
+    #: A request body uses it: models of other classes (the response class of the same kind,
+    #: another library's model) are re-dispatched on their dumped fields.
+    accepts_other_models: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,9 @@ class Operation:
     error_adapters: tuple[tuple[str, str], ...] = ()  # (status key, adapter constant)
     security: tuple[str, ...] = ()  # client settings (schemes) the operation may send
     server_params: tuple[Param, ...] = ()  # parameters the server validates (not client-level headers)
+    client_doc: str = ""  # the client method's docstring: description, Args, Returns, Raises
+    client_checks: tuple[tuple[str, str], ...] = ()  # (argument, annotation) checked before sending
+    client_checks_model: str = ""  # private model in client.py holding client_checks
     keyword_params: tuple[Param, ...] = ()  # server_params passed to the service by keyword  # paginated: arguments that fetch the next page (`after=after`)
 
 
@@ -181,6 +193,25 @@ class Security:
     location: Literal["header", "query", "cookie"] = "header"
     wire: str = "authorization"  # header / query / cookie name
     env: str = ""  # environment variable read when the setting is not given
+
+
+@dataclass(frozen=True)
+class KindRow:
+    """One kind of a tagged union: its tag, the classes to send it with, the classes it comes back as."""
+
+    tag: str
+    send: tuple[str, ...]
+    receive: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KindTable:
+    """"Which class do I use" for one request union (and the response union it pairs with)."""
+
+    tag_wire: str
+    request_union: str
+    response_union: str | None
+    rows: tuple[KindRow, ...]
 
 
 @dataclass(frozen=True)
@@ -220,6 +251,11 @@ class Api:
     error_media: str = "application/json"
     error_adapters: tuple[tuple[str, str], ...] = ()  # (constant, type) for error bodies
 
+    package_exports: tuple[str, ...] = ()  # the package's top level: models, client, errors, pages
+    lazy_exports: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, names) imported on first use
+    kind_tables: tuple[KindTable, ...] = ()
+    which_class: str = ""  # kind_tables as text (models' docstring, --explain, README)
+
     @property
     def streams(self) -> bool:
         return any(op.response_kind == "stream" for op in self.operations)
@@ -235,6 +271,19 @@ class Api:
     @property
     def models(self) -> tuple[Model, ...]:
         return tuple(d for d in self.definitions if isinstance(d, Model))
+
+    @property
+    def client_check_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(typing, pydantic) names the client's argument checks use, besides what it always imports."""
+        text = " ".join(a for op in self.operations for _, a in op.client_checks)
+        takes_models = any("BaseModel" in b.param_annotation for op in self.operations for b in op.body_fields)
+        typing = tuple(n for n in ("Annotated",) if n + "[" in text)
+        pydantic = (("BaseModel",) if text or takes_models else ()) + tuple(n for n in ("Field",) if n + "(" in text)
+        return typing, pydantic
+
+    @property
+    def accepts_other_models(self) -> bool:
+        return any(isinstance(d, Union) and d.accepts_other_models for d in self.definitions)
 
     @property
     def unions(self) -> tuple[Union, ...]:

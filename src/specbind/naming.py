@@ -25,7 +25,12 @@ MODULE_RESERVED = frozenset(
         "Client", "AsyncClient", "SyncPage", "AsyncPage", "NotGiven", "NOT_GIVEN", "Mapping", "Sequence",
         "TypeAdapter", "httpx", "Request", "APIRouter", "FastAPI", "Depends", "Header", "Query", "Path",
         # the package's modules: `from . import models` must find the module, not a schema
-        "models", "client", "server", "UploadedFile",
+        "models", "client", "server", "errors", "UploadedFile",
+        "BeforeValidator", "FromOtherModels",
+        # errors.py: the package's top level exports these next to the models
+        "APIConnectionError", "APIError", "APIStatusError", "APITimeoutError", "AuthenticationError",
+        "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError",
+        "RateLimitError", "UnprocessableEntityError",
     }
 )  # fmt: skip
 

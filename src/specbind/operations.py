@@ -367,10 +367,13 @@ class OperationBuilder:
         (validated before sending); containers become read-only protocols so that a
         ``list[dict[str, str]]`` is accepted where ``list[InputItem]`` is declared."""
         out = self.sb.out
-        objects = {n for n in out.models} | {n for n, u in out.unions.items() if u.strategy != "plain"}
+        tagged = {n for n, u in out.unions.items() if u.strategy != "plain"}
+        objects = set(out.models) | tagged
 
         def repl(m: re.Match[str]) -> str:
             word = m.group(0)
+            if word in tagged:  # any model of a known kind is re-dispatched on its fields
+                return f"{word} | BaseModel | Mapping[str, Any]"
             if word in objects:
                 return f"{word} | Mapping[str, Any]"
             return {"list": "Sequence", "dict": "Mapping"}.get(word, word)

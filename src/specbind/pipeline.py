@@ -95,6 +95,8 @@ def explain(api: ir.Api) -> str:
         if u.when_null:
             lines.append(f"  {u.tag_wire} null: " + _cands(u.when_null))
         lines.append(f"  any other {u.tag_wire}: {u.unknown}")
+    if api.which_class:
+        lines.extend(("", api.which_class))
     return "\n".join(lines) + "\n"
 
 

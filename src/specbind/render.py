@@ -19,6 +19,7 @@ PACKAGE_FILES: tuple[tuple[str, str | None, str | None], ...] = (
     ("_dispatch.py", "_dispatch.py.jinja", "uses_dispatch"),
     ("_http.py", "_http.py.jinja", None),
     ("client.py", "client.py.jinja", None),
+    ("errors.py", "errors.py.jinja", None),
     ("models.py", "models.py.jinja", None),
     ("server.py", "server.py.jinja", None),
     ("py.typed", None, None),

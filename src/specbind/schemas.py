@@ -59,6 +59,19 @@ class Built:
     deps: dict[str, set[str]] = field(default_factory=dict)  # name -> names its definition uses
 
 
+def _assignment(default: str | None, kwargs: list[str]) -> str:
+    if kwargs:
+        return " = Field(" + ", ".join(([f"default={default}"] if default is not None else []) + kwargs) + ")"
+    return f" = {default}" if default is not None else ""
+
+
+def single_value(info: TypeInfo) -> str | None:
+    """The literal of a type with exactly one allowed string value (a kind's tag), else None."""
+    if info.enum is not None and len(info.enum) == 1 and not info.nullable and isinstance(info.enum[0], str):
+        return repr(info.enum[0])
+    return None
+
+
 def json_type_of(value: Any) -> str:
     if value is None:
         return "null"
@@ -86,6 +99,18 @@ def clean_doc(schema: Any) -> str | None:
     # The indentation all continuation lines share is layout (as in inspect.cleandoc), not text.
     rest = textwrap.dedent("\n".join(lines[1:])).split("\n") if len(lines) > 1 else []
     return "\n".join([lines[0], *rest]) or None
+
+
+def field_doc(schema: Any) -> str | None:
+    """A property's description; for `anyOf: [X, {type: null}]` (a nullable written as a
+    union) the one on X when the property itself has none."""
+    doc = clean_doc(schema)
+    members = (schema.get("anyOf") or schema.get("oneOf")) if isinstance(schema, dict) else None
+    if doc is None and isinstance(members, list):
+        branches = [b for b in members if not (isinstance(b, dict) and b.get("type") == "null")]
+        if len(branches) == 1:
+            doc = clean_doc(branches[0])
+    return doc
 
 
 def literal(values: tuple[JsonValue, ...]) -> str:
@@ -212,7 +237,10 @@ class SchemaBuilder:
             fields.append(self.make_field(table, wire, info, required, prop_schema, prop_at))
         self._deps_stack.pop()
         doc = clean_doc(schema)
-        self.out.models[name] = ir.Model(name, doc, tuple(fields), closed, pointer_of(at))
+        single = tuple(
+            (f.name, f.wire, value) for f, p in zip(fields, self.props[name], strict=True) if f.required and (value := single_value(p.info))
+        )
+        self.out.models[name] = ir.Model(name, doc, tuple(fields), closed, pointer_of(at), single_values=single)
         self.out.deps[name] = set()
         self.use(name)
         return TypeInfo(name, json_types=frozenset({"object"}), model=name)
@@ -285,13 +313,12 @@ class SchemaBuilder:
             default = None  # required in the spec: the model requires it too
         if py != wire:
             kwargs.append(f"alias={wire!r}")
-        if kwargs:
-            if default is not None:
-                kwargs.insert(0, f"default={default}")
-            assignment = " = Field(" + ", ".join(kwargs) + ")"
-        else:
-            assignment = f" = {default}" if default is not None else ""
-        return ir.Field(py, wire, annotation, assignment, clean_doc(schema), required)
+        assignment = _assignment(default, kwargs)
+        # One allowed value (a tag): still required when parsing, but constructors fill it in,
+        # so type checkers are shown a default (see `_single_values` in the base model).
+        one = single_value(info) if required else None
+        static = _assignment(one, kwargs) if one else ""
+        return ir.Field(py, wire, annotation, assignment, field_doc(schema), required, static)
 
     def default_fits(self, value: Any, info: TypeInfo) -> bool:
         if value is None:

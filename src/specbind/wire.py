@@ -307,3 +307,19 @@ def body_type(op: ir.Operation, model: str | None) -> str:
 def typing_names(texts: Iterable[str], candidates: tuple[str, ...]) -> tuple[str, ...]:
     words = {w for t in texts for w in re.findall(r"[A-Za-z_]\w*", t)}
     return tuple(n for n in candidates if n in words)
+
+
+def bare_names(ops: tuple[ir.Operation, ...]) -> tuple[ir.Operation, ...]:
+    """The operations with `models.X` written `X` again, for code that looks models up by name."""
+
+    def bare(text: str | None) -> Any:
+        return None if text is None else re.sub(r"(?<![\w.])models\.", "", text)
+
+    return tuple(
+        replace(
+            op, body_model=bare(op.body_model), response=bare(op.response), item_type=bare(op.item_type),
+            params=tuple(replace(p, annotation=bare(p.annotation)) for p in op.params),
+            body_fields=tuple(replace(b, annotation=bare(b.annotation), param_annotation=bare(b.param_annotation)) for b in op.body_fields),
+        )
+        for op in ops
+    )

@@ -100,8 +100,8 @@ def _answer(request: httpx.Request) -> dict[str, Any]:
 
 def test_brackets_array_format() -> None:
     rec = Recorder(httpx.Response(200, json=MSG))
-    client(rec, array_format="brackets").get_conversation_item("c", "m", include=["a.b", "c.d"])
-    assert rec.last.url.query == b"include%5B%5D=a.b&include%5B%5D=c.d"
+    client(rec, array_format="brackets").get_conversation_item("c", "m", include=["file_search_call.results", "reasoning.encrypted_content"])
+    assert rec.last.url.query == b"include%5B%5D=file_search_call.results&include%5B%5D=reasoning.encrypted_content"
 
 
 def test_pagination_walks_three_pages() -> None:

@@ -60,7 +60,7 @@ class PetService:
     async def get_pet(self, ctx: Any, pet_id: int) -> Any:
         m = self.pkg["models"]
         if pet_id == 404:
-            raise self.pkg["server"].NotFoundError("no such pet", body=m.Missing(reason="gone"))
+            raise self.pkg["server"].ServiceNotFoundError("no such pet", body=m.Missing(reason="gone"))
         if pet_id == 500:
             raise RuntimeError("boom")
         return m.Pending(ticket="t1") if pet_id == 2 else m.Pet(id=pet_id, name="rex")

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from fastapi.testclient import TestClient
 from paths import REPO
 
@@ -45,8 +46,11 @@ def test_client_and_server_agree(pkg: Any) -> None:
     assert thing.id == "a b" and thing.tags == ["x", "y"] and thing.size == 3
     assert service.calls[-1] == ("a b", ["x", "y"], 3, "t1")  # default applied by the server
     assert client.create_thing(tags=["p"], size=2).tags == ["p"]
+    with pytest.raises(ValidationError, match="less than or equal to 5"):
+        client.get_thing("a", limit=9)  # refused by the client: nothing sent
+    assert len(service.calls) == 1
     with pytest.raises(pkg["_http"].BadRequestError) as err:
-        client.get_thing("a", limit=9)
+        client.get_thing("a", extra_query={"limit": 9})  # and by the server, when it gets there
     assert err.value.error is not None and "limit" in (err.value.error.error.message or "")
     assert client.base_url == "http://testserver/api"
     assert pkg["client"].Client(api_key="k").base_url == "https://things.example/api"

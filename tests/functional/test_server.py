@@ -79,12 +79,12 @@ class Minimal:
     async def get_conversation(self, ctx: s.RequestContext, conversation_id: str) -> m.ConversationResource:
         self.seen.append(ctx)
         if conversation_id == "taken":
-            raise s.ConflictError("busy", code="conflict")
+            raise s.ServiceConflictError("busy", code="conflict")
         return m.ConversationResource(id=conversation_id, object="conversation", created_at=1, metadata=None)
 
     def __getattr__(self, name: str) -> Any:
         async def unsupported(*args: Any, **kwargs: Any) -> Any:
-            raise s.InvalidRequestError(f"{name} is not supported here")
+            raise s.ServiceInvalidRequestError(f"{name} is not supported here")
 
         return unsupported
 

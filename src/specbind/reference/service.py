@@ -43,7 +43,7 @@ class ConversationsStore:
             "SELECT id, created_at, metadata FROM conversations WHERE scope = ? AND id = ?", (scope, conversation_id)
         ).fetchone()
         if row is None:
-            raise self.s.NotFoundError(f"Conversation with id '{conversation_id}' not found.", param="conversation_id", code="not_found")
+            raise self.s.ServiceNotFoundError(f"Conversation with id '{conversation_id}' not found.", param="conversation_id", code="not_found")
         return self.m.ConversationResource(id=row[0], object="conversation", created_at=row[1], metadata=json.loads(row[2]))
 
     def _resolve(self, conn: sqlite3.Connection, scope: str, conversation_id: str, earlier: list[dict[str, Any]], ref: str, where: str) -> dict[str, Any]:
@@ -57,7 +57,7 @@ class ConversationsStore:
             (scope, ref, conversation_id),
         ).fetchone()
         if row is None:
-            raise self.s.InvalidRequestError(f"Invalid '{where}.id': item '{ref}' not found.", param=f"{where}.id", code="invalid_value")
+            raise self.s.ServiceInvalidRequestError(f"Invalid '{where}.id': item '{ref}' not found.", param=f"{where}.id", code="invalid_value")
         found: dict[str, Any] = json.loads(row[0])
         return found
 
@@ -71,7 +71,7 @@ class ConversationsStore:
                 return {**referenced, "id": new_id(PREFIX.get(str(referenced.get("type")), "item"))}
             return self.items.stored_form(data, where)
         except ItemError as exc:
-            raise self.s.InvalidRequestError(str(exc), param=exc.where, code="invalid_value") from None
+            raise self.s.ServiceInvalidRequestError(str(exc), param=exc.where, code="invalid_value") from None
 
     def _insert(self, conn: sqlite3.Connection, scope: str, conversation_id: str, items: list[Any]) -> list[dict[str, Any]]:
         stored: list[dict[str, Any]] = []
@@ -83,7 +83,7 @@ class ConversationsStore:
                     (scope, conversation_id, d["id"], json.dumps(d)),
                 )
             except sqlite3.IntegrityError:  # (scope, conversation, id) is unique
-                raise self.s.ConflictError(
+                raise self.s.ServiceConflictError(
                     f"An item with id '{d['id']}' already exists in this conversation.", param=f"items[{i}].id", code="conflict"
                 ) from None
             stored.append(d)
@@ -173,7 +173,7 @@ class ConversationsStore:
                         "SELECT seq FROM items WHERE scope = ? AND conversation_id = ? AND id = ?", (scope, conversation_id, after)
                     ).fetchone()
                     if row is None:
-                        raise self.s.InvalidRequestError(f"Invalid 'after': item '{after}' not found.", param="after", code="invalid_value")
+                        raise self.s.ServiceInvalidRequestError(f"Invalid 'after': item '{after}' not found.", param="after", code="invalid_value")
                     cursor = row[0]
                 sql = "SELECT data FROM items WHERE scope = ? AND conversation_id = ?"
                 args: list[Any] = [scope, conversation_id]
@@ -197,7 +197,7 @@ class ConversationsStore:
                     "SELECT data FROM items WHERE scope = ? AND conversation_id = ? AND id = ?", (scope, conversation_id, item_id)
                 ).fetchone()
                 if row is None:
-                    raise self.s.NotFoundError(f"Item with id '{item_id}' not found.", param="item_id", code="not_found")
+                    raise self.s.ServiceNotFoundError(f"Item with id '{item_id}' not found.", param="item_id", code="not_found")
                 return self.items.render(json.loads(row[0]), include)
 
         return await self._run(work)
@@ -212,7 +212,7 @@ class ConversationsStore:
                     "DELETE FROM items WHERE scope = ? AND conversation_id = ? AND id = ?", (scope, conversation_id, item_id)
                 ).rowcount
                 if not gone:
-                    raise self.s.NotFoundError(f"Item with id '{item_id}' not found.", param="item_id", code="not_found")
+                    raise self.s.ServiceNotFoundError(f"Item with id '{item_id}' not found.", param="item_id", code="not_found")
                 return conversation
 
         return await self._run(work)

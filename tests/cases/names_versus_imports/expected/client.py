@@ -9,7 +9,7 @@ from typing import Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from . import _http, models
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
@@ -50,11 +50,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
+class _CheckArgs(BaseModel):
+    """The arguments of `check` that the spec constrains, checked before sending."""
+
+    models_: models.models_ | None
+
+
 class Client:
     """Synchronous client for Shadows.
 
     `base_url` defaults to $CASE_BASE_URL, then nothing (required). Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -150,6 +156,32 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Response:
+        """POST /check
+
+        Args:
+            q:
+            models_:
+            httpx_:
+            response2:
+            json_:
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.Response`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ServiceError`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _CheckArgs.model_validate(
+            {
+                "models_": models_,
+            }
+        )
         response = self._request(
             "POST",
             "/check",
@@ -190,7 +222,7 @@ class AsyncClient:
     """Asynchronous client for Shadows.
 
     `base_url` defaults to $CASE_BASE_URL, then nothing (required). Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -286,6 +318,32 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Response:
+        """POST /check
+
+        Args:
+            q:
+            models_:
+            httpx_:
+            response2:
+            json_:
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.Response`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ServiceError`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _CheckArgs.model_validate(
+            {
+                "models_": models_,
+            }
+        )
         response = await self._request(
             "POST",
             "/check",

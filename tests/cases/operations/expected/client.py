@@ -5,11 +5,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 
 from . import _http, models
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
@@ -48,12 +48,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+class _GetThingArgs(BaseModel):
+    """The arguments of `get_thing` that the spec constrains, checked before sending."""
+
+    tags: list[str] | None
+    limit: Annotated[int, Field(ge=1, le=5)] | None
+
+
 class Client:
     """Synchronous client for things.
 
     `base_url` defaults to $CASE_BASE_URL, then https://things.example/api;
     `api_key` (Key) to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -148,7 +155,33 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Thing:
-        """Fetch one thing."""
+        """Fetch one thing.
+
+        Args:
+            thing_id:
+            tags:
+            limit: Checked before sending: >= 1, <= 5.
+                Server default: 3.
+            x_trace:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.Thing`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.Problem`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _GetThingArgs.model_validate(
+            {
+                "tags": tags,
+                "limit": limit,
+            }
+        )
         response = self._request(
             "GET",
             f"/things/{_path(thing_id)}",
@@ -183,6 +216,24 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Thing:
+        """POST /things
+
+        Args:
+            tags: Checked before sending: at most 3 items.
+            size: Checked before sending: >= 0.
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.Thing`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.Problem`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "POST",
             "/things",
@@ -216,7 +267,7 @@ class AsyncClient:
 
     `base_url` defaults to $CASE_BASE_URL, then https://things.example/api;
     `api_key` (Key) to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -311,7 +362,33 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Thing:
-        """Fetch one thing."""
+        """Fetch one thing.
+
+        Args:
+            thing_id:
+            tags:
+            limit: Checked before sending: >= 1, <= 5.
+                Server default: 3.
+            x_trace:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.Thing`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.Problem`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _GetThingArgs.model_validate(
+            {
+                "tags": tags,
+                "limit": limit,
+            }
+        )
         response = await self._request(
             "GET",
             f"/things/{_path(thing_id)}",
@@ -346,6 +423,24 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Thing:
+        """POST /things
+
+        Args:
+            tags: Checked before sending: at most 3 items.
+            size: Checked before sending: >= 0.
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.Thing`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.Problem`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "POST",
             "/things",

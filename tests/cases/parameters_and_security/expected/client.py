@@ -9,7 +9,7 @@ from typing import Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from . import _http, models
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
@@ -48,6 +48,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+class _GetItemArgs(BaseModel):
+    """The arguments of `get_item` that the spec constrains, checked before sending."""
+
+    timeout2: int | float | None
+    class_: Literal["a", "b"] | None
+    tags: list[str] | None
+    filter: models.GetItemFilter | None
+    labels: dict[str, str] | None
+
+
 class Client:
     """Synchronous client for Shop Inventory.
 
@@ -57,7 +67,7 @@ class Client:
     `basic` (Basic) to $CASE_BASIC;
     `query_key` (QueryKey) to $CASE_QUERY_KEY;
     `session` (Session) to $CASE_SESSION. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -179,6 +189,46 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> dict[str, Any]:
+        """GET /regions/{region}/items/{id}
+
+        Args:
+            region:
+            id:
+            id2:
+            self2:
+            timeout2:
+            class_: Checked before sending: one of 'a', 'b'.
+            page_size:
+            page_size2:
+            tags:
+            filter:
+            labels:
+            x_count:
+            x_flag:
+            x_ids:
+            pref:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `dict[str, Any]`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _GetItemArgs.model_validate(
+            {
+                "timeout2": timeout2,
+                "class_": class_,
+                "tags": tags,
+                "filter": filter,
+                "labels": labels,
+            }
+        )
         response = self._request(
             "GET",
             f"/regions/{_path(region)}/items/{_path(id)}",
@@ -219,6 +269,22 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> None:
+        """GET /public
+
+        Args:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            None.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "GET",
             "/public",
@@ -242,6 +308,22 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> None:
+        """GET /basic
+
+        Args:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            None.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "GET",
             "/basic",
@@ -265,6 +347,22 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> None:
+        """GET /keys
+
+        Args:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            None.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "GET",
             "/keys",
@@ -290,7 +388,7 @@ class AsyncClient:
     `basic` (Basic) to $CASE_BASIC;
     `query_key` (QueryKey) to $CASE_QUERY_KEY;
     `session` (Session) to $CASE_SESSION. Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -412,6 +510,46 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> dict[str, Any]:
+        """GET /regions/{region}/items/{id}
+
+        Args:
+            region:
+            id:
+            id2:
+            self2:
+            timeout2:
+            class_: Checked before sending: one of 'a', 'b'.
+            page_size:
+            page_size2:
+            tags:
+            filter:
+            labels:
+            x_count:
+            x_flag:
+            x_ids:
+            pref:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `dict[str, Any]`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _GetItemArgs.model_validate(
+            {
+                "timeout2": timeout2,
+                "class_": class_,
+                "tags": tags,
+                "filter": filter,
+                "labels": labels,
+            }
+        )
         response = await self._request(
             "GET",
             f"/regions/{_path(region)}/items/{_path(id)}",
@@ -452,6 +590,22 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> None:
+        """GET /public
+
+        Args:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            None.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "GET",
             "/public",
@@ -475,6 +629,22 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> None:
+        """GET /basic
+
+        Args:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            None.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "GET",
             "/basic",
@@ -498,6 +668,22 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> None:
+        """GET /keys
+
+        Args:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            None.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "GET",
             "/keys",

@@ -9,7 +9,7 @@ from typing import Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from . import _http, models
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
@@ -54,7 +54,7 @@ class Client:
     """Synchronous client for notes.
 
     `base_url` defaults to $CASE_BASE_URL, then nothing (required). Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -138,7 +138,7 @@ class Client:
         *,
         text: str | None | NotGiven = NOT_GIVEN,
         shapes: (
-            Sequence[models.Shape | Mapping[str, Any]] | None | NotGiven
+            Sequence[models.Shape | BaseModel | Mapping[str, Any]] | None | NotGiven
         ) = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -146,6 +146,24 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Note:
+        """POST /notes
+
+        Args:
+            text:
+            shapes:
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.Note`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "POST",
             "/notes",
@@ -185,6 +203,23 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Note:
+        """GET /notes/{note_id}
+
+        Args:
+            note_id:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.Note`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "GET",
             f"/notes/{_path(note_id)}",
@@ -212,6 +247,23 @@ class Client:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Note:
+        """DELETE /notes/{note_id}
+
+        Args:
+            note_id:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.Note`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = self._request(
             "DELETE",
             f"/notes/{_path(note_id)}",
@@ -235,7 +287,7 @@ class AsyncClient:
     """Asynchronous client for notes.
 
     `base_url` defaults to $CASE_BASE_URL, then nothing (required). Failed requests are retried up to `max_retries` times
-    (see `_http` for which ones and why); non-2xx answers raise `_http.APIStatusError` subclasses.
+    (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
@@ -319,7 +371,7 @@ class AsyncClient:
         *,
         text: str | None | NotGiven = NOT_GIVEN,
         shapes: (
-            Sequence[models.Shape | Mapping[str, Any]] | None | NotGiven
+            Sequence[models.Shape | BaseModel | Mapping[str, Any]] | None | NotGiven
         ) = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -327,6 +379,24 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Note:
+        """POST /notes
+
+        Args:
+            text:
+            shapes:
+            extra_headers, extra_query, extra_body: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.Note`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "POST",
             "/notes",
@@ -366,6 +436,23 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Note:
+        """GET /notes/{note_id}
+
+        Args:
+            note_id:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.Note`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "GET",
             f"/notes/{_path(note_id)}",
@@ -393,6 +480,23 @@ class AsyncClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Note:
+        """DELETE /notes/{note_id}
+
+        Args:
+            note_id:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            `models.Note`.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
+                the parsed `models.ErrorResponse`.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
         response = await self._request(
             "DELETE",
             f"/notes/{_path(note_id)}",

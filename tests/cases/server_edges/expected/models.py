@@ -4,11 +4,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
-from ._base import BaseModel, UnknownVariant
+from ._base import BaseModel, FromOtherModels, UnknownVariant
 
 __all__ = [
     "Circle",
@@ -23,12 +23,24 @@ __all__ = [
 
 
 class Circle(BaseModel):
-    kind: Literal["circle"]
+    _single_values = (("kind", "kind", "circle"),)
+
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        kind: Literal["circle"] = "circle"
+    else:
+        kind: Literal["circle"]
+
     radius: int
 
 
 class Square(BaseModel):
-    kind: Literal["square"]
+    _single_values = (("kind", "kind", "square"),)
+
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        kind: Literal["square"] = "square"
+    else:
+        kind: Literal["square"]
+
     side: int
 
 
@@ -66,4 +78,5 @@ class CreateNoteBody(BaseModel):
 Shape: TypeAlias = Annotated[
     Annotated[Circle | Square, Field(discriminator="kind")] | UnknownShape,
     Field(union_mode="left_to_right"),
+    BeforeValidator(FromOtherModels(Circle, Square, UnknownShape)),
 ]

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias
 
 from pydantic import Discriminator, Field, Tag
 
@@ -28,12 +28,24 @@ __all__ = [
 
 
 class Cat(BaseModel):
-    kind: Literal["cat"]
+    _single_values = (("kind", "kind", "cat"),)
+
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        kind: Literal["cat"] = "cat"
+    else:
+        kind: Literal["cat"]
+
     lives: Annotated[int, Field(ge=0, le=9)]
 
 
 class Dog(BaseModel):
-    kind: Literal["dog"]
+    _single_values = (("kind", "kind", "dog"),)
+
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        kind: Literal["dog"] = "dog"
+    else:
+        kind: Literal["dog"]
+
     good: bool = True
 
 
@@ -52,7 +64,13 @@ class Note(BaseModel):
 
 
 class Letter(BaseModel):
-    kind: Literal["note"]
+    _single_values = (("kind", "kind", "note"),)
+
+    if TYPE_CHECKING:  # the constructor fills in the one allowed value
+        kind: Literal["note"] = "note"
+    else:
+        kind: Literal["note"]
+
     text: str
     to: str
 
