@@ -1,8 +1,12 @@
 """specbind benchmark: one run, one table of ratios. Not a test: these machines are noisy.
 
-    pip install -e '.[test,bench]' && python bench/run.py [--repeat 5]
+    pip install -e '.[test,bench]' && python bench/run.py [--repeat 5] [--scale-only]
 
-Every row is measured in this run against its baseline (median of --repeat runs).
+Every row is measured in this run against its baseline (median of --repeat runs). The scale
+rows run the whole OpenAI document (../shared/upstream, skipped when absent) once each, cold
+(no output folder, no format cache), with black and with ruff, against datamodel-codegen on
+the same document, then a row per document size (fragments cut from it with `specbind
+extract`) to show how time grows with the size of the output.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC = REPO / "spec" / "conversations.yaml"
+OPENAI = REPO.parent / "shared" / "upstream" / "openai-openapi.2026-05-13.yaml"
+#: Fragments of the OpenAI document, smallest output first (each: its paths plus what they use).
+PREFIXES = ("/models", "/files", "/chat", "/conversations", "/responses", "/organization")
 sys.path.insert(0, str(REPO / "generated"))
 sys.path.insert(0, str(REPO / "tests" / "functional"))
 
@@ -44,6 +51,79 @@ def peak_kib(cmd: list[str], env: dict[str, str] | None = None) -> int:
     return int(out.stdout.strip())
 
 
+def measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+    """(wall seconds, peak KiB of the largest process) of one run, measured from a probe parent."""
+    probe = (
+        "import resource, subprocess, sys, json, time;"
+        "t = time.perf_counter();"
+        "subprocess.run(json.loads(sys.argv[1]), check=True, capture_output=True);"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, json.dumps(cmd)], check=True, capture_output=True, text=True,
+                         env={**os.environ, **(env or {})}, cwd=REPO)  # fmt: skip
+    seconds, kib = out.stdout.split()
+    return float(seconds), int(kib)
+
+
+def py_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.glob("*.py"))
+
+
+def differing_lines(a: Path, b: Path) -> tuple[int, int]:
+    """(modules that differ, lines that differ) between two packages, header lines left out."""
+    import difflib
+
+    modules = lines = 0
+    for left in sorted(a.glob("*.py")):
+        x, y = left.read_text().splitlines()[3:], (b / left.name).read_text().splitlines()[3:]
+        if x != y:
+            modules += 1
+            lines += sum(1 for d in difflib.unified_diff(x, y, n=0, lineterm="") if d[:1] in "+-" and d[:3] not in ("+++", "---"))
+    return modules, lines
+
+
+def scale(rows: list[tuple[str, str, str, str, str]], tmp: Path) -> list[str]:
+    """The whole OpenAI document and a row per size; returns the size table's lines."""
+    specbind = [sys.executable, "-m", "specbind"]
+    no_cache = {"SPECBIND_NO_CACHE": "1"}
+
+    def cold(spec: Path, out: Path, formatter: str) -> list[str]:
+        return ["sh", "-c", f"rm -rf {out} && exec \"$@\"", "sh", *specbind, "generate", "--quiet", "--spec", str(spec),
+                "--out", str(out), "--package", "openai_api", "--formatter", formatter]  # fmt: skip
+
+    dcg = [sys.executable, "-m", "datamodel_code_generator", "--input", str(OPENAI), "--input-file-type", "openapi",
+           "--output-model-type", "pydantic_v2.BaseModel", "--output", str(tmp / "dcg_openai.py")]  # fmt: skip
+    t_dcg, m_dcg = measured(dcg)
+    t_black, m_black = measured(cold(OPENAI, tmp / "openai_black", "black"), no_cache)
+    t_ruff, m_ruff = measured(cold(OPENAI, tmp / "openai_ruff", "ruff"), no_cache)
+    what = f"whole OpenAI document ({py_bytes(tmp / 'openai_ruff') / 2**20:.1f} MiB of output)"
+    rows.append((f"(h) cold generate, {what}, black", f"{t_black:.1f} s", "datamodel-codegen, models only", f"{t_dcg:.1f} s", f"{t_black / t_dcg:.2f}x (target <= 0.7x)"))
+    rows.append((f"(h) cold generate, {what}, ruff", f"{t_ruff:.1f} s", "datamodel-codegen, models only", f"{t_dcg:.1f} s", f"{t_ruff / t_dcg:.2f}x (target <= 0.15x)"))
+    rows.append(("(i) peak memory, whole document, black", f"{m_black / 1024:.0f} MiB", "datamodel-codegen", f"{m_dcg / 1024:.0f} MiB", f"{m_black / m_dcg:.2f}x (target <= 0.5x)"))
+    rows.append(("(i) peak memory, whole document, ruff", f"{m_ruff / 1024:.0f} MiB", "datamodel-codegen", f"{m_dcg / 1024:.0f} MiB", f"{m_ruff / m_dcg:.2f}x (target <= 0.5x)"))
+    modules, lines = differing_lines(tmp / "openai_black", tmp / "openai_ruff")
+    rows.append(("(j) ruff output vs black's, whole document", f"{modules} modules, {lines} lines differ", "black", "-", "long annotations with a default, full last docstring lines (see tests/test_formatters.py)"))
+
+    table = ["| document | output (.py) | cold, black | cold, ruff | black ms per output KB | ruff ms per output KB |", "|---|---|---|---|---|---|"]
+    sizes: list[tuple[int, float, float]] = []
+    for prefix in PREFIXES:
+        frag = tmp / f"frag{prefix.replace('/', '_')}.yaml"
+        subprocess.run([*specbind, "extract", str(OPENAI), "--path-prefix", prefix, "-o", str(frag)], check=True, capture_output=True, cwd=REPO)
+        tb, _ = measured(cold(frag, tmp / "frag_black", "black"), no_cache)
+        tr, _ = measured(cold(frag, tmp / "frag_ruff", "ruff"), no_cache)
+        sizes.append((py_bytes(tmp / "frag_ruff"), tb, tr))
+        table.append(f"| OpenAI `{prefix}` paths | {sizes[-1][0] / 1024:.0f} KB | {tb:.1f} s | {tr:.1f} s | {tb * 1e6 / sizes[-1][0]:.1f} | {tr * 1e6 / sizes[-1][0]:.1f} |")
+    sizes.append((py_bytes(tmp / "openai_ruff"), t_black, t_ruff))
+    table.append(f"| whole OpenAI document | {sizes[-1][0] / 1024:.0f} KB | {t_black:.1f} s | {t_ruff:.1f} s | {t_black * 1e6 / sizes[-1][0]:.1f} | {t_ruff * 1e6 / sizes[-1][0]:.1f} |")
+    for i, label in ((1, "black"), (2, "ruff")):  # least squares: time = fixed + per_kb * size
+        xs, ys = [s[0] / 1024 for s in sizes], [s[i] for s in sizes]
+        mx, my = statistics.fmean(xs), statistics.fmean(ys)
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+        r2 = statistics.correlation(xs, ys) ** 2
+        table.append(f"\nfit, {label}: time = {my - slope * mx:.2f} s + {slope * 1000:.2f} ms per output KB (r^2 = {r2:.3f})")
+    return table
+
+
 def rate(fn: Callable[[], object], n_items: int, repeat: int) -> float:
     fn()
     best = []
@@ -57,9 +137,13 @@ def rate(fn: Callable[[], object], n_items: int, repeat: int) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--scale-only", action="store_true", help="only the whole-document and size rows")
     args = ap.parse_args()
     rows: list[tuple[str, str, str, str, str]] = []
     tmp = Path(tempfile.mkdtemp())
+    if args.scale_only:
+        _print(rows, scale(rows, tmp) if OPENAI.exists() else [])
+        return
     specbind = [sys.executable, "-m", "specbind"]
     dcg = [sys.executable, "-m", "datamodel_code_generator", "--input", str(SPEC), "--input-file-type", "openapi",
            "--output-model-type", "pydantic_v2.BaseModel", "--output", str(tmp / "dcg_models.py")]  # fmt: skip
@@ -109,11 +193,18 @@ def main() -> None:
     m_dcg = peak_kib(dcg)
     rows.append(("(f) peak memory of generate", f"{m_gen / 1024:.0f} MiB", "datamodel-codegen", f"{m_dcg / 1024:.0f} MiB", f"{m_gen / m_dcg:.2f}x (target <= 1.0x)"))
 
+    sizes = scale(rows, tmp) if OPENAI.exists() else ["(../shared/upstream is absent: no whole-document rows)"]
+    _print(rows, sizes)
+
+
+def _print(rows: list[tuple[str, str, str, str, str]], sizes: list[str]) -> None:
     head = ("measure", "specbind", "baseline", "baseline value", "ratio")
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for row in rows:
         print("| " + " | ".join(row) + " |")
+    print()
+    print("\n".join(sizes))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .config import Job, load_jobs, package_from_out
 from .errors import SpecError
-from .fmt import FormatError
+from .fmt import FormatError, FormatterUnavailable
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         g.add_argument("--job", action="append", help="only this [tool.specbind.jobs] entry; repeatable")
         g.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2)")
         g.add_argument("--quiet", action="store_true", help="print errors and warnings only")
+        g.add_argument("--formatter", choices=("black", "ruff"), help="black (default) or ruff (pinned; same output, faster)")
         if name == "generate":
             g.add_argument("--explain", action="store_true", help="print each union's dispatch strategy and why")
             g.add_argument(
@@ -132,6 +133,7 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
             overlays=tuple(cwd / o for o in args.overlay) if args.overlay else (() if args.spec else None),
             root=cwd if (args.spec or args.out) else None,
             strict=True if args.strict else None,
+            formatter=args.formatter,
         )
         for j in jobs
     ]
@@ -155,6 +157,10 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
 
     jobs = _jobs(args)
     explaining = getattr(args, "explain", False)
+    # --quiet: errors and warnings only. Otherwise one summary line per job, and on a
+    # terminal each phase as it finishes (stderr, so a pipe of stdout stays clean).
+    say = (lambda *_: None) if args.quiet else print
+    phases = not args.quiet and sys.stderr.isatty()
     force = getattr(args, "force", False)
     if not check:  # refused before anything is generated or written
         for job in jobs:
@@ -163,16 +169,18 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
     fresh = {j.name for j in jobs if not explaining and up_to_date(j)}
     for job in jobs:
         if job.name in fresh:
-            print(f"specbind: {job.display(job.out)} is up to date")
+            say(f"specbind: {job.display(job.out)} is up to date")
     if len(fresh) == len(jobs):
         return 0
 
     from .diff import diff_surfaces, render_text
     from .errors import Problem
     from .pipeline import explain, generate
+    from .progress import Progress, plural
     from .write import MANIFEST, check_overwrites, compare_tree, write_tree
 
-    results = [(job, generate(job)) for job in jobs if job.name not in fresh]  # all succeed before any write
+    progress = {j.name: Progress(j.display(j.out), phases) for j in jobs}
+    results = [(job, generate(job, progress[job.name])) for job in jobs if job.name not in fresh]  # all succeed before any write
     for _, result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
@@ -193,7 +201,7 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
                     sys.stdout.write(d.diff)
                 print(f"specbind: run `specbind generate{' --job ' + job.name if len(results) > 1 else ''}` to update it")
             else:
-                print(f"specbind: {shown} is up to date")
+                say(f"specbind: {shown} is up to date")
             continue
         if explaining:
             sys.stdout.write(explain(result.api))
@@ -201,13 +209,14 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
         if previous and isinstance(previous.get("surface"), dict):
             new_surface = json.loads(result.files[MANIFEST])["surface"]
             changes = diff_surfaces(previous["surface"], new_surface)
-            if changes:
+            if changes and not args.quiet:
                 print(f"specbind: {shown}: API changes since the last generation:")
                 sys.stdout.write(render_text(changes))
         for rel, why in notes[job.name]:
             print(Problem(job.display(job.out / rel), None, "", why, "warning"), file=sys.stderr)
         changed = write_tree(job.out, result.files, force)
-        print(f"specbind: {shown}: {len(changed)} files changed" if changed else f"specbind: {shown}: up to date")
+        progress[job.name].phase(f"wrote {plural(len(changed), 'changed file')}")
+        say(f"specbind: {shown}: {len(changed)} files changed" if changed else f"specbind: {shown}: up to date")
     return status
 
 
@@ -226,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     except SpecError as exc:
         for line in exc.lines():
             print(line, file=sys.stderr)
+        return 2
+    except FormatterUnavailable as exc:
+        print(f"specbind: error: {exc}", file=sys.stderr)
         return 2
     except FormatError as exc:
         print(f"specbind: internal error: {exc}", file=sys.stderr)

@@ -13,6 +13,7 @@ Paths are relative to the folder holding pyproject.toml. Command-line flags over
 from __future__ import annotations
 
 import keyword
+import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,13 +35,15 @@ class Job:
     overlays: tuple[Path, ...] = field(default=())
     root: Path = field(default_factory=Path.cwd)
     strict: bool = False  # warnings are errors
+    formatter: str = "black"  # or "ruff" (same code, much faster; see fmt.py)
     configured: bool = True  # False: no [tool.specbind] here, the embedded default job
 
     def display(self, path: Path) -> str:
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        except ValueError:  # outside the project: relative when that is shorter (`../shared/x.yaml`)
+            rel = os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))
+            return rel if len(rel) < len(str(path)) else str(path)
 
     def override(self, **changes: Any) -> Job:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -69,7 +72,7 @@ def find_pyproject(start: Path) -> Path | None:
 
 def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path, where: str) -> Job:
     merged = {**defaults, **table}
-    unknown = set(merged) - {"spec", "out", "package", "overlays", "strict"}
+    unknown = set(merged) - {"spec", "out", "package", "overlays", "strict", "formatter"}
     if unknown:
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}", f"unknown keys: {', '.join(sorted(unknown))}")
     if "package" in merged:
@@ -86,7 +89,10 @@ def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path,
     strict = merged.get("strict", False)
     if not isinstance(strict, bool):
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}/strict", "`strict` must be true or false")
-    return Job(name, spec, out, package, overlays, root, strict)
+    formatter = merged.get("formatter", "black")
+    if formatter not in ("black", "ruff"):
+        raise SpecError.one(where, f"/tool/specbind/jobs/{name}/formatter", '`formatter` must be "black" or "ruff"')
+    return Job(name, spec, out, package, overlays, root, strict, formatter)
 
 
 def load_jobs(start: Path | None = None) -> list[Job]:

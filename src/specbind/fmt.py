@@ -1,10 +1,16 @@
-"""Phase 5, format: black with a pinned version and mode, cached by content hash.
+"""Phase 5, format: black (the default) or ruff, each pinned, cached by content hash.
 
-The cache key is (formatter version, mode, text); a hit skips black entirely. Large modules
-are cut at top-level definitions and the pieces that miss the cache are formatted in parallel
-(fork; `SPECBIND_WORKERS=1` turns it off). The cache (`$SPECBIND_CACHE_DIR`, else
-`$XDG_CACHE_HOME/specbind`, `~/.cache/specbind`; `SPECBIND_NO_CACHE=1` disables it) is an
-optimisation only: a missing or unwritable cache directory changes nothing but speed.
+The cache key is (formatter, version, mode, text); a hit skips the formatter entirely. With
+black, large modules are cut at top-level definitions and the pieces that miss the cache are
+formatted in parallel (fork; `SPECBIND_WORKERS=1` turns it off). ruff (`formatter = "ruff"`,
+the `ruff` extra) formats whole modules in its own process, an order of magnitude faster. Its
+output is the same code as black's and the same bytes but for two constructs no ruff setting
+changes (tests/test_formatters.py pins them): an annotation too long for its line with a
+default (`x: VeryLong | None = None`), parenthesized by black and left bare by ruff, and a
+docstring whose last line is full, where black puts the closing quotes on a line of their own.
+The cache (`$SPECBIND_CACHE_DIR`, else `$XDG_CACHE_HOME/specbind`, `~/.cache/specbind`;
+`SPECBIND_NO_CACHE=1` disables it) is an optimisation only: a missing or unwritable cache
+directory changes nothing but speed.
 """
 
 from __future__ import annotations
@@ -12,16 +18,23 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import subprocess
 import tempfile
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 BLACK_VERSION = "26.10.1"
+RUFF_VERSION = "0.17.6"
 LINE_LENGTH = 88
 TARGET = "py311"
+FORMATTERS = ("black", "ruff")
+DEFAULT = "black"
 
 
-def description() -> str:
+def description(formatter: str = DEFAULT) -> str:
+    """Name, version and mode: printed in every header and recorded in the manifest."""
+    if formatter == "ruff":
+        return f"ruff format {RUFF_VERSION} (line-length {LINE_LENGTH}, target {TARGET}, isolated, no preview)"
     return f"black {BLACK_VERSION} (line-length {LINE_LENGTH}, target {TARGET}, no preview)"
 
 
@@ -49,8 +62,25 @@ def _black(text: str) -> str:
     return black.format_str(text, mode=mode)
 
 
-def _cached(text: str) -> tuple[Path | None, str | None]:
-    key = hashlib.sha256(f"{description()}\0{text}".encode()).hexdigest()
+def _ruff(text: str) -> str:
+    try:
+        installed = version("ruff")
+        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
+    except (PackageNotFoundError, ImportError):
+        raise FormatterUnavailable(f"formatter = \"ruff\" needs ruff=={RUFF_VERSION}: pip install 'specbind[ruff]'") from None
+    if installed != RUFF_VERSION:
+        raise FormatterUnavailable(f"specbind needs ruff=={RUFF_VERSION} for byte-stable output, found {installed}")
+    # --isolated: no ruff.toml/pyproject of the user's project may change the output.
+    cmd = [find_ruff_bin(), "format", "--isolated", "--line-length", str(LINE_LENGTH), "--target-version", TARGET, "-"]
+    proc = subprocess.run(cmd, input=text, capture_output=True, text=True, encoding="utf-8", check=False)
+    if proc.returncode != 0:
+        first = proc.stderr.strip().splitlines()[0] if proc.stderr.strip() else f"exit {proc.returncode}"
+        raise FormatError(f"rendered code is not valid Python ({first}); please report this")
+    return proc.stdout
+
+
+def _cached(text: str, formatter: str = DEFAULT) -> tuple[Path | None, str | None]:
+    key = hashlib.sha256(f"{description(formatter)}\0{text}".encode()).hexdigest()
     root = cache_dir()
     hit = root / key[:2] / f"{key}.py" if root else None
     if hit is not None:
@@ -74,11 +104,11 @@ def _store(hit: Path | None, out: str) -> None:
         pass
 
 
-def format_python(text: str) -> str:
-    hit, cached = _cached(text)
+def format_python(text: str, formatter: str = DEFAULT) -> str:
+    hit, cached = _cached(text, formatter)
     if cached is not None:
         return cached
-    out = _black(text)
+    out = _ruff(text) if formatter == "ruff" else _black(text)
     _store(hit, out)
     return out
 
@@ -104,7 +134,11 @@ def split_top_level(text: str) -> list[str]:
 
 
 class FormatError(Exception):
-    """black could not parse rendered output: a bug in specbind or its templates, not the spec."""
+    """The formatter could not parse rendered output: a bug in specbind or its templates, not the spec."""
+
+
+class FormatterUnavailable(FormatError):
+    """The chosen formatter is missing or not the pinned version: the user's environment, exit 2."""
 
 
 def _format_piece(piece: str) -> str:
@@ -117,8 +151,10 @@ def _format_piece(piece: str) -> str:
         raise FormatError(f"rendered code is not valid Python ({first}); please report this") from None
 
 
-def format_files(files: dict[str, str]) -> dict[str, str]:
-    """Format every .py file; pieces that miss the cache are formatted in parallel (fork)."""
+def format_files(files: dict[str, str], formatter: str = DEFAULT) -> dict[str, str]:
+    """Format every .py file; with black, pieces that miss the cache are formatted in parallel (fork)."""
+    if formatter == "ruff":  # fast enough whole: no pieces, no workers
+        return {path: format_python(text, "ruff") if path.endswith(".py") else text for path, text in files.items()}
     pieces = {path: split_top_level(text) for path, text in files.items() if path.endswith(".py")}
     todo = sorted({p for ps in pieces.values() for p in ps if _cached(p)[1] is None}, key=len, reverse=True)
     done: dict[str, str] = {}

@@ -31,6 +31,10 @@ MAX_DEPTH = 256
 MAX_BYTES = 64 * 1024 * 1024
 
 
+_SCALAR_TAGS: dict[str, str] = {}
+_STR = "tag:yaml.org,2002:str"
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """Safe loader: no timestamps, no duplicate keys."""
 
@@ -39,10 +43,32 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # The same few thousand scalars ("string", "object", "type", ...) recur all over a big
+        # spec: their implicit tag is a pure function of the value, so it is looked up once.
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = _SCALAR_TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_SCALAR_TAGS) < 200_000:
+                    _SCALAR_TAGS[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
+    aliased = False  # set when a mapping or list node is reached a second time (an alias)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects and not isinstance(node, yaml.ScalarNode):
+            self.aliased = True
+        return super().construct_object(node, deep=deep)
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR:
+                key = key_node.value  # the common case, without constructing the key twice
+            else:
+                key = self.construct_object(key_node, deep=deep)
             try:
                 duplicate = key in seen
             except TypeError:
@@ -66,6 +92,10 @@ class Document:
     data: Any
     sha256: str
     _nodes: yaml.Node | None = field(default=None, repr=False)
+    #: Bundled locations (components/<section>/<name>, paths/<path>) -> the file and pointer they came from.
+    origins: dict[tuple[str | int, ...], tuple[Document, tuple[str | int, ...]]] = field(default_factory=dict, repr=False)
+    #: Other files read for this document: (path relative to the spec's folder, sha256).
+    includes: tuple[tuple[str, str], ...] = ()
 
     def line_of(self, parts: tuple[str | int, ...] | list[str | int]) -> int | None:
         """1-based line of the deepest node that exists along ``parts``."""
@@ -91,11 +121,22 @@ class Document:
             line = node.start_mark.line + 1
         return line
 
+    def locate(self, parts: tuple[str | int, ...] | list[str | int]) -> tuple[str, int | None, str]:
+        """(file, line, pointer) of a location, in the file it came from when it was bundled."""
+        for size in (3, 2) if self.origins else ():  # components/<section>/<name>, paths/<path>
+            origin = self.origins.get(tuple(parts[:size]))
+            if origin is not None:
+                source, at = origin
+                inner = (*at, *parts[size:])
+                return source.path, source.line_of(inner), pointer_of(inner)
+        return self.path, self.line_of(parts), pointer_of(parts)
+
     def error(self, parts: tuple[str | int, ...] | list[str | int], message: str) -> SpecError:
-        return SpecError.one(self.path, pointer_of(parts), message, self.line_of(parts))
+        file, line, pointer = self.locate(parts)
+        return SpecError.one(file, pointer, message, line)
 
     def warn(self, diagnostics: Diagnostics, parts: tuple[str | int, ...] | list[str | int], message: str) -> None:
-        diagnostics.warn(self.path, self.line_of(parts), pointer_of(parts), message)
+        diagnostics.warn(*self.locate(parts), message)
 
 
 class _Recursive(Exception):
@@ -106,31 +147,30 @@ class _Recursive(Exception):
 def _expanded_size(root: yaml.Node) -> int:
     """Node count with every alias expanded, computed on the DAG without expanding it.
 
+    Scalars count one each and are never pushed: only mappings and lists are visited, once.
     Raises _Recursive for an alias inside the node it names (`a: &x {b: *x}`): that graph
     is a cycle and would never finish expanding."""
     memo: dict[int, int] = {}
     open_: set[int] = set()  # nodes whose children are still being counted: the current path
+    scalar = yaml.ScalarNode
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
+        if isinstance(node, scalar):
+            memo[id(node)] = 1
+            continue
+        items = node.value if isinstance(node, yaml.SequenceNode) else [c for pair in node.value for c in pair]
+        if done:
+            memo[id(node)] = min(1 + sum(memo.get(id(c), 1) for c in items), MAX_EXPANDED_NODES + 1)
+            open_.discard(id(node))
+            continue
         if id(node) in memo:
             continue
-        if not done:
-            if id(node) in open_:
-                raise _Recursive(node)
-            open_.add(id(node))
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                children += (k, v)
-        elif isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        if done:
-            memo[id(node)] = min(1 + sum(memo[id(c)] for c in children), MAX_EXPANDED_NODES + 1)
-            open_.discard(id(node))
-        else:
-            stack.append((node, True))
-            stack.extend((c, False) for c in children if id(c) not in memo)
+        if id(node) in open_:
+            raise _Recursive(node)
+        open_.add(id(node))
+        stack.append((node, True))
+        stack.extend((c, False) for c in items if not isinstance(c, scalar) and id(c) not in memo)
     return memo[id(root)]
 
 
@@ -182,6 +222,12 @@ def parse_text(path: str, text: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             raise SpecError.one(path, "", "the document is empty", 1)
+        # Building the DAG is linear (an alias gives the same object again); expanding it is
+        # not, and every later walk expands it. So count the expansion only when an alias
+        # of a mapping or list was met (a recursive alias is one too).
+        data = loader.construct_document(node)
+        if not loader.aliased:
+            return data
         try:
             size = _expanded_size(node)
         except _Recursive as exc:
@@ -193,7 +239,7 @@ def parse_text(path: str, text: str) -> Any:
             raise SpecError.one(
                 path, "", f"refused: aliases expand to more than {MAX_EXPANDED_NODES:,} nodes", 1
             )
-        return loader.construct_document(node)
+        return data
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,10 @@ def templates_sha256() -> str:
     return digest.hexdigest()
 
 
-def generator_sha256() -> str:
+def generator_sha256(formatter: str = fmt.DEFAULT) -> str:
     """Fingerprint of everything that shapes the output besides the inputs: specbind's own
     code and templates, and the formatter's identity."""
-    digest = hashlib.sha256(fmt.description().encode())
+    digest = hashlib.sha256(fmt.description(formatter).encode())
     package = Path(__file__).resolve().parent
     # The same in a wheel and in a checkout: bundled copies (_vendor, templates) are skipped
     # in the package walk, and the templates are hashed from wherever they live.
@@ -41,14 +42,40 @@ def generator_sha256() -> str:
     return digest.hexdigest()
 
 
-def inputs_record(job: Job) -> dict[str, object]:
-    """What the output is a pure function of; stored in the manifest, compared by `check`."""
-    return {
+def _sha256_or_missing(folder: Path, name: str) -> str:
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        return "refused"  # a manifest edited to point outside the spec's folder: never read
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def inputs_record(job: Job, includes: Iterable[str] = ()) -> dict[str, object]:
+    """What the output is a pure function of; stored in the manifest, compared by `check`.
+
+    ``includes``: other files the spec refers to (relative to its folder), each hashed too,
+    so that an edit to any of them makes the output stale."""
+    record: dict[str, object] = {
         "spec": {"name": job.spec.name, "sha256": hashlib.sha256(job.spec.read_bytes()).hexdigest()},
         "overlays": [{"name": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in job.overlays],
         "options": {"package": job.package},
-        "generator_sha256": generator_sha256(),
+        "generator_sha256": generator_sha256(job.formatter),
     }
+    names = sorted(set(includes))
+    if names:  # absent for a one-file spec, so its manifest is unchanged
+        record["includes"] = [{"name": n, "sha256": _sha256_or_missing(job.spec.parent, n)} for n in names]
+    return record
+
+
+def _recorded_includes(manifest: dict[str, Any]) -> list[str]:
+    """Names of the referenced files the last generation read (re-hashed to detect edits)."""
+    inputs = manifest.get("inputs")
+    entries = inputs.get("includes") if isinstance(inputs, dict) else None
+    if not isinstance(entries, list):
+        return []
+    return [e["name"] for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str)]
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
@@ -77,10 +104,12 @@ def stale_reasons(job: Job) -> list[str]:
     manifest = read_manifest(job.out)
     if manifest is None:
         return ["no manifest: never generated here, or written by something else"]
-    old, new = manifest.get("inputs") or {}, inputs_record(job)
+    old, new = manifest.get("inputs") or {}, inputs_record(job, _recorded_includes(manifest))
     reasons = []
     if old.get("spec") != new["spec"]:
         reasons.append(f"the spec changed ({job.spec.name})")
+    if old.get("includes") != new.get("includes"):
+        reasons.append("a file the spec refers to changed")
     if old.get("overlays") != new["overlays"]:
         reasons.append("the overlays changed")
     if old.get("options") != new["options"]:
@@ -97,7 +126,7 @@ def up_to_date(job: Job) -> bool:
     """Fast no-op path: the manifest records the same inputs and every file is untouched."""
     try:
         manifest = json.loads((job.out / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("inputs") != inputs_record(job):
+        if manifest.get("inputs") != inputs_record(job, _recorded_includes(manifest)):
             return False
         for rel, sha in manifest["files"].items():
             if hashlib.sha256((job.out / rel).read_bytes()).hexdigest() != sha:

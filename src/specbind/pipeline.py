@@ -6,17 +6,22 @@ Returns ``{path: text}``; only ``write`` touches the disk.
 from __future__ import annotations
 
 import copy
+import gc
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from . import __version__, fmt, ir
 from .build import build_api, validate_root
+from .bundle import bundle
 from .config import Job
 from .errors import Diagnostics, Problem
 from .load import Document, load_file
 from .manifest import inputs_record, templates_sha256
 from .overlay import apply_overlay
+from .progress import Progress, plural
 from .render import PACKAGE_FILES, GeneratorInfo, render_package
 from .surface import surface
 from .write import MANIFEST
@@ -37,7 +42,7 @@ def load_spec(job: Job) -> Document:
         for path in job.overlays:
             data = apply_overlay(data, load_file(path, job.display(path)))
         doc = Document(doc.path, doc.text, data, doc.sha256)
-    return doc
+    return bundle(doc, job.spec, job.display)  # other files the document refers to
 
 
 
@@ -54,23 +59,49 @@ def load_spec(job: Job) -> Document:
 
 
 
-def generate(job: Job) -> Result:
-    doc = load_spec(job)  # load + overlay
-    overlay_names = tuple(p.name for p in job.overlays)
-    diagnostics = Diagnostics(strict=job.strict)
-    api = build_api(doc, package=job.package, spec_name=job.spec.name, overlays=overlay_names, diagnostics=diagnostics)  # resolve + IR
-    gen = GeneratorInfo(version=__version__, formatter=fmt.description())
-    files = fmt.format_files(render_package(api, gen))  # render + format
-    files[MANIFEST] = manifest(job, doc, files, surface(api))
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Our phases build large, acyclic graphs (the loaded document, the IR, the text); the
+    cyclic collector kept re-scanning them and took about half of a run on the whole OpenAI
+    document, for nothing: memory peaks the same without it. Restored on the way out."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def generate(job: Job, progress: Progress | None = None) -> Result:
+    progress = progress or Progress()
+    with _without_cyclic_gc():
+        doc = load_spec(job)  # load + overlay + bundle
+        progress.phase(f"loaded {plural(1 + len(doc.includes) + len(job.overlays), 'file')}")
+        overlay_names = tuple(p.name for p in job.overlays)
+        diagnostics = Diagnostics(strict=job.strict)
+        api = build_api(doc, package=job.package, spec_name=job.spec.name, overlays=overlay_names, diagnostics=diagnostics)  # resolve + IR
+        progress.phase(
+            f"built {plural(len(api.definitions), 'schema')} and {plural(len(api.operations), 'operation')}"
+            + (f" ({plural(len(diagnostics.warnings), 'warning')})" if diagnostics.warnings else "")
+        )
+        gen = GeneratorInfo(version=__version__, formatter=fmt.description(job.formatter))
+        rendered = render_package(api, gen)
+        progress.phase(f"rendered {plural(len(rendered), 'file')}")
+    # The collector stays on while formatting: black's syntax trees are cyclic (parent links).
+    files = fmt.format_files(rendered, job.formatter)
+    progress.phase(f"formatted {plural(sum(p.endswith('.py') for p in files), 'module')} ({fmt.description(job.formatter).split(' (')[0]})")
+    with _without_cyclic_gc():
+        files[MANIFEST] = manifest(job, doc, files, surface(api))
     return Result(api, files, tuple(diagnostics.warnings))
 
 
 def manifest(job: Job, doc: Document, files: dict[str, str], api_surface: dict[str, object]) -> str:
     data = {
         "generator": f"specbind {__version__}",
-        "formatter": fmt.description(),
+        "formatter": fmt.description(job.formatter),
         "templates_sha256": templates_sha256(),
-        "inputs": inputs_record(job),
+        "inputs": inputs_record(job, [name for name, _ in doc.includes]),
         "files": {p: hashlib.sha256(t.encode()).hexdigest() for p, t in sorted(files.items())},
         "surface": api_surface,
     }

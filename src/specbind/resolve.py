@@ -1,6 +1,7 @@
 """Phase 2, resolve: `$ref` lookup (local only), ref checking and the transitive closure.
 
-Nothing is fetched: a remote `$ref` is an error, and so is any reference that leaves the
+References into other files of the spec's folder were bundled in by ``bundle`` before this
+phase. Nothing is fetched: a remote `$ref` is an error, and so is any reference that leaves the
 document. `$ref` siblings keep their 3.1 meaning: callers get both the target and the
 siblings (see ``split_ref``).
 """
@@ -119,9 +120,7 @@ def _ref_cycle(root: Any, ref: str, target: Any) -> bool:
 
 
 def _problem(doc: Document, where: Parts, message: str) -> Problem:
-    from .errors import pointer_of
-
-    return Problem(doc.path, doc.line_of(where), pointer_of(where), message)
+    return Problem(*doc.locate(where), message)
 
 
 def component_refs(node: Any) -> Iterator[Parts]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import ir, naming
+from .defaults import DefaultChecker
 from .errors import Diagnostics, Problem, pointer_of
 from .load import Document
 from .resolve import Parts, lookup, ref_target
@@ -139,10 +140,11 @@ class SchemaBuilder:
         self._deps_stack: list[set[str]] = []
         self._inline: dict[int, TypeInfo] = {}  # id(inline schema) -> its named definition
         self.unions = UnionPlanner(self)
+        self.defaults = DefaultChecker(doc)
 
     # -- problems ---------------------------------------------------------------------------
     def problem(self, at: Parts, message: str) -> None:
-        self.problems.append(Problem(self.doc.path, self.doc.line_of(at), pointer_of(at), message))
+        self.problems.append(Problem(*self.doc.locate(at), message))
 
     def warn(self, at: Parts, message: str) -> None:
         """Something a generator can survive: said once, located, and what was done instead."""
@@ -300,10 +302,11 @@ class SchemaBuilder:
         default: str | None = None
         if has_default:
             value = schema["default"]
-            if self.default_fits(value, info):
+            problem = self.defaults.problem(schema, value, at)
+            if problem is None:
                 default = repr(value)
             else:
-                self.warn(at + ("default",), f"default {value!r} does not match the property's schema; left out")
+                self.warn(at + ("default",), problem)
         if not required:
             if default is None:
                 default = "None"
@@ -319,16 +322,6 @@ class SchemaBuilder:
         one = single_value(info) if required else None
         static = _assignment(one, kwargs) if one else ""
         return ir.Field(py, wire, annotation, assignment, field_doc(schema), required, static)
-
-    def default_fits(self, value: Any, info: TypeInfo) -> bool:
-        if value is None:
-            return info.nullable or not info.json_types
-        if info.enum is not None:
-            return value in info.enum
-        if not info.json_types:
-            return True
-        kind = json_type_of(value)
-        return kind in info.json_types or (kind == "integer" and "number" in info.json_types)
 
     def use(self, name: str) -> None:
         if self._deps_stack:
