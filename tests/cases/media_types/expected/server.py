@@ -479,9 +479,8 @@ def _event_stream(
 
     async def lines() -> AsyncIterator[bytes]:
         async for event in events:
-            yield b"data: " + adapter.dump_json(
-                event, by_alias=True, exclude_unset=True
-            ) + b"\n\n"
+            data = adapter.dump_json(event, by_alias=True, exclude_unset=True)
+            yield b"data: " + data + b"\n\n"
 
     return StreamingResponse(
         lines(), status_code=status, media_type="text/event-stream"
