@@ -108,7 +108,8 @@ def build_api(
         ),
         server_typing_imports=wire.typing_names(
             ["Any Protocol TypeVar"] + [p.constrained for op in ops for p in op.server_params]
-            + [b.server_annotation for op in ops if op.parts_model for b in op.body_fields],
+            + [b.server_annotation for op in ops if op.parts_model for b in op.body_fields]
+            + [type_ for _, type_ in adapters.constants(defined)],  # inline answer types (`Literal[...]`)
             ("Annotated", "Any", "Literal", "Protocol", "TypeVar"),
         ),
         unknown_models=tuple(sorted(u.unknown for u in built.unions.values() if u.unknown)),

@@ -165,6 +165,8 @@ class OperationBuilder:
                         raise Skip(p_at, f"parameter {p['name']!r} is `in: {loc}`, which is not path, query, header or cookie")
                     if loc == "header" and p["name"].lower() in ("accept", "content-type", "authorization"):
                         continue  # OpenAPI: these header parameters are ignored
+                    if loc == "path" and p.get("required") is not True:
+                        self.sb.warn(p_at, f"path parameter {p['name']!r} must be `required: true` (a path has no optional parts); it is required")
                     merged[(p["name"], loc)] = (p, p_at)
         for wire in _TEMPLATE.findall(path):
             if (wire, "path") not in merged:
