@@ -15,7 +15,10 @@ from pathlib import Path
 import pytest
 from paths import REPO
 
+# Every spec gets client.py, server.py and _http.py; only a spec with a tag-then-structure
+# union gets _dispatch.py: the file one of these writes and the other does not.
 MODELS_ONLY = REPO / "tests" / "cases" / "recursion" / "spec.yaml"
+WITH_DISPATCH = REPO / "tests" / "cases" / "union_strategies" / "spec.yaml"
 WITH_CLIENT = REPO / "tests" / "cases" / "operations" / "spec.yaml"
 ERROR = re.compile(r"^specbind: error: [^:]+:\d+: /[^:]*: .+$")
 WARNING = re.compile(r"^specbind: warning: [^:]+:\d+: /[^:]*: .+$")
@@ -86,46 +89,42 @@ def test_an_empty_folder_needs_no_force(tmp_path: Path) -> None:
 def test_in_a_specbind_package_a_file_it_never_wrote_is_not_replaced_without_force(tmp_path: Path) -> None:
     assert _run(tmp_path, "--spec", str(MODELS_ONLY), "--out", "pkg").returncode == 0
     pkg = tmp_path / "pkg"
-    (pkg / "client.py").write_text("my own client\n")  # the models-only spec writes no client.py
+    (pkg / "_dispatch.py").write_text("my own dispatch\n")  # the recursion spec writes no _dispatch.py
     before = _tree(pkg)
-    proc = _run(tmp_path, "--spec", str(WITH_CLIENT), "--out", "pkg")  # this one does
+    proc = _run(tmp_path, "--spec", str(WITH_DISPATCH), "--out", "pkg")  # this one does
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and ERROR.match(lines[0]) and lines[0].startswith("specbind: error: pkg/client.py:"), lines
+    assert len(lines) == 1 and ERROR.match(lines[0]) and lines[0].startswith("specbind: error: pkg/_dispatch.py:"), lines
     assert "--force" in lines[0]
     assert _tree(pkg) == before
-    proc = _run(tmp_path, "--spec", str(WITH_CLIENT), "--out", "pkg", "--force")
+    proc = _run(tmp_path, "--spec", str(WITH_DISPATCH), "--out", "pkg", "--force")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.strip().splitlines() == ["specbind: warning: pkg/client.py:1: /: not written by specbind; overwritten (--force)"]
-    assert (pkg / "client.py").read_text() != "my own client\n"
+    assert proc.stderr.strip().splitlines() == ["specbind: warning: pkg/_dispatch.py:1: /: not written by specbind; overwritten (--force)"]
+    assert (pkg / "_dispatch.py").read_text() != "my own dispatch\n"
 
 
 def test_hand_edited_files_are_named_and_an_edited_stale_file_is_kept(tmp_path: Path) -> None:
-    assert _run(tmp_path, "--spec", str(WITH_CLIENT), "--out", "pkg").returncode == 0
+    assert _run(tmp_path, "--spec", str(WITH_DISPATCH), "--out", "pkg").returncode == 0
     pkg = tmp_path / "pkg"
     with open(pkg / "_base.py", "a") as fh:
         fh.write("# my tweak\n")
-    with open(pkg / "client.py", "a") as fh:
+    with open(pkg / "_dispatch.py", "a") as fh:
         fh.write("# my tweak\n")
-    untouched_server = pkg / "server.py"
-    assert untouched_server.exists()
 
-    # The models-only spec writes no client or server: the untouched server.py goes, the
-    # edited client.py stays, and both edits are reported.
+    # The recursion spec writes no _dispatch.py: the edited one stays, and both edits are reported.
     proc = _run(tmp_path, "--spec", str(MODELS_ONLY), "--out", "pkg")
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip().splitlines() == [
         "specbind: warning: pkg/_base.py:1: /: edited by hand since the last generation; overwritten",
-        "specbind: warning: pkg/client.py:1: /: edited by hand and no longer generated; kept",
+        "specbind: warning: pkg/_dispatch.py:1: /: edited by hand and no longer generated; kept",
     ]
     assert "# my tweak" not in (pkg / "_base.py").read_text()
-    assert (pkg / "client.py").read_text().endswith("# my tweak\n")
-    assert not untouched_server.exists()
+    assert (pkg / "_dispatch.py").read_text().endswith("# my tweak\n")
 
-    # The next run has nothing to say: client.py is the user's now.
+    # The next run has nothing to say: _dispatch.py is the user's now.
     proc = _run(tmp_path, "--spec", str(MODELS_ONLY), "--out", "pkg")
     assert proc.returncode == 0 and not proc.stderr, proc.stderr
-    assert (pkg / "client.py").exists()
+    assert (pkg / "_dispatch.py").exists()
 
 
 @pytest.mark.parametrize(("umask", "folder_mode", "file_mode"), [(0o022, 0o755, 0o644), (0o002, 0o775, 0o664)])

@@ -4,8 +4,8 @@
 
 Implement `ConversationsService` (one async method per operation) and mount it with
 `create_router(service)` or `create_app(service)`. Requests are validated with the generated
-models; every failure is answered with the API's error envelope
-`{"error": {"message", "type", "param", "code"}}`.
+models; every failure the server detects itself is answered with the document's error schema
+(or RFC 9457 problem details when it declares none); a service raises `ServiceError`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Annotated, Any, Literal, Protocol, TypeVar
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
@@ -24,16 +26,6 @@ from starlette.requests import ClientDisconnect
 from starlette.routing import Match, Route
 
 from . import models
-from .models import (
-    ConversationItem,
-    ConversationItemList,
-    ConversationResource,
-    CreateConversationBody,
-    CreateConversationItemsBody,
-    DeletedConversationResource,
-    IncludeEnum,
-    UpdateConversationBody,
-)
 
 __all__ = [
     "ConversationsService",
@@ -75,8 +67,8 @@ _UNKNOWN = (
     models.UnknownTool,
     models.UnknownWebSearchToolCallAction,
 )
-_CONVERSATION_ITEM_ADAPTER: TypeAdapter[ConversationItem] = TypeAdapter(
-    ConversationItem
+_CONVERSATION_ITEM_ADAPTER: TypeAdapter[models.ConversationItem] = TypeAdapter(
+    models.ConversationItem
 )
 
 
@@ -88,7 +80,8 @@ class RequestContext:
 
 
 class ServiceError(Exception):
-    """Raise from a service method to answer with the error envelope.
+    """Raise from a service method to answer with an error: `body` as given (an instance of
+    the error schema the operation declares), else one built from the message.
 
     The `Service...` names keep these apart from the client's errors (`errors.NotFoundError`
     and the rest), which a program holding both must never confuse.
@@ -98,12 +91,21 @@ class ServiceError(Exception):
     error_type = "invalid_request_error"
 
     def __init__(
-        self, message: str, *, param: str | None = None, code: str | None = None
+        self,
+        message: str,
+        *,
+        param: str | None = None,
+        code: str | None = None,
+        status_code: int | None = None,
+        body: Any = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.param = param
         self.code = code
+        self.body = body
+        if status_code is not None:
+            self.status_code = status_code
 
 
 class ServiceInvalidRequestError(ServiceError):
@@ -129,8 +131,8 @@ class ConversationsService(Protocol):
         limit: int = 20,
         order: Literal["asc", "desc"] | None = None,
         after: str | None = None,
-        include: list[IncludeEnum] | None = None,
-    ) -> ConversationItemList:
+        include: list[models.IncludeEnum] | None = None,
+    ) -> models.ConversationItemList:
         """List all items for a conversation with the given ID."""
         ...
 
@@ -138,10 +140,10 @@ class ConversationsService(Protocol):
         self,
         ctx: RequestContext,
         conversation_id: str,
-        body: CreateConversationItemsBody,
+        body: models.CreateConversationItemsBody,
         *,
-        include: list[IncludeEnum] | None = None,
-    ) -> ConversationItemList:
+        include: list[models.IncludeEnum] | None = None,
+    ) -> models.ConversationItemList:
         """Create items in a conversation with the given ID."""
         ...
 
@@ -151,8 +153,8 @@ class ConversationsService(Protocol):
         conversation_id: str,
         item_id: str,
         *,
-        include: list[IncludeEnum] | None = None,
-    ) -> ConversationItem:
+        include: list[models.IncludeEnum] | None = None,
+    ) -> models.ConversationItem:
         """Get a single item from a conversation with the given IDs."""
         ...
 
@@ -161,15 +163,15 @@ class ConversationsService(Protocol):
         ctx: RequestContext,
         conversation_id: str,
         item_id: str,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Delete an item from a conversation with the given IDs."""
         ...
 
     async def create_conversation(
         self,
         ctx: RequestContext,
-        body: CreateConversationBody | None,
-    ) -> ConversationResource:
+        body: models.CreateConversationBody | None,
+    ) -> models.ConversationResource:
         """Create a conversation."""
         ...
 
@@ -177,7 +179,7 @@ class ConversationsService(Protocol):
         self,
         ctx: RequestContext,
         conversation_id: str,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Get a conversation"""
         ...
 
@@ -185,8 +187,8 @@ class ConversationsService(Protocol):
         self,
         ctx: RequestContext,
         conversation_id: str,
-        body: UpdateConversationBody | None,
-    ) -> ConversationResource:
+        body: models.UpdateConversationBody | None,
+    ) -> models.ConversationResource:
         """Update a conversation"""
         ...
 
@@ -194,7 +196,7 @@ class ConversationsService(Protocol):
         self,
         ctx: RequestContext,
         conversation_id: str,
-    ) -> DeletedConversationResource:
+    ) -> models.DeletedConversationResource:
         """Delete a conversation. Items in the conversation will not be deleted."""
         ...
 
@@ -206,14 +208,14 @@ class _ListConversationItemsParams(BaseModel):
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     order: Literal["asc", "desc"] | None = None
     after: str | None = None
-    include: list[IncludeEnum] | None = None
+    include: list[models.IncludeEnum] | None = None
 
 
 class _CreateConversationItemsParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     conversation_id: str
-    include: list[IncludeEnum] | None = None
+    include: list[models.IncludeEnum] | None = None
 
 
 class _GetConversationItemParams(BaseModel):
@@ -221,7 +223,7 @@ class _GetConversationItemParams(BaseModel):
 
     conversation_id: str
     item_id: str
-    include: list[IncludeEnum] | None = None
+    include: list[models.IncludeEnum] | None = None
 
 
 class _DeleteConversationItemParams(BaseModel):
@@ -255,17 +257,25 @@ class _DeleteConversationParams(BaseModel):
 
 def _envelope(status: int, message: str, param: str | None = None, code: str | None = None,
               error_type: str = "invalid_request_error") -> Response:  # fmt: skip
+    """An error the server detects itself, in the document's error schema."""
     body = {
-        "error": {"message": message, "type": error_type, "param": param, "code": code}
+        "error": {"code": code, "message": message, "param": param, "type": error_type}
     }
     return Response(
-        content=_ENVELOPE.dump_json(body),
+        content=_ERROR_BODY.dump_json(body),
         status_code=status,
         media_type="application/json",
     )
 
 
-_ENVELOPE: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
+_ERROR_BODY: TypeAdapter[Any] = TypeAdapter(Any)
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def _wire_path(
@@ -377,6 +387,82 @@ def _query(request: Request, wire: str, *, many: bool, explode: bool) -> Any:
     return value
 
 
+def _split(value: str | None) -> list[str] | None:
+    """A simple-style array (path, header, cookie): `a,b`."""
+    return None if value is None else value.split(",")
+
+
+def _decoded(value: Any) -> Any:
+    """Wire text of a value that is never a string (`1`, `true`), read as JSON."""
+    if isinstance(value, list):
+        return [_decoded(v) for v in value]
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _object(
+    pairs: list[tuple[str, str]], decode: frozenset[str]
+) -> dict[str, Any] | None:
+    """An object parameter's properties; those never a string (`decode`, "*": all) read as JSON."""
+    found = {k: _decoded(v) if k in decode or "*" in decode else v for k, v in pairs}
+    return found or None
+
+
+def _deep_object(
+    request: Request, wire: str, decode: frozenset[str]
+) -> dict[str, Any] | None:
+    """A deepObject query parameter: `filter[a]=1&filter[b]=2`."""
+    prefix = wire + "["
+    items = request.query_params.items()
+    return _object(
+        [
+            (k[len(prefix) : -1], v)
+            for k, v in items
+            if k.startswith(prefix) and k.endswith("]")
+        ],
+        decode,
+    )
+
+
+def _form_object(
+    request: Request, known: frozenset[str], decode: frozenset[str]
+) -> dict[str, Any] | None:
+    """A form-style exploded object: every query parameter the operation does not declare."""
+    return _object(
+        [
+            (k, v)
+            for k, v in request.query_params.items()
+            if k.split("[", 1)[0] not in known
+        ],
+        decode,
+    )
+
+
+def _pairs(value: str | None, decode: frozenset[str]) -> dict[str, Any] | None:
+    """A form-style object with `explode: false`: `a,1,b,2`."""
+    if value is None:
+        return None
+    items = value.split(",")
+    return _object(list(zip(items[::2], items[1::2], strict=False)), decode)
+
+
+def _form(raw: bytes, arrays: frozenset[str], decode: frozenset[str]) -> dict[str, Any]:
+    """An application/x-www-form-urlencoded body; `arrays` names the fields sent once per
+    element, `decode` those never a string (read as JSON: `true`, `3`)."""
+    out: dict[str, Any] = {}
+    for key, text in parse_qsl(raw.decode(), keep_blank_values=True):
+        value = _decoded(text) if key in decode else text
+        if key in arrays:
+            out.setdefault(key, []).append(value)
+        else:
+            out[key] = value
+    return out
+
+
 def _present(values: dict[str, Any]) -> dict[str, Any]:
     """Parameters that were sent; absent ones take the model's defaults."""
     return {k: v for k, v in values.items() if v is not None}
@@ -388,9 +474,10 @@ def _context(request: Request) -> RequestContext:
     )
 
 
-def _json(model: BaseModel) -> Response:
+def _json(model: BaseModel, status: int) -> Response:
     return Response(
         content=model.model_dump_json(by_alias=True, exclude_unset=True),
+        status_code=status,
         media_type="application/json",
     )
 
@@ -403,6 +490,15 @@ def _guarded(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except ServiceError as exc:
+            if exc.body is not None:
+                content = _ERROR_BODY.dump_json(
+                    exc.body, by_alias=True, exclude_unset=True
+                )
+                return Response(
+                    content=content,
+                    status_code=exc.status_code,
+                    media_type="application/json",
+                )
             return _envelope(
                 exc.status_code, exc.message, exc.param, exc.code, exc.error_type
             )
@@ -428,7 +524,9 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             _present(
                 {
                     "conversation_id": request.path_params["conversation_id"],
-                    "limit": _query(request, "limit", many=False, explode=True),
+                    "limit": _decoded(
+                        _query(request, "limit", many=False, explode=True)
+                    ),
                     "order": _query(request, "order", many=False, explode=True),
                     "after": _query(request, "after", many=False, explode=True),
                     "include": _query(request, "include", many=True, explode=True),
@@ -443,7 +541,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             after=params.after,
             include=params.include,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/conversations/{conversation_id}/items",
@@ -464,7 +562,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
                 }
             ),
         )
-        body = _body(CreateConversationItemsBody, await request.body())
+        body = _body(models.CreateConversationItemsBody, await request.body())
         _reject_unknown(body, "")
         result = await service.create_conversation_items(
             ctx,
@@ -472,7 +570,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             body,
             include=params.include,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/conversations/{conversation_id}/items",
@@ -500,12 +598,10 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             params.item_id,
             include=params.include,
         )
-        return Response(
-            content=_CONVERSATION_ITEM_ADAPTER.dump_json(
-                result, by_alias=True, exclude_unset=True
-            ),
-            media_type="application/json",
+        content = _CONVERSATION_ITEM_ADAPTER.dump_json(
+            result, by_alias=True, exclude_unset=True
         )
+        return Response(content=content, status_code=200, media_type="application/json")
 
     router.add_api_route(
         prefix + "/conversations/{conversation_id}/items/{item_id}",
@@ -531,7 +627,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             params.conversation_id,
             params.item_id,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/conversations/{conversation_id}/items/{item_id}",
@@ -543,13 +639,13 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
     @_guarded
     async def create_conversation(request: Request) -> Response:
         ctx = _context(request)
-        body = _optional_body(CreateConversationBody, await request.body())
+        body = _optional_body(models.CreateConversationBody, await request.body())
         _reject_unknown(body, "")
         result = await service.create_conversation(
             ctx,
             body,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/conversations",
@@ -573,7 +669,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             ctx,
             params.conversation_id,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/conversations/{conversation_id}",
@@ -593,14 +689,14 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
                 }
             ),
         )
-        body = _optional_body(UpdateConversationBody, await request.body())
+        body = _optional_body(models.UpdateConversationBody, await request.body())
         _reject_unknown(body, "")
         result = await service.update_conversation(
             ctx,
             params.conversation_id,
             body,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/conversations/{conversation_id}",
@@ -624,7 +720,7 @@ def create_router(service: ConversationsService, prefix: str = "") -> APIRouter:
             ctx,
             params.conversation_id,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/conversations/{conversation_id}",

@@ -11,25 +11,13 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, Field, TypeAdapter
 
-from . import _http
+from . import _http, models
 from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     ArrayFormat,
     AsyncPage,
     SyncPage,
-)
-from .models import (
-    ConversationItem,
-    ConversationItemList,
-    ConversationResource,
-    CreateConversationBody,
-    CreateConversationItemsBody,
-    DeletedConversationResource,
-    IncludeEnum,
-    InputItem,
-    Metadata,
-    UpdateConversationBody,
 )
 
 __all__ = ["NOT_GIVEN", "AsyncClient", "Client", "NotGiven"]
@@ -46,8 +34,11 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_CONVERSATION_ITEM_ADAPTER: TypeAdapter[ConversationItem] = TypeAdapter(
-    ConversationItem
+_CONVERSATION_ITEM_ADAPTER: TypeAdapter[models.ConversationItem] = TypeAdapter(
+    models.ConversationItem
+)
+_ERROR_RESPONSE_ADAPTER: TypeAdapter[models.ErrorResponse] = TypeAdapter(
+    models.ErrorResponse
 )
 
 
@@ -73,26 +64,26 @@ class _ListConversationItemsArgs(BaseModel):
 
     limit: Annotated[int, Field(ge=1, le=100)] | None
     order: Literal["asc", "desc"] | None
-    include: list[IncludeEnum] | None
+    include: list[models.IncludeEnum] | None
 
 
 class _CreateConversationItemsArgs(BaseModel):
     """The arguments of `create_conversation_items` that the spec constrains, checked before sending."""
 
-    include: list[IncludeEnum] | None
+    include: list[models.IncludeEnum] | None
 
 
 class _GetConversationItemArgs(BaseModel):
     """The arguments of `get_conversation_item` that the spec constrains, checked before sending."""
 
-    include: list[IncludeEnum] | None
+    include: list[models.IncludeEnum] | None
 
 
 class Client:
     """Synchronous client for OpenAI API.
 
     `base_url` defaults to $AZURE_OPENAI_BASE_URL, then https://example.openai.azure.com/openai/v1;
-    `api_key` to $AZURE_OPENAI_API_KEY. Failed requests are retried up to `max_retries` times
+    `api_key` (ApiKeyAuth) to $AZURE_OPENAI_API_KEY. Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
@@ -108,7 +99,7 @@ class Client:
         http_client: httpx.Client | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
+        self.api_key = _http.credential(api_key, "AZURE_OPENAI_API_KEY")
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         if user_isolation_key is not None:
@@ -136,37 +127,47 @@ class Client:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
+        stream: bool = False,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
+        if "api_key" in security and self.api_key is not None:
+            auth.add("bearer", "header", "authorization", self.api_key)
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request),
+            lambda: self._http.send(request, stream=stream),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     def list_conversation_items(
@@ -176,13 +177,13 @@ class Client:
         limit: int | None = None,
         order: Literal["asc", "desc"] | None = None,
         after: str | None = None,
-        include: list[IncludeEnum] | None = None,
+        include: list[models.IncludeEnum] | None = None,
         user_isolation_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> SyncPage[ConversationItem]:
+    ) -> SyncPage[models.ConversationItem]:
         """List all items for a conversation with the given ID.
 
         Args:
@@ -220,14 +221,14 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            A page of `ConversationItem`: `data`, `has_more`, `next_page()`; iterating it
-                walks every page.
+            A page of `models.ConversationItem`: `data`, `has_more`, `next_page()`;
+                iterating it walks every page.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         _ListConversationItemsArgs.model_validate(
@@ -241,6 +242,8 @@ class Client:
             "GET",
             f"/conversations/{_path(conversation_id)}/items",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "limit": limit,
                 "order": order,
@@ -248,16 +251,19 @@ class Client:
                 "include": include,
             },
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
+            },
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        page = ConversationItemList.model_validate_json(response.content)
+        page = models.ConversationItemList.model_validate_json(response.content)
 
-        def fetch(after: str) -> SyncPage[ConversationItem]:
+        def fetch(after: str) -> SyncPage[models.ConversationItem]:
             return self.list_conversation_items(
                 conversation_id,
                 limit=limit,
@@ -277,15 +283,15 @@ class Client:
         self,
         conversation_id: str,
         *,
-        items: Sequence[InputItem | BaseModel | Mapping[str, Any]],
-        include: list[IncludeEnum] | None = None,
+        items: Sequence[models.InputItem | BaseModel | Mapping[str, Any]],
+        include: list[models.IncludeEnum] | None = None,
         user_isolation_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationItemList:
+    ) -> models.ConversationItemList:
         """Create items in a conversation with the given ID.
 
         Args:
@@ -303,13 +309,13 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `ConversationItemList`.
+            `models.ConversationItemList`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         _CreateConversationItemsArgs.model_validate(
@@ -321,39 +327,47 @@ class Client:
             "POST",
             f"/conversations/{_path(conversation_id)}/items",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "include": include,
             },
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
             },
-            body=CreateConversationItemsBody.model_validate(
-                _given(
-                    {
-                        "items": items,
-                    }
-                )
+            content=_http.json_body(
+                models.CreateConversationItemsBody.model_validate(
+                    _given(
+                        {
+                            "items": items,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationItemList.model_validate_json(response.content)
+        return models.ConversationItemList.model_validate_json(response.content)
 
     def get_conversation_item(
         self,
         conversation_id: str,
         item_id: str,
         *,
-        include: list[IncludeEnum] | None = None,
+        include: list[models.IncludeEnum] | None = None,
         user_isolation_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationItem:
+    ) -> models.ConversationItem:
         """Get a single item from a conversation with the given IDs.
 
         Args:
@@ -369,13 +383,13 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `ConversationItem`.
+            `models.ConversationItem`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         _GetConversationItemArgs.model_validate(
@@ -387,11 +401,16 @@ class Client:
             "GET",
             f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "include": include,
             },
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
+            },
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -410,7 +429,7 @@ class Client:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Delete an item from a conversation with the given IDs.
 
         Args:
@@ -422,36 +441,41 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `ConversationResource`.
+            `models.ConversationResource`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         response = self._request(
             "DELETE",
             f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
+            },
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     def create_conversation(
         self,
         *,
-        metadata: Metadata | None | NotGiven = NOT_GIVEN,
+        metadata: models.Metadata | None | NotGiven = NOT_GIVEN,
         items: (
-            Sequence[InputItem | BaseModel | Mapping[str, Any]] | None | NotGiven
+            Sequence[models.InputItem | BaseModel | Mapping[str, Any]] | None | NotGiven
         ) = NOT_GIVEN,
         user_isolation_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -459,7 +483,7 @@ class Client:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Create a conversation.
 
         Args:
@@ -468,7 +492,6 @@ class Client:
                 structured format, and querying for objects via API or the dashboard. Keys
                 are strings with a maximum length of 64 characters. Values are strings with
                 a maximum length of 512 characters.
-                Checked before sending: at most 16 entries.
             items: Initial items to include in the conversation context. You may add up to
                 20 items at a time.
                 Checked before sending: at most 20 items.
@@ -478,38 +501,46 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `ConversationResource`.
+            `models.ConversationResource`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         response = self._request(
             "POST",
             "/conversations",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
             },
-            body=CreateConversationBody.model_validate(
-                _given(
-                    {
-                        "metadata": metadata,
-                        "items": items,
-                    }
-                )
+            content=_http.json_body(
+                models.CreateConversationBody.model_validate(
+                    _given(
+                        {
+                            "metadata": metadata,
+                            "items": items,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     def get_conversation(
         self,
@@ -520,7 +551,7 @@ class Client:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Get a conversation
 
         Args:
@@ -531,42 +562,47 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `ConversationResource`.
+            `models.ConversationResource`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         response = self._request(
             "GET",
             f"/conversations/{_path(conversation_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
+            },
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     def update_conversation(
         self,
         conversation_id: str,
         *,
-        metadata: Metadata | None,
+        metadata: models.Metadata | None,
         user_isolation_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Update a conversation
 
         Args:
@@ -576,44 +612,51 @@ class Client:
                 structured format, and querying for objects via API or the dashboard. Keys
                 are strings with a maximum length of 64 characters. Values are strings with
                 a maximum length of 512 characters.
-                Checked before sending: at most 16 entries.
             user_isolation_key: Opaque per-user isolation key used to scope endpoint-scoped
                 data (responses, conversations, sessions) to a specific end user.
             extra_headers, extra_query, extra_body: sent as given, on top of the rest.
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `ConversationResource`.
+            `models.ConversationResource`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         response = self._request(
             "POST",
             f"/conversations/{_path(conversation_id)}",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
             },
-            body=UpdateConversationBody.model_validate(
-                _given(
-                    {
-                        "metadata": metadata,
-                    }
-                )
+            content=_http.json_body(
+                models.UpdateConversationBody.model_validate(
+                    _given(
+                        {
+                            "metadata": metadata,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     def delete_conversation(
         self,
@@ -624,7 +667,7 @@ class Client:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> DeletedConversationResource:
+    ) -> models.DeletedConversationResource:
         """Delete a conversation. Items in the conversation will not be deleted.
 
         Args:
@@ -635,36 +678,41 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `DeletedConversationResource`.
+            `models.DeletedConversationResource`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         response = self._request(
             "DELETE",
             f"/conversations/{_path(conversation_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
+            },
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return DeletedConversationResource.model_validate_json(response.content)
+        return models.DeletedConversationResource.model_validate_json(response.content)
 
 
 class AsyncClient:
     """Asynchronous client for OpenAI API.
 
     `base_url` defaults to $AZURE_OPENAI_BASE_URL, then https://example.openai.azure.com/openai/v1;
-    `api_key` to $AZURE_OPENAI_API_KEY. Failed requests are retried up to `max_retries` times
+    `api_key` (ApiKeyAuth) to $AZURE_OPENAI_API_KEY. Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
@@ -680,7 +728,7 @@ class AsyncClient:
         http_client: httpx.AsyncClient | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
+        self.api_key = _http.credential(api_key, "AZURE_OPENAI_API_KEY")
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         if user_isolation_key is not None:
@@ -708,37 +756,47 @@ class AsyncClient:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
+        stream: bool = False,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
+        if "api_key" in security and self.api_key is not None:
+            auth.add("bearer", "header", "authorization", self.api_key)
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request),
+            lambda: self._http.send(request, stream=stream),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     async def list_conversation_items(
@@ -748,13 +806,13 @@ class AsyncClient:
         limit: int | None = None,
         order: Literal["asc", "desc"] | None = None,
         after: str | None = None,
-        include: list[IncludeEnum] | None = None,
+        include: list[models.IncludeEnum] | None = None,
         user_isolation_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> AsyncPage[ConversationItem]:
+    ) -> AsyncPage[models.ConversationItem]:
         """List all items for a conversation with the given ID.
 
         Args:
@@ -792,14 +850,14 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            A page of `ConversationItem`: `data`, `has_more`, `next_page()`; iterating it
-                walks every page.
+            A page of `models.ConversationItem`: `data`, `has_more`, `next_page()`;
+                iterating it walks every page.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         _ListConversationItemsArgs.model_validate(
@@ -813,6 +871,8 @@ class AsyncClient:
             "GET",
             f"/conversations/{_path(conversation_id)}/items",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "limit": limit,
                 "order": order,
@@ -820,16 +880,19 @@ class AsyncClient:
                 "include": include,
             },
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
+            },
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        page = ConversationItemList.model_validate_json(response.content)
+        page = models.ConversationItemList.model_validate_json(response.content)
 
-        async def fetch(after: str) -> AsyncPage[ConversationItem]:
+        async def fetch(after: str) -> AsyncPage[models.ConversationItem]:
             return await self.list_conversation_items(
                 conversation_id,
                 limit=limit,
@@ -849,15 +912,15 @@ class AsyncClient:
         self,
         conversation_id: str,
         *,
-        items: Sequence[InputItem | BaseModel | Mapping[str, Any]],
-        include: list[IncludeEnum] | None = None,
+        items: Sequence[models.InputItem | BaseModel | Mapping[str, Any]],
+        include: list[models.IncludeEnum] | None = None,
         user_isolation_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationItemList:
+    ) -> models.ConversationItemList:
         """Create items in a conversation with the given ID.
 
         Args:
@@ -875,13 +938,13 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `ConversationItemList`.
+            `models.ConversationItemList`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         _CreateConversationItemsArgs.model_validate(
@@ -893,39 +956,47 @@ class AsyncClient:
             "POST",
             f"/conversations/{_path(conversation_id)}/items",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "include": include,
             },
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
             },
-            body=CreateConversationItemsBody.model_validate(
-                _given(
-                    {
-                        "items": items,
-                    }
-                )
+            content=_http.json_body(
+                models.CreateConversationItemsBody.model_validate(
+                    _given(
+                        {
+                            "items": items,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationItemList.model_validate_json(response.content)
+        return models.ConversationItemList.model_validate_json(response.content)
 
     async def get_conversation_item(
         self,
         conversation_id: str,
         item_id: str,
         *,
-        include: list[IncludeEnum] | None = None,
+        include: list[models.IncludeEnum] | None = None,
         user_isolation_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationItem:
+    ) -> models.ConversationItem:
         """Get a single item from a conversation with the given IDs.
 
         Args:
@@ -941,13 +1012,13 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `ConversationItem`.
+            `models.ConversationItem`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         _GetConversationItemArgs.model_validate(
@@ -959,11 +1030,16 @@ class AsyncClient:
             "GET",
             f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "include": include,
             },
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
+            },
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -982,7 +1058,7 @@ class AsyncClient:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Delete an item from a conversation with the given IDs.
 
         Args:
@@ -994,36 +1070,41 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `ConversationResource`.
+            `models.ConversationResource`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         response = await self._request(
             "DELETE",
             f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
+            },
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     async def create_conversation(
         self,
         *,
-        metadata: Metadata | None | NotGiven = NOT_GIVEN,
+        metadata: models.Metadata | None | NotGiven = NOT_GIVEN,
         items: (
-            Sequence[InputItem | BaseModel | Mapping[str, Any]] | None | NotGiven
+            Sequence[models.InputItem | BaseModel | Mapping[str, Any]] | None | NotGiven
         ) = NOT_GIVEN,
         user_isolation_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1031,7 +1112,7 @@ class AsyncClient:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Create a conversation.
 
         Args:
@@ -1040,7 +1121,6 @@ class AsyncClient:
                 structured format, and querying for objects via API or the dashboard. Keys
                 are strings with a maximum length of 64 characters. Values are strings with
                 a maximum length of 512 characters.
-                Checked before sending: at most 16 entries.
             items: Initial items to include in the conversation context. You may add up to
                 20 items at a time.
                 Checked before sending: at most 20 items.
@@ -1050,38 +1130,46 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `ConversationResource`.
+            `models.ConversationResource`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         response = await self._request(
             "POST",
             "/conversations",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
             },
-            body=CreateConversationBody.model_validate(
-                _given(
-                    {
-                        "metadata": metadata,
-                        "items": items,
-                    }
-                )
+            content=_http.json_body(
+                models.CreateConversationBody.model_validate(
+                    _given(
+                        {
+                            "metadata": metadata,
+                            "items": items,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     async def get_conversation(
         self,
@@ -1092,7 +1180,7 @@ class AsyncClient:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Get a conversation
 
         Args:
@@ -1103,42 +1191,47 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `ConversationResource`.
+            `models.ConversationResource`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         response = await self._request(
             "GET",
             f"/conversations/{_path(conversation_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
+            },
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     async def update_conversation(
         self,
         conversation_id: str,
         *,
-        metadata: Metadata | None,
+        metadata: models.Metadata | None,
         user_isolation_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> ConversationResource:
+    ) -> models.ConversationResource:
         """Update a conversation
 
         Args:
@@ -1148,44 +1241,51 @@ class AsyncClient:
                 structured format, and querying for objects via API or the dashboard. Keys
                 are strings with a maximum length of 64 characters. Values are strings with
                 a maximum length of 512 characters.
-                Checked before sending: at most 16 entries.
             user_isolation_key: Opaque per-user isolation key used to scope endpoint-scoped
                 data (responses, conversations, sessions) to a specific end user.
             extra_headers, extra_query, extra_body: sent as given, on top of the rest.
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `ConversationResource`.
+            `models.ConversationResource`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         response = await self._request(
             "POST",
             f"/conversations/{_path(conversation_id)}",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
             },
-            body=UpdateConversationBody.model_validate(
-                _given(
-                    {
-                        "metadata": metadata,
-                    }
-                )
+            content=_http.json_body(
+                models.UpdateConversationBody.model_validate(
+                    _given(
+                        {
+                            "metadata": metadata,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return ConversationResource.model_validate_json(response.content)
+        return models.ConversationResource.model_validate_json(response.content)
 
     async def delete_conversation(
         self,
@@ -1196,7 +1296,7 @@ class AsyncClient:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> DeletedConversationResource:
+    ) -> models.DeletedConversationResource:
         """Delete a conversation. Items in the conversation will not be deleted.
 
         Args:
@@ -1207,26 +1307,31 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `DeletedConversationResource`.
+            `models.DeletedConversationResource`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `ErrorResponse`.
+                the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         response = await self._request(
             "DELETE",
             f"/conversations/{_path(conversation_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={
-                "x-ms-user-isolation-key": user_isolation_key,
+                "x-ms-user-isolation-key": _http.text(user_isolation_key),
+            },
+            errors={
+                "default": _ERROR_RESPONSE_ADAPTER,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return DeletedConversationResource.model_validate_json(response.content)
+        return models.DeletedConversationResource.model_validate_json(response.content)

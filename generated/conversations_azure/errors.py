@@ -13,12 +13,13 @@ no answer came. An argument that breaks the spec's constraints raises pydantic's
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from .models import ErrorResponse
+from . import models
 
 __all__ = [
     "APIConnectionError",
@@ -66,15 +67,24 @@ class APIStatusError(APIError):
 
     `str(error)` is `Error code: <status> - <message>`, the message taken from the error
     body (`error.message`, `message`, `detail` or `title`, the usual places), else the body.
+    `error` is the body parsed with the error schema the operation declares for that status
+    (the exact code, then `4XX`/`5XX`, then `default`); None when it declares none or the body
+    does not match.
     """
 
     status_code: int
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(
+        self,
+        response: httpx.Response,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
+    ) -> None:
         self.response = response
         self.status_code = response.status_code
         self.body: Any = _json_or_text(response)
-        self.error: ErrorResponse | None = _parse_error(self.body)
+        self.error: models.ErrorResponse | None = _parse_error(
+            self.body, response.status_code, errors or {}
+        )
         self.request_id: str | None = next(
             (response.headers[h] for h in REQUEST_ID_HEADERS if h in response.headers),
             None,
@@ -132,11 +142,15 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
-def status_error(response: httpx.Response) -> APIStatusError:
-    """The exception for a non-2xx response: the class named for its status."""
+def status_error(
+    response: httpx.Response, errors: Mapping[str, TypeAdapter[Any]] | None = None
+) -> APIStatusError:
+    """The exception for a non-2xx response: the class named for its status; `errors` maps
+    the operation's declared statuses (`404`, `4XX`, `default`) to their error schemas.
+    """
     if response.status_code >= 500:
-        return InternalServerError(response)
-    return _BY_STATUS.get(response.status_code, APIStatusError)(response)
+        return InternalServerError(response, errors)
+    return _BY_STATUS.get(response.status_code, APIStatusError)(response, errors)
 
 
 def _json_or_text(response: httpx.Response) -> Any:
@@ -160,8 +174,20 @@ def _message_in(body: Any) -> str | None:
     return None
 
 
-def _parse_error(body: Any) -> ErrorResponse | None:
+#: The document's one error schema: what `status_error` parses with when not told otherwise.
+_ERROR: TypeAdapter[models.ErrorResponse] = TypeAdapter(models.ErrorResponse)
+
+
+def _parse_error(body: Any, status: int, errors: Mapping[str, TypeAdapter[Any]]) -> Any:
+    adapter = (
+        errors.get(str(status))
+        or errors.get(f"{status // 100}XX")
+        or errors.get("default")
+    )
+    adapter = adapter or (None if errors else _ERROR)
+    if adapter is None:
+        return None
     try:
-        return ErrorResponse.model_validate(body)
+        return adapter.validate_python(body)
     except ValidationError:
         return None

@@ -10,21 +10,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from . import __version__, client_docs, ir, naming, public
+from . import __version__, client_docs, ir, naming, public, wire
 from .errors import Diagnostics, SpecError
 from .load import Document
-from .operations import (
-    OperationBuilder,
-    client_headers,
-    client_imports,
-    mark_client_defaults,
-    server_assignment,
-    server_imports,
-    server_url,
-    service_name,
-    wire_values,
-    with_adapters,
-)
+from .operations import OperationBuilder, service_name
 from .resolve import check_refs
 from .schemas import SchemaBuilder
 
@@ -61,40 +50,39 @@ def build_api(
     check_refs(doc)
     sb = SchemaBuilder(doc, diagnostics, python_types=python_types)
     built = sb.build_all()
-    ops_builder = OperationBuilder(doc, sb)
-    ops = tuple(replace(op, params=tuple(map(wire_values, op.params))) for op in mark_client_defaults(ops_builder.build()))
-    ops, adapters = with_adapters(ops, sb.names)
-    ops = tuple(
-        replace(
-            op,
-            server_params=tuple(replace(p, server_assignment=server_assignment(p)) for p in op.params if not p.client_default),
-            keyword_params=tuple(p for p in op.params if not p.client_default and p.location != "path"),
-        )
-        for op in ops
-    )
-    service = service_name(doc.data, ops)
-    if sb.problems:
-        raise SpecError(sb.problems)
-    order = definition_order(built)
-    diagnostics.finish()
     data = doc.data
     info = data.get("info") or {}
-    servers = tuple(server_url(s) for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str))
     client_cfg = data.get("x-specbind-client") if isinstance(data.get("x-specbind-client"), dict) else {}
-    schemes = (data.get("components") or {}).get("securitySchemes") or {}
-    bearer = any(isinstance(s, dict) and s.get("type") == "http" and str(s.get("scheme", "")).lower() == "bearer" for s in schemes.values())
+    env_prefix = naming.snake(package.rsplit(".", 1)[-1]).upper() or "API"
+    api_key_env = client_cfg.get("api-key-env")
+    securities = wire.securities(data, package, env_prefix, str(api_key_env) if api_key_env else None)
+    ops_builder = OperationBuilder(doc, sb, {s.name: s.setting for s in securities})
+    raw_ops = ops_builder.build()
+    if sb.problems:
+        raise SpecError(sb.problems)
+    diagnostics.finish()
+    order = definition_order(built)
+    defined = set(order)
+    none_aliases = frozenset(n for n, a in built.aliases.items() if a.annotation == "None")
+    ops, adapters, error_adapters = wire.finish(raw_ops, set(built.models), defined, none_aliases)
+    service = service_name(data, package)
+    error_body, error_media = wire.server_errors(ops_builder.error_schemas, ops_builder.error_types, ops_builder.resolve)
+    # `APIStatusError.error` is typed by the one error type the document uses, else Any.
+    error_model = next(iter(ops_builder.error_types)) if len(ops_builder.error_types) == 1 else None
+    servers = tuple(wire.server_url(s) for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str))
     lazy = self_referring(built)
     definitions = tuple(
         replace(d, lazy=True) if n in lazy and (isinstance(d, ir.Alias) or (isinstance(d, ir.Union) and d.strategy == "plain")) else d
         for n in order
         for d in (built.models.get(n) or built.aliases.get(n) or built.unions[n],)
     )
-    sent = public.sent_unions(definitions, ops)
+    bare = wire.bare_names(ops)  # `public` looks models up by name
+    sent = public.sent_unions(definitions, bare)
     definitions = tuple(replace(d, accepts_other_models=True) if d.name in sent and isinstance(d, ir.Union) else d for d in definitions)
     typing_imports, pydantic_imports, base_imports, extensions_imports = imports_for(definitions)
     stdlib = stdlib_imports(_names(" ".join(f.annotation for d in definitions if isinstance(d, ir.Model) for f in d.fields)))
     client_stdlib = stdlib_imports(_names(" ".join(b.param_annotation for op in ops for b in op.body_fields)))
-    tables = public.kind_tables(definitions, ops)
+    tables = public.kind_tables(definitions, bare)
     definitions = public.with_union_tables(definitions, tables)
     api = ir.Api(
         title=str(info.get("title", "API")),
@@ -104,52 +92,50 @@ def build_api(
         spec_sha256=doc.sha256,
         overlays=overlays,
         servers=servers,
-        auth_scheme="bearer" if bearer else "none",
         definitions=definitions,
         typing_imports=typing_imports,
         pydantic_imports=pydantic_imports,
         uses_dispatch=any(isinstance(d, ir.Union) and d.strategy == "tag_then_structure" for d in definitions),
         operations=ops,
-        error_model=ops_builder.error_model,
+        error_model=wire.qualify(error_model, defined) if error_model else None,
         base_url=servers[0] if servers else None,
-        base_url_env=str(client_cfg.get("base-url-env") or naming.snake(package.rsplit(".", 1)[-1]).upper() + "_BASE_URL"),
-        api_key_env=str(client_cfg.get("api-key-env") or naming.snake(package.rsplit(".", 1)[-1]).upper() + "_API_KEY"),
-        client_headers=client_headers(ops),
+        base_url_env=str(client_cfg.get("base-url-env") or env_prefix + "_BASE_URL"),
+        api_key_env=securities[0].env if len(securities) == 1 else "",
+        client_headers=wire.client_headers(ops),
         user_agent="".join(c for c in f"{package}/{info.get('version', '')} (specbind {__version__})" if 32 <= ord(c) < 127),
-        adapters=adapters,
+        adapters=adapters.constants(defined),
+        error_adapters=error_adapters.constants(defined),
         service_name=service,
-        server_imports=server_imports(ops, set(order)),
-        server_exports=tuple(sorted(("RequestContext", "ServiceConflictError", "ServiceError", "ServiceInvalidRequestError", "ServiceNotFoundError", service, "create_app", "create_router"), key=lambda n: (not n[0].isupper(), n))),
-        server_uses_field=any(p.name != p.wire or "Field(" in p.constrained for op in ops for p in op.server_params),
-        server_typing_imports=tuple(
-            n for n in ("Annotated", "Any", "Literal", "Protocol", "TypeVar")
-            if n in ("Any", "Protocol", "TypeVar") or any(n + "[" in p.constrained for op in ops for p in op.server_params)
+        server_exports=tuple(sorted(
+            ("RequestContext", "ServiceConflictError", "ServiceError", "ServiceInvalidRequestError", "ServiceNotFoundError", service, "create_app", "create_router")
+            + (("UploadedFile",) if any(op.body_kind == "multipart" for op in ops) else ()),
+            key=lambda n: (not n[0].isupper(), n),
+        )),
+        server_uses_field="Field(" in " ".join(
+            [p.constrained for op in ops for p in op.server_params] + [b.server_assignment + b.server_annotation for op in ops if op.parts_model for b in op.body_fields]
+        ),
+        server_typing_imports=wire.typing_names(
+            ["Any Protocol TypeVar"] + [p.constrained for op in ops for p in op.server_params]
+            + [b.server_annotation for op in ops if op.parts_model for b in op.body_fields]
+            + [type_ for _, type_ in adapters.constants(defined)],  # inline answer types (`Literal[...]`)
+            ("Annotated", "Any", "Literal", "Protocol", "TypeVar"),
         ),
         unknown_models=tuple(sorted(u.unknown for u in built.unions.values() if u.unknown)),
-        client_imports=client_imports(ops, set(order), ops_builder.error_model),
         exports=tuple(sorted(order, key=naming.export_key)),
         base_imports=base_imports,
         typing_extensions_imports=extensions_imports,
         stdlib_imports=stdlib + tuple(i for i in stdlib_imports(_names(" ".join(d.annotation for d in definitions if isinstance(d, ir.Alias)))) if i not in stdlib),
         client_stdlib_imports=client_stdlib,
-        package_exports=public.package_exports(order, bool(ops)),
-        lazy_exports=public.lazy_exports(bool(ops)),
+        securities=securities,
+        credentials_doc="".join(f";\n`{s.setting}` ({s.name}) to ${s.env}" for s in securities),
+        error_body=error_body,
+        error_media=error_media,
+        package_exports=public.package_exports(order, True),
+        lazy_exports=public.lazy_exports(True),
         kind_tables=tables,
         which_class=public.which_class_text(tables),
     )
     return client_docs.with_client_docs(api)
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

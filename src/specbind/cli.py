@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .config import Job, load_jobs
+from .config import Job, load_jobs, package_from_out
 from .errors import SpecError
 from .fmt import FormatError, FormatterUnavailable
 
@@ -119,11 +119,16 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
         # An ad-hoc run: start from the job named "default" (or the first one).
         jobs = [next((j for j in jobs if j.name == "default"), jobs[0])]
     cwd = Path.cwd()
+    if args.spec and not args.out and not any(j.configured for j in jobs):
+        raise SpecError.one(
+            "<command line>", "", "--spec needs --out (the folder to write the package to) here: no [tool.specbind] job says where"
+        )
     return [
         j.override(
             spec=args.spec and cwd / args.spec,
             out=args.out and cwd / args.out,
-            package=args.package,
+            # A configured job keeps its package; the embedded default takes --out's name.
+            package=args.package or (args.out and not j.configured and package_from_out(cwd / args.out)) or None,
             # Overlays belong to a spec: an explicit --spec drops the configured ones.
             overlays=tuple(cwd / o for o in args.overlay) if args.overlay else (() if args.spec else None),
             root=cwd if (args.spec or args.out) else None,

@@ -12,6 +12,7 @@ Paths are relative to the folder holding pyproject.toml. Command-line flags over
 
 from __future__ import annotations
 
+import keyword
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SpecError
+from .naming import snake
 from .resources import embedded_overlays, embedded_spec
 
 DEFAULT_PACKAGE = "conversations"
@@ -34,6 +36,7 @@ class Job:
     root: Path = field(default_factory=Path.cwd)
     strict: bool = False  # warnings are errors
     formatter: str = "black"  # or "ruff" (same code, much faster; see fmt.py)
+    configured: bool = True  # False: no [tool.specbind] here, the embedded default job
     python_types: bool = False  # formats date-time/date/time/uuid as datetime/date/time/UUID
 
     def display(self, path: Path) -> str:
@@ -49,7 +52,15 @@ class Job:
 
 def _builtin(start: Path) -> Job:
     """No [tool.specbind] here: the embedded Conversations fragment with its default overlays."""
-    return Job("default", embedded_spec(), start / "generated" / DEFAULT_PACKAGE, DEFAULT_PACKAGE, embedded_overlays(), start)
+    return Job("default", embedded_spec(), start / "generated" / DEFAULT_PACKAGE, DEFAULT_PACKAGE, embedded_overlays(), start, configured=False)
+
+
+def package_from_out(out: Path) -> str:
+    """The import name a package folder implies: its last segment, snake_cased."""
+    name = snake(out.name)
+    if not name:
+        return "api"
+    return "api_" + name if name[0].isdigit() or keyword.iskeyword(name) else name
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -65,7 +76,14 @@ def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path,
     unknown = set(merged) - {"spec", "out", "package", "overlays", "strict", "formatter", "python_types"}
     if unknown:
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}", f"unknown keys: {', '.join(sorted(unknown))}")
-    package = str(merged.get("package", DEFAULT_PACKAGE))
+    if "package" in merged:
+        package = str(merged["package"])
+    elif "out" in merged:
+        package = package_from_out(root / merged["out"])
+    elif "spec" in merged:
+        raise SpecError.one(where, f"/tool/specbind/jobs/{name}", "a job with its own `spec` needs `out` or `package`")
+    else:
+        package = DEFAULT_PACKAGE
     spec = root / merged["spec"] if "spec" in merged else embedded_spec()
     out = root / merged["out"] if "out" in merged else root / "generated" / package.rsplit(".", 1)[-1]
     overlays = tuple(root / o for o in merged.get("overlays", []))
@@ -78,7 +96,7 @@ def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path,
     python_types = merged.get("python_types", False)
     if not isinstance(python_types, bool):
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}/python_types", "`python_types` must be true or false")
-    return Job(name, spec, out, package, overlays, root, strict, formatter, python_types)
+    return Job(name, spec, out, package, overlays, root, strict, formatter, python_types=python_types)
 
 
 def load_jobs(start: Path | None = None) -> list[Job]:

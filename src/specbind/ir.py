@@ -106,13 +106,18 @@ class Union:
 class Param:
     name: str  # Python argument name
     wire: str
-    location: Literal["path", "query", "header"]
+    location: Literal["path", "query", "header", "cookie"]
     annotation: str
     required: bool
     default: str  # rendered literal, "None" when optional without default
     doc: str | None
     explode: bool = True  # form style: `a=1&a=2`; False: `a=1,2`
     is_array: bool = False
+    style: str = "form"  # the parameter's `style` (form, simple, deepObject...)
+    decode: bool = False  # never a string: the server reads the wire text as JSON
+    client_spread: bool = False  # a form-style exploded object: its properties are query parameters
+    decode_keys: tuple[str, ...] = ()  # an object's properties never a string ("*": every value)
+    is_object: bool = False
     client_default: bool = False  # an optional header every operation takes: also a client setting
     constrained: str = ""  # annotation with the schema's constraints, for server-side validation
     service_annotation: str = ""  # what a service method receives (spec defaults applied)
@@ -129,6 +134,10 @@ class BodyField:
     param_annotation: str  # as a method argument: also takes plain mappings
     required: bool
     doc: str | None = None
+    is_array: bool = False  # a form field sent once per element
+    is_file: bool = False  # a multipart file part (`format: binary` / `contentMediaType`)
+    server_annotation: str = ""  # multipart: what the server's parts model declares
+    server_assignment: str = ""  # multipart: "" or " = ..." in the server's parts model
 
 
 @dataclass(frozen=True)
@@ -153,11 +162,43 @@ class Operation:
     page_call: str = ""
     path_expr: str = ""  # Python expression for the request path, path parameters quoted
     params_model: str = ""  # server: private model validating path/query/header parameters
+    status: int = 200  # the success code the server answers with
+    response_kind: Literal["json", "none", "bytes", "text", "stream"] = "json"
+    response_media: str = "application/json"
+    body_kind: Literal["model", "json", "form", "multipart", "bytes", "text", "none"] = "none"
+    body_media: str = "application/json"
+    body_annotation: str = ""  # argument type of a body that is not a model's fields
+    body_adapter: str | None = None  # module constant validating a non-class body
+    body_type: str = ""  # what the service method receives as `body`
+    form_arrays: str = "frozenset()"  # form fields sent once per element, as a literal
+    part_types: tuple[tuple[str, str], ...] = ()  # multipart: (field wire name, Encoding contentType)
+    parts_model: str = ""  # multipart: the server's model of the parts
+    file_parts: str = "frozenset()"  # multipart: the fields that are files, as a literal
+    form_decode: str = "frozenset()"  # form / multipart: fields never a string, read as JSON
+    stream_method: str = ""  # JSON and text/event-stream both offered: the streaming twin's name
+    stream_of: str = ""  # on that twin: the operation it streams (the server routes that one)
+    stream_flag: bool = False  # on that twin: the body's boolean `stream` field is sent as true
+    stream_adapter: str = ""  # the twin's event adapter, for the server's handler
+    errors: tuple[tuple[str, str], ...] = ()  # (status key: "404" / "4XX" / "default", error type)
+    error_adapters: tuple[tuple[str, str], ...] = ()  # (status key, adapter constant)
+    security: tuple[str, ...] = ()  # client settings (schemes) the operation may send
     server_params: tuple[Param, ...] = ()  # parameters the server validates (not client-level headers)
     client_doc: str = ""  # the client method's docstring: description, Args, Returns, Raises
     client_checks: tuple[tuple[str, str], ...] = ()  # (argument, annotation) checked before sending
     client_checks_model: str = ""  # private model in client.py holding client_checks
     keyword_params: tuple[Param, ...] = ()  # server_params passed to the service by keyword  # paginated: arguments that fetch the next page (`after=after`)
+
+
+@dataclass(frozen=True)
+class Security:
+    """A security scheme the client can send: one setting, read from one env var."""
+
+    name: str  # the scheme's name in components/securitySchemes
+    setting: str  # client keyword argument and attribute (`api_key`, `basic_auth`...)
+    kind: Literal["bearer", "basic", "api_key"]
+    location: Literal["header", "query", "cookie"] = "header"
+    wire: str = "authorization"  # header / query / cookie name
+    env: str = ""  # environment variable read when the setting is not given
 
 
 @dataclass(frozen=True)
@@ -188,7 +229,6 @@ class Api:
     spec_sha256: str
     overlays: tuple[str, ...]
     servers: tuple[str, ...]
-    auth_scheme: Literal["bearer", "none"]
     definitions: tuple[Model | Alias | Union, ...]  # in the order the module defines them
     typing_imports: tuple[str, ...]
     pydantic_imports: tuple[str, ...]
@@ -213,10 +253,30 @@ class Api:
     typing_extensions_imports: tuple[str, ...] = ()  # TypeAliasType, for recursive aliases
     stdlib_imports: tuple[str, ...] = ()  # `python_types`: "from datetime import ...", "from uuid import UUID"
     client_stdlib_imports: tuple[str, ...] = ()  # the same, for body arguments of client methods
+    securities: tuple[Security, ...] = ()
+    credentials_doc: str = ""  # the client docstring's sentence on credentials
+    #: Python expression (over status, message, param, code, error_type) building the body of
+    #: the server's own errors, in the document's error schema or the minimal default.
+    error_body: str = ""
+    error_media: str = "application/json"
+    error_adapters: tuple[tuple[str, str], ...] = ()  # (constant, type) for error bodies
+
     package_exports: tuple[str, ...] = ()  # the package's top level: models, client, errors, pages
     lazy_exports: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, names) imported on first use
     kind_tables: tuple[KindTable, ...] = ()
     which_class: str = ""  # kind_tables as text (models' docstring, --explain, README)
+
+    @property
+    def streams(self) -> bool:
+        return any(op.response_kind == "stream" for op in self.operations)
+
+    @property
+    def multipart(self) -> bool:
+        return any(op.body_kind == "multipart" for op in self.operations)
+
+    @property
+    def paginated(self) -> bool:
+        return any(op.paginated for op in self.operations)
 
     @property
     def models(self) -> tuple[Model, ...]:

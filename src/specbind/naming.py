@@ -28,19 +28,15 @@ MODULE_RESERVED = frozenset(
         "Optional", "Tag", "TypeAlias", "TypeAliasType", "Union", "ClassVar", "annotations", "dispatch",
         "field_validator", "unique_items", "TYPE_CHECKING", "typing", "pydantic", "__all__",
         "BeforeValidator", "FromOtherModels",
-        # client.py / _http.py
+        # client.py / server.py (they refer to models as `models.X`; kept for the package's top level)
         "Client", "AsyncClient", "SyncPage", "AsyncPage", "NotGiven", "NOT_GIVEN", "Mapping", "Sequence",
-        "TypeAdapter", "httpx", "Self", "ArrayFormat", "Generic", "TypeVar", "Iterator", "AsyncIterator",
-        "APIError", "APIStatusError", "APIConnectionError", "APITimeoutError", "AuthenticationError",
+        "TypeAdapter", "httpx", "Request", "APIRouter", "FastAPI", "Depends", "Header", "Query", "Path",
+        # the package's modules: `from . import models` must find the module, not a schema
+        "models", "client", "server", "errors", "UploadedFile",
+        # errors.py: the package's top level exports these next to the models
+        "APIConnectionError", "APIError", "APIStatusError", "APITimeoutError", "AuthenticationError",
         "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError",
-        "RateLimitError", "UnprocessableEntityError", "ValidationError",
-        # server.py
-        "Request", "Response", "APIRouter", "FastAPI", "Depends", "Header", "Query", "Path", "Protocol",
-        "Awaitable", "Callable", "HTTPException", "RequestContext", "ServiceError", "InvalidRequestError",
-        "ServiceConflictError", "ServiceInvalidRequestError", "ServiceNotFoundError", "Handler",
-        # builtins the generated modules use (a class of that name would replace them)
-        "AssertionError", "BaseException", "Exception", "IndexError", "StopAsyncIteration", "StopIteration",
-        "TypeError", "UnicodeDecodeError", "ValueError",
+        "RateLimitError", "UnprocessableEntityError",
     }
 )  # fmt: skip
 

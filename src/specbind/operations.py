@@ -1,5 +1,10 @@
-"""Phase 3c, the operation layer: paths -> ``ir.Operation`` and what the client and server
-templates need to print them (argument types, wire encodings, imports, names)."""
+"""Phase 3c, the operation layer: paths -> ``ir.Operation`` (parameters, request body, answers
+and error schemas as the document declares them). How they go on the wire, and the names the
+templates print, are finished in ``wire``.
+
+What cannot be generated for an operation is a located warning, and the operation is skipped:
+never a method that silently drops part of the request.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,26 @@ from .schemas import SchemaBuilder, TypeInfo, clean_doc
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TEMPLATE = re.compile(r"\{([^{}]+)\}")
+
+#: Argument names the generated methods use themselves, and module names their bodies read.
+RESERVED_ARGS = frozenset(
+    {
+        "self", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "ctx", "body",
+        "request", "response", "params", "result", "page", "fetch", "models", "httpx", "json",
+    }
+)  # fmt: skip
+_LOCATIONS = {"path": 0, "query": 1, "header": 2, "cookie": 3}
+_FORM = "application/x-www-form-urlencoded"
+
+
+class Skip(Exception):
+    """An operation part the generator cannot produce: the whole operation is skipped."""
+
+    def __init__(self, at: Parts, message: str) -> None:
+        super().__init__(message)
+        self.at = at
+        self.message = message
 
 
 def strip_constraints(annotation: str) -> str:
@@ -44,105 +69,45 @@ def strip_constraints(annotation: str) -> str:
         i = k + 1
 
 
-def server_url(server: dict[str, Any]) -> str:
-    """A server URL with its variables set to their defaults."""
-    url = str(server["url"])
-    for name, var in (server.get("variables") or {}).items():
-        if isinstance(var, dict) and "default" in var:
-            url = url.replace("{" + str(name) + "}", str(var["default"]))
-    return url.rstrip("/")
+def media_kind(media: str) -> str:
+    """`json`, `form`, `multipart`, `event-stream`, `text` or `bytes` for a media type."""
+    base = media.split(";")[0].strip().lower()
+    if base == "application/json" or base.endswith("+json"):
+        return "json"
+    if base == _FORM:
+        return "form"
+    if base.startswith("multipart/"):
+        return "multipart"
+    if base == "text/event-stream":
+        return "event-stream"
+    if base.startswith("text/"):
+        return "text"
+    return "bytes"
 
 
-def client_headers(ops: tuple[ir.Operation, ...]) -> tuple[ir.Param, ...]:
-    """Optional headers that every operation takes become client-level defaults too."""
-    if not ops:
-        return ()
-    common = [p for p in ops[0].params if p.location == "header" and not p.required]
-    return tuple(p for p in common if all(any(q.wire == p.wire and q.location == "header" for q in op.params) for op in ops))
-
-
-def mark_client_defaults(ops: tuple[ir.Operation, ...]) -> tuple[ir.Operation, ...]:
-    wires = {p.wire for p in client_headers(ops)}
-    return tuple(
-        replace(op, params=tuple(replace(p, client_default=p.location == "header" and p.wire in wires) for p in op.params))
-        for op in ops
-    )
-
-
-def with_adapters(ops: tuple[ir.Operation, ...], names: naming.NameTable) -> tuple[tuple[ir.Operation, ...], tuple[tuple[str, str], ...]]:
-    """Responses that are not classes (unions, aliases) are validated through a TypeAdapter,
-    one module constant per type."""
-    adapters: dict[str, str] = {}
-    out = []
-    for op in ops:
-        if op.response and not op.response_is_model:
-            if op.response not in adapters:
-                adapters[op.response] = names.claim("_" + naming.snake(op.response).upper() + "_ADAPTER")
-            op = replace(op, response_adapter=adapters[op.response])
-        if op.paginated:
-            args = [p.name if p.location == "path" else f"{p.name}={'after' if p.wire == 'after' else p.name}" for p in op.params]
-            args += ["extra_headers=extra_headers", "extra_query=extra_query", "timeout=timeout", "max_retries=max_retries"]
-            op = replace(op, page_call=", ".join(args))
-        out.append(op)
-    return tuple(out), tuple((name, type_) for type_, name in adapters.items())
-
-
-def client_imports(ops: tuple[ir.Operation, ...], defined: set[str], error_model: str | None) -> tuple[str, ...]:
-    words: set[str] = set()
-    for op in ops:
-        for p in op.params:
-            words.update(_WORD.findall(p.annotation))
-        for b in op.body_fields:
-            words.update(_WORD.findall(b.param_annotation))
-        words.update(_WORD.findall(" ".join(filter(None, (op.body_model, op.response, op.item_type)))))
-    return tuple(sorted((w for w in words & defined if w != error_model), key=naming.import_key))
-
-
-def server_imports(ops: tuple[ir.Operation, ...], defined: set[str]) -> tuple[str, ...]:
-    words: set[str] = set()
-    for op in ops:
-        for p in op.params:
-            words.update(_WORD.findall(p.constrained))
-        words.update(_WORD.findall(" ".join(filter(None, (op.body_model, op.response)))))
-    return tuple(sorted(words & defined, key=naming.import_key))
-
-
-def wire_values(p: ir.Param) -> ir.Param:
-    """How the client encodes and the server reads this parameter (style and explode)."""
-    wire = repr(p.wire)
-    if p.location == "path":
-        server = f"request.path_params[{p.name!r}]"  # the route names it by its Python name
-    elif p.location == "header":
-        server = f"request.headers.get({wire})"
-    else:
-        server = f"_query(request, {wire}, many={p.is_array}, explode={p.explode})"
-    client = f"_http.comma_joined({p.name})" if p.is_array and not p.explode else p.name
-    return replace(p, client_value=client, server_value=server)
-
-
-def server_assignment(p: ir.Param) -> str:
-    if p.name != p.wire:
-        default = "" if p.required else f"default={p.default}, "
-        return f" = Field({default}alias={p.wire!r})"
-    return "" if p.required else f" = {p.default}"
-
-
-def service_name(data: dict[str, Any], ops: tuple[ir.Operation, ...]) -> str:
-    """`<FirstTag>Service` (e.g. ConversationsService), else `<Title>Service`."""
+def service_name(data: dict[str, Any], package: str) -> str:
+    """`<FirstTag>Service` (e.g. ConversationsService), else `<Package>Service`."""
     for item in (data.get("paths") or {}).values():
         for method in HTTP_METHODS:
             tags = (item.get(method) or {}).get("tags") if isinstance(item, dict) else None
             if isinstance(tags, list) and tags and isinstance(tags[0], str) and naming.pascal(tags[0]):
                 return naming.pascal(tags[0]) + "Service"
-    return naming.pascal(str((data.get("info") or {}).get("title", "Api"))) + "Service"
+    return (naming.pascal(package.rsplit(".", 1)[-1]) or "Api") + "Service"
 
 
 class OperationBuilder:
-    def __init__(self, doc: Document, sb: SchemaBuilder) -> None:
+    def __init__(self, doc: Document, sb: SchemaBuilder, schemes: dict[str, str]) -> None:
         self.doc = doc
         self.sb = sb
+        self.schemes = schemes  # security scheme name -> client setting
         self.names = naming.NameTable()
-        self.error_model: str | None = None
+        #: every error type seen, with how often: the most common one types `APIStatusError.error`
+        self.error_types: dict[str, int] = {}
+        self.error_schemas: list[tuple[Any, str]] = []  # (raw schema, type), document order
+        # Per operation, while it is built: the text/event-stream event type, multipart part types.
+        self.stream_event: str | None = None
+        self.part_types: tuple[tuple[str, str], ...] = ()
+        self.form_decode: tuple[str, ...] = ()
 
     def build(self) -> tuple[ir.Operation, ...]:
         ops: list[ir.Operation] = []
@@ -151,9 +116,31 @@ class OperationBuilder:
                 continue
             for method in HTTP_METHODS:
                 op = item.get(method)
-                if isinstance(op, dict):
-                    ops.append(self.operation(path, method, item, op, ("paths", path, method)))
+                if not isinstance(op, dict):
+                    continue
+                at: Parts = ("paths", path, method)
+                try:
+                    built = self.operation(str(path), method, item, op, at)
+                    ops.extend(self.with_stream_twin(built))
+                except Skip as skip:
+                    op_id = op.get("operationId") or f"{method.upper()} {path}"
+                    self.sb.warn(skip.at, f"operation {op_id}: {skip.message}; no method is generated for it")
         return tuple(ops)
+
+    def with_stream_twin(self, op: ir.Operation) -> tuple[ir.Operation, ...]:
+        """An answer offered both as JSON (or bytes...) and as text/event-stream: the method
+        returns the former, `<method>_stream` iterates the events (asking with `accept` and,
+        when the body has a boolean `stream` field, `stream: true`)."""
+        if self.stream_event is None or op.response_kind == "stream":
+            return (op,)
+        flag = [b for b in op.body_fields if b.wire == "stream" and strip_constraints(b.annotation).removesuffix(" | None") == "bool"]
+        twin = replace(
+            op, name=self.names.claim(op.name + "_stream"), response=self.stream_event, response_kind="stream",
+            response_media="text/event-stream", paginated=False, item_type=None, stream_of=op.name,
+            stream_flag=bool(flag), body_fields=tuple(b for b in op.body_fields if b not in flag),
+            summary=(op.summary or op.operation_id) + " (events, as they come)",
+        )  # fmt: skip
+        return replace(op, stream_method=twin.name), twin
 
     def resolve(self, node: Any) -> Any:
         seen = 0
@@ -165,55 +152,98 @@ class OperationBuilder:
             seen += 1
         return node
 
+    # -- parameters ---------------------------------------------------------------------------
+    def declared_params(self, path: str, item: dict[str, Any], op: dict[str, Any], at: Parts) -> dict[tuple[str, str], tuple[Any, Parts]]:
+        merged: dict[tuple[str, str], tuple[Any, Parts]] = {}  # (name, in) -> parameter; the operation's win
+        for where, declared in (("item", item.get("parameters")), ("op", op.get("parameters"))):
+            for i, raw in enumerate(declared if isinstance(declared, list) else []):
+                p = self.resolve(raw)
+                p_at: Parts = at[:-1] + ("parameters", i) if where == "item" else at + ("parameters", i)
+                if isinstance(p, dict) and isinstance(p.get("name"), str):
+                    loc = str(p.get("in"))
+                    if loc not in _LOCATIONS:
+                        raise Skip(p_at, f"parameter {p['name']!r} is `in: {loc}`, which is not path, query, header or cookie")
+                    if loc == "header" and p["name"].lower() in ("accept", "content-type", "authorization"):
+                        continue  # OpenAPI: these header parameters are ignored
+                    if loc == "path" and p.get("required") is not True:
+                        self.sb.warn(p_at, f"path parameter {p['name']!r} must be `required: true` (a path has no optional parts); it is required")
+                    merged[(p["name"], loc)] = (p, p_at)
+        for wire in _TEMPLATE.findall(path):
+            if (wire, "path") not in merged:
+                self.sb.warn(at[:-1], f"path parameter {{{wire}}} is not declared by any `parameters` entry; a required string parameter is assumed")
+                merged[(wire, "path")] = ({"name": wire, "in": "path", "required": True, "schema": {"type": "string"}}, at[:-1])
+        return merged
+
+    def param(self, p: dict[str, Any], p_at: Parts, wire: str, loc: str, base: str, name: str) -> ir.Param:
+        if "schema" not in p and isinstance(p.get("content"), dict):
+            raise Skip(p_at, f"parameter {wire!r} uses `content` (a serialised body), which is not supported")
+        schema = p.get("schema") or {}
+        info = self.sb.type_of(schema, p_at + ("schema",), base + naming.pascal(wire))
+        resolved = self.resolve(schema)
+        required = bool(p.get("required")) or loc == "path"
+        default = resolved.get("default") if isinstance(resolved, dict) else None
+        style = str(p.get("style") or ("form" if loc in ("query", "cookie") else "simple"))
+        is_object = "object" in info.json_types and "array" not in info.json_types
+        if style not in ("form", "simple", "deepObject") or (is_object and not (loc == "query" and style in ("form", "deepObject"))):
+            raise Skip(p_at, f"parameter {wire!r}: style {style!r} for {'an object' if is_object else 'a value'} in {loc} is not supported")
+        # Strings on the wire; the server reads them back as JSON where the value is never a
+        # string (`Literal[1, 2]` or `Literal[True, False]` would refuse "1" and "true").
+        element = self.resolve(resolved.get("items")) if isinstance(resolved, dict) and "array" in info.json_types else resolved
+        types = self.scalar_types(element)
+        decode = bool(types) and "string" not in types
+        # Optional arguments default to None and are then not sent: defaults are the server's.
+        ann = strip_constraints(info.annotation())
+        if not required and not info.nullable:
+            ann += " | None"
+        constrained = info.annotation() if required or default is not None else f"{info.annotation()} | None"
+        return ir.Param(
+            name=name, wire=wire, location=loc,  # type: ignore[arg-type]
+            annotation=ann, required=required, default=repr(default) if default is not None else "None",
+            doc=clean_doc(p), explode=bool(p.get("explode", style == "form")),
+            is_array="array" in info.json_types, style=style, is_object=is_object,
+            constrained=constrained, service_annotation=strip_constraints(constrained), decode=decode,
+            decode_keys=self.object_decode(resolved) if is_object else (),
+        )  # fmt: skip
+
+    def scalar_types(self, schema: Any, depth: int = 0) -> set[str]:
+        """JSON types a scalar schema allows (from `type`, `enum`, `const`, anyOf/oneOf/allOf)."""
+        schema = self.resolve(schema)
+        if not isinstance(schema, dict) or depth > 8:
+            return set()
+        t = schema.get("type")
+        out = {t} if isinstance(t, str) else set(t) if isinstance(t, list) else set()
+        for value in list(schema.get("enum") or []) + ([schema["const"]] if "const" in schema else []):
+            out.add("string" if isinstance(value, str) else "null" if value is None else "other")
+        for key in ("anyOf", "oneOf", "allOf"):
+            for sub in schema.get(key) or []:
+                out |= self.scalar_types(sub, depth + 1)
+        return out
+
+    # -- the operation ----------------------------------------------------------------------------
     def operation(self, path: str, method: str, item: dict[str, Any], op: dict[str, Any], at: Parts) -> ir.Operation:
         op_id = op.get("operationId") or f"{method}_{path}"
-        name = self.names.claim(naming.method_name(str(op_id)))
         base = naming.pascal(str(op_id)) or "Operation"
-        merged: dict[tuple[str, str], tuple[Any, Parts]] = {}  # (name, in) -> parameter
-        for where, declared in (("item", item.get("parameters")), ("op", op.get("parameters"))):
-            for i, raw in enumerate(declared or []):
-                p = self.resolve(raw)
-                if isinstance(p, dict) and isinstance(p.get("name"), str):
-                    p_loc: Parts = at[:-1] + ("parameters", i) if where == "item" else at + ("parameters", i)
-                    merged[(p["name"], str(p.get("in")))] = (p, p_loc)
-        arg_names = naming.NameTable({"self", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries"})
-        params: list[ir.Param] = []
-        order = {"path": 0, "query": 1, "header": 2}
-        for (wire, loc), (p, p_at) in sorted(merged.items(), key=lambda kv: order.get(kv[0][1], 3)):
-            if loc not in order:
-                continue
-            schema = p.get("schema") or {}
-            info = self.sb.type_of(schema, p_at + ("schema",), base + naming.pascal(wire))
-            required = bool(p.get("required")) or loc == "path"
-            default = schema.get("default") if isinstance(schema, dict) else None
-            # Optional arguments default to None and are then not sent: defaults are the server's.
-            ann = strip_constraints(info.annotation())
-            if not required and not info.nullable:
-                ann += " | None"
-            wanted = p.get("x-specbind-name")
-            if not (isinstance(wanted, str) and naming.is_identifier(wanted)):
-                wanted = naming.field_name(wire)
-            params.append(
-                ir.Param(
-                    name=arg_names.claim(wanted),
-                    wire=wire,
-                    location=loc,  # type: ignore[arg-type]
-                    annotation=ann,
-                    required=required,
-                    default=repr(default) if default is not None else "None",
-                    doc=clean_doc(p),
-                    explode=bool(p.get("explode", True)),
-                    is_array="array" in info.json_types,
-                    constrained=info.annotation() if required or default is not None else f"{info.annotation()} | None",
-                    service_annotation=strip_constraints(
-                        info.annotation() if required or default is not None else f"{info.annotation()} | None"
-                    ),
-                )
-            )
-        body_model, body_fields, body_required = self.body(op, at, base)
-        response, response_is_model = self.response(op, at, base)
-        self.find_error_model(op, at, base)
-        paginated, item_type = self.pagination(params, response)
+        merged = self.declared_params(path, item, op, at)
+        arg_names = naming.NameTable(RESERVED_ARGS)
+        # Path parameters in the order the template names them, then query, header, cookie.
+        ordered = sorted(merged.items(), key=lambda kv: (_LOCATIONS[kv[0][1]], path.find("{" + kv[0][0] + "}") if kv[0][1] == "path" else 0))
+
+        def wanted(p: dict[str, Any], wire: str) -> str:
+            custom = p.get("x-specbind-name")
+            return custom if isinstance(custom, str) and naming.is_identifier(custom) else naming.field_name(wire)
+
+        # Names are claimed path first, then body fields, then the rest: the order a reader sees.
+        path_names = {key: arg_names.claim(wanted(p, key[0])) for key, (p, _) in ordered if key[1] == "path"}
+        self.part_types, self.form_decode = (), ()
+        body = self.body(op, at, base, arg_names)
+        params = [
+            self.param(p, p_at, wire, loc, base, path_names.get((wire, loc)) or arg_names.claim(wanted(p, wire)))
+            for (wire, loc), (p, p_at) in ordered
+        ]
+        self.stream_event = None
+        status, response, kind, media = self.response(op, at, base)
+        errors = self.errors(op, at, base)
+        paginated, item_type = self.pagination(params, response if kind == "json" else None)
         path_expr = path.replace("{", "{{").replace("}", "}}")
         route_path = path
         for p in params:
@@ -222,36 +252,117 @@ class OperationBuilder:
                 path_expr = path_expr.replace("{{" + p.wire + "}}", "{_path(" + p.name + ")}")
         path_expr = ("f" + repr(path_expr)) if "{_path(" in path_expr else repr(path)
         return ir.Operation(
-            name=name, operation_id=str(op_id), method=method.upper(), path=path, route_path=route_path,
+            name=self.names.claim(naming.method_name(str(op_id))), operation_id=str(op_id), method=method.upper(),
+            path=path, route_path=route_path,
             summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
-            doc=clean_doc(op), params=tuple(params), body_model=body_model, body_fields=body_fields,
-            body_required=body_required, response=response, response_is_model=response_is_model,
+            doc=clean_doc(op), params=tuple(params), body_model=body[0], body_fields=body[1],
+            body_required=body[2], response=response, response_is_model=False,
             paginated=paginated, item_type=item_type, idempotent=method.upper() in IDEMPOTENT, path_expr=path_expr,
-            params_model="_" + base + "Params",
+            params_model="_" + base + "Params", status=status, response_kind=kind, response_media=media,  # type: ignore[arg-type]
+            body_kind=body[3], body_media=body[4], body_annotation=body[5], errors=errors,  # type: ignore[arg-type]
+            security=self.security(op), part_types=self.part_types,
+            parts_model=base + "Parts" if body[3] == "multipart" else "", form_decode=f"frozenset({self.form_decode!r})",
         )  # fmt: skip
 
-    def json_schema(self, container: Any) -> Any:
-        content = container.get("content") if isinstance(container, dict) else None
-        if not isinstance(content, dict):
-            return None
-        for media, body in content.items():
-            if media.split(";")[0].strip() == "application/json" or media.endswith("+json"):
-                return body.get("schema") if isinstance(body, dict) else None
-        return None
+    def security(self, op: dict[str, Any]) -> tuple[str, ...]:
+        """Client settings the operation may send: every scheme of every alternative it allows
+        (the operation's `security`, else the document's), in the document's scheme order."""
+        declared = op.get("security", self.doc.data.get("security"))
+        if declared is None:
+            wanted = set(self.schemes)  # nothing said: send whatever the user configured
+        else:
+            wanted = {n for alt in declared if isinstance(alt, dict) for n in alt}
+        return tuple(setting for name, setting in self.schemes.items() if name in wanted)
 
-    def body(self, op: dict[str, Any], at: Parts, base: str) -> tuple[str | None, tuple[ir.BodyField, ...], bool]:
+    # -- bodies ---------------------------------------------------------------------------------
+    def content(self, container: Any) -> list[tuple[str, Any]]:
+        content = container.get("content") if isinstance(container, dict) else None
+        return [(str(m), b if isinstance(b, dict) else {}) for m, b in content.items()] if isinstance(content, dict) else []
+
+    def body(self, op: dict[str, Any], at: Parts, base: str, arg_names: naming.NameTable) -> tuple[str | None, tuple[ir.BodyField, ...], bool, str, str, str]:
+        """(model, fields, required, kind, media type, argument annotation)."""
         rb = self.resolve(op.get("requestBody"))
-        schema = self.json_schema(rb)
-        if schema is None:
-            return None, (), False
-        info: TypeInfo = self.sb.type_of(schema, at + ("requestBody", "content", "application/json", "schema"), base + "Body")
+        offered = self.content(rb)
+        if not offered:
+            return None, (), False, "none", "", ""
+        required = bool(rb.get("required"))
+        by_kind = {media_kind(m): (m, b) for m, b in reversed(offered)}  # the first of a kind wins
+        for kind in ("json", "form", "multipart", "bytes", "text"):
+            if kind in by_kind:
+                break
+        else:
+            media = offered[0][0]
+            raise Skip(at + ("requestBody", "content", media), f"request body {media!r} is not supported")
+        media, entry = by_kind[kind]
+        where = at + ("requestBody", "content", media, "schema")
+        if kind in ("bytes", "text"):
+            return None, (), required, kind, media, "bytes" if kind == "bytes" else "str"
+        info: TypeInfo = self.sb.type_of(entry.get("schema"), where, base + "Body")
         if info.model is None:
-            return info.py, (), bool(rb.get("required"))
+            if kind in ("form", "multipart"):
+                raise Skip(where, f"a {media} body must be an object schema")
+            return info.annotation(), (), required, "json", media, self.widen(info.annotation())
         model = self.sb.out.models[info.model]
+        files = self.file_fields(entry.get("schema")) if kind == "multipart" else {}
         fields = tuple(
-            ir.BodyField(f.name, f.wire, f.annotation, self.widen(f.annotation), f.required, f.doc) for f in model.fields
+            ir.BodyField(
+                arg_names.claim(f.name), f.wire, f.annotation,
+                ("Sequence[_http.FileContent]" if files[f.wire] else "_http.FileContent") if f.wire in files else self.widen(f.annotation),
+                f.required, f.doc, is_array=files[f.wire] if f.wire in files else strip_constraints(f.annotation).startswith("list["),
+                is_file=f.wire in files,
+                server_annotation=(
+                    ("list[UploadedFile]" if files[f.wire] else "UploadedFile") + ("" if f.required else " | None")
+                    if f.wire in files else f.annotation
+                ),
+            )
+            for f in model.fields
         )
-        return info.model, fields, bool(rb.get("required"))
+        self.form_decode = tuple(sorted(self.never_strings(entry.get("schema")))) if kind in ("form", "multipart") else ()
+        if kind == "multipart":
+            encoding = entry.get("encoding") if isinstance(entry.get("encoding"), dict) else {}
+            self.part_types = tuple(
+                (str(k), str(v["contentType"])) for k, v in encoding.items() if isinstance(v, dict) and isinstance(v.get("contentType"), str)
+            )
+            return info.model, fields, required, "multipart", media, ""
+        if kind == "form":
+            for f in model.fields:
+                if f.annotation.startswith(("dict[", "Annotated[dict")) or f.annotation in self.sb.out.models:
+                    raise Skip(where, f"form field {f.wire!r} is an object; nested form encoding is not supported")
+        return info.model, fields, required, "model" if kind == "json" else "form", media, ""
+
+    def object_decode(self, schema: Any) -> tuple[str, ...]:
+        """Properties of an object parameter never a string; "*" when every value of a map is."""
+        extra = self.resolve(schema.get("additionalProperties")) if isinstance(schema, dict) else None
+        types = self.scalar_types(extra) if isinstance(extra, dict) else set()
+        star = ("*",) if types and "string" not in types and "object" not in types else ()
+        return tuple(sorted(self.never_strings(schema))) + star
+
+    def never_strings(self, schema: Any) -> set[str]:
+        """Form properties whose values (or elements) are never strings: sent as text, they are
+        read back as JSON (`true`, `3`), since the models do not turn strings into scalars."""
+        schema = self.resolve(schema)
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        out: set[str] = set()
+        for name, prop in (props.items() if isinstance(props, dict) else ()):
+            prop = self.resolve(prop)
+            element = self.resolve(prop.get("items")) if isinstance(prop, dict) and prop.get("type") == "array" else prop
+            types = self.scalar_types(element)
+            if types and "string" not in types and "object" not in types:
+                out.add(str(name))
+        return out
+
+    def file_fields(self, schema: Any) -> dict[str, bool]:
+        """Multipart properties that are files: wire name -> whether it is an array of files."""
+        schema = self.resolve(schema)
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        out: dict[str, bool] = {}
+        for name, prop in (props.items() if isinstance(props, dict) else ()):
+            prop = self.resolve(prop)
+            items = self.resolve(prop.get("items")) if isinstance(prop, dict) and prop.get("type") == "array" else None
+            for candidate, many in ((prop, False), (items, True)):
+                if isinstance(candidate, dict) and (candidate.get("format") == "binary" or "contentMediaType" in candidate):
+                    out[str(name)] = many
+        return out
 
     def widen(self, annotation: str) -> str:
         """Argument type for a body field: generated models may also be given as plain mappings
@@ -271,25 +382,58 @@ class OperationBuilder:
 
         return _WORD.sub(repl, strip_constraints(annotation))
 
-    def response(self, op: dict[str, Any], at: Parts, base: str) -> tuple[str | None, bool]:
-        responses = op.get("responses") or {}
-        for code in sorted(str(k) for k in responses if str(k).startswith("2")):
+    # -- answers --------------------------------------------------------------------------------
+    def response(self, op: dict[str, Any], at: Parts, base: str) -> tuple[int, str | None, str, str]:
+        """(status, type, kind, media type) of the success answer. The server answers the first
+        declared 2xx code; several codes with different JSON schemas give a union."""
+        responses: dict[Any, Any] = op["responses"] if isinstance(op.get("responses"), dict) else {}
+        codes = sorted(str(k) for k in responses if str(k)[:1] == "2" and (str(k).isdigit() or str(k).upper() == "2XX"))
+        status = next((int(c) for c in codes if c.isdigit()), 200)
+        types: list[str] = []
+        kind, media = "none", ""
+        for code in codes:
             raw = responses.get(code, responses.get(int(code)) if code.isdigit() else None)
-            schema = self.json_schema(self.resolve(raw))
-            if schema is not None:
-                where = at + ("responses", code, "content", "application/json", "schema")
-                info = self.sb.type_of(schema, where, base + "Response")
-                return info.annotation(), info.model is not None
-        return None, False
+            offered = self.content(self.resolve(raw))
+            by_kind = {media_kind(m): (m, b) for m, b in reversed(offered)}
+            if "json" in by_kind:
+                m, entry = by_kind["json"]
+                info = self.sb.type_of(entry.get("schema"), at + ("responses", code, "content", m, "schema"), base + "Response")
+                if kind in ("none", "json"):
+                    kind, media = "json", m
+                    if info.annotation() not in types:
+                        types.append(info.annotation())
+            elif offered and kind == "none":
+                plain = [m for m, _ in offered if media_kind(m) != "event-stream"]
+                m = plain[0] if plain else offered[0][0]
+                kind, media = ("text", m) if media_kind(m) == "text" else ("stream", m) if media_kind(m) == "event-stream" else ("bytes", m)
+            if "event-stream" in by_kind and self.stream_event is None:
+                m, entry = by_kind["event-stream"]
+                self.stream_event = self.sb.type_of(entry.get("schema"), at + ("responses", code, "content", m, "schema"), base + "Event").annotation()
+        if kind == "stream":
+            return status, self.stream_event, kind, media
+        if kind in ("text", "bytes"):
+            return status, "str" if kind == "text" else "bytes", kind, media
+        if not types:
+            return status, None, "none", ""
+        return status, " | ".join(types) if len(types) > 1 else types[0], "json", media
 
-    def find_error_model(self, op: dict[str, Any], at: Parts, base: str) -> None:
-        responses = op.get("responses") or {}
+    def errors(self, op: dict[str, Any], at: Parts, base: str) -> tuple[tuple[str, str], ...]:
+        """(status key, type) for each declared error answer with a JSON schema."""
+        responses: dict[Any, Any] = op["responses"] if isinstance(op.get("responses"), dict) else {}
+        out: list[tuple[str, str]] = []
         for code in (str(k) for k in responses):
-            if code == "default" or code[:1] in ("4", "5"):
-                schema = self.json_schema(self.resolve(responses[code]))
-                if schema is not None and self.error_model is None:
-                    where = at + ("responses", code, "content", "application/json", "schema")
-                    self.error_model = self.sb.type_of(schema, where, base + "Error").model
+            if not (code == "default" or code[:1] in ("4", "5")):
+                continue
+            offered = {media_kind(m): (m, b) for m, b in reversed(self.content(self.resolve(responses[code])))}
+            if "json" not in offered:
+                continue
+            m, entry = offered["json"]
+            where = at + ("responses", code, "content", m, "schema")
+            info = self.sb.type_of(entry.get("schema"), where, base + "Error")
+            out.append((code.upper() if code != "default" else code, info.annotation()))
+            self.error_types[info.annotation()] = self.error_types.get(info.annotation(), 0) + 1
+            self.error_schemas.append((self.resolve(entry.get("schema")), info.annotation()))
+        return tuple(out)
 
     def pagination(self, params: list[ir.Param], response: str | None) -> tuple[bool, str | None]:
         if response is None or not any(p.wire == "after" and p.location == "query" for p in params):

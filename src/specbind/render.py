@@ -17,11 +17,11 @@ PACKAGE_FILES: tuple[tuple[str, str | None, str | None], ...] = (
     ("__init__.py", "__init__.py.jinja", None),
     ("_base.py", "_base.py.jinja", None),
     ("_dispatch.py", "_dispatch.py.jinja", "uses_dispatch"),
-    ("_http.py", "_http.py.jinja", "operations"),
-    ("client.py", "client.py.jinja", "operations"),
-    ("errors.py", "errors.py.jinja", "operations"),
+    ("_http.py", "_http.py.jinja", None),
+    ("client.py", "client.py.jinja", None),
+    ("errors.py", "errors.py.jinja", None),
     ("models.py", "models.py.jinja", None),
-    ("server.py", "server.py.jinja", "operations"),
+    ("server.py", "server.py.jinja", None),
     ("py.typed", None, None),
 )
 

@@ -13,6 +13,12 @@ from typing import Any
 from . import ir
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_QUALIFIED = re.compile(r"(?<![\w.])models\.")
+
+
+def _bare(text: str | None) -> str:
+    """Operation annotations name models as `models.X` (see `wire`); the surface uses `X`."""
+    return _QUALIFIED.sub("", text or "")
 
 
 def _sides(api: ir.Api) -> dict[str, set[str]]:
@@ -23,8 +29,8 @@ def _sides(api: ir.Api) -> dict[str, set[str]]:
         uses[d.name] = set(_WORD.findall(text)) - {d.name}
     sides: dict[str, set[str]] = {}
     for side, roots in (
-        ("request", [op.body_model for op in api.operations] + [w for op in api.operations for p in op.params for w in _WORD.findall(p.annotation)]),
-        ("response", [w for op in api.operations for w in _WORD.findall(op.response or "")]),
+        ("request", [w for op in api.operations for w in _WORD.findall(_bare(op.body_model) + " " + " ".join(_bare(p.annotation) for p in op.params))]),
+        ("response", [w for op in api.operations for w in _WORD.findall(_bare(op.response))]),
     ):
         todo = [r for r in roots if r and r in uses]
         while todo:
@@ -60,9 +66,9 @@ def surface(api: ir.Api) -> dict[str, Any]:
         op.operation_id: {
             "method": op.method,
             "path": op.path,
-            "params": {f"{p.location}:{p.wire}": {"type": p.annotation.removesuffix(" | None"), "required": p.required} for p in op.params},
-            "body": op.body_model,
-            "response": op.response,
+            "params": {f"{p.location}:{p.wire}": {"type": _bare(p.annotation).removesuffix(" | None"), "required": p.required} for p in op.params},
+            "body": _bare(op.body_model) or None,
+            "response": _bare(op.response) or None,
         }
         for op in api.operations
     }

@@ -25,7 +25,7 @@ def test_class_names() -> None:
     assert naming.class_name("3d") == "Schema3d"
     # PascalCase, acronyms kept; names the generated modules import get a trailing `_`
     assert [naming.class_name(n) for n in ("address", "foo_bar", "HTTPError", "quote", "list", "Response", "BaseModel")] == [
-        "Address", "FooBar", "HTTPError", "Quote", "List", "Response_", "BaseModel_"
+        "Address", "FooBar", "HTTPError", "Quote", "List", "Response", "BaseModel_"
     ]  # fmt: skip
 
 

@@ -9,21 +9,15 @@ from typing import Annotated, Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
-from . import _http
+from . import _http, models
 from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     ArrayFormat,
     AsyncPage,
     SyncPage,
-)
-from .models import (
-    AddPetsBody,
-    Pet,
-    PetIn,
-    PetList,
 )
 
 __all__ = ["NOT_GIVEN", "AsyncClient", "Client", "NotGiven"]
@@ -40,6 +34,7 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
+_PROBLEM_ADAPTER: TypeAdapter[models.Problem] = TypeAdapter(models.Problem)
 
 
 def _path(value: object) -> str:
@@ -69,15 +64,13 @@ class _ListPetsArgs(BaseModel):
 class Client:
     """Synchronous client for pet shop.
 
-    `base_url` defaults to $CASE_BASE_URL, then https://pets.example/v1;
-    `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
+    `base_url` defaults to $CASE_BASE_URL, then https://pets.example/v1. Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         default_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
@@ -85,7 +78,6 @@ class Client:
         http_client: httpx.Client | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         self.timeout = timeout
@@ -111,37 +103,45 @@ class Client:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
+        stream: bool = False,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request),
+            lambda: self._http.send(request, stream=stream),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     def list_pets(
@@ -154,7 +154,7 @@ class Client:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> SyncPage[Pet]:
+    ) -> SyncPage[models.Pet]:
         """List the pets.
 
         Oldest first unless `order` says otherwise.
@@ -170,14 +170,14 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            A page of `Pet`: `data`, `has_more`, `next_page()`; iterating it walks every
-                page.
+            A page of `models.Pet`: `data`, `has_more`, `next_page()`; iterating it walks
+                every page.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `Problem`.
+                the parsed `models.Problem`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         _ListPetsArgs.model_validate(
@@ -190,20 +190,25 @@ class Client:
             "GET",
             "/pets",
             idempotent=True,
+            security=[],
+            accept="application/json",
             query={
                 "limit": limit,
                 "order": order,
                 "after": after,
             },
             headers={},
+            errors={
+                "404": _PROBLEM_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        page = PetList.model_validate_json(response.content)
+        page = models.PetList.model_validate_json(response.content)
 
-        def fetch(after: str) -> SyncPage[Pet]:
+        def fetch(after: str) -> SyncPage[models.Pet]:
             return self.list_pets(
                 limit=limit,
                 order=order,
@@ -219,13 +224,13 @@ class Client:
     def add_pets(
         self,
         *,
-        pets: Sequence[PetIn | BaseModel | Mapping[str, Any]],
+        pets: Sequence[models.PetIn | BaseModel | Mapping[str, Any]],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> PetList:
+    ) -> models.PetList:
         """Add pets.
 
         Args:
@@ -235,49 +240,52 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `PetList`.
+            `models.PetList`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `Problem`.
+                the parsed `models.Problem`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         response = self._request(
             "POST",
             "/pets",
             idempotent=False,
+            security=[],
+            accept="application/json",
             query={},
             headers={},
-            body=AddPetsBody.model_validate(
-                _given(
-                    {
-                        "pets": pets,
-                    }
-                )
+            content=_http.json_body(
+                models.AddPetsBody.model_validate(
+                    _given(
+                        {
+                            "pets": pets,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return PetList.model_validate_json(response.content)
+        return models.PetList.model_validate_json(response.content)
 
 
 class AsyncClient:
     """Asynchronous client for pet shop.
 
-    `base_url` defaults to $CASE_BASE_URL, then https://pets.example/v1;
-    `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
+    `base_url` defaults to $CASE_BASE_URL, then https://pets.example/v1. Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         default_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
@@ -285,7 +293,6 @@ class AsyncClient:
         http_client: httpx.AsyncClient | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         self.timeout = timeout
@@ -311,37 +318,45 @@ class AsyncClient:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
+        stream: bool = False,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request),
+            lambda: self._http.send(request, stream=stream),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     async def list_pets(
@@ -354,7 +369,7 @@ class AsyncClient:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> AsyncPage[Pet]:
+    ) -> AsyncPage[models.Pet]:
         """List the pets.
 
         Oldest first unless `order` says otherwise.
@@ -370,14 +385,14 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            A page of `Pet`: `data`, `has_more`, `next_page()`; iterating it walks every
-                page.
+            A page of `models.Pet`: `data`, `has_more`, `next_page()`; iterating it walks
+                every page.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `Problem`.
+                the parsed `models.Problem`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         _ListPetsArgs.model_validate(
@@ -390,20 +405,25 @@ class AsyncClient:
             "GET",
             "/pets",
             idempotent=True,
+            security=[],
+            accept="application/json",
             query={
                 "limit": limit,
                 "order": order,
                 "after": after,
             },
             headers={},
+            errors={
+                "404": _PROBLEM_ADAPTER,
+            },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        page = PetList.model_validate_json(response.content)
+        page = models.PetList.model_validate_json(response.content)
 
-        async def fetch(after: str) -> AsyncPage[Pet]:
+        async def fetch(after: str) -> AsyncPage[models.Pet]:
             return await self.list_pets(
                 limit=limit,
                 order=order,
@@ -419,13 +439,13 @@ class AsyncClient:
     async def add_pets(
         self,
         *,
-        pets: Sequence[PetIn | BaseModel | Mapping[str, Any]],
+        pets: Sequence[models.PetIn | BaseModel | Mapping[str, Any]],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> PetList:
+    ) -> models.PetList:
         """Add pets.
 
         Args:
@@ -435,32 +455,37 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `PetList`.
+            `models.PetList`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `Problem`.
+                the parsed `models.Problem`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         response = await self._request(
             "POST",
             "/pets",
             idempotent=False,
+            security=[],
+            accept="application/json",
             query={},
             headers={},
-            body=AddPetsBody.model_validate(
-                _given(
-                    {
-                        "pets": pets,
-                    }
-                )
+            content=_http.json_body(
+                models.AddPetsBody.model_validate(
+                    _given(
+                        {
+                            "pets": pets,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return PetList.model_validate_json(response.content)
+        return models.PetList.model_validate_json(response.content)

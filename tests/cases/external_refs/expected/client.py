@@ -11,19 +11,8 @@ from urllib.parse import quote
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http
-from ._http import (
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
-    ArrayFormat,
-    AsyncPage,
-    SyncPage,
-)
-from .models import (
-    Author,
-    Feedback,
-    FeedbackItemCreate,
-)
+from . import _http, models
+from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = ["NOT_GIVEN", "AsyncClient", "Client", "NotGiven"]
 
@@ -39,7 +28,9 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_LIST_FEEDBACK_ADAPTER: TypeAdapter[list[Feedback]] = TypeAdapter(list[Feedback])
+_LIST_FEEDBACK_ADAPTER: TypeAdapter[list[models.Feedback]] = TypeAdapter(
+    list[models.Feedback]
+)
 
 
 def _path(value: object) -> str:
@@ -62,15 +53,13 @@ def _plain(value: Any) -> Any:
 class Client:
     """Synchronous client for Feedback API.
 
-    `base_url` defaults to $CASE_BASE_URL, then nothing (required);
-    `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
+    `base_url` defaults to $CASE_BASE_URL, then nothing (required). Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         default_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
@@ -78,7 +67,6 @@ class Client:
         http_client: httpx.Client | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         self.timeout = timeout
@@ -104,37 +92,45 @@ class Client:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
+        stream: bool = False,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request),
+            lambda: self._http.send(request, stream=stream),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     def list_feedback(
@@ -144,7 +140,7 @@ class Client:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> list[Feedback]:
+    ) -> list[models.Feedback]:
         """GET /feedback
 
         Args:
@@ -152,7 +148,7 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `list[Feedback]`.
+            `list[models.Feedback]`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -165,6 +161,8 @@ class Client:
             "GET",
             "/feedback",
             idempotent=True,
+            security=[],
+            accept="application/json",
             query={},
             headers={},
             extra_headers=extra_headers,
@@ -180,13 +178,13 @@ class Client:
         id: int,
         message: str,
         user_id: int,
-        written_by: Author | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        written_by: models.Author | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Feedback:
+    ) -> models.Feedback:
         """POST /feedback
 
         Args:
@@ -198,7 +196,7 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `Feedback`.
+            `models.Feedback`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -211,39 +209,42 @@ class Client:
             "POST",
             "/feedback",
             idempotent=False,
+            security=[],
+            accept="application/json",
             query={},
             headers={},
-            body=FeedbackItemCreate.model_validate(
-                _given(
-                    {
-                        "id": id,
-                        "message": message,
-                        "written_by": written_by,
-                        "user_id": user_id,
-                    }
-                )
+            content=_http.json_body(
+                models.FeedbackItemCreate.model_validate(
+                    _given(
+                        {
+                            "id": id,
+                            "message": message,
+                            "written_by": written_by,
+                            "user_id": user_id,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Feedback.model_validate_json(response.content)
+        return models.Feedback.model_validate_json(response.content)
 
 
 class AsyncClient:
     """Asynchronous client for Feedback API.
 
-    `base_url` defaults to $CASE_BASE_URL, then nothing (required);
-    `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
+    `base_url` defaults to $CASE_BASE_URL, then nothing (required). Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         default_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
@@ -251,7 +252,6 @@ class AsyncClient:
         http_client: httpx.AsyncClient | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         self.timeout = timeout
@@ -277,37 +277,45 @@ class AsyncClient:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
+        stream: bool = False,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request),
+            lambda: self._http.send(request, stream=stream),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     async def list_feedback(
@@ -317,7 +325,7 @@ class AsyncClient:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> list[Feedback]:
+    ) -> list[models.Feedback]:
         """GET /feedback
 
         Args:
@@ -325,7 +333,7 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `list[Feedback]`.
+            `list[models.Feedback]`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -338,6 +346,8 @@ class AsyncClient:
             "GET",
             "/feedback",
             idempotent=True,
+            security=[],
+            accept="application/json",
             query={},
             headers={},
             extra_headers=extra_headers,
@@ -353,13 +363,13 @@ class AsyncClient:
         id: int,
         message: str,
         user_id: int,
-        written_by: Author | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        written_by: models.Author | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Feedback:
+    ) -> models.Feedback:
         """POST /feedback
 
         Args:
@@ -371,7 +381,7 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `Feedback`.
+            `models.Feedback`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -384,22 +394,27 @@ class AsyncClient:
             "POST",
             "/feedback",
             idempotent=False,
+            security=[],
+            accept="application/json",
             query={},
             headers={},
-            body=FeedbackItemCreate.model_validate(
-                _given(
-                    {
-                        "id": id,
-                        "message": message,
-                        "written_by": written_by,
-                        "user_id": user_id,
-                    }
-                )
+            content=_http.json_body(
+                models.FeedbackItemCreate.model_validate(
+                    _given(
+                        {
+                            "id": id,
+                            "message": message,
+                            "written_by": written_by,
+                            "user_id": user_id,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Feedback.model_validate_json(response.content)
+        return models.Feedback.model_validate_json(response.content)

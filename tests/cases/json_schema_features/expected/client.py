@@ -9,20 +9,10 @@ from typing import Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
+from pydantic import TypeAdapter
 
-from . import _http
-from ._http import (
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
-    ArrayFormat,
-    AsyncPage,
-    SyncPage,
-)
-from .models import (
-    JsonValue,
-    OnlyNull,
-    Thing,
-)
+from . import _http, models
+from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = ["NOT_GIVEN", "AsyncClient", "Client", "NotGiven"]
 
@@ -60,15 +50,13 @@ def _plain(value: Any) -> Any:
 class Client:
     """Synchronous client for json schema features.
 
-    `base_url` defaults to $CASE_BASE_URL, then nothing (required);
-    `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
+    `base_url` defaults to $CASE_BASE_URL, then nothing (required). Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         default_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
@@ -76,7 +64,6 @@ class Client:
         http_client: httpx.Client | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         self.timeout = timeout
@@ -102,37 +89,45 @@ class Client:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
+        stream: bool = False,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request),
+            lambda: self._http.send(request, stream=stream),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     def createan_api_keyforaserviceaccount(
@@ -151,15 +146,15 @@ class Client:
         kind: Literal["thing"] | None | NotGiven = NOT_GIVEN,
         nothing: None | NotGiven = NOT_GIVEN,
         level: Literal["low", "high"] | None | NotGiven = NOT_GIVEN,
-        only_null: OnlyNull | NotGiven = NOT_GIVEN,
+        only_null: models.OnlyNull | NotGiven = NOT_GIVEN,
         not_a_number: Any | NotGiven = NOT_GIVEN,
-        tree: JsonValue | None | NotGiven = NOT_GIVEN,
+        tree: models.JsonValue | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Thing:
+    ) -> models.Thing:
         """POST /things
 
         Args:
@@ -185,7 +180,7 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `Thing`.
+            `models.Thing`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -198,51 +193,54 @@ class Client:
             "POST",
             "/things",
             idempotent=False,
+            security=[],
+            accept="application/json",
             query={},
             headers={},
-            body=Thing.model_validate(
-                _given(
-                    {
-                        "id": id,
-                        "name": name,
-                        "secret": secret,
-                        "created_at": created_at,
-                        "day": day,
-                        "at": at,
-                        "blob": blob,
-                        "point": point,
-                        "pair": pair,
-                        "labels": labels,
-                        "kind": kind,
-                        "nothing": nothing,
-                        "level": level,
-                        "only_null": only_null,
-                        "not_a_number": not_a_number,
-                        "tree": tree,
-                    }
-                )
+            content=_http.json_body(
+                models.Thing.model_validate(
+                    _given(
+                        {
+                            "id": id,
+                            "name": name,
+                            "secret": secret,
+                            "created_at": created_at,
+                            "day": day,
+                            "at": at,
+                            "blob": blob,
+                            "point": point,
+                            "pair": pair,
+                            "labels": labels,
+                            "kind": kind,
+                            "nothing": nothing,
+                            "level": level,
+                            "only_null": only_null,
+                            "not_a_number": not_a_number,
+                            "tree": tree,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Thing.model_validate_json(response.content)
+        return models.Thing.model_validate_json(response.content)
 
 
 class AsyncClient:
     """Asynchronous client for json schema features.
 
-    `base_url` defaults to $CASE_BASE_URL, then nothing (required);
-    `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
+    `base_url` defaults to $CASE_BASE_URL, then nothing (required). Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         default_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
@@ -250,7 +248,6 @@ class AsyncClient:
         http_client: httpx.AsyncClient | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         self.timeout = timeout
@@ -276,37 +273,45 @@ class AsyncClient:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
+        stream: bool = False,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request),
+            lambda: self._http.send(request, stream=stream),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     async def createan_api_keyforaserviceaccount(
@@ -325,15 +330,15 @@ class AsyncClient:
         kind: Literal["thing"] | None | NotGiven = NOT_GIVEN,
         nothing: None | NotGiven = NOT_GIVEN,
         level: Literal["low", "high"] | None | NotGiven = NOT_GIVEN,
-        only_null: OnlyNull | NotGiven = NOT_GIVEN,
+        only_null: models.OnlyNull | NotGiven = NOT_GIVEN,
         not_a_number: Any | NotGiven = NOT_GIVEN,
-        tree: JsonValue | None | NotGiven = NOT_GIVEN,
+        tree: models.JsonValue | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Thing:
+    ) -> models.Thing:
         """POST /things
 
         Args:
@@ -359,7 +364,7 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `Thing`.
+            `models.Thing`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -372,34 +377,39 @@ class AsyncClient:
             "POST",
             "/things",
             idempotent=False,
+            security=[],
+            accept="application/json",
             query={},
             headers={},
-            body=Thing.model_validate(
-                _given(
-                    {
-                        "id": id,
-                        "name": name,
-                        "secret": secret,
-                        "created_at": created_at,
-                        "day": day,
-                        "at": at,
-                        "blob": blob,
-                        "point": point,
-                        "pair": pair,
-                        "labels": labels,
-                        "kind": kind,
-                        "nothing": nothing,
-                        "level": level,
-                        "only_null": only_null,
-                        "not_a_number": not_a_number,
-                        "tree": tree,
-                    }
-                )
+            content=_http.json_body(
+                models.Thing.model_validate(
+                    _given(
+                        {
+                            "id": id,
+                            "name": name,
+                            "secret": secret,
+                            "created_at": created_at,
+                            "day": day,
+                            "at": at,
+                            "blob": blob,
+                            "point": point,
+                            "pair": pair,
+                            "labels": labels,
+                            "kind": kind,
+                            "nothing": nothing,
+                            "level": level,
+                            "only_null": only_null,
+                            "not_a_number": not_a_number,
+                            "tree": tree,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Thing.model_validate_json(response.content)
+        return models.Thing.model_validate_json(response.content)

@@ -9,28 +9,10 @@ from typing import Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
-from . import _http
-from ._http import (
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
-    ArrayFormat,
-    AsyncPage,
-    SyncPage,
-)
-from .models import (
-    Any_,
-    BaseModel_,
-    Dict,
-    Exception_,
-    Field_,
-    Optional_,
-    Quote,
-    Repository,
-    Response_,
-    Str,
-)
+from . import _http, models
+from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = ["NOT_GIVEN", "AsyncClient", "Client", "NotGiven"]
 
@@ -68,15 +50,13 @@ def _plain(value: Any) -> Any:
 class Client:
     """Synchronous client for names that shadow.
 
-    `base_url` defaults to $CASE_BASE_URL, then nothing (required);
-    `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
+    `base_url` defaults to $CASE_BASE_URL, then nothing (required). Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         default_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
@@ -84,7 +64,6 @@ class Client:
         http_client: httpx.Client | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         self.timeout = timeout
@@ -110,37 +89,45 @@ class Client:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
+        stream: bool = False,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request),
+            lambda: self._http.send(request, stream=stream),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     def list_user_repository_ids(
@@ -151,7 +138,7 @@ class Client:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Response_:
+    ) -> models.Response:
         """GET /repositories/{owner}
 
         Args:
@@ -160,7 +147,7 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `Response_`.
+            `models.Response`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -173,6 +160,8 @@ class Client:
             "GET",
             f"/repositories/{_path(owner)}",
             idempotent=True,
+            security=[],
+            accept="application/json",
             query={},
             headers={},
             extra_headers=extra_headers,
@@ -180,30 +169,30 @@ class Client:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Response_.model_validate_json(response.content)
+        return models.Response.model_validate_json(response.content)
 
     def createan_api_keyforaserviceaccount(
         self,
         owner: str,
         *,
-        text: Str | None | NotGiven = NOT_GIVEN,
-        field: Field_ | None | NotGiven = NOT_GIVEN,
-        base: BaseModel_ | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
-        maybe: Optional_ | None | NotGiven = NOT_GIVEN,
-        mapping: Dict | None | NotGiven = NOT_GIVEN,
-        anything: Any_ | None | NotGiven = NOT_GIVEN,
+        text: models.Str | None | NotGiven = NOT_GIVEN,
+        field: models.Field_ | None | NotGiven = NOT_GIVEN,
+        base: models.BaseModel_ | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        maybe: models.Optional_ | None | NotGiven = NOT_GIVEN,
+        mapping: models.Dict | None | NotGiven = NOT_GIVEN,
+        anything: models.Any_ | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Repository:
+    ) -> models.Repository:
         """POST /repositories/{owner}
 
         Args:
             owner:
             text:
-            field: Checked before sending: one of 'a', 'b'.
+            field:
             base:
             maybe:
             mapping:
@@ -212,7 +201,7 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `Repository`.
+            `models.Repository`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -225,27 +214,32 @@ class Client:
             "POST",
             f"/repositories/{_path(owner)}",
             idempotent=False,
+            security=[],
+            accept="application/json",
             query={},
             headers={},
-            body=Quote.model_validate(
-                _given(
-                    {
-                        "text": text,
-                        "field": field,
-                        "base": base,
-                        "maybe": maybe,
-                        "mapping": mapping,
-                        "anything": anything,
-                    }
-                )
+            content=_http.json_body(
+                models.Quote.model_validate(
+                    _given(
+                        {
+                            "text": text,
+                            "field": field,
+                            "base": base,
+                            "maybe": maybe,
+                            "mapping": mapping,
+                            "anything": anything,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Repository.model_validate_json(response.content)
+        return models.Repository.model_validate_json(response.content)
 
     def delete_repository(
         self,
@@ -255,7 +249,7 @@ class Client:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Exception_:
+    ) -> models.Exception:
         """DELETE /repositories/{owner}
 
         Args:
@@ -264,7 +258,7 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `Exception_`.
+            `models.Exception`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -277,6 +271,8 @@ class Client:
             "DELETE",
             f"/repositories/{_path(owner)}",
             idempotent=True,
+            security=[],
+            accept="application/json",
             query={},
             headers={},
             extra_headers=extra_headers,
@@ -284,21 +280,19 @@ class Client:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Exception_.model_validate_json(response.content)
+        return models.Exception.model_validate_json(response.content)
 
 
 class AsyncClient:
     """Asynchronous client for names that shadow.
 
-    `base_url` defaults to $CASE_BASE_URL, then nothing (required);
-    `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
+    `base_url` defaults to $CASE_BASE_URL, then nothing (required). Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         default_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
@@ -306,7 +300,6 @@ class AsyncClient:
         http_client: httpx.AsyncClient | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         self.timeout = timeout
@@ -332,37 +325,45 @@ class AsyncClient:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
+        stream: bool = False,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request),
+            lambda: self._http.send(request, stream=stream),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     async def list_user_repository_ids(
@@ -373,7 +374,7 @@ class AsyncClient:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Response_:
+    ) -> models.Response:
         """GET /repositories/{owner}
 
         Args:
@@ -382,7 +383,7 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `Response_`.
+            `models.Response`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -395,6 +396,8 @@ class AsyncClient:
             "GET",
             f"/repositories/{_path(owner)}",
             idempotent=True,
+            security=[],
+            accept="application/json",
             query={},
             headers={},
             extra_headers=extra_headers,
@@ -402,30 +405,30 @@ class AsyncClient:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Response_.model_validate_json(response.content)
+        return models.Response.model_validate_json(response.content)
 
     async def createan_api_keyforaserviceaccount(
         self,
         owner: str,
         *,
-        text: Str | None | NotGiven = NOT_GIVEN,
-        field: Field_ | None | NotGiven = NOT_GIVEN,
-        base: BaseModel_ | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
-        maybe: Optional_ | None | NotGiven = NOT_GIVEN,
-        mapping: Dict | None | NotGiven = NOT_GIVEN,
-        anything: Any_ | None | NotGiven = NOT_GIVEN,
+        text: models.Str | None | NotGiven = NOT_GIVEN,
+        field: models.Field_ | None | NotGiven = NOT_GIVEN,
+        base: models.BaseModel_ | Mapping[str, Any] | None | NotGiven = NOT_GIVEN,
+        maybe: models.Optional_ | None | NotGiven = NOT_GIVEN,
+        mapping: models.Dict | None | NotGiven = NOT_GIVEN,
+        anything: models.Any_ | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Repository:
+    ) -> models.Repository:
         """POST /repositories/{owner}
 
         Args:
             owner:
             text:
-            field: Checked before sending: one of 'a', 'b'.
+            field:
             base:
             maybe:
             mapping:
@@ -434,7 +437,7 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `Repository`.
+            `models.Repository`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -447,27 +450,32 @@ class AsyncClient:
             "POST",
             f"/repositories/{_path(owner)}",
             idempotent=False,
+            security=[],
+            accept="application/json",
             query={},
             headers={},
-            body=Quote.model_validate(
-                _given(
-                    {
-                        "text": text,
-                        "field": field,
-                        "base": base,
-                        "maybe": maybe,
-                        "mapping": mapping,
-                        "anything": anything,
-                    }
-                )
+            content=_http.json_body(
+                models.Quote.model_validate(
+                    _given(
+                        {
+                            "text": text,
+                            "field": field,
+                            "base": base,
+                            "maybe": maybe,
+                            "mapping": mapping,
+                            "anything": anything,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Repository.model_validate_json(response.content)
+        return models.Repository.model_validate_json(response.content)
 
     async def delete_repository(
         self,
@@ -477,7 +485,7 @@ class AsyncClient:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Exception_:
+    ) -> models.Exception:
         """DELETE /repositories/{owner}
 
         Args:
@@ -486,7 +494,7 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `Exception_`.
+            `models.Exception`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -499,6 +507,8 @@ class AsyncClient:
             "DELETE",
             f"/repositories/{_path(owner)}",
             idempotent=True,
+            security=[],
+            accept="application/json",
             query={},
             headers={},
             extra_headers=extra_headers,
@@ -506,4 +516,4 @@ class AsyncClient:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Exception_.model_validate_json(response.content)
+        return models.Exception.model_validate_json(response.content)

@@ -15,21 +15,19 @@ __all__ = [
     "Any_",
     "BaseModel_",
     "Dict",
-    "Exception_",
+    "Exception",
     "Field_",
     "List",
     "Mode",
     "Optional_",
     "Quote",
     "Repository",
-    "Response_",
+    "Response",
     "Str",
 ]
 
 
-class Exception_(BaseModel):
-    """`Exception` in the spec."""
-
+class Exception(BaseModel):
     message: str | None = None
 
 
@@ -51,9 +49,7 @@ class Repository(BaseModel):
     """named exactly like the class it refers to."""
 
 
-class Response_(BaseModel):
-    """`Response` in the spec."""
-
+class Response(BaseModel):
     repository: Repository | None = None
     items: list[List] | None = None
 

@@ -2,10 +2,10 @@
 # Formatted by black 26.10.1 (line-length 88, target py311, no preview). Do not edit: regenerate with `specbind generate`.
 """FastAPI server stubs for names that shadow.
 
-Implement `NamesThatShadowService` (one async method per operation) and mount it with
+Implement `CaseService` (one async method per operation) and mount it with
 `create_router(service)` or `create_app(service)`. Requests are validated with the generated
-models; every failure is answered with the API's error envelope
-`{"error": {"message", "type", "param", "code"}}`.
+models; every failure the server detects itself is answered with the document's error schema
+(or RFC 9457 problem details when it declares none); a service raises `ServiceError`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any, Protocol, TypeVar
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
@@ -24,15 +26,9 @@ from starlette.requests import ClientDisconnect
 from starlette.routing import Match, Route
 
 from . import models
-from .models import (
-    Exception_,
-    Quote,
-    Repository,
-    Response_,
-)
 
 __all__ = [
-    "NamesThatShadowService",
+    "CaseService",
     "RequestContext",
     "ServiceConflictError",
     "ServiceError",
@@ -54,7 +50,8 @@ class RequestContext:
 
 
 class ServiceError(Exception):
-    """Raise from a service method to answer with the error envelope.
+    """Raise from a service method to answer with an error: `body` as given (an instance of
+    the error schema the operation declares), else one built from the message.
 
     The `Service...` names keep these apart from the client's errors (`errors.NotFoundError`
     and the rest), which a program holding both must never confuse.
@@ -64,12 +61,21 @@ class ServiceError(Exception):
     error_type = "invalid_request_error"
 
     def __init__(
-        self, message: str, *, param: str | None = None, code: str | None = None
+        self,
+        message: str,
+        *,
+        param: str | None = None,
+        code: str | None = None,
+        status_code: int | None = None,
+        body: Any = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.param = param
         self.code = code
+        self.body = body
+        if status_code is not None:
+            self.status_code = status_code
 
 
 class ServiceInvalidRequestError(ServiceError):
@@ -84,27 +90,27 @@ class ServiceConflictError(ServiceError):
     status_code = 409
 
 
-class NamesThatShadowService(Protocol):
+class CaseService(Protocol):
     """The operations of names that shadow; the server calls these."""
 
     async def list_user_repository_ids(
         self,
         ctx: RequestContext,
         owner: str,
-    ) -> Response_: ...
+    ) -> models.Response: ...
 
     async def createan_api_keyforaserviceaccount(
         self,
         ctx: RequestContext,
         owner: str,
-        body: Quote,
-    ) -> Repository: ...
+        body: models.Quote,
+    ) -> models.Repository: ...
 
     async def delete_repository(
         self,
         ctx: RequestContext,
         owner: str,
-    ) -> Exception_: ...
+    ) -> models.Exception: ...
 
 
 class _ListUserRepositoryIDsParams(BaseModel):
@@ -127,17 +133,28 @@ class _DeleteRepositoryParams(BaseModel):
 
 def _envelope(status: int, message: str, param: str | None = None, code: str | None = None,
               error_type: str = "invalid_request_error") -> Response:  # fmt: skip
+    """An error the server detects itself, in the document's error schema."""
     body = {
-        "error": {"message": message, "type": error_type, "param": param, "code": code}
+        "type": "about:blank",
+        "title": _reason(status),
+        "status": status,
+        "detail": message,
     }
     return Response(
-        content=_ENVELOPE.dump_json(body),
+        content=_ERROR_BODY.dump_json(body),
         status_code=status,
-        media_type="application/json",
+        media_type="application/problem+json",
     )
 
 
-_ENVELOPE: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
+_ERROR_BODY: TypeAdapter[Any] = TypeAdapter(Any)
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def _wire_path(
@@ -249,6 +266,82 @@ def _query(request: Request, wire: str, *, many: bool, explode: bool) -> Any:
     return value
 
 
+def _split(value: str | None) -> list[str] | None:
+    """A simple-style array (path, header, cookie): `a,b`."""
+    return None if value is None else value.split(",")
+
+
+def _decoded(value: Any) -> Any:
+    """Wire text of a value that is never a string (`1`, `true`), read as JSON."""
+    if isinstance(value, list):
+        return [_decoded(v) for v in value]
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _object(
+    pairs: list[tuple[str, str]], decode: frozenset[str]
+) -> dict[str, Any] | None:
+    """An object parameter's properties; those never a string (`decode`, "*": all) read as JSON."""
+    found = {k: _decoded(v) if k in decode or "*" in decode else v for k, v in pairs}
+    return found or None
+
+
+def _deep_object(
+    request: Request, wire: str, decode: frozenset[str]
+) -> dict[str, Any] | None:
+    """A deepObject query parameter: `filter[a]=1&filter[b]=2`."""
+    prefix = wire + "["
+    items = request.query_params.items()
+    return _object(
+        [
+            (k[len(prefix) : -1], v)
+            for k, v in items
+            if k.startswith(prefix) and k.endswith("]")
+        ],
+        decode,
+    )
+
+
+def _form_object(
+    request: Request, known: frozenset[str], decode: frozenset[str]
+) -> dict[str, Any] | None:
+    """A form-style exploded object: every query parameter the operation does not declare."""
+    return _object(
+        [
+            (k, v)
+            for k, v in request.query_params.items()
+            if k.split("[", 1)[0] not in known
+        ],
+        decode,
+    )
+
+
+def _pairs(value: str | None, decode: frozenset[str]) -> dict[str, Any] | None:
+    """A form-style object with `explode: false`: `a,1,b,2`."""
+    if value is None:
+        return None
+    items = value.split(",")
+    return _object(list(zip(items[::2], items[1::2], strict=False)), decode)
+
+
+def _form(raw: bytes, arrays: frozenset[str], decode: frozenset[str]) -> dict[str, Any]:
+    """An application/x-www-form-urlencoded body; `arrays` names the fields sent once per
+    element, `decode` those never a string (read as JSON: `true`, `3`)."""
+    out: dict[str, Any] = {}
+    for key, text in parse_qsl(raw.decode(), keep_blank_values=True):
+        value = _decoded(text) if key in decode else text
+        if key in arrays:
+            out.setdefault(key, []).append(value)
+        else:
+            out[key] = value
+    return out
+
+
 def _present(values: dict[str, Any]) -> dict[str, Any]:
     """Parameters that were sent; absent ones take the model's defaults."""
     return {k: v for k, v in values.items() if v is not None}
@@ -260,9 +353,10 @@ def _context(request: Request) -> RequestContext:
     )
 
 
-def _json(model: BaseModel) -> Response:
+def _json(model: BaseModel, status: int) -> Response:
     return Response(
         content=model.model_dump_json(by_alias=True, exclude_unset=True),
+        status_code=status,
         media_type="application/json",
     )
 
@@ -275,6 +369,15 @@ def _guarded(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except ServiceError as exc:
+            if exc.body is not None:
+                content = _ERROR_BODY.dump_json(
+                    exc.body, by_alias=True, exclude_unset=True
+                )
+                return Response(
+                    content=content,
+                    status_code=exc.status_code,
+                    media_type="application/json",
+                )
             return _envelope(
                 exc.status_code, exc.message, exc.param, exc.code, exc.error_type
             )
@@ -288,7 +391,7 @@ def _guarded(handler: Handler) -> Handler:
     return run
 
 
-def create_router(service: NamesThatShadowService, prefix: str = "") -> APIRouter:
+def create_router(service: CaseService, prefix: str = "") -> APIRouter:
     """An APIRouter serving every operation under `prefix` (e.g. "/v1")."""
     router = APIRouter()
 
@@ -307,7 +410,7 @@ def create_router(service: NamesThatShadowService, prefix: str = "") -> APIRoute
             ctx,
             params.owner,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/repositories/{owner}",
@@ -327,14 +430,14 @@ def create_router(service: NamesThatShadowService, prefix: str = "") -> APIRoute
                 }
             ),
         )
-        body = _body(Quote, await request.body())
+        body = _body(models.Quote, await request.body())
         _reject_unknown(body, "")
         result = await service.createan_api_keyforaserviceaccount(
             ctx,
             params.owner,
             body,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/repositories/{owner}",
@@ -358,7 +461,7 @@ def create_router(service: NamesThatShadowService, prefix: str = "") -> APIRoute
             ctx,
             params.owner,
         )
-        return _json(result)
+        return _json(result, 200)
 
     router.add_api_route(
         prefix + "/repositories/{owner}",
@@ -382,7 +485,7 @@ def _allowed_methods(router: APIRouter, request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
-def create_app(service: NamesThatShadowService, prefix: str = "") -> FastAPI:
+def create_app(service: CaseService, prefix: str = "") -> FastAPI:
     """A FastAPI app around `create_router`, with unknown routes and crashes in the envelope."""
     app = FastAPI(
         title="names that shadow",

@@ -9,20 +9,10 @@ from typing import Annotated, Any, Literal, Self
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
-from . import _http
-from ._http import (
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
-    ArrayFormat,
-    AsyncPage,
-    SyncPage,
-)
-from .models import (
-    CreateThingBody,
-    Thing,
-)
+from . import _http, models
+from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = ["NOT_GIVEN", "AsyncClient", "Client", "NotGiven"]
 
@@ -38,6 +28,7 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
+_PROBLEM_ADAPTER: TypeAdapter[models.Problem] = TypeAdapter(models.Problem)
 
 
 def _path(value: object) -> str:
@@ -68,7 +59,7 @@ class Client:
     """Synchronous client for things.
 
     `base_url` defaults to $CASE_BASE_URL, then https://things.example/api;
-    `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
+    `api_key` (Key) to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
@@ -83,7 +74,7 @@ class Client:
         http_client: httpx.Client | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
+        self.api_key = _http.credential(api_key, "CASE_API_KEY")
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         self.timeout = timeout
@@ -109,37 +100,47 @@ class Client:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
+        stream: bool = False,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
+        if "api_key" in security and self.api_key is not None:
+            auth.add("bearer", "header", "authorization", self.api_key)
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request),
+            lambda: self._http.send(request, stream=stream),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     def get_thing(
@@ -153,7 +154,7 @@ class Client:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Thing:
+    ) -> models.Thing:
         """Fetch one thing.
 
         Args:
@@ -166,13 +167,13 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `Thing`.
+            `models.Thing`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `Problem`.
+                the parsed `models.Problem`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         _GetThingArgs.model_validate(
@@ -185,19 +186,24 @@ class Client:
             "GET",
             f"/things/{_path(thing_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "tags": _http.comma_joined(tags),
                 "limit": limit,
             },
             headers={
-                "X-Trace": x_trace,
+                "X-Trace": _http.text(x_trace),
+            },
+            errors={
+                "4XX": _PROBLEM_ADAPTER,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Thing.model_validate_json(response.content)
+        return models.Thing.model_validate_json(response.content)
 
     def create_thing(
         self,
@@ -209,7 +215,7 @@ class Client:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Thing:
+    ) -> models.Thing:
         """POST /things
 
         Args:
@@ -219,43 +225,48 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `Thing`.
+            `models.Thing`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `Problem`.
+                the parsed `models.Problem`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         response = self._request(
             "POST",
             "/things",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={},
-            body=CreateThingBody.model_validate(
-                _given(
-                    {
-                        "tags": tags,
-                        "size": size,
-                    }
-                )
+            content=_http.json_body(
+                models.CreateThingBody.model_validate(
+                    _given(
+                        {
+                            "tags": tags,
+                            "size": size,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Thing.model_validate_json(response.content)
+        return models.Thing.model_validate_json(response.content)
 
 
 class AsyncClient:
     """Asynchronous client for things.
 
     `base_url` defaults to $CASE_BASE_URL, then https://things.example/api;
-    `api_key` to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
+    `api_key` (Key) to $CASE_API_KEY. Failed requests are retried up to `max_retries` times
     (see `_http` for which ones and why); non-2xx answers raise `errors.APIStatusError` subclasses.
     """
 
@@ -270,7 +281,7 @@ class AsyncClient:
         http_client: httpx.AsyncClient | None = None,
         array_format: ArrayFormat = "repeat",
     ) -> None:
-        self.api_key = _http.resolve_api_key(api_key)
+        self.api_key = _http.credential(api_key, "CASE_API_KEY")
         self.base_url = _http.resolve_base_url(base_url)
         self.default_headers = dict(default_headers or {})
         self.timeout = timeout
@@ -296,37 +307,47 @@ class AsyncClient:
         path: str,
         *,
         idempotent: bool,
+        security: Sequence[str],
+        accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        body: Any = None,
-        extra_body: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, str | None] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        errors: Mapping[str, TypeAdapter[Any]] | None = None,
+        stream: bool = False,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, Any] | None,
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
     ) -> httpx.Response:
-        content = _http.dump_body(body, extra_body)
+        auth = _http.Auth()
+        if "api_key" in security and self.api_key is not None:
+            auth.add("bearer", "header", "authorization", self.api_key)
         request = self._http.build_request(
             method,
             self.base_url + path,
             params=_http.encode_query(
-                {**query, **(extra_query or {})}, self.array_format
+                {**auth.query, **query, **(extra_query or {})}, self.array_format
             ),
             headers=_http.build_headers(
-                self.api_key,
+                accept,
+                auth,
                 self.default_headers,
                 headers,
+                cookies,
                 extra_headers,
-                content is not None,
+                content_type if content is not None else None,
             ),
             content=content,
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request),
+            lambda: self._http.send(request, stream=stream),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
+            errors=errors,
         )
 
     async def get_thing(
@@ -340,7 +361,7 @@ class AsyncClient:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Thing:
+    ) -> models.Thing:
         """Fetch one thing.
 
         Args:
@@ -353,13 +374,13 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `Thing`.
+            `models.Thing`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `Problem`.
+                the parsed `models.Problem`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         _GetThingArgs.model_validate(
@@ -372,19 +393,24 @@ class AsyncClient:
             "GET",
             f"/things/{_path(thing_id)}",
             idempotent=True,
+            security=["api_key"],
+            accept="application/json",
             query={
                 "tags": _http.comma_joined(tags),
                 "limit": limit,
             },
             headers={
-                "X-Trace": x_trace,
+                "X-Trace": _http.text(x_trace),
+            },
+            errors={
+                "4XX": _PROBLEM_ADAPTER,
             },
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Thing.model_validate_json(response.content)
+        return models.Thing.model_validate_json(response.content)
 
     async def create_thing(
         self,
@@ -396,7 +422,7 @@ class AsyncClient:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Thing:
+    ) -> models.Thing:
         """POST /things
 
         Args:
@@ -406,33 +432,38 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            `Thing`.
+            `models.Thing`.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
                 sent.
             APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.error` is
-                the parsed `Problem`.
+                the parsed `models.Problem`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
         response = await self._request(
             "POST",
             "/things",
             idempotent=False,
+            security=["api_key"],
+            accept="application/json",
             query={},
             headers={},
-            body=CreateThingBody.model_validate(
-                _given(
-                    {
-                        "tags": tags,
-                        "size": size,
-                    }
-                )
+            content=_http.json_body(
+                models.CreateThingBody.model_validate(
+                    _given(
+                        {
+                            "tags": tags,
+                            "size": size,
+                        }
+                    )
+                ),
+                extra_body,
             ),
-            extra_body=extra_body,
+            content_type="application/json",
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return Thing.model_validate_json(response.content)
+        return models.Thing.model_validate_json(response.content)

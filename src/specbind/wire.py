@@ -1,0 +1,325 @@
+"""Phase 3d, finishing the operations for the templates: how each value goes on the wire and is
+read back, the client's security settings, the body of the server's own errors, TypeAdapter
+constants, and model names qualified as ``models.X`` so that no schema name can shadow what
+client.py / server.py / _http.py import (a schema called `Response` or `Client` is harmless).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from . import ir, naming
+
+_TOKEN = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|(?<![.\w])[A-Za-z_][A-Za-z0-9_]*""")
+
+#: Documented minimal default for the server's own errors when the document declares no error
+#: schema: RFC 9457 problem details.
+PROBLEM_BODY = '{"type": "about:blank", "title": _reason(status), "status": status, "detail": message}'
+PROBLEM_MEDIA = "application/problem+json"
+
+
+def server_url(server: dict[str, Any]) -> str:
+    """A server URL with its variables set to their defaults."""
+    url = str(server["url"])
+    for name, var in (server.get("variables") or {}).items():
+        if isinstance(var, dict) and "default" in var:
+            url = url.replace("{" + str(name) + "}", str(var["default"]))
+    return url.rstrip("/")
+
+
+def qualify(annotation: str, defined: set[str], none_aliases: frozenset[str] = frozenset()) -> str:
+    """``list[Pet] | None`` -> ``list[models.Pet] | None``; string literals are left alone.
+    An alias of None (`enum: [null]`) is not joined with None again: `None | None` fails when
+    the annotation is evaluated (the server's parameter models evaluate theirs)."""
+
+    def repl(m: re.Match[str]) -> str:
+        word = m.group(0)
+        return "models." + word if word in defined else word
+
+    for name in none_aliases:
+        annotation = re.sub(rf"(?<![.\w]){re.escape(name)} \| None\b", name, annotation)
+    return _TOKEN.sub(repl, annotation)
+
+
+# -- security -----------------------------------------------------------------------------------
+def securities(data: dict[str, Any], package: str, env_prefix: str, api_key_env: str | None) -> tuple[ir.Security, ...]:
+    """Client settings, one per security scheme the client can send. A single scheme is the
+    conventional `api_key` (`basic_auth` for HTTP basic); several are named after each scheme.
+    Env vars: `x-specbind-client.api-key-env` for a single scheme, else `<PREFIX>_<SCHEME>`."""
+    schemes = (data.get("components") or {}).get("securitySchemes") or {}
+    found: list[tuple[str, str, str, str]] = []  # (name, kind, location, wire)
+    for name, s in schemes.items() if isinstance(schemes, dict) else ():
+        if not isinstance(s, dict):
+            continue
+        kind, scheme = s.get("type"), str(s.get("scheme", "")).lower()
+        if kind == "http" and scheme == "bearer" or kind in ("oauth2", "openIdConnect"):
+            found.append((str(name), "bearer", "header", "authorization"))
+        elif kind == "http" and scheme == "basic":
+            found.append((str(name), "basic", "header", "authorization"))
+        elif kind == "apiKey" and s.get("in") in ("header", "query", "cookie") and isinstance(s.get("name"), str):
+            found.append((str(name), "api_key", str(s["in"]), str(s["name"])))
+    out: list[ir.Security] = []
+    taken = naming.NameTable({"base_url", "default_headers", "timeout", "max_retries", "http_client", "array_format"})
+    for name, kind, location, wire in found:
+        if len(found) == 1:
+            setting = taken.claim("basic_auth" if kind == "basic" else "api_key")
+            env = api_key_env or f"{env_prefix}_{'BASIC_AUTH' if kind == 'basic' else 'API_KEY'}"
+        else:
+            setting = taken.claim(naming.field_name(naming.snake(name) or "auth"))
+            env = f"{env_prefix}_{setting.upper().strip('_')}"
+        out.append(ir.Security(name, setting, kind, location, wire, env))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+# -- the server's own errors --------------------------------------------------------------------
+_MESSAGE = ("message", "detail", "msg", "description", "error_description", "title", "reason")
+
+
+def _types(schema: Any, resolve: Any) -> set[str]:
+    schema = resolve(schema)
+    if not isinstance(schema, dict):
+        return set()
+    t = schema.get("type")
+    out = {t} if isinstance(t, str) else set(t) if isinstance(t, list) else set()
+    for key in ("anyOf", "oneOf"):
+        for sub in schema.get(key) or []:
+            out |= _types(sub, resolve)
+    if "nullable" in schema and schema["nullable"] is True:
+        out.add("null")
+    if not out and "properties" in schema:
+        out.add("object")
+    return out
+
+
+def error_body(schema: Any, resolve: Any, depth: int = 0) -> str | None:
+    """A Python expression building an instance of the error ``schema`` from what the server
+    knows (status, message, param, code, error_type), property by property: a message-like
+    string gets the message, `code` the code (or the status when it is an integer), `param` the
+    parameter, `type` the error type, `status` the status, and nested objects recurse. None when
+    a required property cannot be filled: the server then uses the minimal default."""
+    schema = resolve(schema)
+    if not isinstance(schema, dict) or depth > 3:
+        return None
+    props: dict[Any, Any] = schema["properties"] if isinstance(schema.get("properties"), dict) else {}
+    required = set(schema.get("required") or [])
+    parts: list[str] = []
+    for name, sub in props.items():
+        types = _types(sub, resolve)
+        nullable = "null" in types or not types
+        low = str(name).lower()
+        value: str | None = None
+        if "object" in types and low not in ("code",):
+            value = error_body(sub, resolve, depth + 1)
+        elif low in _MESSAGE and ("string" in types or not types):
+            value = "message"
+        elif low == "code" and ("integer" in types or "number" in types) and "string" not in types:
+            value = "status"
+        elif low == "code" and ("string" in types or not types):
+            value = "code" if nullable else "code or str(status)"
+        elif low in ("param", "field", "parameter") and ("string" in types or not types):
+            value = "param" if nullable else 'param or ""'
+        elif low == "type" and ("string" in types or not types):
+            value = "error_type"
+        elif low in ("status", "status_code", "statuscode") and ("integer" in types or "number" in types):
+            value = "status"
+        if value is None:
+            if name in required:
+                return None
+            continue
+        parts.append(f"{str(name)!r}: {value}")
+    if not parts:
+        return None
+    return "{" + ", ".join(parts) + "}"
+
+
+def server_errors(schemas: list[tuple[Any, str]], counts: dict[str, int], resolve: Any) -> tuple[str, str]:
+    """(body expression, media type) for the errors the server produces itself: the document's
+    most used error schema when it can be filled, else RFC 9457 problem details."""
+    ranked = sorted(counts, key=lambda t: (-counts[t], [s[1] for s in schemas].index(t)))
+    for type_ in ranked:
+        schema = next(s for s, t in schemas if t == type_)
+        expr = error_body(schema, resolve)
+        if expr is not None:
+            return expr, "application/json"
+    return PROBLEM_BODY, PROBLEM_MEDIA
+
+
+# -- parameters on the wire ---------------------------------------------------------------------
+def client_headers(ops: tuple[ir.Operation, ...]) -> tuple[ir.Param, ...]:
+    """Optional string headers that every operation takes become client-level defaults too."""
+    if not ops:
+        return ()
+    common = [p for p in ops[0].params if p.location == "header" and not p.required and p.annotation == "str | None"]
+    return tuple(p for p in common if all(any(q.wire == p.wire and q.location == "header" for q in op.params) for op in ops))
+
+
+def mark_client_defaults(ops: tuple[ir.Operation, ...]) -> tuple[ir.Operation, ...]:
+    wires = {p.wire for p in client_headers(ops)}
+    return tuple(
+        replace(op, params=tuple(replace(p, client_default=p.location == "header" and p.wire in wires) for p in op.params))
+        for op in ops
+    )
+
+
+def wire_values(p: ir.Param) -> ir.Param:
+    """How the client encodes and the server reads this parameter (style and explode)."""
+    wire = repr(p.wire)
+    if p.location == "path":
+        server = f"request.path_params[{p.name!r}]"  # the route names it by its Python name
+        if p.is_array:
+            server = f"_split({server})"
+    elif p.location in ("header", "cookie"):
+        reader = "headers" if p.location == "header" else "cookies"
+        server = f"_split(request.{reader}.get({wire}))" if p.is_array else f"request.{reader}.get({wire})"
+    elif p.is_object and p.style == "deepObject":  # `filter[a]=1&filter[b]=2`
+        server = f"_deep_object(request, {wire}, frozenset({p.decode_keys!r}))"
+    elif p.is_object and not p.explode:  # form: `filter=a,1,b,2`
+        server = f"_pairs(request.query_params.get({wire}), frozenset({p.decode_keys!r}))"
+    elif p.is_object:  # form, exploded: `a=1&b=2` (set in `finish`, which knows the other names)
+        server = ""
+    else:
+        server = f"_query(request, {wire}, many={p.is_array}, explode={p.explode})"
+    if p.decode:
+        server = f"_decoded({server})"
+    spread = False
+    if p.location == "query" and p.is_object and p.style == "form":
+        client, spread = (f"(_http.deep_object({p.name}) or {{}})", True) if p.explode else (f"_http.pairs_joined({p.name})", False)
+    elif p.location == "query" and p.is_object:
+        client = f"_http.deep_object({p.name})"  # spread by `_http.encode_query` as `wire[key]=value`
+    elif p.location == "query" and p.is_array and not p.explode or p.location != "query" and p.is_array:
+        client = f"_http.comma_joined({p.name})"
+    elif p.location != "query":
+        client = f"_http.text({p.name})"
+    else:
+        client = p.name
+    return replace(p, client_value=client, server_value=server, client_spread=spread)
+
+
+def server_assignment(p: ir.Param) -> str:
+    # The server's parameter model is keyed by Python names: a path and a query parameter of
+    # the same wire name stay apart.
+    return "" if p.required else f" = {p.default}"
+
+
+def page_call(op: ir.Operation) -> str:
+    args = [p.name if p.location == "path" else f"{p.name}={'after' if p.wire == 'after' else p.name}" for p in op.params]
+    args += ["extra_headers=extra_headers", "extra_query=extra_query", "timeout=timeout", "max_retries=max_retries"]
+    return ", ".join(args)
+
+
+# -- adapters and qualified names ---------------------------------------------------------------
+class Adapters:
+    """One `TypeAdapter` module constant per type that is not a generated class."""
+
+    def __init__(self, names: naming.NameTable) -> None:
+        self.names = names
+        self.table: dict[str, str] = {}
+
+    def __call__(self, type_: str) -> str:
+        if type_ not in self.table:
+            self.table[type_] = self.names.claim("_" + (naming.snake(type_).upper() or "ANY") + "_ADAPTER")
+        return self.table[type_]
+
+    def constants(self, defined: set[str]) -> tuple[tuple[str, str], ...]:
+        return tuple((name, qualify(t, defined)) for t, name in self.table.items())
+
+
+def finish(
+    ops: tuple[ir.Operation, ...], classes: set[str], defined: set[str], none_aliases: frozenset[str] = frozenset()
+) -> tuple[tuple[ir.Operation, ...], Adapters, Adapters]:
+    """Wire values, adapters and qualified names for every operation. Returns the operations,
+    the adapters of answers and bodies (client and server), and those of errors (client)."""
+    names = naming.NameTable()
+    adapters, errors = Adapters(names), Adapters(names)
+    out = []
+    for op in mark_client_defaults(ops):
+        params = tuple(map(wire_values, op.params))
+        known = tuple(p.wire for p in params if p.location == "query" and not p.client_spread)
+        params = tuple(
+            replace(p, server_value=f"_form_object(request, frozenset({known!r}), frozenset({p.decode_keys!r}))") if p.client_spread else p
+            for p in params
+        )
+        is_model = op.response in classes and op.response_kind == "json"
+        op = replace(
+            op,
+            params=params,
+            response_is_model=is_model,
+            response_adapter=adapters(op.response) if op.response and (op.response_kind == "json" and not is_model or op.response_kind == "stream") else None,
+            body_adapter=adapters(op.body_model) if op.body_kind == "json" and op.body_model else None,
+            error_adapters=tuple((key, errors(t)) for key, t in op.errors),
+            page_call=page_call(op) if op.paginated else "",
+        )
+        out.append(qualified(op, defined, none_aliases))
+    twins = {op.stream_of: op.response_adapter or "" for op in out if op.stream_of}
+    out = [replace(op, stream_adapter=twins[op.name]) if op.stream_method else op for op in out]
+    return tuple(out), adapters, errors
+
+
+def qualified(op: ir.Operation, defined: set[str], none_aliases: frozenset[str]) -> ir.Operation:
+    def q(text: str | None) -> Any:
+        return None if text is None else qualify(text, defined, none_aliases)
+
+    params = tuple(
+        replace(p, annotation=q(p.annotation), constrained=q(p.constrained), service_annotation=q(p.service_annotation))
+        for p in op.params
+    )
+    server_params = tuple(replace(p, server_assignment=server_assignment(p)) for p in params if not p.client_default)
+    return replace(
+        op,
+        params=params,
+        server_params=server_params,
+        keyword_params=tuple(p for p in server_params if p.location != "path"),
+        body_model=q(op.body_model),
+        body_annotation=q(op.body_annotation),
+        body_fields=tuple(
+            replace(
+                b, annotation=q(b.annotation), param_annotation=q(b.param_annotation), server_annotation=q(b.server_annotation),
+                server_assignment=part_assignment(b),
+            )
+            for b in op.body_fields
+        ),
+        response=q(op.response),
+        item_type=q(op.item_type),
+        errors=tuple((k, q(t)) for k, t in op.errors),
+        body_type=body_type(op, q(op.body_model)),
+        file_parts=f"frozenset({tuple(sorted(b.wire for b in op.body_fields if b.is_file))!r})",
+        form_arrays=f"frozenset({tuple(sorted(b.wire for b in op.body_fields if b.is_array))!r})" if op.body_kind in ("form", "multipart") else "frozenset()",
+    )
+
+
+def part_assignment(b: ir.BodyField) -> str:
+    default = "" if b.required else "default=None, "
+    if b.name != b.wire:
+        return f" = Field({default}alias={b.wire!r})"
+    return "" if b.required else " = None"
+
+
+def body_type(op: ir.Operation, model: str | None) -> str:
+    if op.body_kind == "none":
+        return ""
+    base = {"bytes": "bytes", "text": "str", "multipart": op.parts_model}.get(op.body_kind) or str(model)
+    return base + " | None" if not op.body_required and op.body_kind in ("model", "json", "bytes", "text") else base
+
+
+def typing_names(texts: Iterable[str], candidates: tuple[str, ...]) -> tuple[str, ...]:
+    words = {w for t in texts for w in re.findall(r"[A-Za-z_]\w*", t)}
+    return tuple(n for n in candidates if n in words)
+
+
+def bare_names(ops: tuple[ir.Operation, ...]) -> tuple[ir.Operation, ...]:
+    """The operations with `models.X` written `X` again, for code that looks models up by name."""
+
+    def bare(text: str | None) -> Any:
+        return None if text is None else re.sub(r"(?<![\w.])models\.", "", text)
+
+    return tuple(
+        replace(
+            op, body_model=bare(op.body_model), response=bare(op.response), item_type=bare(op.item_type),
+            params=tuple(replace(p, annotation=bare(p.annotation)) for p in op.params),
+            body_fields=tuple(replace(b, annotation=bare(b.annotation), param_annotation=bare(b.param_annotation)) for b in op.body_fields),
+        )
+        for op in ops
+    )
