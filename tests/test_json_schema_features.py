@@ -155,6 +155,6 @@ def test_python_types_opt_in(tmp_path: Path) -> None:
     )
     mypy = _run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "typed/models.py", "typed/client.py"], tmp_path)
     assert mypy.returncode == 0, mypy.stdout
-    (tmp_path / "pyproject.toml").write_text('[tool.specbind]\nspec = "spec.yaml"\npython_types = "yes"\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.specbind]\nspec = "spec.yaml"\npackage = "typed"\npython_types = "yes"\n')
     proc = _run([sys.executable, "-m", "specbind", "generate"], tmp_path)
     assert proc.returncode == 2 and "`python_types` must be true or false" in proc.stderr, proc.stderr
