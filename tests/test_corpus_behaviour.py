@@ -299,4 +299,9 @@ def test_every_operation_round_trips(spec: Path, tmp_path: Path) -> None:
         print(f"{spec.name}: skipped {line}")
     for name in [m for m in list(sys.modules) if m == package or m.startswith(package + ".")]:
         del sys.modules[name]
+    # Seen once the baselines' models import (issue 9 fixed their recursive aliases): the object
+    # query parameter `model_prop` of POST /defaults does not reach the server (issue 10).
+    known = [f for f in failures if spec.name.startswith("baseline_openapi_3.") and f.startswith("POST /defaults (defaults_tests_defaults_post)") and "'model_prop': Field required" in f]
+    if failures and failures == known:
+        pytest.xfail("issue 10: POST /defaults sends the object query parameter `model_prop` so that the server finds it missing (400 Field required)")
     assert not failures, f"{len(failures)} of {len(generated)} operations misbehave:\n" + "\n".join(failures[:40])
