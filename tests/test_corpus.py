@@ -67,36 +67,9 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
 }
 
-# Known failures that belong to another part of issue 9 or to issue 10 (client and server
-# templates). strict: each must fail today, so its mark goes the day it is fixed.
-F401 = "client.py / errors.py import `models` and server.py imports `ConfigDict` when nothing uses them: ruff F401"
-DUP_NONE = "client.py / server.py write `X | None | None` for optional nullable parameters: ruff PYI016"
-NUMBER = "client.py / server.py parameters typed `int | float` (a JSON number): ruff PYI041"
-NONE_DEFAULT = "server.py gives a non-optional parameter model field the default None: mypy assignment"
-INT_DEFAULT = "server.py keeps `default: 3` on a string parameter: mypy assignment"
-_ONLY_F401 = (
-    "dcg/const.yaml", "dcg/discriminator.yaml", "dcg/discriminator_enum.yaml", "dcg/discriminator_in_array_oneof.yaml",
-    "dcg/nullable.yaml", "dcg/nullable_31.yaml", "dcg/pattern.yaml", "dcg/read_only_write_only.yaml",
-    "dcg/recursive_ref_discriminator.yaml", "dcg/special_yaml_keywords.yaml", "dcg/type_alias_recursive.yaml",
-    "dcg/webhooks.yaml", "dcg/x_enum_varnames.yaml", "oas/api-with-examples.yaml", "oas/uspto.yaml",
-    "opc/docstrings_on_attributes.yml", "opc/documents_with_errors/bad-status-code.yaml",
-    "opc/documents_with_errors/optional-path-param.yaml",
-)  # fmt: skip
-CLIENT_SERVER: dict[str, tuple[str, ...]] = {
-    "upstream/openai-openapi.2026-05-13.yaml": (DUP_NONE, NUMBER, NONE_DEFAULT),
-    "opc/baseline_openapi_3.0.json": (DUP_NONE, NUMBER, NONE_DEFAULT),
-    "opc/baseline_openapi_3.1.yaml": (DUP_NONE, NUMBER, NONE_DEFAULT),
-    "opc/documents_with_errors/invalid-uuid-defaults.yaml": (F401, INT_DEFAULT),
-    "opc/openapi_3.1_enums.yaml": (NONE_DEFAULT,),
-    **{rel: (F401,) for rel in _ONLY_F401},
-}
-XFAIL: dict[tuple[str, str], str] = {
-    ("opc/documents_with_errors/invalid-uuid-defaults.yaml", "generate"): (
-        "defaults validated against the resolved schema (issue 9, i9-infra): a parameter's `default: 3` "
-        "on a string is not reported today"
-    ),
-    **{(rel, "client_server"): "issue 10: " + "; ".join(reasons) for rel, reasons in CLIENT_SERVER.items()},
-}
+# Known failures: (document, stage) -> why. strict: each must fail today, so its mark goes the
+# day it is fixed.
+XFAIL: dict[tuple[str, str], str] = {}
 #: The modules of a generated package this issue (models) answers for; the rest is issue 10's.
 MODELS_SIDE = ("__init__.py", "_base.py", "_dispatch.py", "models.py")
 

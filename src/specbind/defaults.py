@@ -77,7 +77,7 @@ class DefaultChecker:
             self._validators[pointer] = self.cls({"$ref": f"{DOC_URI}#{pointer}"}, registry=self.registry)
         return self._validators[pointer]
 
-    def problem(self, schema: Any, value: Any, at: Parts | None = None) -> str | None:
+    def problem(self, schema: Any, value: Any, at: Parts | None = None, what: str = "property") -> str | None:
         """Why ``value`` is not a valid default for ``schema`` (found at ``at`` in the document, if
         it is there: validators are cached by location); None when it is valid or cannot be told."""
         if not isinstance(schema, dict):
@@ -89,6 +89,6 @@ class DefaultChecker:
         if error is None:
             return None
         if value is None:
-            return "`default: null` on a property that does not accept null (in 3.1 a default is only an annotation); left out"
+            return f"`default: null` on a {what} that does not accept null (in 3.1 a default is only an annotation); left out"
         reason = error.message if len(error.message) <= _MAX_REASON else error.message[: _MAX_REASON - 3] + "..."
-        return f"default {value!r} does not match the property's schema ({reason}); left out"
+        return f"default {value!r} does not match the {what}'s schema ({reason}); left out"

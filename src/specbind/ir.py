@@ -6,6 +6,7 @@ literals from ``build``. Templates only print these fields.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
@@ -138,6 +139,7 @@ class BodyField:
     is_file: bool = False  # a multipart file part (`format: binary` / `contentMediaType`)
     server_annotation: str = ""  # multipart: what the server's parts model declares
     server_assignment: str = ""  # multipart: "" or " = ..." in the server's parts model
+    model_assignment: str | None = None  # the body model field's own " = ..." (default, alias), if it has the same name
 
 
 @dataclass(frozen=True)
@@ -292,9 +294,48 @@ class Api:
         return typing, pydantic
 
     @property
+    def client_uses_models(self) -> bool:
+        """Whether client.py names anything in `models` (else it does not import it)."""
+        parts = [t for _, t in self.adapters + self.error_adapters]
+        for op in self.operations:
+            parts += [op.body_annotation, op.body_model or "", op.response or "", op.item_type or ""]
+            parts += [a for _, a in op.client_checks]
+            parts += [p.annotation + " " + p.client_value for p in op.params]
+            parts += [b.param_annotation for b in op.body_fields]
+        return _uses_models(parts)
+
+    @property
+    def errors_use_models(self) -> bool:
+        """Whether errors.py names anything in `models`."""
+        return _uses_models([self.error_model or ""])
+
+    @property
+    def server_uses_models(self) -> bool:
+        """Whether server.py names anything in `models`."""
+        parts = [t for _, t in self.adapters] + [self.error_body] + ["models." + n for n in self.unknown_models]
+        for op in self.operations:
+            parts += [op.body_model or "", op.body_type, op.response or ""]
+            parts += [p.annotation + " " + p.constrained + " " + p.service_annotation + " " + p.server_value + " " + p.default for p in op.params]
+            parts += [p.server_assignment for p in op.server_params]
+            parts += [b.server_annotation + " " + b.server_assignment for b in op.body_fields]
+        return _uses_models(parts)
+
+    @property
+    def server_uses_config_dict(self) -> bool:
+        """Whether server.py declares a parameter model (one per routed operation) or a parts model."""
+        return any(not op.stream_of or op.parts_model for op in self.operations)
+
+    @property
     def accepts_other_models(self) -> bool:
         return any(isinstance(d, Union) and d.accepts_other_models for d in self.definitions)
 
     @property
     def unions(self) -> tuple[Union, ...]:
         return tuple(d for d in self.definitions if isinstance(d, Union))
+
+
+_MODELS = re.compile(r"(?<![\w.])models\.")
+
+
+def _uses_models(parts: list[str]) -> bool:
+    return any(_MODELS.search(text) for text in parts)

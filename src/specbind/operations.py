@@ -69,6 +69,29 @@ def strip_constraints(annotation: str) -> str:
         i = k + 1
 
 
+def union_members(annotation: str) -> list[str]:
+    """The top-level members of a ``A | B[C | D]`` annotation (brackets and quotes respected)."""
+    members, depth, quote, start = [], 0, "", 0
+    for i, c in enumerate(annotation):
+        if quote:
+            quote = "" if c == quote and annotation[i - 1] != "\\" else quote
+        elif c in "'\"":
+            quote = c
+        elif c in "[(":
+            depth += 1
+        elif c in "])":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            members.append(annotation[start:i].strip())
+            start = i + 1
+    return [*members, annotation[start:].strip()]
+
+
+def or_none(annotation: str) -> str:
+    """``annotation | None``, unless None is already one of its members (ruff PYI016)."""
+    return annotation if "None" in union_members(annotation) else f"{annotation} | None"
+
+
 def media_kind(media: str) -> str:
     """`json`, `form`, `multipart`, `event-stream`, `text` or `bytes` for a media type."""
     base = media.split(";")[0].strip().lower()
@@ -182,6 +205,11 @@ class OperationBuilder:
         resolved = self.resolve(schema)
         required = bool(p.get("required")) or loc == "path"
         default = resolved.get("default") if isinstance(resolved, dict) else None
+        if default is not None:
+            problem = self.sb.defaults.problem(schema, default, p_at + ("schema",), what="parameter")
+            if problem is not None:
+                self.sb.warn(p_at + ("schema", "default") if isinstance(schema, dict) and "default" in schema else p_at + ("schema",), problem)
+                default = None
         style = str(p.get("style") or ("form" if loc in ("query", "cookie") else "simple"))
         is_object = "object" in info.json_types and "array" not in info.json_types
         if style not in ("form", "simple", "deepObject") or (is_object and not (loc == "query" and style in ("form", "deepObject"))):
@@ -194,8 +222,8 @@ class OperationBuilder:
         # Optional arguments default to None and are then not sent: defaults are the server's.
         ann = strip_constraints(info.annotation())
         if not required and not info.nullable:
-            ann += " | None"
-        constrained = info.annotation() if required or default is not None else f"{info.annotation()} | None"
+            ann = or_none(ann)
+        constrained = info.annotation() if required or default is not None else or_none(info.annotation())
         return ir.Param(
             name=name, wire=wire, location=loc,  # type: ignore[arg-type]
             annotation=ann, required=required, default=repr(default) if default is not None else "None",
@@ -317,6 +345,8 @@ class OperationBuilder:
             )
             for f in model.fields
         )
+        # The model's own default and alias, where the argument kept the field's name.
+        fields = tuple(replace(b, model_assignment=f.assignment) if b.name == f.name else b for b, f in zip(fields, model.fields, strict=True))
         self.form_decode = tuple(sorted(self.never_strings(entry.get("schema")))) if kind in ("form", "multipart") else ()
         if kind == "multipart":
             encoding = entry.get("encoding") if isinstance(entry.get("encoding"), dict) else {}

@@ -263,7 +263,7 @@ def qualified(op: ir.Operation, defined: set[str], none_aliases: frozenset[str])
         return None if text is None else qualify(text, defined, none_aliases)
 
     params = tuple(
-        replace(p, annotation=q(p.annotation), constrained=q(p.constrained), service_annotation=q(p.service_annotation))
+        replace(p, annotation=argument(q(p.annotation)), constrained=q(p.constrained), service_annotation=argument(q(p.service_annotation)))
         for p in op.params
     )
     server_params = tuple(replace(p, server_assignment=server_assignment(p)) for p in params if not p.client_default)
@@ -273,10 +273,10 @@ def qualified(op: ir.Operation, defined: set[str], none_aliases: frozenset[str])
         server_params=server_params,
         keyword_params=tuple(p for p in server_params if p.location != "path"),
         body_model=q(op.body_model),
-        body_annotation=q(op.body_annotation),
+        body_annotation=argument(q(op.body_annotation)),
         body_fields=tuple(
             replace(
-                b, annotation=q(b.annotation), param_annotation=q(b.param_annotation), server_annotation=q(b.server_annotation),
+                b, annotation=q(b.annotation), param_annotation=argument(q(b.param_annotation)), server_annotation=q(b.server_annotation),
                 server_assignment=part_assignment(b),
             )
             for b in op.body_fields
@@ -284,13 +284,25 @@ def qualified(op: ir.Operation, defined: set[str], none_aliases: frozenset[str])
         response=q(op.response),
         item_type=q(op.item_type),
         errors=tuple((k, q(t)) for k, t in op.errors),
-        body_type=body_type(op, q(op.body_model)),
+        body_type=argument(body_type(op, q(op.body_model))),
         file_parts=f"frozenset({tuple(sorted(b.wire for b in op.body_fields if b.is_file))!r})",
         form_arrays=f"frozenset({tuple(sorted(b.wire for b in op.body_fields if b.is_array))!r})" if op.body_kind in ("form", "multipart") else "frozenset()",
     )
 
 
+_NUMBER = re.compile(r"(?<![\w.'\"])int \| float(?![\w\['\"])")
+
+
+def argument(annotation: str) -> str:
+    """A function parameter's annotation: a JSON number is ``float`` there (PEP 484 accepts an int
+    where float is declared; ruff PYI041). Model fields keep ``int | float``, so that a value
+    validated by a model stays an exact int (`1`, not `1.0`, on the wire)."""
+    return _NUMBER.sub("float", annotation)
+
+
 def part_assignment(b: ir.BodyField) -> str:
+    if not b.is_file and b.model_assignment is not None:  # a field of the body model: its default and alias, as the model has them
+        return b.model_assignment
     default = "" if b.required else "default=None, "
     if b.name != b.wire:
         return f" = Field({default}alias={b.wire!r})"

@@ -102,7 +102,7 @@ class CaseService(Protocol):
         *,
         id2: str | None = None,
         self2: str | None = None,
-        timeout2: int | float | None = None,
+        timeout2: float | None = None,
         class_: Literal["a", "b"] | None = None,
         page_size: int | None = None,
         page_size2: int | None = None,
