@@ -238,8 +238,11 @@ def finish(
     for op in mark_client_defaults(ops):
         params = tuple(map(wire_values, op.params))
         known = tuple(p.wire for p in params if p.location == "query" and not p.client_spread)
+        # A required exploded object with no properties set puts nothing on the wire: the server
+        # reads that as the empty object (its model then says which properties are missing).
         params = tuple(
-            replace(p, server_value=f"_form_object(request, frozenset({known!r}), frozenset({p.decode_keys!r}))") if p.client_spread else p
+            replace(p, server_value=f"_form_object(request, frozenset({known!r}), frozenset({p.decode_keys!r}))" + (" or {}" if p.required else ""))
+            if p.client_spread else p
             for p in params
         )
         is_model = op.response in classes and op.response_kind == "json"
