@@ -115,11 +115,6 @@ def test_whole_packages_pass_mypy_strict(packages: Path) -> None:
     assert mypy.returncode == 0, mypy.stdout + mypy.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10 (client/server templates): client.py imports SyncPage, AsyncPage and pydantic's "
-    "BaseModel when no operation uses them, server.py imports `models` unused (ruff F401)",
-)
 def test_whole_packages_pass_ruff(packages: Path) -> None:
     ruff = _run([sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", *NAMES], packages)
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr

@@ -288,7 +288,8 @@ class Api:
     def client_check_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(typing, pydantic) names the client's argument checks use, besides what it always imports."""
         text = " ".join(a for op in self.operations for _, a in op.client_checks)
-        takes_models = any("BaseModel" in b.param_annotation for op in self.operations for b in op.body_fields)
+        # `BaseModel` itself, not a model named `BaseModel_` (`models.BaseModel_`).
+        takes_models = any(_BASE_MODEL.search(b.param_annotation) for op in self.operations for b in op.body_fields)
         typing = tuple(n for n in ("Annotated",) if n + "[" in text)
         pydantic = (("BaseModel",) if text or takes_models else ()) + tuple(n for n in ("Field",) if n + "(" in text)
         return typing, pydantic
@@ -335,6 +336,7 @@ class Api:
 
 
 _MODELS = re.compile(r"(?<![\w.])models\.")
+_BASE_MODEL = re.compile(r"(?<![\w.])BaseModel(?!\w)")
 
 
 def _uses_models(parts: list[str]) -> bool:
