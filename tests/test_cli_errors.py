@@ -133,3 +133,16 @@ def test_check_reports_drift_then_generate_fixes_it(tmp_path: Path, capsys: pyte
     assert main(["generate", "--out", str(out), "--job", "default"]) == 0
     assert main(["check", "--out", str(out), "--job", "default"]) == 0
     assert (out / "mine.txt").read_text() == "not specbind's", "foreign files are never deleted"
+
+
+def test_warnings_are_said_again_when_nothing_changed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The no-op fast path must not hide warnings, nor let --strict pass on output made without it."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_bytes(BAD_DEFAULT)
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "out"]) == 0
+    capsys.readouterr()
+    assert main(["generate", "--spec", str(spec), "--out", str(out), "--package", "out"]) == 0
+    assert "specbind: warning:" in capsys.readouterr().err
+    assert main(["check", "--spec", str(spec), "--out", str(out), "--package", "out", "--strict"]) == 2
+    assert "default 'abc' does not match" in capsys.readouterr().err

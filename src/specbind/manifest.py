@@ -128,6 +128,8 @@ def up_to_date(job: Job) -> bool:
         manifest = json.loads((job.out / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("inputs") != inputs_record(job, _recorded_includes(manifest)):
             return False
+        if manifest.get("warnings"):  # rebuild, so the warnings are said again (and fail --strict)
+            return False
         for rel, sha in manifest["files"].items():
             if hashlib.sha256((job.out / rel).read_bytes()).hexdigest() != sha:
                 return False

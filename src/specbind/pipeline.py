@@ -92,12 +92,12 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
     files = fmt.format_files(rendered, job.formatter)
     progress.phase(f"formatted {plural(sum(p.endswith('.py') for p in files), 'module')} ({fmt.description(job.formatter).split(' (')[0]})")
     with _without_cyclic_gc():
-        files[MANIFEST] = manifest(job, doc, files, surface(api))
+        files[MANIFEST] = manifest(job, doc, files, surface(api), len(diagnostics.warnings))
     return Result(api, files, tuple(diagnostics.warnings))
 
 
-def manifest(job: Job, doc: Document, files: dict[str, str], api_surface: dict[str, object]) -> str:
-    data = {
+def manifest(job: Job, doc: Document, files: dict[str, str], api_surface: dict[str, object], warnings: int = 0) -> str:
+    data: dict[str, object] = {
         "generator": f"specbind {__version__}",
         "formatter": fmt.description(job.formatter),
         "templates_sha256": templates_sha256(),
@@ -105,6 +105,8 @@ def manifest(job: Job, doc: Document, files: dict[str, str], api_surface: dict[s
         "files": {p: hashlib.sha256(t.encode()).hexdigest() for p, t in sorted(files.items())},
         "surface": api_surface,
     }
+    if warnings:  # recorded only when there are some, so clean documents' manifests do not change
+        data["warnings"] = warnings
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
