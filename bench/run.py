@@ -78,7 +78,9 @@ def differing_lines(a: Path, b: Path) -> tuple[int, int]:
         x, y = left.read_text().splitlines()[3:], (b / left.name).read_text().splitlines()[3:]
         if x != y:
             modules += 1
-            lines += sum(1 for d in difflib.unified_diff(x, y, n=0, lineterm="") if d[:1] in "+-" and d[:3] not in ("+++", "---"))
+            lines += sum(
+                1 for d in difflib.unified_diff(x, y, n=0, lineterm="") if d[:1] in "+-" and d[:3] not in ("+++", "---")
+            )
     return modules, lines
 
 
@@ -97,30 +99,84 @@ def scale(rows: list[tuple[str, str, str, str, str]], tmp: Path) -> list[str]:
     t_black, m_black = measured(cold(OPENAI, tmp / "openai_black", "black"), no_cache)
     t_ruff, m_ruff = measured(cold(OPENAI, tmp / "openai_ruff", "ruff"), no_cache)
     what = f"whole OpenAI document ({py_bytes(tmp / 'openai_ruff') / 2**20:.1f} MiB of output)"
-    rows.append((f"(h) cold generate, {what}, black", f"{t_black:.1f} s", "datamodel-codegen, models only", f"{t_dcg:.1f} s", f"{t_black / t_dcg:.2f}x (target <= 0.7x)"))
-    rows.append((f"(h) cold generate, {what}, ruff", f"{t_ruff:.1f} s", "datamodel-codegen, models only", f"{t_dcg:.1f} s", f"{t_ruff / t_dcg:.2f}x (target <= 0.15x)"))
-    rows.append(("(i) peak memory, whole document, black", f"{m_black / 1024:.0f} MiB", "datamodel-codegen", f"{m_dcg / 1024:.0f} MiB", f"{m_black / m_dcg:.2f}x (target <= 0.5x)"))
-    rows.append(("(i) peak memory, whole document, ruff", f"{m_ruff / 1024:.0f} MiB", "datamodel-codegen", f"{m_dcg / 1024:.0f} MiB", f"{m_ruff / m_dcg:.2f}x (target <= 0.5x)"))
+    rows.append(
+        (
+            f"(h) cold generate, {what}, black",
+            f"{t_black:.1f} s",
+            "datamodel-codegen, models only",
+            f"{t_dcg:.1f} s",
+            f"{t_black / t_dcg:.2f}x (target <= 0.7x)",
+        )
+    )
+    rows.append(
+        (
+            f"(h) cold generate, {what}, ruff",
+            f"{t_ruff:.1f} s",
+            "datamodel-codegen, models only",
+            f"{t_dcg:.1f} s",
+            f"{t_ruff / t_dcg:.2f}x (target <= 0.15x)",
+        )
+    )
+    rows.append(
+        (
+            "(i) peak memory, whole document, black",
+            f"{m_black / 1024:.0f} MiB",
+            "datamodel-codegen",
+            f"{m_dcg / 1024:.0f} MiB",
+            f"{m_black / m_dcg:.2f}x (target <= 0.5x)",
+        )
+    )
+    rows.append(
+        (
+            "(i) peak memory, whole document, ruff",
+            f"{m_ruff / 1024:.0f} MiB",
+            "datamodel-codegen",
+            f"{m_dcg / 1024:.0f} MiB",
+            f"{m_ruff / m_dcg:.2f}x (target <= 0.5x)",
+        )
+    )
     modules, lines = differing_lines(tmp / "openai_black", tmp / "openai_ruff")
-    rows.append(("(j) ruff output vs black's, whole document", f"{modules} modules, {lines} lines differ", "black", "-", "long annotations with a default, full last docstring lines (see tests/test_formatters.py)"))
+    rows.append(
+        (
+            "(j) ruff output vs black's, whole document",
+            f"{modules} modules, {lines} lines differ",
+            "black",
+            "-",
+            "long annotations with a default, full last docstring lines (see tests/test_formatters.py)",
+        )
+    )
 
-    table = ["| document | output (.py) | cold, black | cold, ruff | black ms per output KB | ruff ms per output KB |", "|---|---|---|---|---|---|"]
+    table = [
+        "| document | output (.py) | cold, black | cold, ruff | black ms per output KB | ruff ms per output KB |",
+        "|---|---|---|---|---|---|",
+    ]
     sizes: list[tuple[int, float, float]] = []
     for prefix in PREFIXES:
         frag = tmp / f"frag{prefix.replace('/', '_')}.yaml"
-        subprocess.run([*specbind, "extract", str(OPENAI), "--path-prefix", prefix, "-o", str(frag)], check=True, capture_output=True, cwd=REPO)
+        subprocess.run(
+            [*specbind, "extract", str(OPENAI), "--path-prefix", prefix, "-o", str(frag)],
+            check=True,
+            capture_output=True,
+            cwd=REPO,
+        )
         tb, _ = measured(cold(frag, tmp / "frag_black", "black"), no_cache)
         tr, _ = measured(cold(frag, tmp / "frag_ruff", "ruff"), no_cache)
         sizes.append((py_bytes(tmp / "frag_ruff"), tb, tr))
-        table.append(f"| OpenAI `{prefix}` paths | {sizes[-1][0] / 1024:.0f} KB | {tb:.1f} s | {tr:.1f} s | {tb * 1e6 / sizes[-1][0]:.1f} | {tr * 1e6 / sizes[-1][0]:.1f} |")
+        table.append(
+            f"| OpenAI `{prefix}` paths | {sizes[-1][0] / 1024:.0f} KB | {tb:.1f} s | {tr:.1f} s | {tb * 1e6 / sizes[-1][0]:.1f} | {tr * 1e6 / sizes[-1][0]:.1f} |"
+        )
     sizes.append((py_bytes(tmp / "openai_ruff"), t_black, t_ruff))
-    table.append(f"| whole OpenAI document | {sizes[-1][0] / 1024:.0f} KB | {t_black:.1f} s | {t_ruff:.1f} s | {t_black * 1e6 / sizes[-1][0]:.1f} | {t_ruff * 1e6 / sizes[-1][0]:.1f} |")
+    table.append(
+        f"| whole OpenAI document | {sizes[-1][0] / 1024:.0f} KB | {t_black:.1f} s | {t_ruff:.1f} s | {t_black * 1e6 / sizes[-1][0]:.1f} | {t_ruff * 1e6 / sizes[-1][0]:.1f} |"
+    )
     for i, label in ((1, "black"), (2, "ruff")):  # least squares: time = fixed + per_kb * size
         xs, ys = [s[0] / 1024 for s in sizes], [s[i] for s in sizes]
         mx, my = statistics.fmean(xs), statistics.fmean(ys)
         slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
         r2 = statistics.correlation(xs, ys) ** 2
-        table.append(f"\nfit, {label}: time = {my - slope * mx:.2f} s + {slope * 1000:.2f} ms per output KB (r^2 = {r2:.3f})")
+        table.append(
+            f"\nfit, {label}: time = {my - slope * mx:.2f} s + {slope * 1000:.2f} ms per output KB (r^2 = {r2:.3f})"
+        )
     return table
 
 
@@ -149,17 +205,52 @@ def main() -> None:
            "--output-model-type", "pydantic_v2.BaseModel", "--output", str(tmp / "dcg_models.py")]  # fmt: skip
     gen = [*specbind, "generate", "--job", "default", "--out", str(tmp / "out")]
     # Cold: no output folder (so no manifest fast path) and no format cache.
-    cold = ["sh", "-c", f"rm -rf {tmp / 'cold'} && exec \"$@\"", "sh", *specbind, "generate", "--job", "default", "--out", str(tmp / "cold")]
+    cold = [
+        "sh",
+        "-c",
+        f'rm -rf {tmp / "cold"} && exec "$@"',
+        "sh",
+        *specbind,
+        "generate",
+        "--job",
+        "default",
+        "--out",
+        str(tmp / "cold"),
+    ]
     cold_env = {"SPECBIND_CACHE_DIR": str(tmp / "cache-cold"), "SPECBIND_NO_CACHE": "1"}
     t_dcg = wall(dcg, repeat=3)
     t_gen = wall(cold, cold_env, repeat=3)
-    rows.append(("(a) cold generate: models, client, server (no format cache)", f"{t_gen:.2f} s", "datamodel-codegen, models only", f"{t_dcg:.2f} s", f"{t_gen / t_dcg:.2f}x (target <= 1.0x)"))
+    rows.append(
+        (
+            "(a) cold generate: models, client, server (no format cache)",
+            f"{t_gen:.2f} s",
+            "datamodel-codegen, models only",
+            f"{t_dcg:.2f} s",
+            f"{t_gen / t_dcg:.2f}x (target <= 1.0x)",
+        )
+    )
     warm = {"SPECBIND_CACHE_DIR": str(tmp / "cache")}
     subprocess.run(gen, check=True, capture_output=True, env={**os.environ, **warm}, cwd=REPO)
     t_check = wall([*specbind, "check", "--job", "default", "--out", str(tmp / "out")], warm, repeat=args.repeat)
-    rows.append(("(b) check, nothing changed", f"{t_check:.2f} s", "datamodel-codegen", f"{t_dcg:.2f} s", f"{t_check / t_dcg:.2f}x (target <= 0.15x)"))
+    rows.append(
+        (
+            "(b) check, nothing changed",
+            f"{t_check:.2f} s",
+            "datamodel-codegen",
+            f"{t_dcg:.2f} s",
+            f"{t_check / t_dcg:.2f}x (target <= 0.15x)",
+        )
+    )
     t_noop = wall(gen, warm, repeat=args.repeat)
-    rows.append(("(g) generate, nothing changed", f"{t_noop:.2f} s", "cold generate", f"{t_gen:.2f} s", f"{t_noop / t_gen:.2f}x (target <= 0.15x)"))
+    rows.append(
+        (
+            "(g) generate, nothing changed",
+            f"{t_noop:.2f} s",
+            "cold generate",
+            f"{t_gen:.2f} s",
+            f"{t_noop / t_gen:.2f}x (target <= 0.15x)",
+        )
+    )
 
     import conversations as c
     from openai._models import construct_type
@@ -172,26 +263,74 @@ def main() -> None:
     r_ours = rate(lambda: c.ConversationItemList.model_validate_json(page), 1000, args.repeat)
     r_json = rate(lambda: json.loads(page), 1000, args.repeat)
     r_sdk = rate(lambda: construct_type(type_=SdkList, value=json.loads(page)), 1000, args.repeat)
-    rows.append(("(c) 1,000-item page, validate_json", f"{r_ours / 1000:.0f}k items/s", "official SDK parse", f"{r_sdk / 1000:.0f}k items/s", f"{r_ours / r_sdk:.1f}x faster (target >= 9x)"))
-    rows.append(("(c) same page", f"{r_ours / 1000:.0f}k items/s", "json.loads", f"{r_json / 1000:.0f}k items/s", f"{r_json / r_ours:.2f}x slower (target <= 2.5x)"))
+    rows.append(
+        (
+            "(c) 1,000-item page, validate_json",
+            f"{r_ours / 1000:.0f}k items/s",
+            "official SDK parse",
+            f"{r_sdk / 1000:.0f}k items/s",
+            f"{r_ours / r_sdk:.1f}x faster (target >= 9x)",
+        )
+    )
+    rows.append(
+        (
+            "(c) same page",
+            f"{r_ours / 1000:.0f}k items/s",
+            "json.loads",
+            f"{r_json / 1000:.0f}k items/s",
+            f"{r_json / r_ours:.2f}x slower (target <= 2.5x)",
+        )
+    )
     req = [REQUEST_ITEMS[i % len(REQUEST_ITEMS)][1] for i in range(1000)]
     inputs = TypeAdapter(list[c.InputItem])
     r_req = rate(lambda: inputs.validate_python(req), 1000, args.repeat)
-    rows.append(("(d) 1,000 request items via InputItem", f"{r_req / 1000:.0f}k items/s", "target", "100k items/s", f"{r_req / 100_000:.2f}x of target"))
+    rows.append(
+        (
+            "(d) 1,000 request items via InputItem",
+            f"{r_req / 1000:.0f}k items/s",
+            "target",
+            "100k items/s",
+            f"{r_req / 100_000:.2f}x of target",
+        )
+    )
     req_text = json.dumps(req)
     r_req_json = rate(lambda: inputs.validate_json(req_text), 1000, args.repeat)
     r_req_loads = rate(lambda: json.loads(req_text), 1000, args.repeat)
-    rows.append(("(d) same items as JSON text, validate_json", f"{r_req_json / 1000:.0f}k items/s", "json.loads", f"{r_req_loads / 1000:.0f}k items/s", f"{r_req_loads / r_req_json:.2f}x slower (target <= 3x)"))
+    rows.append(
+        (
+            "(d) same items as JSON text, validate_json",
+            f"{r_req_json / 1000:.0f}k items/s",
+            "json.loads",
+            f"{r_req_loads / 1000:.0f}k items/s",
+            f"{r_req_loads / r_req_json:.2f}x slower (target <= 3x)",
+        )
+    )
 
     first = "import conversations as c; c.ConversationItemList.model_validate({'object':'list','data':[{'type':'message','id':'m','status':'completed','role':'user','content':[]}],'first_id':'m','last_id':'m','has_more':False})"
     env = {"PYTHONPATH": str(REPO / "generated")}
     t_base = wall([sys.executable, "-c", "pass"], repeat=args.repeat)
     t_ours = wall([sys.executable, "-c", first], env, repeat=args.repeat) - t_base
     t_sdk = wall([sys.executable, "-c", "import openai.types.conversations"], repeat=args.repeat) - t_base
-    rows.append(("(e) import + first validation", f"{t_ours * 1000:.0f} ms", "import openai.types.conversations", f"{t_sdk * 1000:.0f} ms", f"{t_ours / t_sdk:.2f}x (target <= 0.5x)"))
+    rows.append(
+        (
+            "(e) import + first validation",
+            f"{t_ours * 1000:.0f} ms",
+            "import openai.types.conversations",
+            f"{t_sdk * 1000:.0f} ms",
+            f"{t_ours / t_sdk:.2f}x (target <= 0.5x)",
+        )
+    )
     m_gen = peak_kib(cold, cold_env)
     m_dcg = peak_kib(dcg)
-    rows.append(("(f) peak memory of generate", f"{m_gen / 1024:.0f} MiB", "datamodel-codegen", f"{m_dcg / 1024:.0f} MiB", f"{m_gen / m_dcg:.2f}x (target <= 1.0x)"))
+    rows.append(
+        (
+            "(f) peak memory of generate",
+            f"{m_gen / 1024:.0f} MiB",
+            "datamodel-codegen",
+            f"{m_dcg / 1024:.0f} MiB",
+            f"{m_gen / m_dcg:.2f}x (target <= 1.0x)",
+        )
+    )
 
     sizes = scale(rows, tmp) if OPENAI.exists() else ["(../shared/upstream is absent: no whole-document rows)"]
     _print(rows, sizes)

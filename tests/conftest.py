@@ -10,7 +10,7 @@ _TESTS = Path(__file__).resolve().parent
 # would vendor them).
 sys.path[:0] = [str(_TESTS / "support"), str(_TESTS / "functional"), str(_TESTS.parent / "generated")]
 
-from paths import REPO  # noqa: E402
+from paths import REPO
 
 
 @pytest.fixture(autouse=True)

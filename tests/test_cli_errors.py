@@ -23,8 +23,10 @@ BAD = {
     "bad_json": (b'{"openapi": "3.1.0", ', "invalid JSON"),
     "dup_keys": (b"openapi: 3.1.0\nopenapi: 3.0.0\n", "duplicate key"),
     "dangling": (
-        b"openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n"
-        b"      properties:\n        b: {$ref: '#/components/schemas/Nope'}\n",
+        (
+            b"openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n"
+            b"      properties:\n        b: {$ref: '#/components/schemas/Nope'}\n"
+        ),
         "dangling $ref",
     ),
     "remote_ref": (
@@ -32,10 +34,12 @@ BAD = {
         "remote $ref",
     ),
     "alias_bomb": (
-        b"openapi: 3.1.0\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-        b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-        b"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
-        b"g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
+        (
+            b"openapi: 3.1.0\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+            b"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+            b"g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+        ),
         "aliases expand",
     ),
 }
@@ -70,9 +74,13 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path, capsys: pytest.Captur
     assert not out.exists(), "nothing is written on error"
 
 
-def test_strict_from_pyproject(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_strict_from_pyproject(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "spec.yaml").write_bytes(BAD_DEFAULT)
-    (tmp_path / "pyproject.toml").write_text('[tool.specbind]\nspec = "spec.yaml"\nout = "out"\npackage = "out"\nstrict = true\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.specbind]\nspec = "spec.yaml"\nout = "out"\npackage = "out"\nstrict = true\n'
+    )
     monkeypatch.chdir(tmp_path)
     assert main(["generate"]) == 2
     assert "specbind: error:" in capsys.readouterr().err

@@ -63,7 +63,9 @@ EXPECTATIONS: dict[str, Expect] = {
         "generates", "", "a response keyed `abcdef` is not a status code; the operation still generates"
     ),
     "opc/documents_with_errors/optional-path-param.yaml": Expect(
-        "warns", "path parameter", "a path parameter not marked required is still needed to build the URL: a warning, treated as required"
+        "warns",
+        "path parameter",
+        "a path parameter not marked required is still needed to build the URL: a warning, treated as required",
     ),
 }
 
@@ -82,7 +84,9 @@ def referenced_only(docs: list[Path]) -> set[Path]:
     """Files another document `$ref`s into (parts of a multi-file document, not documents)."""
     out: set[Path] = set()
     for doc in docs:
-        for target in re.findall(r"""\$ref["']?\s*:\s*["']?([^"'#\s]+\.(?:ya?ml|json))""", doc.read_text(encoding="utf-8")):
+        for target in re.findall(
+            r"""\$ref["']?\s*:\s*["']?([^"'#\s]+\.(?:ya?ml|json))""", doc.read_text(encoding="utf-8")
+        ):
             out.add((doc.parent / target).resolve())
     return out
 
@@ -143,7 +147,18 @@ def survey(out: Path) -> dict[str, Result]:
     results = {r: Result(r, package_name(r)) for r in rels}
 
     def generate(r: Result) -> None:
-        cmd = [sys.executable, "-m", "specbind", "generate", "--spec", str(source(r.rel)), "--out", r.package, "--package", r.package]
+        cmd = [
+            sys.executable,
+            "-m",
+            "specbind",
+            "generate",
+            "--spec",
+            str(source(r.rel)),
+            "--out",
+            r.package,
+            "--package",
+            r.package,
+        ]
         proc = _run(cmd, out, 600)
         r.code, r.stderr = proc.returncode, proc.stderr
 
@@ -160,12 +175,29 @@ def survey(out: Path) -> dict[str, Result]:
     built = [r.package for r in results.values() if r.code == 0]
     by_package = {r.package: r for r in results.values()}
     if built:
-        mypy = _run([sys.executable, "-m", "mypy", "--strict", "--no-color-output", "--cache-dir", str(out / ".mypy_cache"), *built], out, 1800)
+        mypy = _run(
+            [
+                sys.executable,
+                "-m",
+                "mypy",
+                "--strict",
+                "--no-color-output",
+                "--cache-dir",
+                str(out / ".mypy_cache"),
+                *built,
+            ],
+            out,
+            1800,
+        )
         for line in mypy.stdout.splitlines():
             pkg = line.split("/", 1)[0]
             if pkg in by_package and ": error:" in line:
                 by_package[pkg].mypy.append(line)
-        ruff = _run([sys.executable, "-m", "ruff", "check", "--isolated", "--output-format", "concise", "--no-cache", *built], out, 600)
+        ruff = _run(
+            [sys.executable, "-m", "ruff", "check", "--isolated", "--output-format", "concise", "--no-cache", *built],
+            out,
+            600,
+        )
         for line in ruff.stdout.splitlines():
             pkg = line.split("/", 1)[0]
             if pkg in by_package:
@@ -261,7 +293,9 @@ def main() -> None:
         if r.code != 0:
             first = next((line for line in r.stderr.splitlines() if "error" in line), "")
             gen += ": " + first.split(": ", 3)[-1][:80]
-        imp = r.imported.replace("ok ", "ok (") + " definitions)" if r.imported.startswith("ok") else (r.imported or "-")
+        imp = (
+            r.imported.replace("ok ", "ok (") + " definitions)" if r.imported.startswith("ok") else (r.imported or "-")
+        )
         mypy, ruff = ("-", "-") if r.code else (_split(r.mypy), _split(r.ruff))
         print(f"| `{r.rel}` | {_cell(False, gen)} | {_cell(False, imp)} | {mypy} | {ruff} |")
     print(f"\n{len(results)} documents in {took:.0f} s")

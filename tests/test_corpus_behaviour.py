@@ -164,7 +164,9 @@ def _plain(value: Any) -> Any:
     return TypeAdapter(Any).dump_python(value, mode="json", by_alias=True, exclude_unset=True)
 
 
-def _check_operation(pkg: dict[str, Any], api: Any, op: Any, raw: dict[str, Any], path_item: dict[str, Any]) -> list[str]:
+def _check_operation(
+    pkg: dict[str, Any], api: Any, op: Any, raw: dict[str, Any], path_item: dict[str, Any]
+) -> list[str]:
     """What is wrong with one operation's round trip, as lines ([] when all is right)."""
     problems: list[str] = []
     answer = _answer(pkg, api, op)
@@ -187,7 +189,9 @@ def _check_operation(pkg: dict[str, Any], api: Any, op: Any, raw: dict[str, Any]
     # Method and path, as the document writes them.
     if request.method != op.method:
         problems.append(f"method {request.method}, document says {op.method}")
-    pattern = "".join("[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", op.path))
+    pattern = "".join(
+        "[^/]+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]+\})", op.path)
+    )
     if not re.fullmatch(pattern, request.url.path):
         problems.append(f"path {request.url.path} does not match {op.path}")
     params = [_resolve(DATA, p) for p in (path_item.get("parameters") or []) + (raw.get("parameters") or [])]
@@ -195,12 +199,19 @@ def _check_operation(pkg: dict[str, Any], api: Any, op: Any, raw: dict[str, Any]
     # A form-style exploded object spreads its own keys among the query parameters.
     spread = any(p.client_spread for p in op.params)
     for key in request.url.params:
-        if not spread and key.split("[")[0] not in query_names | {p.wire for p in api.securities if p.location == "query"}:
+        if not spread and key.split("[")[0] not in query_names | {
+            p.wire for p in api.securities if p.location == "query"
+        }:
             problems.append(f"query {key!r} is not a declared query parameter")
     # Its name is never on the wire (and an object with no properties set puts nothing there).
     unnamed = {p.wire for p in op.params if p.client_spread}
     for p in params:
-        if p.get("required") and p.get("in") == "query" and p["name"] not in unnamed and not any(k.split("[")[0] == p["name"] for k in request.url.params):
+        if (
+            p.get("required")
+            and p.get("in") == "query"
+            and p["name"] not in unnamed
+            and not any(k.split("[")[0] == p["name"] for k in request.url.params)
+        ):
             problems.append(f"required query parameter {p['name']!r} not sent")
         if p.get("required") and p.get("in") == "header" and p["name"].lower() not in request.headers:
             problems.append(f"required header {p['name']!r} not sent")
@@ -288,13 +299,20 @@ def test_every_operation_round_trips(spec: Path, tmp_path: Path) -> None:
             op = generated.get((path, method.upper()))
             where = f"/paths/{escape_pointer_token(path)}/{method}"
             if op is None:
-                said = [w for w in diagnostics.warnings if w.pointer.startswith(where) and "no method is generated" in w.message]
+                said = [
+                    w
+                    for w in diagnostics.warnings
+                    if w.pointer.startswith(where) and "no method is generated" in w.message
+                ]
                 if not said:
                     failures.append(f"{method.upper()} {path}: no method, and no warning says so")
                 skipped.extend(f"{method.upper()} {path}: {w.message}" for w in said)
                 continue
             for each in (op, twins[op.name]) if op.name in twins else (op,):
-                failures.extend(f"{each.method} {each.path} ({each.name}): {line}" for line in _check_operation(pkg, api, each, raw, item))
+                failures.extend(
+                    f"{each.method} {each.path} ({each.name}): {line}"
+                    for line in _check_operation(pkg, api, each, raw, item)
+                )
     if api.operations:
         failures.extend(f"{api.operations[0].name}: {line}" for line in _check_async(pkg, api, api.operations[0]))
     for line in skipped:

@@ -16,7 +16,7 @@ from specbind.fmt import _black
 from specbind.render import comment, docstring
 
 # Characters that have broken docstrings before, mixed with anything at all.
-TRICKY = st.sampled_from(list(' "\'\\\t\n\r\x00\x0b\x0c\x1c\x85\xa0\u2028\u3000{}uxN0é\U0001f600'))
+TRICKY = st.sampled_from(list(" \"'\\\t\n\r\x00\x0b\x0c\x1c\x85\xa0\u2028\u3000{}uxN0é\U0001f600"))
 TEXT = st.text(TRICKY, max_size=24) | st.text(max_size=24)
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -48,7 +48,7 @@ def _value(source: str, indent: int) -> str:
 
 @SETTINGS
 @given(text=TEXT, indent=st.sampled_from([0, 4]))
-@example(text='ends with an escape \\n and a backslash \\', indent=4)
+@example(text="ends with an escape \\n and a backslash \\", indent=4)
 @example(text='"""', indent=0)
 @example(text='"', indent=4)
 @example(text="a\n  indented\n  block", indent=4)

@@ -27,7 +27,10 @@ from specbind.pipeline import load_spec
 from specbind.render import GeneratorInfo, render_package
 from specbind.snapshots import case_job
 
-JOBS = [*load_jobs(REPO), *(case_job(c) for c in sorted((REPO / "tests" / "cases").glob("*/")) if (c / "spec.yaml").exists())]
+JOBS = [
+    *load_jobs(REPO),
+    *(case_job(c) for c in sorted((REPO / "tests" / "cases").glob("*/")) if (c / "spec.yaml").exists()),
+]
 
 
 def difference_kind(black: list[str], ruff: list[str]) -> str | None:
@@ -47,7 +50,9 @@ def differences(black: str, ruff: str) -> list[str]:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
             kind = difference_kind(matcher.a[i1:i2], matcher.b[j1:j2])
-            assert kind, "undocumented difference:\n" + "\n".join(difflib.unified_diff(matcher.a[i1:i2], matcher.b[j1:j2], "black", "ruff", lineterm=""))
+            assert kind, "undocumented difference:\n" + "\n".join(
+                difflib.unified_diff(matcher.a[i1:i2], matcher.b[j1:j2], "black", "ruff", lineterm="")
+            )
             kinds.append(kind)
     return kinds
 
@@ -60,7 +65,11 @@ def code_of(text: str) -> str:
         body = getattr(node, "body", None)
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and body:
             first = body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
                 first.value.value = first.value.value.rstrip()
     return ast.dump(tree)
 
@@ -90,7 +99,9 @@ def test_the_difference_classifier_accepts_only_the_documented_kinds() -> None:
 def test_the_formatter_is_named_in_headers_and_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     spec = REPO / "tests" / "cases" / "operations" / "spec.yaml"
-    assert main(["generate", "--quiet", "--spec", str(spec), "--out", "r", "--package", "r", "--formatter", "ruff"]) == 0
+    assert (
+        main(["generate", "--quiet", "--spec", str(spec), "--out", "r", "--package", "r", "--formatter", "ruff"]) == 0
+    )
     assert main(["generate", "--quiet", "--spec", str(spec), "--out", "b", "--package", "r"]) == 0
     ruff_desc, black_desc = fmt.description("ruff"), fmt.description("black")
     assert ruff_desc.startswith(f"ruff format {fmt.RUFF_VERSION} (line-length 88")
@@ -104,18 +115,24 @@ def test_the_formatter_is_named_in_headers_and_manifest(tmp_path: Path, monkeypa
         assert r == b, name
 
 
-def test_formatter_in_pyproject_and_bad_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_formatter_in_pyproject_and_bad_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec = REPO / "tests" / "cases" / "operations" / "spec.yaml"
-    (tmp_path / "pyproject.toml").write_text(f'[tool.specbind]\nspec = "{spec}"\nout = "o"\npackage = "o"\nformatter = "ruff"\n')
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.specbind]\nspec = "{spec}"\nout = "o"\npackage = "o"\nformatter = "ruff"\n'
+    )
     monkeypatch.chdir(tmp_path)
     assert main(["generate", "--quiet"]) == 0
     assert "# Formatted by ruff format " in (tmp_path / "o" / "models.py").read_text()
     assert main(["check", "--quiet"]) == 0
-    (tmp_path / "pyproject.toml").write_text(f'[tool.specbind]\nspec = "{spec}"\nout = "o"\npackage = "o"\nformatter = "yapf"\n')
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.specbind]\nspec = "{spec}"\nout = "o"\npackage = "o"\nformatter = "yapf"\n'
+    )
     capsys.readouterr()
     assert main(["generate"]) == 2
     err = capsys.readouterr().err
-    assert "/tool/specbind/jobs/default/formatter: `formatter` must be \"black\" or \"ruff\"" in err, err
+    assert '/tool/specbind/jobs/default/formatter: `formatter` must be "black" or "ruff"' in err, err
 
 
 def test_a_missing_or_wrong_ruff_is_a_clean_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from paths import GENERATED, REPO
 
 PACKAGES = sorted(p for p in GENERATED.iterdir() if (p / "__init__.py").exists())
@@ -31,7 +30,9 @@ def test_ruff_check() -> None:
 def test_no_specbind_import() -> None:
     for pkg in PACKAGES:
         for path in pkg.rglob("*.py"):
-            assert "specbind" not in "".join(line for line in path.read_text().splitlines() if line.startswith(("import", "from")))
+            assert "specbind" not in "".join(
+                line for line in path.read_text().splitlines() if line.startswith(("import", "from"))
+            )
 
 
 def test_header_names_spec_hash_and_formatter() -> None:
@@ -46,7 +47,9 @@ def test_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
     for seed in ("0", "1", "2", "4242", "random"):
         out = tmp_path / f"seed{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        proc = _run(sys.executable, "-m", "specbind", "generate", "--job", "default", "--out", str(out), cwd=REPO, env=env)
+        proc = _run(
+            sys.executable, "-m", "specbind", "generate", "--job", "default", "--out", str(out), cwd=REPO, env=env
+        )
         assert proc.returncode == 0, proc.stderr
         trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert all(t == trees[0] for t in trees)

@@ -27,7 +27,7 @@ def _input(case: Path, tmp: Path) -> Path:
         if (case / name).exists():
             return case / name
     ns: dict[str, object] = {}
-    exec((case / "make.py").read_text(), ns)  # our own test fixture, not spec content
+    exec((case / "make.py").read_text(), ns)  # noqa: S102 - our own test fixture, not spec content
     data = ns["DATA"]
     assert isinstance(data, bytes)
     out = tmp / "input.yaml"
@@ -49,7 +49,11 @@ def test_hostile_input(case: Path, tmp_path: Path) -> None:
     spec = _input(case, tmp_path)
     out = tmp_path / "out"
     seed = REPO / "tests" / "cases" / "recursion" / "spec.yaml"
-    subprocess.run([sys.executable, "-m", "specbind", "generate", "--spec", str(seed), "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "specbind", "generate", "--spec", str(seed), "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
     (out / "NOTES.txt").write_text("mine, not specbind's")
     before = _snapshot(out)
     extra = (case / "args.txt").read_text().split() if (case / "args.txt").exists() else []
@@ -69,7 +73,9 @@ def test_hostile_input(case: Path, tmp_path: Path) -> None:
             assert warnings and all(WARNING.match(line) for line in warnings), warnings
             assert expect.removeprefix("WARNS ") in warnings[0], warnings
         assert (out / "NOTES.txt").read_text() == "mine, not specbind's"
-        check = subprocess.run([sys.executable, "-c", "import out.models"], cwd=out.parent, capture_output=True, text=True, check=False)
+        check = subprocess.run(
+            [sys.executable, "-c", "import out.models"], cwd=out.parent, capture_output=True, text=True, check=False
+        )
         assert check.returncode == 0, check.stderr
     else:
         lines = proc.stderr.strip().splitlines()

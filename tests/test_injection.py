@@ -28,7 +28,24 @@ def _spec() -> dict[str, object]:
     props: dict[str, object] = {}
     for i, text in enumerate(NASTY):
         props[f"p{i}"] = {"type": "string", "default": text, "description": text}
-    for name in ["class", "match", "type", "model_config", "schema", "json", "copy", "validate", "dict", "2x", "a-b", "a b", "é", "_x", "str", "Field"]:
+    for name in [
+        "class",
+        "match",
+        "type",
+        "model_config",
+        "schema",
+        "json",
+        "copy",
+        "validate",
+        "dict",
+        "2x",
+        "a-b",
+        "a b",
+        "é",
+        "_x",
+        "str",
+        "Field",
+    ]:
         props[name] = {"type": "string"}
     return {
         "openapi": "3.1.0",
@@ -43,10 +60,20 @@ def _spec() -> dict[str, object]:
                     "description": NASTY[2],
                     "parameters": [
                         {"name": "item_id", "in": "path", "required": True, "schema": {"type": "string"}},
-                        {"name": 'q"x', "in": "query", "description": NASTY[1], "schema": {"type": "string", "default": NASTY[0]}},
-                        {"name": "X-\"Hdr", "in": "header", "schema": {"type": "string"}},
+                        {
+                            "name": 'q"x',
+                            "in": "query",
+                            "description": NASTY[1],
+                            "schema": {"type": "string", "default": NASTY[0]},
+                        },
+                        {"name": 'X-"Hdr', "in": "header", "schema": {"type": "string"}},
                     ],
-                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Nasty"}}}}},
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Nasty"}}},
+                        }
+                    },
                 }
             }
         },
@@ -83,7 +110,9 @@ def test_nasty_strings_round_trip(tmp_path: Path, monkeypatch: object) -> None:
         assert fields[f"p{i}"].default == text
     assert model.__doc__ == NASTY[0]
     assert typing.get_args(m.Values) == tuple(NASTY[:-1])
-    dumped = model.model_validate({"class": "c", "2x": "d", "a b": "e", "é": "f", "_x": "g"}).model_dump(exclude_unset=True)
+    dumped = model.model_validate({"class": "c", "2x": "d", "a b": "e", "é": "f", "_x": "g"}).model_dump(
+        exclude_unset=True
+    )
     assert dumped == {"class": "c", "2x": "d", "a b": "e", "é": "f", "_x": "g"}
     assert m.Class.model_validate({"if": 2}).model_dump() == {"if": 2}
     assert m.ABC.model_validate({"x": "1"}).x == "1"

@@ -24,7 +24,9 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("features")
     for case in ("json_schema_features", "names_that_shadow"):
         spec = CASES / case / "spec.yaml"
-        proc = _run([sys.executable, "-m", "specbind", "generate", "--spec", str(spec), "--out", case, "--package", case], out)
+        proc = _run(
+            [sys.executable, "-m", "specbind", "generate", "--spec", str(spec), "--out", case, "--package", case], out
+        )
         assert proc.returncode == 0, proc.stderr
     return out
 
@@ -129,7 +131,9 @@ def test_python_types_opt_in(tmp_path: Path) -> None:
         + "    Dated:\n      type: object\n      properties:\n        date: {type: string, format: date}\n"
         + "        code: {type: string, format: uuid, pattern: '^[a-f0-9-]+$'}\n"
     )
-    (tmp_path / "pyproject.toml").write_text('[tool.specbind]\nspec = "spec.yaml"\nout = "typed"\npackage = "typed"\npython_types = true\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.specbind]\nspec = "spec.yaml"\nout = "typed"\npackage = "typed"\npython_types = true\n'
+    )
     proc = _run([sys.executable, "-m", "specbind", "generate"], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "format 'uuid' with string constraints stays `str`" in proc.stderr
@@ -148,8 +152,12 @@ def test_python_types_opt_in(tmp_path: Path) -> None:
         assert d.model_dump(mode="json", by_alias=True) == {"date": "2024-01-02", "code": "abc"}
         """,
     )
-    mypy = _run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "typed/models.py", "typed/client.py"], tmp_path)
+    mypy = _run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "typed/models.py", "typed/client.py"], tmp_path
+    )
     assert mypy.returncode == 0, mypy.stdout
-    (tmp_path / "pyproject.toml").write_text('[tool.specbind]\nspec = "spec.yaml"\npackage = "typed"\npython_types = "yes"\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.specbind]\nspec = "spec.yaml"\npackage = "typed"\npython_types = "yes"\n'
+    )
     proc = _run([sys.executable, "-m", "specbind", "generate"], tmp_path)
     assert proc.returncode == 2 and "`python_types` must be true or false" in proc.stderr, proc.stderr

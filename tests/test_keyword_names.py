@@ -57,7 +57,9 @@ def test_a_property_named_ref_round_trips(tmp_path: Path) -> None:
         "p = Pointer.model_validate_json(sys.argv[1]);"
         "print(json.dumps(p.model_dump(mode='json', by_alias=True, exclude_unset=True)))"
     )
-    done = subprocess.run([sys.executable, "-c", probe, json.dumps(payload)], cwd=tmp_path, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe, json.dumps(payload)], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
     assert json.loads(done.stdout) == payload
 
 

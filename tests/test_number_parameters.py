@@ -78,14 +78,18 @@ def test_numbers_are_float_in_signatures_and_exact_on_the_wire(tmp_path: Path) -
     assert made.returncode == 0, made.stderr
     # The string parameter's `default: 3` is refused, located, and left out.
     warnings = [line for line in made.stderr.splitlines() if line.startswith("specbind: warning:")]
-    assert any("/parameters/3/schema/default: default 3 does not match the parameter's schema" in w for w in warnings), made.stderr
+    assert any(
+        "/parameters/3/schema/default: default 3 does not match the parameter's schema" in w for w in warnings
+    ), made.stderr
     client = (tmp_path / "num" / "client.py").read_text()
     server = (tmp_path / "num" / "server.py").read_text()
     assert "score: float," in client and "limit: float," in client and "scale: float | None = None," in client
     assert "int | float" not in client.split("class Client")[1].split("def get_score")[1].split(") ->")[0]
     assert "limit: float," in server and "scale: float | None = None," in server
     assert " = 3" not in server
-    done = subprocess.run([sys.executable, "-c", PROBE], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["sent"] == [
@@ -97,6 +101,10 @@ def test_numbers_are_float_in_signatures_and_exact_on_the_wire(tmp_path: Path) -
         [2.5, 0.5, None, None, "float", "float", "NoneType"],
     ]
     lint = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "num"], cwd=tmp_path, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "num"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert lint.returncode == 0, lint.stdout

@@ -94,12 +94,16 @@ def test_in_a_specbind_package_a_file_it_never_wrote_is_not_replaced_without_for
     proc = _run(tmp_path, "--spec", str(WITH_DISPATCH), "--out", "pkg")  # this one does
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and ERROR.match(lines[0]) and lines[0].startswith("specbind: error: pkg/_dispatch.py:"), lines
+    assert len(lines) == 1 and ERROR.match(lines[0]) and lines[0].startswith("specbind: error: pkg/_dispatch.py:"), (
+        lines
+    )
     assert "--force" in lines[0]
     assert _tree(pkg) == before
     proc = _run(tmp_path, "--spec", str(WITH_DISPATCH), "--out", "pkg", "--force")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.strip().splitlines() == ["specbind: warning: pkg/_dispatch.py:1: /: not written by specbind; overwritten (--force)"]
+    assert proc.stderr.strip().splitlines() == [
+        "specbind: warning: pkg/_dispatch.py:1: /: not written by specbind; overwritten (--force)"
+    ]
     assert (pkg / "_dispatch.py").read_text() != "my own dispatch\n"
 
 
@@ -133,7 +137,10 @@ def test_folders_and_files_follow_the_umask(tmp_path: Path, umask: int, folder_m
     for spec in (MODELS_ONLY, WITH_CLIENT):  # a fresh folder, then a swap of an existing one
         proc = _run(tmp_path, "--spec", str(spec), "--out", str(out), umask=umask)
         assert proc.returncode == 0, proc.stderr
-        modes = {p.relative_to(tmp_path).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in [out.parent, out, *out.rglob("*")]}
+        modes = {
+            p.relative_to(tmp_path).as_posix(): stat.S_IMODE(p.stat().st_mode)
+            for p in [out.parent, out, *out.rglob("*")]
+        }
         assert len(modes) > 5
         for rel, mode in modes.items():
             want = folder_mode if (tmp_path / rel).is_dir() else file_mode

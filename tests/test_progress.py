@@ -18,7 +18,19 @@ PHASE = re.compile(r"^specbind: (?P<out>\S+): (?P<what>.+) in \d+\.\d\d s$")
 
 
 def _run(spec: Path, out: Path, *flags: str, tty: bool) -> tuple[int, str, str]:
-    cmd = [sys.executable, "-m", "specbind", "generate", "--spec", str(spec), "--out", str(out), "--package", "p", *flags]
+    cmd = [
+        sys.executable,
+        "-m",
+        "specbind",
+        "generate",
+        "--spec",
+        str(spec),
+        "--out",
+        str(out),
+        "--package",
+        "p",
+        *flags,
+    ]
     if not tty:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
         return proc.returncode, proc.stdout, proc.stderr
@@ -73,5 +85,7 @@ def test_quiet_prints_only_errors_and_warnings_even_on_a_terminal(tmp_path: Path
     lines = err.strip().splitlines()
     assert (code, out) == (0, "")
     assert len(lines) == 1 and lines[0].startswith("specbind: warning: ") and "default 'many'" in lines[0], lines
-    code, out, err = _run(REPO / "tests" / "hostile" / "remote_ref" / "input.yaml", tmp_path / "e", "--quiet", tty=False)
+    code, out, err = _run(
+        REPO / "tests" / "hostile" / "remote_ref" / "input.yaml", tmp_path / "e", "--quiet", tty=False
+    )
     assert code == 2 and out == "" and err.startswith("specbind: error: "), err

@@ -20,7 +20,9 @@ def _assert_same(out: Path, files: dict[str, str]) -> None:
     if drifts:
         diff = "".join(d.diff for d in drifts)[:20000]
         summary = ", ".join(f"{d.path} ({d.status})" for d in drifts)
-        pytest.fail(f"{out.relative_to(REPO)} drifted: {summary}\n{diff}\nIf the change is intended, run: {UPDATE_COMMAND}")
+        pytest.fail(
+            f"{out.relative_to(REPO)} drifted: {summary}\n{diff}\nIf the change is intended, run: {UPDATE_COMMAND}"
+        )
 
 
 @pytest.mark.parametrize("job", load_jobs(REPO), ids=lambda j: j.name)

@@ -20,7 +20,11 @@ def _changed_spec(tmp: Path) -> Path:
     d = yaml.safe_load(SPEC.read_text())
     s = d["components"]["schemas"]
     s["WebSearchToolCall"]["properties"]["status"]["enum"].append("incomplete")
-    s["NewThing"] = {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": ["new_thing"]}}}
+    s["NewThing"] = {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"type": "string", "enum": ["new_thing"]}},
+    }
     s["Item"]["oneOf"].append({"$ref": "#/components/schemas/NewThing"})
     s["ConversationResource"]["required"].append("extra")
     s["ConversationResource"]["properties"]["extra"] = {"type": "string"}
@@ -39,7 +43,9 @@ def test_semantic_diff_classifies_by_direction(tmp_path: Path, capsys: pytest.Ca
     assert changes[("operation deleteConversation", "removed")] == "breaking-clients"
     assert changes[("schema WebSearchToolCall.status", "enum values added")] == "breaking-clients"  # response side
     assert changes[("schema ConversationResource.extra", "required field added")] == "breaking-servers"  # response side
-    assert changes[("schema CreateConversationBody.title", "required field added")] == "breaking-clients"  # request side
+    assert (
+        changes[("schema CreateConversationBody.title", "required field added")] == "breaking-clients"
+    )  # request side
     assert changes[("schema NewThing", "added")] == "additive"
     assert changes[("schema Item", "variants added")] == "additive"
     assert main(["diff", str(SPEC), str(new), "--exit-code"]) == 1
@@ -85,7 +91,13 @@ def test_vendored_package_imports_under_any_parent(tmp_path: Path) -> None:
 
 def test_generate_from_any_directory_uses_the_embedded_fragment(tmp_path: Path) -> None:
     """No pyproject.toml: the fragment and its default overlays ship inside specbind."""
-    proc = subprocess.run([sys.executable, "-m", "specbind", "generate", "--out", "pkg"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "specbind", "generate", "--out", "pkg"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     committed = REPO / "generated" / "conversations"
     for path in sorted(committed.glob("*.py")):

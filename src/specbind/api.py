@@ -1,8 +1,8 @@
 """The Python API: what the CLI, the hatch build hook and pre-commit share.
 
-    from specbind.api import sync
-    sync()                      # every [tool.specbind] job of the project in the cwd
-    sync(root, jobs=["azure"])  # one job of another project
+from specbind.api import sync
+sync()                      # every [tool.specbind] job of the project in the cwd
+sync(root, jobs=["azure"])  # one job of another project
 """
 
 from __future__ import annotations

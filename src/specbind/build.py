@@ -26,7 +26,10 @@ def validate_root(doc: Document) -> None:
         raise doc.error(("swagger",), "Swagger 2.0 is not supported: convert it to OpenAPI 3.x first")
     version = data.get("openapi")
     if not isinstance(version, str) or not version.startswith("3."):
-        raise doc.error(("openapi",) if "openapi" in data else (), "not an OpenAPI 3.x document (missing or unsupported `openapi` version)")
+        raise doc.error(
+            ("openapi",) if "openapi" in data else (),
+            "not an OpenAPI 3.x document (missing or unsupported `openapi` version)",
+        )
     for key in ("paths", "components"):
         if key in data and not isinstance(data[key], dict | None):
             raise doc.error((key,), f"`{key}` must be a mapping")
@@ -66,21 +69,31 @@ def build_api(
     none_aliases = frozenset(n for n, a in built.aliases.items() if a.annotation == "None")
     ops, adapters, error_adapters = wire.finish(raw_ops, set(built.models), defined, none_aliases)
     service = service_name(data, package)
-    error_body, error_media = wire.server_errors(ops_builder.error_schemas, ops_builder.error_types, ops_builder.resolve)
+    error_body, error_media = wire.server_errors(
+        ops_builder.error_schemas, ops_builder.error_types, ops_builder.resolve
+    )
     # `APIStatusError.error` is typed by the one error type the document uses, else Any.
     error_model = next(iter(ops_builder.error_types)) if len(ops_builder.error_types) == 1 else None
-    servers = tuple(wire.server_url(s) for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str))
+    servers = tuple(
+        wire.server_url(s) for s in data.get("servers") or [] if isinstance(s, dict) and isinstance(s.get("url"), str)
+    )
     lazy = self_referring(built)
     definitions = tuple(
-        replace(d, lazy=True) if n in lazy and (isinstance(d, ir.Alias) or (isinstance(d, ir.Union) and d.strategy == "plain")) else d
+        replace(d, lazy=True)
+        if n in lazy and (isinstance(d, ir.Alias) or (isinstance(d, ir.Union) and d.strategy == "plain"))
+        else d
         for n in order
         for d in (built.models.get(n) or built.aliases.get(n) or built.unions[n],)
     )
     bare = wire.bare_names(ops)  # `public` looks models up by name
     sent = public.sent_unions(definitions, bare)
-    definitions = tuple(replace(d, accepts_other_models=True) if d.name in sent and isinstance(d, ir.Union) else d for d in definitions)
+    definitions = tuple(
+        replace(d, accepts_other_models=True) if d.name in sent and isinstance(d, ir.Union) else d for d in definitions
+    )
     typing_imports, pydantic_imports, base_imports, extensions_imports = imports_for(definitions)
-    stdlib = stdlib_imports(_names(" ".join(f.annotation for d in definitions if isinstance(d, ir.Model) for f in d.fields)))
+    stdlib = stdlib_imports(
+        _names(" ".join(f.annotation for d in definitions if isinstance(d, ir.Model) for f in d.fields))
+    )
     client_stdlib = stdlib_imports(_names(" ".join(b.param_annotation for op in ops for b in op.body_fields)))
     tables = public.kind_tables(definitions, bare)
     definitions = public.with_union_tables(definitions, tables)
@@ -102,20 +115,36 @@ def build_api(
         base_url_env=str(client_cfg.get("base-url-env") or env_prefix + "_BASE_URL"),
         api_key_env=securities[0].env if len(securities) == 1 else "",
         client_headers=wire.client_headers(ops),
-        user_agent="".join(c for c in f"{package}/{info.get('version', '')} (specbind {__version__})" if 32 <= ord(c) < 127),
+        user_agent="".join(
+            c for c in f"{package}/{info.get('version', '')} (specbind {__version__})" if 32 <= ord(c) < 127
+        ),
         adapters=adapters.constants(defined),
         error_adapters=error_adapters.constants(defined),
         service_name=service,
-        server_exports=tuple(sorted(
-            ("RequestContext", "ServiceConflictError", "ServiceError", "ServiceInvalidRequestError", "ServiceNotFoundError", service, "create_app", "create_router")
-            + (("UploadedFile",) if any(op.body_kind == "multipart" for op in ops) else ()),
-            key=lambda n: (not n[0].isupper(), n),
-        )),
-        server_uses_field="Field(" in " ".join(
-            [p.constrained for op in ops for p in op.server_params] + [b.server_assignment + b.server_annotation for op in ops if op.parts_model for b in op.body_fields]
+        server_exports=tuple(
+            sorted(
+                (
+                    "RequestContext",
+                    "ServiceConflictError",
+                    "ServiceError",
+                    "ServiceInvalidRequestError",
+                    "ServiceNotFoundError",
+                    service,
+                    "create_app",
+                    "create_router",
+                )
+                + (("UploadedFile",) if any(op.body_kind == "multipart" for op in ops) else ()),
+                key=lambda n: (not n[0].isupper(), n),
+            )
+        ),
+        server_uses_field="Field("
+        in " ".join(
+            [p.constrained for op in ops for p in op.server_params]
+            + [b.server_assignment + b.server_annotation for op in ops if op.parts_model for b in op.body_fields]
         ),
         server_typing_imports=wire.typing_names(
-            ["Any Protocol TypeVar"] + [p.constrained for op in ops for p in op.server_params]
+            ["Any Protocol TypeVar"]
+            + [p.constrained for op in ops for p in op.server_params]
             + [b.server_annotation for op in ops if op.parts_model for b in op.body_fields]
             + [type_ for _, type_ in adapters.constants(defined)],  # inline answer types (`Literal[...]`)
             ("Annotated", "Any", "Literal", "Protocol", "TypeVar"),
@@ -124,7 +153,12 @@ def build_api(
         exports=tuple(sorted(order, key=naming.export_key)),
         base_imports=base_imports,
         typing_extensions_imports=extensions_imports,
-        stdlib_imports=stdlib + tuple(i for i in stdlib_imports(_names(" ".join(d.annotation for d in definitions if isinstance(d, ir.Alias)))) if i not in stdlib),
+        stdlib_imports=stdlib
+        + tuple(
+            i
+            for i in stdlib_imports(_names(" ".join(d.annotation for d in definitions if isinstance(d, ir.Alias))))
+            if i not in stdlib
+        ),
         client_stdlib_imports=client_stdlib,
         securities=securities,
         credentials_doc="".join(f";\n`{s.setting}` ({s.name}) to ${s.env}" for s in securities),
@@ -185,7 +219,8 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
     pydantic = ("BeforeValidator", "ConfigDict", "Discriminator", "Field", "Tag")
     base = ("BaseModel", "FromOtherModels", "UnknownVariant", "unique_items")
     extensions = ("TypeAliasType",)
-    return tuple(tuple(n for n in group if n in words) for group in (typing, pydantic, base, extensions))  # type: ignore[return-value]
+    groups = (typing, pydantic, base, extensions)
+    return tuple(tuple(n for n in group if n in words) for group in groups)  # type: ignore[return-value]
 
 
 def stdlib_imports(words: list[str]) -> tuple[str, ...]:
@@ -241,4 +276,3 @@ def definition_order(built: Any) -> list[str]:
     for n in eager:
         visit(n)
     return out
-

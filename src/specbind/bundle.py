@@ -33,12 +33,25 @@ from .resolve import Parts, lookup, parse_pointer, walk
 
 #: `components` sections a target keeps when it is addressed as /components/<section>/<name>.
 SECTIONS = frozenset(
-    {"schemas", "responses", "parameters", "examples", "requestBodies", "headers", "securitySchemes", "links", "callbacks", "pathItems"}
+    {
+        "schemas",
+        "responses",
+        "parameters",
+        "examples",
+        "requestBodies",
+        "headers",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "pathItems",
+    }
 )
 #: Where a `$ref` sits -> the `components` section its target is bundled into (the key of the
 #: map or list holding the referring object), so that a parameter, a response or a path item
 #: from another file never becomes a schema (and a model).
-_CONTEXT_SECTIONS = frozenset({"parameters", "responses", "headers", "examples", "links", "callbacks", "securitySchemes"})
+_CONTEXT_SECTIONS = frozenset(
+    {"parameters", "responses", "headers", "examples", "links", "callbacks", "securitySchemes"}
+)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -89,7 +102,9 @@ class _Bundler:
         if problem not in self.problems:  # a bare alias is looked at twice
             self.problems.append(problem)
 
-    def rewrite(self, ref: str, file: Path, doc: Document, at: Parts, name: str | None = None, inline: bool = False) -> str | None:
+    def rewrite(
+        self, ref: str, file: Path, doc: Document, at: Parts, name: str | None = None, inline: bool = False
+    ) -> str | None:
         """The bundled `#/...` form of ``ref`` written in ``file``; None after reporting a problem
         (or, with ``inline``, when the target is there to be copied in place)."""
         if is_remote(ref):
@@ -100,11 +115,17 @@ class _Bundler:
         else:
             raw = unquote(path_part)
             if raw.startswith(("/", "\\")) or PureWindowsPath(raw).drive:
-                self.problem(doc, at, f"external $ref {ref!r} refused: absolute paths are never read (use a path relative to the spec)")
+                self.problem(
+                    doc,
+                    at,
+                    f"external $ref {ref!r} refused: absolute paths are never read (use a path relative to the spec)",
+                )
                 return None
             target = (file.parent / raw).resolve()
             if not target.is_relative_to(self.folder):
-                self.problem(doc, at, f"external $ref {ref!r} refused: it leaves the spec's folder (nothing outside it is read)")
+                self.problem(
+                    doc, at, f"external $ref {ref!r} refused: it leaves the spec's folder (nothing outside it is read)"
+                )
                 return None
         try:
             parts = parse_pointer(unquote(fragment))
@@ -207,7 +228,9 @@ class _Bundler:
             disc = mapping.get("discriminator")
             if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
                 for key, value in disc["mapping"].items():
-                    if isinstance(value, str) and ((file != self.root_file and value.startswith("#")) or _mapping_ref(value)):
+                    if isinstance(value, str) and (
+                        (file != self.root_file and value.startswith("#")) or _mapping_ref(value)
+                    ):
                         new = self.rewrite(value, file, doc, origin + at + ("discriminator", "mapping", key))
                         if new is not None:
                             disc["mapping"][key] = new
@@ -237,7 +260,11 @@ class _Bundler:
             if not isinstance(components.get(section), dict):
                 components[section] = {}
             components[section][str(name)] = content
-        includes = tuple(sorted((p.relative_to(self.folder).as_posix(), d.sha256) for p, d in self.docs.items() if p != self.root_file))
+        includes = tuple(
+            sorted(
+                (p.relative_to(self.folder).as_posix(), d.sha256) for p, d in self.docs.items() if p != self.root_file
+            )
+        )
         return Document(root.path, root.text, self.data, root.sha256, origins=self.origins, includes=includes)
 
 
@@ -253,6 +280,10 @@ def _has_external(data: Any) -> bool:
         if is_external(mapping.get("$ref")):
             return True
         disc = mapping.get("discriminator")
-        if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict) and any(map(_mapping_ref, disc["mapping"].values())):
+        if (
+            isinstance(disc, dict)
+            and isinstance(disc.get("mapping"), dict)
+            and any(map(_mapping_ref, disc["mapping"].values()))
+        ):
             return True
     return False

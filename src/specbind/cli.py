@@ -24,21 +24,29 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--path-prefix", required=True)
     ex.add_argument("-o", "--output", type=Path, required=True)
 
-    for name, text in (("generate", "write the generated package(s)"), ("check", "exit 1 if generated output is stale")):
+    for name, text in (
+        ("generate", "write the generated package(s)"),
+        ("check", "exit 1 if generated output is stale"),
+    ):
         g = sub.add_parser(name, help=text)
         g.add_argument("--spec", type=Path, help="OpenAPI document (default: [tool.specbind] or the embedded fragment)")
-        g.add_argument("--overlay", type=Path, action="append", help="Overlay 1.0 document; repeatable, applied in order")
+        g.add_argument(
+            "--overlay", type=Path, action="append", help="Overlay 1.0 document; repeatable, applied in order"
+        )
         g.add_argument("--out", type=Path, help="folder of the generated package")
         g.add_argument("--package", help="import name of the generated package")
         g.add_argument("--job", action="append", help="only this [tool.specbind.jobs] entry; repeatable")
         g.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2)")
         g.add_argument("--quiet", action="store_true", help="print errors and warnings only")
-        g.add_argument("--formatter", choices=("black", "ruff"), help="black (default) or ruff (pinned; same output, faster)")
+        g.add_argument(
+            "--formatter", choices=("black", "ruff"), help="black (default) or ruff (pinned; same output, faster)"
+        )
         if name == "generate":
             g.add_argument("--explain", action="store_true", help="print each union's dispatch strategy and why")
             g.add_argument(
                 "--force", action="store_true",
-                help="write into an --out folder that holds files but no specbind manifest (only specbind's files are written)",
+                help="write into an --out folder that holds files but no specbind manifest "
+                "(only specbind's files are written)",
             )  # fmt: skip
     df = sub.add_parser("diff", help="semantic diff of two specs: what changed and whom it breaks")
     df.add_argument("old", type=Path)
@@ -56,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--db", default="specbind.db", help="SQLite file (default ./specbind.db); ':memory:' allowed")
     sv.add_argument("--flavor", choices=("openai", "azure"), default="openai")
     sv.add_argument("--max-body-bytes", type=int, default=None, help="largest request body accepted (default 50 MiB)")
-    sv.add_argument("--body-timeout", type=float, default=None, help="seconds a request body may take to arrive (default 30)")
+    sv.add_argument(
+        "--body-timeout", type=float, default=None, help="seconds a request body may take to arrive (default 30)"
+    )
     return p
 
 
@@ -67,7 +77,14 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"specbind: error: `serve` needs the serve extra (pip install 'specbind[serve]'): {exc}", file=sys.stderr)
         return 2
     try:
-        serve(args.host, args.port, args.db, args.flavor, max_body_bytes=args.max_body_bytes, body_timeout=args.body_timeout)
+        serve(
+            args.host,
+            args.port,
+            args.db,
+            args.flavor,
+            max_body_bytes=args.max_body_bytes,
+            body_timeout=args.body_timeout,
+        )
     except ServeError as exc:
         print(f"specbind: error: {exc}", file=sys.stderr)
         return 2
@@ -121,7 +138,9 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
     cwd = Path.cwd()
     if args.spec and not args.out and not any(j.configured for j in jobs):
         raise SpecError.one(
-            "<command line>", "", "--spec needs --out (the folder to write the package to) here: no [tool.specbind] job says where"
+            "<command line>",
+            "",
+            "--spec needs --out (the folder to write the package to) here: no [tool.specbind] job says where",
         )
     return [
         j.override(
@@ -180,11 +199,17 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
     from .write import MANIFEST, check_overwrites, compare_tree, write_tree
 
     progress = {j.name: Progress(j.display(j.out), phases) for j in jobs}
-    results = [(job, generate(job, progress[job.name])) for job in jobs if job.name not in fresh]  # all succeed before any write
+    results = [
+        (job, generate(job, progress[job.name])) for job in jobs if job.name not in fresh
+    ]  # all succeed before any write
     for _, result in results:
         for warning in result.warnings:
             print(warning, file=sys.stderr)
-    notes = {} if check else {job.name: check_overwrites(job.out, job.display(job.out), r.files, force) for job, r in results}
+    notes = (
+        {}
+        if check
+        else {job.name: check_overwrites(job.out, job.display(job.out), r.files, force) for job, r in results}
+    )
     status = 0
     for job, result in results:
         shown = job.display(job.out)
@@ -199,7 +224,9 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
                     print(f"  {d.status}: {d.path}")
                 for d in drifts:
                     sys.stdout.write(d.diff)
-                print(f"specbind: run `specbind generate{' --job ' + job.name if len(results) > 1 else ''}` to update it")
+                print(
+                    f"specbind: run `specbind generate{' --job ' + job.name if len(results) > 1 else ''}` to update it"
+                )
             else:
                 say(f"specbind: {shown} is up to date")
             continue
@@ -251,5 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug in specbind: one line, and the traceback on request
         if os.environ.get("SPECBIND_DEBUG"):
             raise
-        print(f"specbind: internal error: {type(exc).__name__}: {exc} (set SPECBIND_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"specbind: internal error: {type(exc).__name__}: {exc} (set SPECBIND_DEBUG=1 for details)", file=sys.stderr
+        )
         return 3

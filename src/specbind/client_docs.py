@@ -84,7 +84,9 @@ def _unit(n: ast.expr) -> str:
 
 
 def needs_check(p: ir.Param) -> bool:
-    return p.location in ("path", "query") and not p.client_default and p.constrained.removesuffix(" | None") not in _PLAIN
+    return (
+        p.location in ("path", "query") and not p.client_default and p.constrained.removesuffix(" | None") not in _PLAIN
+    )
 
 
 def check_annotation(p: ir.Param) -> str:
@@ -114,7 +116,14 @@ def _wrap(text: str, first: str, rest: str = "        ") -> list[str]:
     for i, block in enumerate(_blocks(text) or [""]):
         head = first if i == 0 else rest
         hang = rest + ("  " if block.startswith(("- ", "* ")) else "")
-        wrapped = textwrap.wrap(" ".join(block.split()), 84, initial_indent=head, subsequent_indent=hang, break_on_hyphens=False, break_long_words=False)
+        wrapped = textwrap.wrap(
+            " ".join(block.split()),
+            84,
+            initial_indent=head,
+            subsequent_indent=hang,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
         lines.extend(wrapped or [head.rstrip()])
     return lines
 
@@ -145,11 +154,17 @@ def docstring(op: ir.Operation, aliases: dict[str, str], error_model: str | None
             continue
         default = p.default if not p.required and p.default not in ("None", "") else None
         lines.extend(_arg(p.name, p.doc, constraints(p.constrained, aliases), default))
-    lines.append("    extra_headers, extra_query" + (", extra_body" if op.body_model else "") + ": sent as given, on top of the rest.")
+    lines.append(
+        "    extra_headers, extra_query"
+        + (", extra_body" if op.body_model else "")
+        + ": sent as given, on top of the rest."
+    )
     lines.append("    timeout, max_retries: override the client's settings for this call.")
     lines += ["", "Returns:"]
     if op.paginated:
-        lines += _wrap(f"A page of `{op.item_type}`: `data`, `has_more`, `next_page()`; iterating it walks every page.", "    ")
+        lines += _wrap(
+            f"A page of `{op.item_type}`: `data`, `has_more`, `next_page()`; iterating it walks every page.", "    "
+        )
     elif op.response:
         lines.append(f"    `{op.response}`.")
     else:

@@ -52,7 +52,15 @@ class Job:
 
 def _builtin(start: Path) -> Job:
     """No [tool.specbind] here: the embedded Conversations fragment with its default overlays."""
-    return Job("default", embedded_spec(), start / "generated" / DEFAULT_PACKAGE, DEFAULT_PACKAGE, embedded_overlays(), start, configured=False)
+    return Job(
+        "default",
+        embedded_spec(),
+        start / "generated" / DEFAULT_PACKAGE,
+        DEFAULT_PACKAGE,
+        embedded_overlays(),
+        start,
+        configured=False,
+    )
 
 
 def package_from_out(out: Path) -> str:

@@ -47,7 +47,8 @@ def _nullable(check: _Check) -> _Check:
 
 def _dialect(base: Any) -> Any:
     """``base`` with every keyword accepting null when its schema says `nullable: true`."""
-    return extend(base, validators={k: _nullable(v) for k, v in base.VALIDATORS.items()})  # type: ignore[no-untyped-call]
+    validators = {k: _nullable(v) for k, v in base.VALIDATORS.items()}
+    return extend(base, validators=validators)  # type: ignore[no-untyped-call]
 
 
 _OAS30 = _dialect(Draft4Validator)
@@ -89,6 +90,9 @@ class DefaultChecker:
         if error is None:
             return None
         if value is None:
-            return f"`default: null` on a {what} that does not accept null (in 3.1 a default is only an annotation); left out"
+            return (
+                f"`default: null` on a {what} that does not accept null "
+                "(in 3.1 a default is only an annotation); left out"
+            )
         reason = error.message if len(error.message) <= _MAX_REASON else error.message[: _MAX_REASON - 3] + "..."
         return f"default {value!r} does not match the {what}'s schema ({reason}); left out"

@@ -88,8 +88,14 @@ def _schema(name: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]
         added = [v for v in new["variants"] if v not in old["variants"]]
         removed = [v for v in old["variants"] if v not in new["variants"]]
         if added:
-            note = " (clients keep working: unknown kinds parse to the Unknown fallback)" if new.get("strategy") != "plain" else ""
-            out.append(Change(ADDITIVE if note or not resp else CLIENTS, where, f"variants added: {', '.join(added)}{note}"))
+            note = (
+                " (clients keep working: unknown kinds parse to the Unknown fallback)"
+                if new.get("strategy") != "plain"
+                else ""
+            )
+            out.append(
+                Change(ADDITIVE if note or not resp else CLIENTS, where, f"variants added: {', '.join(added)}{note}")
+            )
         if removed:
             out.append(Change(CLIENTS, where, f"variants removed: {', '.join(removed)}"))
         if old.get("strategy") != new.get("strategy"):
@@ -122,7 +128,13 @@ def _operation(op: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change
     for p in sorted(op_.keys() - np_.keys()):
         out.append(Change(CLIENTS, f"{where} {p}", "parameter removed"))
     for p in sorted(np_.keys() - op_.keys()):
-        out.append(Change(CLIENTS if np_[p]["required"] else ADDITIVE, f"{where} {p}", f"{'required' if np_[p]['required'] else 'optional'} parameter added"))
+        out.append(
+            Change(
+                CLIENTS if np_[p]["required"] else ADDITIVE,
+                f"{where} {p}",
+                f"{'required' if np_[p]['required'] else 'optional'} parameter added",
+            )
+        )
     for p in sorted(op_.keys() & np_.keys()):
         if op_[p]["type"] != np_[p]["type"]:
             out.append(Change(CLIENTS, f"{where} {p}", f"type changed: {op_[p]['type']} -> {np_[p]['type']}"))
@@ -138,9 +150,12 @@ def render_text(changes: list[Change]) -> str:
     if not changes:
         return "no changes to the API surface\n"
     counts = {s: sum(c.severity == s for c in changes) for s in (CLIENTS, SERVERS, ADDITIVE)}
-    lines = [f"{len(changes)} changes: {counts[CLIENTS]} breaking for clients, {counts[SERVERS]} breaking for servers, {counts[ADDITIVE]} additive"]
+    total = f"{len(changes)} changes: {counts[CLIENTS]} breaking for clients, "
+    lines = [total + f"{counts[SERVERS]} breaking for servers, {counts[ADDITIVE]} additive"]
     order = {CLIENTS: 0, SERVERS: 1, ADDITIVE: 2}
-    lines += [f"  [{c.severity}] {c.where}: {c.what}" for c in sorted(changes, key=lambda c: (order[c.severity], c.where))]
+    lines += [
+        f"  [{c.severity}] {c.where}: {c.what}" for c in sorted(changes, key=lambda c: (order[c.severity], c.where))
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -47,7 +47,9 @@ def extract(doc: Document, prefix: str, source_name: str) -> dict[str, Any]:
     for key in ("servers", "security"):
         if key in data:
             out[key] = data[key]
-    used_tags = {t for item in paths.values() for m, op in item.items() if m in HTTP_METHODS for t in op.get("tags", [])}
+    used_tags = {
+        t for item in paths.values() for m, op in item.items() if m in HTTP_METHODS for t in op.get("tags", [])
+    }
     tags = [t for t in data.get("tags", []) if isinstance(t, dict) and t.get("name") in used_tags]
     if tags:
         out["tags"] = tags

@@ -67,7 +67,9 @@ def _ruff(text: str) -> str:
         installed = version("ruff")
         from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
     except (PackageNotFoundError, ImportError):
-        raise FormatterUnavailable(f"formatter = \"ruff\" needs ruff=={RUFF_VERSION}: pip install 'specbind[ruff]'") from None
+        raise FormatterUnavailable(
+            f"formatter = \"ruff\" needs ruff=={RUFF_VERSION}: pip install 'specbind[ruff]'"
+        ) from None
     if installed != RUFF_VERSION:
         raise FormatterUnavailable(f"specbind needs ruff=={RUFF_VERSION} for byte-stable output, found {installed}")
     # --isolated: no ruff.toml/pyproject of the user's project may change the output.

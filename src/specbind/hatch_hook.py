@@ -37,7 +37,9 @@ class SpecbindBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 continue  # output outside the project: nothing to ship
             build_data.setdefault("artifacts", []).append(f"/{rel}/**")
             changed = written.get(job.name) or []
-            self.app.display_info(f"specbind: {rel}: {len(changed)} files regenerated" if changed else f"specbind: {rel}: up to date")
+            self.app.display_info(
+                f"specbind: {rel}: {len(changed)} files regenerated" if changed else f"specbind: {rel}: up to date"
+            )
 
 
 @hookimpl

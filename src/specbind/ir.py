@@ -188,7 +188,7 @@ class Operation:
     client_doc: str = ""  # the client method's docstring: description, Args, Returns, Raises
     client_checks: tuple[tuple[str, str], ...] = ()  # (argument, annotation) checked before sending
     client_checks_model: str = ""  # private model in client.py holding client_checks
-    keyword_params: tuple[Param, ...] = ()  # server_params passed to the service by keyword  # paginated: arguments that fetch the next page (`after=after`)
+    keyword_params: tuple[Param, ...] = ()  # server_params passed to the service by keyword
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ class KindRow:
 
 @dataclass(frozen=True)
 class KindTable:
-    """"Which class do I use" for one request union (and the response union it pairs with)."""
+    """ "Which class do I use" for one request union (and the response union it pairs with)."""
 
     tag_wire: str
     request_union: str
@@ -316,7 +316,10 @@ class Api:
         parts = [t for _, t in self.adapters] + [self.error_body] + ["models." + n for n in self.unknown_models]
         for op in self.operations:
             parts += [op.body_model or "", op.body_type, op.response or ""]
-            parts += [p.annotation + " " + p.constrained + " " + p.service_annotation + " " + p.server_value + " " + p.default for p in op.params]
+            parts += [
+                p.annotation + " " + p.constrained + " " + p.service_annotation + " " + p.server_value + " " + p.default
+                for p in op.params
+            ]
             parts += [p.server_assignment for p in op.server_params]
             parts += [b.server_annotation + " " + b.server_assignment for b in op.body_fields]
         return _uses_models(parts)

@@ -76,9 +76,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                     None, None, f"unhashable mapping key {key!r}", key_node.start_mark
                 ) from None
             if duplicate:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
@@ -93,7 +91,9 @@ class Document:
     sha256: str
     _nodes: yaml.Node | None = field(default=None, repr=False)
     #: Bundled locations (components/<section>/<name>, paths/<path>) -> the file and pointer they came from.
-    origins: dict[tuple[str | int, ...], tuple[Document, tuple[str | int, ...]]] = field(default_factory=dict, repr=False)
+    origins: dict[tuple[str | int, ...], tuple[Document, tuple[str | int, ...]]] = field(
+        default_factory=dict, repr=False
+    )
     #: Other files read for this document: (path relative to the spec's folder, sha256).
     includes: tuple[tuple[str, str], ...] = ()
 
@@ -232,13 +232,13 @@ def parse_text(path: str, text: str) -> Any:
             size = _expanded_size(node)
         except _Recursive as exc:
             raise SpecError.one(
-                path, "", "refused: an alias occurs inside the node its anchor names (a recursive structure)",
+                path,
+                "",
+                "refused: an alias occurs inside the node its anchor names (a recursive structure)",
                 exc.node.start_mark.line + 1,
             ) from None
         if size > MAX_EXPANDED_NODES:
-            raise SpecError.one(
-                path, "", f"refused: aliases expand to more than {MAX_EXPANDED_NODES:,} nodes", 1
-            )
+            raise SpecError.one(path, "", f"refused: aliases expand to more than {MAX_EXPANDED_NODES:,} nodes", 1)
         return data
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

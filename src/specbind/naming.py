@@ -46,7 +46,9 @@ PYTHON_TYPES = {"date-time": "datetime", "date": "date", "time": "time", "uuid":
 PYTHON_TYPE_MODULES = (("datetime", ("date", "datetime", "time")), ("uuid", ("UUID",)))
 
 # Names used inside annotations; a field of that name would shadow them in the class body.
-ANNOTATION_NAMES = frozenset({"str", "int", "float", "bool", "list", "dict", "tuple", "frozenset", "None"}) | MODULE_RESERVED
+ANNOTATION_NAMES = (
+    frozenset({"str", "int", "float", "bool", "list", "dict", "tuple", "frozenset", "None"}) | MODULE_RESERVED
+)
 
 # Attributes of pydantic.BaseModel (v2) a field must not replace. Fixed here, not read from the
 # installed pydantic, so that output does not depend on the machine.

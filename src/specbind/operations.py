@@ -65,7 +65,7 @@ def strip_constraints(annotation: str) -> str:
             elif ch == "," and depth == 0 and comma < 0:
                 comma = k
             k += 1
-        out.append(strip_constraints(annotation[start:comma if comma >= 0 else k]))
+        out.append(strip_constraints(annotation[start : comma if comma >= 0 else k]))
         i = k + 1
 
 
@@ -156,7 +156,11 @@ class OperationBuilder:
         when the body has a boolean `stream` field, `stream: true`)."""
         if self.stream_event is None or op.response_kind == "stream":
             return (op,)
-        flag = [b for b in op.body_fields if b.wire == "stream" and strip_constraints(b.annotation).removesuffix(" | None") == "bool"]
+        flag = [
+            b
+            for b in op.body_fields
+            if b.wire == "stream" and strip_constraints(b.annotation).removesuffix(" | None") == "bool"
+        ]
         twin = replace(
             op, name=self.names.claim(op.name + "_stream"), response=self.stream_event, response_kind="stream",
             response_media="text/event-stream", paginated=False, item_type=None, stream_of=op.name,
@@ -176,7 +180,9 @@ class OperationBuilder:
         return node
 
     # -- parameters ---------------------------------------------------------------------------
-    def declared_params(self, path: str, item: dict[str, Any], op: dict[str, Any], at: Parts) -> dict[tuple[str, str], tuple[Any, Parts]]:
+    def declared_params(
+        self, path: str, item: dict[str, Any], op: dict[str, Any], at: Parts
+    ) -> dict[tuple[str, str], tuple[Any, Parts]]:
         merged: dict[tuple[str, str], tuple[Any, Parts]] = {}  # (name, in) -> parameter; the operation's win
         for where, declared in (("item", item.get("parameters")), ("op", op.get("parameters"))):
             for i, raw in enumerate(declared if isinstance(declared, list) else []):
@@ -185,16 +191,29 @@ class OperationBuilder:
                 if isinstance(p, dict) and isinstance(p.get("name"), str):
                     loc = str(p.get("in"))
                     if loc not in _LOCATIONS:
-                        raise Skip(p_at, f"parameter {p['name']!r} is `in: {loc}`, which is not path, query, header or cookie")
+                        raise Skip(
+                            p_at, f"parameter {p['name']!r} is `in: {loc}`, which is not path, query, header or cookie"
+                        )
                     if loc == "header" and p["name"].lower() in ("accept", "content-type", "authorization"):
                         continue  # OpenAPI: these header parameters are ignored
                     if loc == "path" and p.get("required") is not True:
-                        self.sb.warn(p_at, f"path parameter {p['name']!r} must be `required: true` (a path has no optional parts); it is required")
+                        self.sb.warn(
+                            p_at,
+                            f"path parameter {p['name']!r} must be `required: true` "
+                            "(a path has no optional parts); it is required",
+                        )
                     merged[(p["name"], loc)] = (p, p_at)
         for wire in _TEMPLATE.findall(path):
             if (wire, "path") not in merged:
-                self.sb.warn(at[:-1], f"path parameter {{{wire}}} is not declared by any `parameters` entry; a required string parameter is assumed")
-                merged[(wire, "path")] = ({"name": wire, "in": "path", "required": True, "schema": {"type": "string"}}, at[:-1])
+                self.sb.warn(
+                    at[:-1],
+                    f"path parameter {{{wire}}} is not declared by any `parameters` entry; "
+                    "a required string parameter is assumed",
+                )
+                merged[(wire, "path")] = (
+                    {"name": wire, "in": "path", "required": True, "schema": {"type": "string"}},
+                    at[:-1],
+                )
         return merged
 
     def param(self, p: dict[str, Any], p_at: Parts, wire: str, loc: str, base: str, name: str) -> ir.Param:
@@ -208,15 +227,30 @@ class OperationBuilder:
         if default is not None:
             problem = self.sb.defaults.problem(schema, default, p_at + ("schema",), what="parameter")
             if problem is not None:
-                self.sb.warn(p_at + ("schema", "default") if isinstance(schema, dict) and "default" in schema else p_at + ("schema",), problem)
+                self.sb.warn(
+                    p_at + ("schema", "default")
+                    if isinstance(schema, dict) and "default" in schema
+                    else p_at + ("schema",),
+                    problem,
+                )
                 default = None
         style = str(p.get("style") or ("form" if loc in ("query", "cookie") else "simple"))
         is_object = "object" in info.json_types and "array" not in info.json_types
-        if style not in ("form", "simple", "deepObject") or (is_object and not (loc == "query" and style in ("form", "deepObject"))):
-            raise Skip(p_at, f"parameter {wire!r}: style {style!r} for {'an object' if is_object else 'a value'} in {loc} is not supported")
+        if style not in ("form", "simple", "deepObject") or (
+            is_object and not (loc == "query" and style in ("form", "deepObject"))
+        ):
+            raise Skip(
+                p_at,
+                f"parameter {wire!r}: style {style!r} for {'an object' if is_object else 'a value'} "
+                f"in {loc} is not supported",
+            )
         # Strings on the wire; the server reads them back as JSON where the value is never a
         # string (`Literal[1, 2]` or `Literal[True, False]` would refuse "1" and "true").
-        element = self.resolve(resolved.get("items")) if isinstance(resolved, dict) and "array" in info.json_types else resolved
+        element = (
+            self.resolve(resolved.get("items"))
+            if isinstance(resolved, dict) and "array" in info.json_types
+            else resolved
+        )
         types = self.scalar_types(element)
         decode = bool(types) and "string" not in types
         # Optional arguments default to None and are then not sent: defaults are the server's.
@@ -254,7 +288,10 @@ class OperationBuilder:
         merged = self.declared_params(path, item, op, at)
         arg_names = naming.NameTable(RESERVED_ARGS)
         # Path parameters in the order the template names them, then query, header, cookie.
-        ordered = sorted(merged.items(), key=lambda kv: (_LOCATIONS[kv[0][1]], path.find("{" + kv[0][0] + "}") if kv[0][1] == "path" else 0))
+        ordered = sorted(
+            merged.items(),
+            key=lambda kv: (_LOCATIONS[kv[0][1]], path.find("{" + kv[0][0] + "}") if kv[0][1] == "path" else 0),
+        )
 
         def wanted(p: dict[str, Any], wire: str) -> str:
             custom = p.get("x-specbind-name")
@@ -286,10 +323,12 @@ class OperationBuilder:
             doc=clean_doc(op), params=tuple(params), body_model=body[0], body_fields=body[1],
             body_required=body[2], response=response, response_is_model=False,
             paginated=paginated, item_type=item_type, idempotent=method.upper() in IDEMPOTENT, path_expr=path_expr,
-            params_model="_" + base + "Params", status=status, response_kind=kind, response_media=media,  # type: ignore[arg-type]
+            params_model="_" + base + "Params", status=status,
+            response_kind=kind, response_media=media,  # type: ignore[arg-type]
             body_kind=body[3], body_media=body[4], body_annotation=body[5], errors=errors,  # type: ignore[arg-type]
             security=self.security(op), part_types=self.part_types,
-            parts_model=base + "Parts" if body[3] == "multipart" else "", form_decode=f"frozenset({self.form_decode!r})",
+            parts_model=base + "Parts" if body[3] == "multipart" else "",
+            form_decode=f"frozenset({self.form_decode!r})",
         )  # fmt: skip
 
     def security(self, op: dict[str, Any]) -> tuple[str, ...]:
@@ -305,9 +344,15 @@ class OperationBuilder:
     # -- bodies ---------------------------------------------------------------------------------
     def content(self, container: Any) -> list[tuple[str, Any]]:
         content = container.get("content") if isinstance(container, dict) else None
-        return [(str(m), b if isinstance(b, dict) else {}) for m, b in content.items()] if isinstance(content, dict) else []
+        return (
+            [(str(m), b if isinstance(b, dict) else {}) for m, b in content.items()]
+            if isinstance(content, dict)
+            else []
+        )
 
-    def body(self, op: dict[str, Any], at: Parts, base: str, arg_names: naming.NameTable) -> tuple[str | None, tuple[ir.BodyField, ...], bool, str, str, str]:
+    def body(
+        self, op: dict[str, Any], at: Parts, base: str, arg_names: naming.NameTable
+    ) -> tuple[str | None, tuple[ir.BodyField, ...], bool, str, str, str]:
         """(model, fields, required, kind, media type, argument annotation)."""
         rb = self.resolve(op.get("requestBody"))
         offered = self.content(rb)
@@ -334,24 +379,38 @@ class OperationBuilder:
         files = self.file_fields(entry.get("schema")) if kind == "multipart" else {}
         fields = tuple(
             ir.BodyField(
-                arg_names.claim(f.name), f.wire, f.annotation,
-                ("Sequence[_http.FileContent]" if files[f.wire] else "_http.FileContent") if f.wire in files else self.widen(f.annotation),
-                f.required, f.doc, is_array=files[f.wire] if f.wire in files else strip_constraints(f.annotation).startswith("list["),
+                arg_names.claim(f.name),
+                f.wire,
+                f.annotation,
+                ("Sequence[_http.FileContent]" if files[f.wire] else "_http.FileContent")
+                if f.wire in files
+                else self.widen(f.annotation),
+                f.required,
+                f.doc,
+                is_array=files[f.wire] if f.wire in files else strip_constraints(f.annotation).startswith("list["),
                 is_file=f.wire in files,
                 server_annotation=(
                     ("list[UploadedFile]" if files[f.wire] else "UploadedFile") + ("" if f.required else " | None")
-                    if f.wire in files else f.annotation
+                    if f.wire in files
+                    else f.annotation
                 ),
             )
             for f in model.fields
         )
         # The model's own default and alias, where the argument kept the field's name.
-        fields = tuple(replace(b, model_assignment=f.assignment) if b.name == f.name else b for b, f in zip(fields, model.fields, strict=True))
-        self.form_decode = tuple(sorted(self.never_strings(entry.get("schema")))) if kind in ("form", "multipart") else ()
+        fields = tuple(
+            replace(b, model_assignment=f.assignment) if b.name == f.name else b
+            for b, f in zip(fields, model.fields, strict=True)
+        )
+        self.form_decode = (
+            tuple(sorted(self.never_strings(entry.get("schema")))) if kind in ("form", "multipart") else ()
+        )
         if kind == "multipart":
             encoding = entry.get("encoding") if isinstance(entry.get("encoding"), dict) else {}
             self.part_types = tuple(
-                (str(k), str(v["contentType"])) for k, v in encoding.items() if isinstance(v, dict) and isinstance(v.get("contentType"), str)
+                (str(k), str(v["contentType"]))
+                for k, v in encoding.items()
+                if isinstance(v, dict) and isinstance(v.get("contentType"), str)
             )
             return info.model, fields, required, "multipart", media, ""
         if kind == "form":
@@ -373,9 +432,11 @@ class OperationBuilder:
         schema = self.resolve(schema)
         props = schema.get("properties") if isinstance(schema, dict) else None
         out: set[str] = set()
-        for name, prop in (props.items() if isinstance(props, dict) else ()):
+        for name, prop in props.items() if isinstance(props, dict) else ():
             prop = self.resolve(prop)
-            element = self.resolve(prop.get("items")) if isinstance(prop, dict) and prop.get("type") == "array" else prop
+            element = (
+                self.resolve(prop.get("items")) if isinstance(prop, dict) and prop.get("type") == "array" else prop
+            )
             types = self.scalar_types(element)
             if types and "string" not in types and "object" not in types:
                 out.add(str(name))
@@ -386,11 +447,13 @@ class OperationBuilder:
         schema = self.resolve(schema)
         props = schema.get("properties") if isinstance(schema, dict) else None
         out: dict[str, bool] = {}
-        for name, prop in (props.items() if isinstance(props, dict) else ()):
+        for name, prop in props.items() if isinstance(props, dict) else ():
             prop = self.resolve(prop)
             items = self.resolve(prop.get("items")) if isinstance(prop, dict) and prop.get("type") == "array" else None
             for candidate, many in ((prop, False), (items, True)):
-                if isinstance(candidate, dict) and (candidate.get("format") == "binary" or "contentMediaType" in candidate):
+                if isinstance(candidate, dict) and (
+                    candidate.get("format") == "binary" or "contentMediaType" in candidate
+                ):
                     out[str(name)] = many
         return out
 
@@ -427,7 +490,9 @@ class OperationBuilder:
             by_kind = {media_kind(m): (m, b) for m, b in reversed(offered)}
             if "json" in by_kind:
                 m, entry = by_kind["json"]
-                info = self.sb.type_of(entry.get("schema"), at + ("responses", code, "content", m, "schema"), base + "Response")
+                info = self.sb.type_of(
+                    entry.get("schema"), at + ("responses", code, "content", m, "schema"), base + "Response"
+                )
                 if kind in ("none", "json"):
                     kind, media = "json", m
                     if info.annotation() not in types:
@@ -435,10 +500,18 @@ class OperationBuilder:
             elif offered and kind == "none":
                 plain = [m for m, _ in offered if media_kind(m) != "event-stream"]
                 m = plain[0] if plain else offered[0][0]
-                kind, media = ("text", m) if media_kind(m) == "text" else ("stream", m) if media_kind(m) == "event-stream" else ("bytes", m)
+                kind, media = (
+                    ("text", m)
+                    if media_kind(m) == "text"
+                    else ("stream", m)
+                    if media_kind(m) == "event-stream"
+                    else ("bytes", m)
+                )
             if "event-stream" in by_kind and self.stream_event is None:
                 m, entry = by_kind["event-stream"]
-                self.stream_event = self.sb.type_of(entry.get("schema"), at + ("responses", code, "content", m, "schema"), base + "Event").annotation()
+                self.stream_event = self.sb.type_of(
+                    entry.get("schema"), at + ("responses", code, "content", m, "schema"), base + "Event"
+                ).annotation()
         if kind == "stream":
             return status, self.stream_event, kind, media
         if kind in ("text", "bytes"):

@@ -44,18 +44,30 @@ def apply_overlay(spec: Any, overlay: Document) -> Any:
     for i, action in enumerate(data["actions"]):
         at = ("actions", i)
         if not isinstance(action, dict) or not isinstance(action.get("target"), str):
-            problems.append(Problem(overlay.path, overlay.line_of(at), pointer_of(at), "an action needs a string `target`"))
+            problems.append(
+                Problem(overlay.path, overlay.line_of(at), pointer_of(at), "an action needs a string `target`")
+            )
             continue
         try:
             expr = parse(action["target"])
-        except (JsonPathLexerError, JsonPathParserError, Exception) as exc:  # noqa: BLE001 - it also raises bare Exception
+        # jsonpath-ng raises its own errors and also bare Exception
+        except (JsonPathLexerError, JsonPathParserError, Exception) as exc:  # noqa: BLE001
             where = at + ("target",)
-            problems.append(Problem(overlay.path, overlay.line_of(where), pointer_of(where), f"invalid JSONPath: {exc}"))
+            problems.append(
+                Problem(overlay.path, overlay.line_of(where), pointer_of(where), f"invalid JSONPath: {exc}")
+            )
             continue
         matches = expr.find(spec)
         if not matches:
             where = at + ("target",)
-            problems.append(Problem(overlay.path, overlay.line_of(where), pointer_of(where), f"target {action['target']!r} matches nothing in the spec"))
+            problems.append(
+                Problem(
+                    overlay.path,
+                    overlay.line_of(where),
+                    pointer_of(where),
+                    f"target {action['target']!r} matches nothing in the spec",
+                )
+            )
             continue
         if action.get("remove") is True:
             # Remove from the deepest / last match first so list indexes stay valid.
@@ -70,9 +82,18 @@ def apply_overlay(spec: Any, overlay: Document) -> Any:
                     _merge(match.value, action["update"])
                 else:
                     where = at + ("update",)
-                    problems.append(Problem(overlay.path, overlay.line_of(where), pointer_of(where), "update must be an object (or the target an array)"))
+                    problems.append(
+                        Problem(
+                            overlay.path,
+                            overlay.line_of(where),
+                            pointer_of(where),
+                            "update must be an object (or the target an array)",
+                        )
+                    )
         else:
-            problems.append(Problem(overlay.path, overlay.line_of(at), pointer_of(at), "an action needs `update` or `remove: true`"))
+            problems.append(
+                Problem(overlay.path, overlay.line_of(at), pointer_of(at), "an action needs `update` or `remove: true`")
+            )
     if problems:
         raise SpecError(problems)
     return spec

@@ -45,20 +45,6 @@ def load_spec(job: Job) -> Document:
     return bundle(doc, job.spec, job.display)  # other files the document refers to
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 @contextmanager
 def _without_cyclic_gc() -> Iterator[None]:
     """Our phases build large, acyclic graphs (the loaded document, the IR, the text); the
@@ -80,7 +66,14 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
         progress.phase(f"loaded {plural(1 + len(doc.includes) + len(job.overlays), 'file')}")
         overlay_names = tuple(p.name for p in job.overlays)
         diagnostics = Diagnostics(strict=job.strict)
-        api = build_api(doc, package=job.package, spec_name=job.spec.name, overlays=overlay_names, diagnostics=diagnostics, python_types=job.python_types)  # resolve + IR
+        api = build_api(
+            doc,
+            package=job.package,
+            spec_name=job.spec.name,
+            overlays=overlay_names,
+            diagnostics=diagnostics,
+            python_types=job.python_types,
+        )  # resolve + IR
         progress.phase(
             f"built {plural(len(api.definitions), 'schema')} and {plural(len(api.operations), 'operation')}"
             + (f" ({plural(len(diagnostics.warnings), 'warning')})" if diagnostics.warnings else "")
@@ -90,7 +83,8 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
         progress.phase(f"rendered {plural(len(rendered), 'file')}")
     # The collector stays on while formatting: black's syntax trees are cyclic (parent links).
     files = fmt.format_files(rendered, job.formatter)
-    progress.phase(f"formatted {plural(sum(p.endswith('.py') for p in files), 'module')} ({fmt.description(job.formatter).split(' (')[0]})")
+    modules = plural(sum(p.endswith(".py") for p in files), "module")
+    progress.phase(f"formatted {modules} ({fmt.description(job.formatter).split(' (')[0]})")
     with _without_cyclic_gc():
         files[MANIFEST] = manifest(job, doc, files, surface(api), len(diagnostics.warnings))
     return Result(api, files, tuple(diagnostics.warnings))
@@ -139,7 +133,11 @@ def _cands(cands: tuple[ir.Candidate, ...]) -> str:
     parts = []
     for c in cands[:-1]:
         tests = " and ".join(
-            f"{k.key} present" if k.kind == "present" else f"{k.key} is {'/'.join(map(str, k.values))}" if k.kind == "type" else f"{k.key} in {list(k.values)}"
+            f"{k.key} present"
+            if k.kind == "present"
+            else f"{k.key} is {'/'.join(map(str, k.values))}"
+            if k.kind == "type"
+            else f"{k.key} in {list(k.values)}"
             for k in c.checks
         )
         parts.append(f"{c.model} if {tests or 'always'}")

@@ -24,7 +24,11 @@ class Progress:
         """``what`` just finished: print it with the time since the previous phase."""
         now = time.perf_counter()
         if self.enabled:
-            print(f"specbind: {self.label}: {what} in {now - self.started:.2f} s", file=self.stream or sys.stderr, flush=True)
+            print(
+                f"specbind: {self.label}: {what} in {now - self.started:.2f} s",
+                file=self.stream or sys.stderr,
+                flush=True,
+            )
         self.started = now
 
 

@@ -100,14 +100,18 @@ def _kinds(u: ir.Union, models: dict[str, ir.Model]) -> dict[str, list[str]]:
     return out
 
 
-def sent_unions(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...], operations: tuple[ir.Operation, ...]) -> set[str]:
+def sent_unions(
+    definitions: tuple[ir.Model | ir.Alias | ir.Union, ...], operations: tuple[ir.Operation, ...]
+) -> set[str]:
     """The tagged unions a request body reaches: they take models of other classes too."""
     by_name = {d.name: d for d in definitions}
     sent = _reachable((op.body_model for op in operations if op.body_model), by_name)
     return {d.name for d in definitions if isinstance(d, ir.Union) and d.name in sent and d.strategy != "plain"}
 
 
-def kind_tables(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...], operations: tuple[ir.Operation, ...]) -> tuple[ir.KindTable, ...]:
+def kind_tables(
+    definitions: tuple[ir.Model | ir.Alias | ir.Union, ...], operations: tuple[ir.Operation, ...]
+) -> tuple[ir.KindTable, ...]:
     """One table per tagged union a request body uses: each tag, the request classes that
     carry it, and the classes the responses' union of the most tags in common gives back.
     Unions that send and get back the same classes are left out: there is nothing to choose."""
@@ -119,7 +123,11 @@ def kind_tables(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...], operati
     )
 
     def tagged(names: set[str]) -> list[ir.Union]:
-        unions = [d for d in definitions if isinstance(d, ir.Union) and d.name in names and d.tag_wire and d.strategy != "plain"]
+        unions = [
+            d
+            for d in definitions
+            if isinstance(d, ir.Union) and d.name in names and d.tag_wire and d.strategy != "plain"
+        ]
         # A union whose members all sit in a bigger one on the same tag (flattened) adds nothing.
         return [
             u for u in unions
@@ -150,7 +158,9 @@ def with_union_tables(
     """Each request union's docstring ends with its own table, so an IDE shows it on hover."""
     text = {t.request_union: which_class_text((t,)) for t in tables}
     return tuple(
-        replace(d, doc=(d.doc + "\n\n" if d.doc else "") + text[d.name]) if isinstance(d, ir.Union) and d.name in text else d
+        replace(d, doc=(d.doc + "\n\n" if d.doc else "") + text[d.name])
+        if isinstance(d, ir.Union) and d.name in text
+        else d
         for d in definitions
     )
 

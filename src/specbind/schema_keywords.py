@@ -98,7 +98,9 @@ class KeywordTypes:
 
     def tuple_type(self, schema: dict[str, Any], at: Parts, hint: str) -> str:
         """``prefixItems`` (2020-12) or tuple-form ``items`` (earlier drafts) -> ``tuple[A, B]``."""
-        key, rest_key = ("prefixItems", "items") if isinstance(schema.get("prefixItems"), list) else ("items", "additionalItems")
+        key, rest_key = (
+            ("prefixItems", "items") if isinstance(schema.get("prefixItems"), list) else ("items", "additionalItems")
+        )
         members = schema[key]
         if not members:
             return "list[Any]"

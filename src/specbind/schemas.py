@@ -23,7 +23,18 @@ JsonValue = str | int | float | bool | None
 SCHEMAS = ("components", "schemas")
 # Keys that only annotate a `$ref`; anything else beside a `$ref` is applied as allOf.
 ANNOTATION_KEYS = frozenset(
-    {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly", "$comment", "externalDocs", "default"}
+    {
+        "description",
+        "title",
+        "example",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "$comment",
+        "externalDocs",
+        "default",
+    }
 )
 # `number` is `int | float`: with strict scalars (see _base) an integer stays an exact int and
 # a float a float; `float` alone would turn 1 into 1.0 and 12345678901234567890 into 1.23e19.
@@ -215,7 +226,12 @@ class SchemaBuilder(KeywordTypes):
         self.use(name)
         return TypeInfo(
             # `X: TypeAlias = None` (enum: [null]): `X | None` would fail at run time.
-            name, info.nullable, info.json_types, info.enum, info.model, absorbs_null=info.py == "None"
+            name,
+            info.nullable,
+            info.json_types,
+            info.enum,
+            info.model,
+            absorbs_null=info.py == "None",
         )
 
     def shape(self, schema: Any) -> str:
@@ -263,21 +279,25 @@ class SchemaBuilder(KeywordTypes):
         fields: list[ir.Field] = []
         for wire, (prop_schema, required, prop_at) in props.items():
             info = self.type_of(prop_schema, prop_at, name + naming.pascal(wire))
-            self.props[name].append(PropInfo(wire, info, required, prop_schema if isinstance(prop_schema, dict) else {}))
+            self.props[name].append(
+                PropInfo(wire, info, required, prop_schema if isinstance(prop_schema, dict) else {})
+            )
             fields.append(self.make_field(table, wire, info, required, prop_schema, prop_at))
         self._deps_stack.pop()
         doc = clean_doc(schema)
         single = tuple(
-            (f.name, f.wire, value) for f, p in zip(fields, self.props[name], strict=True) if f.required and (value := single_value(p.info))
+            (f.name, f.wire, value)
+            for f, p in zip(fields, self.props[name], strict=True)
+            if f.required and (value := single_value(p.info))
         )
-        self.out.models[name] = ir.Model(name, doc, tuple(fields), closed, pointer_of(at), extra=extra, single_values=single)
+        self.out.models[name] = ir.Model(
+            name, doc, tuple(fields), closed, pointer_of(at), extra=extra, single_values=single
+        )
         self.out.deps[name] = set()
         self.use(name)
         return TypeInfo(name, json_types=frozenset({"object"}), model=name)
 
-    def collect_properties(
-        self, schema: dict[str, Any], at: Parts
-    ) -> tuple[dict[str, tuple[Any, bool, Parts]], bool]:
+    def collect_properties(self, schema: dict[str, Any], at: Parts) -> tuple[dict[str, tuple[Any, bool, Parts]], bool]:
         """Properties of an object schema, allOf parts merged in order (later parts win)."""
         props: dict[str, tuple[Any, bool, Parts]] = {}
         required: set[str] = set()

@@ -32,7 +32,9 @@ def case_outputs(case: Path) -> dict[str, str]:
     out = {name: result.files[name] for name in CASE_FILES if name in result.files}
     out["explain.txt"] = explain(result.api)
     if result.warnings:  # located warnings are part of the behaviour a case pins
-        out["warnings.txt"] = "".join(f"{case_job(case).spec.name}:{w.line}: {w.pointer}: {w.message}\n" for w in result.warnings)
+        out["warnings.txt"] = "".join(
+            f"{case_job(case).spec.name}:{w.line}: {w.pointer}: {w.message}\n" for w in result.warnings
+        )
     return out
 
 
@@ -48,7 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     drift = 0
     try:
         targets = [(job.out, generate(job).files) for job in load_jobs(repo)]
-        targets += [(case / "expected", case_outputs(case)) for case in sorted(cases_root(repo).glob("*/")) if (case / "spec.yaml").exists()]
+        targets += [
+            (case / "expected", case_outputs(case))
+            for case in sorted(cases_root(repo).glob("*/"))
+            if (case / "spec.yaml").exists()
+        ]
     except SpecError as exc:
         print("\n".join(exc.lines()), file=sys.stderr)
         return 2

@@ -25,11 +25,24 @@ def _sides(api: ir.Api) -> dict[str, set[str]]:
     """name -> {"request", "response"}: which definitions each side reaches."""
     uses: dict[str, set[str]] = {}
     for d in api.definitions:
-        text = " ".join(f.annotation for f in d.fields) if isinstance(d, ir.Model) else d.annotation if isinstance(d, ir.Alias) else " ".join(d.members)
+        text = (
+            " ".join(f.annotation for f in d.fields)
+            if isinstance(d, ir.Model)
+            else d.annotation
+            if isinstance(d, ir.Alias)
+            else " ".join(d.members)
+        )
         uses[d.name] = set(_WORD.findall(text)) - {d.name}
     sides: dict[str, set[str]] = {}
     for side, roots in (
-        ("request", [w for op in api.operations for w in _WORD.findall(_bare(op.body_model) + " " + " ".join(_bare(p.annotation) for p in op.params))]),
+        (
+            "request",
+            [
+                w
+                for op in api.operations
+                for w in _WORD.findall(_bare(op.body_model) + " " + " ".join(_bare(p.annotation) for p in op.params))
+            ],
+        ),
         ("response", [w for op in api.operations for w in _WORD.findall(_bare(op.response))]),
     ):
         todo = [r for r in roots if r and r in uses]
@@ -46,12 +59,20 @@ def surface(api: ir.Api) -> dict[str, Any]:
     sides = _sides(api)
     schemas: dict[str, Any] = {}
     for d in api.definitions:
-        entry: dict[str, Any] = {"side": sorted(sides.get(d.name, {"request", "response"} if not api.operations else set()))}
+        entry: dict[str, Any] = {
+            "side": sorted(sides.get(d.name, {"request", "response"} if not api.operations else set()))
+        }
         if isinstance(d, ir.Model):
             if d.refuses:
                 continue  # Unknown<Union> fallbacks follow their union
             entry["kind"] = "model"
-            entry["fields"] = {f.wire: {"type": f.annotation.removesuffix(" | None") if not f.required else f.annotation, "required": f.required} for f in d.fields}
+            entry["fields"] = {
+                f.wire: {
+                    "type": f.annotation.removesuffix(" | None") if not f.required else f.annotation,
+                    "required": f.required,
+                }
+                for f in d.fields
+            }
         elif isinstance(d, ir.Alias):
             entry["kind"] = "alias"
             entry["type"] = d.annotation
@@ -66,7 +87,10 @@ def surface(api: ir.Api) -> dict[str, Any]:
         op.operation_id: {
             "method": op.method,
             "path": op.path,
-            "params": {f"{p.location}:{p.wire}": {"type": _bare(p.annotation).removesuffix(" | None"), "required": p.required} for p in op.params},
+            "params": {
+                f"{p.location}:{p.wire}": {"type": _bare(p.annotation).removesuffix(" | None"), "required": p.required}
+                for p in op.params
+            },
             "body": _bare(op.body_model) or None,
             "response": _bare(op.response) or None,
         }

@@ -133,29 +133,43 @@ class UnionPlanner:
         members: list[TypeInfo] = []
         for i, (sub_at, sub) in enumerate(branches):
             title = sub.get("title") if isinstance(sub, dict) and "$ref" not in sub else None
-            hint = name + (naming.pascal(title) if isinstance(title, str) and naming.pascal(title) else f"Option{i + 1}")
+            hint = name + (
+                naming.pascal(title) if isinstance(title, str) and naming.pascal(title) else f"Option{i + 1}"
+            )
             members.append(b.type_of(sub, at + sub_at, hint))
         deps = b._deps_stack.pop()
         doc = clean_doc(schema)
         source = pointer_of(at)
         disc = schema.get("discriminator")
         prop = disc.get("propertyName") if isinstance(disc, dict) else None
-        mapping: dict[str, Any] = disc["mapping"] if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict) else {}
+        mapping: dict[str, Any] = (
+            disc["mapping"] if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict) else {}
+        )
         flat = self.flatten(members, prop)
         reason_prefix = ""
         if flat is not None and prop is None:
             prop = self.infer_tag(flat)
-            reason_prefix = f"no discriminator declared; `{prop}` inferred (a single-value enum in every variant). " if prop else ""
+            reason_prefix = (
+                f"no discriminator declared; `{prop}` inferred (a single-value enum in every variant). " if prop else ""
+            )
         if flat is None or prop is None:
             why = "members are not all objects" if flat is None else "no property tags every variant"
             union = ir.Union(
-                name, doc, "plain", f"{why}: pydantic smart mode picks the best match", source,
+                name,
+                doc,
+                "plain",
+                f"{why}: pydantic smart mode picks the best match",
+                source,
                 tuple(dict.fromkeys(part for m in members for part in top_level_parts(m.annotation()))),
             )
             b.out.unions[name] = union
             b.out.deps[name] = deps
             b.use(name)
-            types = frozenset().union(*(m.json_types for m in members)) if all(m.json_types for m in members) else frozenset()
+            types = (
+                frozenset().union(*(m.json_types for m in members))
+                if all(m.json_types for m in members)
+                else frozenset()
+            )
             return TypeInfo(name, nullable=nullable, json_types=types)
         if isinstance(schema.get("discriminator"), dict) and not isinstance(prop, str):
             b.problem(at + ("discriminator", "propertyName"), "propertyName must be a string")
@@ -184,7 +198,9 @@ class UnionPlanner:
 
     def infer_tag(self, flat: list[VariantInfo]) -> str | None:
         for p in flat[0].props:
-            if all((q := v.prop(p.wire)) is not None and q.info.enum is not None and len(q.info.enum) == 1 for v in flat):
+            if all(
+                (q := v.prop(p.wire)) is not None and q.info.enum is not None and len(q.info.enum) == 1 for v in flat
+            ):
                 return p.wire
         return None
 
@@ -201,7 +217,9 @@ class UnionPlanner:
             self.b.problem(at, f"variant {v.model} has no discriminator property {prop!r}")
         return Tagging(v, tuple(tags), optional=p is None or not p.required, nullable=p is not None and p.info.nullable)
 
-    def plan(self, name: str, doc: str | None, source: str, prop: str, taggings: list[Tagging], reason_prefix: str) -> ir.Union:
+    def plan(
+        self, name: str, doc: str | None, source: str, prop: str, taggings: list[Tagging], reason_prefix: str
+    ) -> ir.Union:
         b = self.b
         tag_field = naming.field_name(prop)
         owners: dict[str, list[Tagging]] = {}
@@ -214,7 +232,11 @@ class UnionPlanner:
         alias = f"alias={prop!r}" if tag_field != prop else ""
         tag_assign = f" = Field({alias})" if alias else ""
         b.out.models[unknown] = ir.Model(
-            unknown, fallback_doc, (ir.Field(tag_field, prop, "str", tag_assign, None, True),), False, source,
+            unknown,
+            fallback_doc,
+            (ir.Field(tag_field, prop, "str", tag_assign, None, True),),
+            False,
+            source,
             refuses=(prop, known),
         )
         members = tuple(t.variant.model for t in taggings)
@@ -230,7 +252,9 @@ class UnionPlanner:
             )  # fmt: skip
         why = []
         if shared:
-            why.append("shared tags " + ", ".join(f"`{s}` ({', '.join(t.variant.model for t in owners[s])})" for s in shared))
+            why.append(
+                "shared tags " + ", ".join(f"`{s}` ({', '.join(t.variant.model for t in owners[s])})" for s in shared)
+            )
         if optional:
             why.append("optional tag in " + ", ".join(optional))
         if nullable:
@@ -238,7 +262,8 @@ class UnionPlanner:
         if untagged:
             why.append("no tag in " + ", ".join(untagged))
         routes = tuple(
-            ir.Route(tag, most_specific_first([self.candidate(t.variant, prop) for t in ts])) for tag, ts in owners.items()
+            ir.Route(tag, most_specific_first([self.candidate(t.variant, prop) for t in ts]))
+            for tag, ts in owners.items()
         )
         when_missing = most_specific_first([self.candidate(t.variant, prop) for t in taggings if t.optional])
         when_null = most_specific_first([self.candidate(t.variant, prop) for t in taggings if t.nullable])

@@ -153,13 +153,17 @@ def client_headers(ops: tuple[ir.Operation, ...]) -> tuple[ir.Param, ...]:
     if not ops:
         return ()
     common = [p for p in ops[0].params if p.location == "header" and not p.required and p.annotation == "str | None"]
-    return tuple(p for p in common if all(any(q.wire == p.wire and q.location == "header" for q in op.params) for op in ops))
+    return tuple(
+        p for p in common if all(any(q.wire == p.wire and q.location == "header" for q in op.params) for op in ops)
+    )
 
 
 def mark_client_defaults(ops: tuple[ir.Operation, ...]) -> tuple[ir.Operation, ...]:
     wires = {p.wire for p in client_headers(ops)}
     return tuple(
-        replace(op, params=tuple(replace(p, client_default=p.location == "header" and p.wire in wires) for p in op.params))
+        replace(
+            op, params=tuple(replace(p, client_default=p.location == "header" and p.wire in wires) for p in op.params)
+        )
         for op in ops
     )
 
@@ -186,7 +190,9 @@ def wire_values(p: ir.Param) -> ir.Param:
         server = f"_decoded({server})"
     spread = False
     if p.location == "query" and p.is_object and p.style == "form":
-        client, spread = (f"(_http.deep_object({p.name}) or {{}})", True) if p.explode else (f"_http.pairs_joined({p.name})", False)
+        client, spread = (
+            (f"(_http.deep_object({p.name}) or {{}})", True) if p.explode else (f"_http.pairs_joined({p.name})", False)
+        )
     elif p.location == "query" and p.is_object:
         client = f"_http.deep_object({p.name})"  # spread by `_http.encode_query` as `wire[key]=value`
     elif p.location == "query" and p.is_array and not p.explode or p.location != "query" and p.is_array:
@@ -205,7 +211,9 @@ def server_assignment(p: ir.Param) -> str:
 
 
 def page_call(op: ir.Operation) -> str:
-    args = [p.name if p.location == "path" else f"{p.name}={'after' if p.wire == 'after' else p.name}" for p in op.params]
+    args = [
+        p.name if p.location == "path" else f"{p.name}={'after' if p.wire == 'after' else p.name}" for p in op.params
+    ]
     args += ["extra_headers=extra_headers", "extra_query=extra_query", "timeout=timeout", "max_retries=max_retries"]
     return ", ".join(args)
 
@@ -241,8 +249,13 @@ def finish(
         # A required exploded object with no properties set puts nothing on the wire: the server
         # reads that as the empty object (its model then says which properties are missing).
         params = tuple(
-            replace(p, server_value=f"_form_object(request, frozenset({known!r}), frozenset({p.decode_keys!r}))" + (" or {}" if p.required else ""))
-            if p.client_spread else p
+            replace(
+                p,
+                server_value=f"_form_object(request, frozenset({known!r}), frozenset({p.decode_keys!r}))"
+                + (" or {}" if p.required else ""),
+            )
+            if p.client_spread
+            else p
             for p in params
         )
         is_model = op.response in classes and op.response_kind == "json"
@@ -250,7 +263,9 @@ def finish(
             op,
             params=params,
             response_is_model=is_model,
-            response_adapter=adapters(op.response) if op.response and (op.response_kind == "json" and not is_model or op.response_kind == "stream") else None,
+            response_adapter=adapters(op.response)
+            if op.response and (op.response_kind == "json" and not is_model or op.response_kind == "stream")
+            else None,
             body_adapter=adapters(op.body_model) if op.body_kind == "json" and op.body_model else None,
             error_adapters=tuple((key, errors(t)) for key, t in op.errors),
             page_call=page_call(op) if op.paginated else "",
@@ -266,7 +281,12 @@ def qualified(op: ir.Operation, defined: set[str], none_aliases: frozenset[str])
         return None if text is None else qualify(text, defined, none_aliases)
 
     params = tuple(
-        replace(p, annotation=argument(q(p.annotation)), constrained=q(p.constrained), service_annotation=argument(q(p.service_annotation)))
+        replace(
+            p,
+            annotation=argument(q(p.annotation)),
+            constrained=q(p.constrained),
+            service_annotation=argument(q(p.service_annotation)),
+        )
         for p in op.params
     )
     server_params = tuple(replace(p, server_assignment=server_assignment(p)) for p in params if not p.client_default)
@@ -279,7 +299,10 @@ def qualified(op: ir.Operation, defined: set[str], none_aliases: frozenset[str])
         body_annotation=argument(q(op.body_annotation)),
         body_fields=tuple(
             replace(
-                b, annotation=q(b.annotation), param_annotation=argument(q(b.param_annotation)), server_annotation=q(b.server_annotation),
+                b,
+                annotation=q(b.annotation),
+                param_annotation=argument(q(b.param_annotation)),
+                server_annotation=q(b.server_annotation),
                 server_assignment=part_assignment(b),
             )
             for b in op.body_fields
@@ -289,7 +312,9 @@ def qualified(op: ir.Operation, defined: set[str], none_aliases: frozenset[str])
         errors=tuple((k, q(t)) for k, t in op.errors),
         body_type=argument(body_type(op, q(op.body_model))),
         file_parts=f"frozenset({tuple(sorted(b.wire for b in op.body_fields if b.is_file))!r})",
-        form_arrays=f"frozenset({tuple(sorted(b.wire for b in op.body_fields if b.is_array))!r})" if op.body_kind in ("form", "multipart") else "frozenset()",
+        form_arrays=f"frozenset({tuple(sorted(b.wire for b in op.body_fields if b.is_array))!r})"
+        if op.body_kind in ("form", "multipart")
+        else "frozenset()",
     )
 
 
@@ -304,7 +329,9 @@ def argument(annotation: str) -> str:
 
 
 def part_assignment(b: ir.BodyField) -> str:
-    if not b.is_file and b.model_assignment is not None:  # a field of the body model: its default and alias, as the model has them
+    if (
+        not b.is_file and b.model_assignment is not None
+    ):  # a field of the body model: its default and alias, as the model has them
         return b.model_assignment
     default = "" if b.required else "default=None, "
     if b.name != b.wire:
@@ -332,9 +359,15 @@ def bare_names(ops: tuple[ir.Operation, ...]) -> tuple[ir.Operation, ...]:
 
     return tuple(
         replace(
-            op, body_model=bare(op.body_model), response=bare(op.response), item_type=bare(op.item_type),
+            op,
+            body_model=bare(op.body_model),
+            response=bare(op.response),
+            item_type=bare(op.item_type),
             params=tuple(replace(p, annotation=bare(p.annotation)) for p in op.params),
-            body_fields=tuple(replace(b, annotation=bare(b.annotation), param_annotation=bare(b.param_annotation)) for b in op.body_fields),
+            body_fields=tuple(
+                replace(b, annotation=bare(b.annotation), param_annotation=bare(b.param_annotation))
+                for b in op.body_fields
+            ),
         )
         for op in ops
     )

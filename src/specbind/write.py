@@ -211,7 +211,9 @@ def write_text_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fds: list[int] = []
     # O_EXCL with mode 0o666 honours the umask (mkstemp would make the file 0600).
-    tmp = _fresh(path.parent, f".{path.name}.", lambda p: fds.append(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)))
+    tmp = _fresh(
+        path.parent, f".{path.name}.", lambda p: fds.append(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    )
     try:
         with os.fdopen(fds[0], "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)

@@ -12,7 +12,9 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     servers: list[Server] = []
 
     def start(flavor: str = "openai", db: Path | str | None = None, *args: str) -> Server:
-        server = Server(db or tmp_path / f"{flavor}.db", flavor, args, tmp_path / f"{flavor}-{len(servers)}.log").start()
+        server = Server(
+            db or tmp_path / f"{flavor}.db", flavor, args, tmp_path / f"{flavor}-{len(servers)}.log"
+        ).start()
         servers.append(server)
         return server
 

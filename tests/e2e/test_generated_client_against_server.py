@@ -21,7 +21,7 @@ def test_sync_flow(serve: Callable[..., Any]) -> None:
         page = c.list_conversation_items(conv.id, limit=3, order="asc", include=["message.output_text.logprobs"])
         assert len(page.data) == 3 and page.has_more
         items = list(page)
-        assert len(items) == 20 and [type(i).__name__ for i in items][0] == "Message"
+        assert len(items) == 20 and type(items[0]).__name__ == "Message"
         assert c.get_conversation_item(conv.id, items[5].id).id == items[5].id
         assert c.update_conversation(conv.id, metadata={"a": "c"}).metadata == {"a": "c"}
         added = c.create_conversation_items(conv.id, items=[{"type": "item_reference", "id": items[0].id}])
@@ -57,5 +57,6 @@ def test_azure_client_isolation(serve: Callable[..., Any]) -> None:
     with pytest.raises(Exception) as info:
         bob.get_conversation(conv.id)
     assert type(info.value).__name__ == "NotFoundError"
-    with pytest.raises(Exception):
+    with pytest.raises(Exception) as info:
         alice.get_conversation(conv.id, user_isolation_key="bob")  # the per-call value wins
+    assert type(info.value).__name__ == "NotFoundError"

@@ -11,7 +11,9 @@ import pytest
 from payloads import REQUEST_ITEMS
 
 # One payload per request kind, item references left out (they need existing ids).
-KINDS: list[tuple[str, dict[str, Any]]] = list({name: p for name, p in REQUEST_ITEMS if name != "ItemReferenceParam"}.items())
+KINDS: list[tuple[str, dict[str, Any]]] = list(
+    {name: p for name, p in REQUEST_ITEMS if name != "ItemReferenceParam"}.items()
+)
 INCLUDE = ["message.output_text.logprobs", "reasoning.encrypted_content"]
 
 

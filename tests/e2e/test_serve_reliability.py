@@ -25,7 +25,9 @@ def test_memory_database_takes_concurrent_writers(serve: Callable[..., Any]) -> 
         with httpx.Client(base_url=server.base_url, timeout=60) as http:
             out = []
             for i in range(CREATES):
-                items = [{"role": "user", "content": f"w{w}-{i}-{k}"} for k in range(20)]  # long transactions: contention
+                items = [
+                    {"role": "user", "content": f"w{w}-{i}-{k}"} for k in range(20)
+                ]  # long transactions: contention
                 r = http.post("/conversations", json={"items": items, "metadata": {"w": str(w)}})
                 out.append((r.status_code, r.text if r.status_code != 200 else r.json()["id"]))
             return out
@@ -36,7 +38,10 @@ def test_memory_database_takes_concurrent_writers(serve: Callable[..., Any]) -> 
     assert not failed, f"{len(failed)} of {len(results)} creates failed, e.g. {failed[0]}"
     with httpx.Client(base_url=server.base_url, timeout=30) as http:
         for _, cid in results:
-            texts = [d["content"][0]["text"] for d in http.get(f"/conversations/{cid}/items", params={"order": "asc"}).json()["data"]]
+            texts = [
+                d["content"][0]["text"]
+                for d in http.get(f"/conversations/{cid}/items", params={"order": "asc"}).json()["data"]
+            ]
             assert len(texts) == 20 and texts[0].endswith("-0") and texts[-1].endswith("-19")
     assert "Traceback" not in server.log.read_text()
 
@@ -63,12 +68,16 @@ def test_declared_body_over_the_default_limit_is_refused_unread(serve: Callable[
 
 def test_stalled_upload_is_cut_off(serve: Callable[..., Any]) -> None:
     server = serve("openai", None, "--body-timeout", "1")
-    head = b"POST /v1/conversations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    head = (
+        b"POST /v1/conversations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    )
     started = time.monotonic()
     answer = _raw(server.port, head + b'{"metadata"', wait=15)
     assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
     assert b"did not arrive within 1 s" in answer
-    assert time.monotonic() - started < 4, "answered, and the connection closed, without waiting for keep-alive to expire"
+    assert time.monotonic() - started < 4, (
+        "answered, and the connection closed, without waiting for keep-alive to expire"
+    )
     assert httpx.post(server.base_url + "/conversations", json={}, timeout=10).status_code == 200
 
 
@@ -76,7 +85,7 @@ def test_client_disconnect_is_not_a_server_error(serve: Callable[..., Any]) -> N
     server = serve("openai")
     for _ in range(3):
         with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
-            sock.sendall(b"POST /v1/conversations HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"meta")
+            sock.sendall(b'POST /v1/conversations HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"meta')
             time.sleep(0.2)
     assert httpx.post(server.base_url + "/conversations", json={}, timeout=10).status_code == 200
     time.sleep(0.5)
@@ -90,7 +99,14 @@ def test_serve_says_where_it_listens(serve: Callable[..., Any]) -> None:
 
 
 def _serve_fails(*args: str, cwd: Path) -> str:
-    done = subprocess.run([sys.executable, "-m", "specbind", "serve", *args], check=False, capture_output=True, text=True, timeout=60, cwd=cwd)
+    done = subprocess.run(
+        [sys.executable, "-m", "specbind", "serve", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+    )
     assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("specbind: error: ") and done.stdout == "", done.stderr

@@ -38,13 +38,24 @@ class Recorder:
 
 
 def client(rec: Recorder, **kw: Any) -> Client:
-    c = Client(api_key="sk-test", base_url="https://api.test/v1", http_client=httpx.Client(transport=httpx.MockTransport(rec)), **kw)
+    c = Client(
+        api_key="sk-test",
+        base_url="https://api.test/v1",
+        http_client=httpx.Client(transport=httpx.MockTransport(rec)),
+        **kw,
+    )
     c._sleep = lambda s: None
     return c
 
 
 def page(items: list[dict[str, Any]], has_more: bool) -> dict[str, Any]:
-    return {"object": "list", "data": items, "first_id": items[0]["id"], "last_id": items[-1]["id"], "has_more": has_more}
+    return {
+        "object": "list",
+        "data": items,
+        "first_id": items[0]["id"],
+        "last_id": items[-1]["id"],
+        "has_more": has_more,
+    }
 
 
 def test_create_conversation_sends_validated_body() -> None:
@@ -73,15 +84,25 @@ def test_every_operation_method_path_query() -> None:
     assert (rec.last.method, json.loads(rec.last.content)) == ("POST", {"metadata": {"a": "1"}})
     c.delete_conversation("conv_1")
     assert rec.last.method == "DELETE" and rec.last.content == b""
-    c.create_conversation_items("conv_1", items=[{"type": "item_reference", "id": "msg_1"}], include=["message.output_text.logprobs"])
-    assert rec.last.url.path == "/v1/conversations/conv_1/items" and rec.last.url.params.get_list("include") == ["message.output_text.logprobs"]
-    item = c.get_conversation_item("conv_1", "msg_1", include=["reasoning.encrypted_content", "file_search_call.results"])
+    c.create_conversation_items(
+        "conv_1", items=[{"type": "item_reference", "id": "msg_1"}], include=["message.output_text.logprobs"]
+    )
+    assert rec.last.url.path == "/v1/conversations/conv_1/items" and rec.last.url.params.get_list("include") == [
+        "message.output_text.logprobs"
+    ]
+    item = c.get_conversation_item(
+        "conv_1", "msg_1", include=["reasoning.encrypted_content", "file_search_call.results"]
+    )
     assert type(item).__name__ == "Message"
     assert str(rec.last.url).endswith("?include=reasoning.encrypted_content&include=file_search_call.results")
     c.delete_conversation_item("conv_1", "msg_1")
     assert (rec.last.method, rec.last.url.path) == ("DELETE", "/v1/conversations/conv_1/items/msg_1")
     c.list_conversation_items("conv_1", limit=2, order="asc", extra_query={"x": 1}, extra_headers={"X-Trace": "t"})
-    assert rec.last.url.params["limit"] == "2" and rec.last.url.params["order"] == "asc" and rec.last.url.params["x"] == "1"
+    assert (
+        rec.last.url.params["limit"] == "2"
+        and rec.last.url.params["order"] == "asc"
+        and rec.last.url.params["x"] == "1"
+    )
     assert rec.last.headers["x-trace"] == "t" and "after" not in rec.last.url.params
 
 
@@ -100,7 +121,9 @@ def _answer(request: httpx.Request) -> dict[str, Any]:
 
 def test_brackets_array_format() -> None:
     rec = Recorder(httpx.Response(200, json=MSG))
-    client(rec, array_format="brackets").get_conversation_item("c", "m", include=["file_search_call.results", "reasoning.encrypted_content"])
+    client(rec, array_format="brackets").get_conversation_item(
+        "c", "m", include=["file_search_call.results", "reasoning.encrypted_content"]
+    )
     assert rec.last.url.query == b"include%5B%5D=file_search_call.results&include%5B%5D=reasoning.encrypted_content"
 
 
@@ -179,7 +202,14 @@ def test_connection_error() -> None:
 
 
 def test_error_envelope_is_parsed() -> None:
-    body = {"error": {"message": "Conversation not found", "type": "invalid_request_error", "param": None, "code": "not_found"}}
+    body = {
+        "error": {
+            "message": "Conversation not found",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": "not_found",
+        }
+    }
     with pytest.raises(_http.NotFoundError) as info:
         client(Recorder(httpx.Response(404, json=body))).get_conversation("nope")
     err = info.value
@@ -203,7 +233,10 @@ def test_api_key_and_base_url_from_environment(monkeypatch: pytest.MonkeyPatch) 
     rec = Recorder(httpx.Response(200, json=CONV))
     c = Client(http_client=httpx.Client(transport=httpx.MockTransport(rec)))
     c.get_conversation("c")
-    assert rec.last.headers["authorization"] == "Bearer sk-env" and str(rec.last.url) == "https://proxy.test/v9/conversations/c"
+    assert (
+        rec.last.headers["authorization"] == "Bearer sk-env"
+        and str(rec.last.url) == "https://proxy.test/v9/conversations/c"
+    )
     monkeypatch.delenv("OPENAI_BASE_URL")
     assert Client(api_key="k").base_url == "https://api.openai.com/v1"
 
@@ -224,7 +257,11 @@ def test_async_parity() -> None:
     )
 
     async def run() -> tuple[str, list[str]]:
-        async with AsyncClient(api_key="k", base_url="https://api.test/v1", http_client=httpx.AsyncClient(transport=httpx.MockTransport(rec))) as c:
+        async with AsyncClient(
+            api_key="k",
+            base_url="https://api.test/v1",
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(rec)),
+        ) as c:
             conv = await c.create_conversation(items=[{"role": "user", "content": "hi"}])
             first = await c.list_conversation_items(conv.id, limit=2)
             return conv.id, [i.id async for i in first]  # type: ignore[union-attr]

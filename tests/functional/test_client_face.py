@@ -56,7 +56,9 @@ def _env() -> dict[str, str]:
 
 def test_errors_module_is_the_one_the_client_raises() -> None:
     assert _http.NotFoundError is errors.NotFoundError is conversations.NotFoundError
-    assert issubclass(errors.NotFoundError, errors.APIStatusError) and issubclass(errors.APIStatusError, errors.APIError)
+    assert issubclass(errors.NotFoundError, errors.APIStatusError) and issubclass(
+        errors.APIStatusError, errors.APIError
+    )
     # The server's service errors have their own names: catching one never means the other.
     assert not hasattr(server, "NotFoundError")
     assert issubclass(server.ServiceNotFoundError, server.ServiceError)
@@ -77,7 +79,9 @@ def test_a_schema_never_takes_a_client_name(tmp_path: Any) -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    code = "import clash; assert clash.NotFoundError is clash.errors.NotFoundError; print(clash.NotFoundError_.__module__)"
+    code = (
+        "import clash; assert clash.NotFoundError is clash.errors.NotFoundError; print(clash.NotFoundError_.__module__)"
+    )
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert run.returncode == 0 and run.stdout.strip() == "clash.models", run.stderr
 
@@ -160,7 +164,14 @@ def _status_error(status: int, body: Any, headers: dict[str, str] | None = None)
 
 
 def test_error_message_comes_from_the_body() -> None:
-    body = {"error": {"message": "Conversation with id 'conv_nope' not found.", "type": "invalid_request_error", "param": None, "code": "not_found"}}
+    body = {
+        "error": {
+            "message": "Conversation with id 'conv_nope' not found.",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": "not_found",
+        }
+    }
     err = _status_error(404, body, {"x-request-id": "req_123"})
     assert isinstance(err, errors.NotFoundError)
     assert str(err) == "Error code: 404 - Conversation with id 'conv_nope' not found."
@@ -196,7 +207,9 @@ def test_every_method_documents_its_arguments(cls: type) -> None:
 def test_query_constraints_are_checked_before_sending() -> None:
     sent: list[httpx.Request] = []
     transport = httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(500))  # type: ignore[func-returns-value]
-    c = Client(api_key="k", base_url="https://api.test/v1", http_client=httpx.Client(transport=transport), max_retries=0)
+    c = Client(
+        api_key="k", base_url="https://api.test/v1", http_client=httpx.Client(transport=transport), max_retries=0
+    )
     for bad in ({"limit": 500}, {"limit": 0}, {"order": "sideways"}, {"include": ["nope"]}):
         with pytest.raises(ValidationError):
             c.list_conversation_items("conv_1", **bad)
@@ -209,7 +222,11 @@ def test_query_constraints_are_checked_before_sending() -> None:
 def test_which_class_table_in_models_docstring_and_explain() -> None:
     doc = models.__doc__ or ""
     assert "send `InputItem`, get back `ConversationItem`" in doc
-    rows = {line.split()[0]: line.split(None, 1)[1] for line in doc.splitlines() if line.startswith(("function_call ", "message "))}
+    rows = {
+        line.split()[0]: line.split(None, 1)[1]
+        for line in doc.splitlines()
+        if line.startswith(("function_call ", "message "))
+    }
     assert rows["function_call"].split() == ["FunctionToolCall", "FunctionToolCallResource"]
     assert rows["message"].split() == ["EasyInputMessage,", "InputMessage,", "OutputMessage", "Message"]
     from paths import REPO
@@ -221,8 +238,12 @@ def test_which_class_table_in_models_docstring_and_explain() -> None:
     job = next(j for j in load_jobs(REPO) if j.name == "default")
     api = build_api(load_spec(job), package=job.package, spec_name=job.spec.name)
     assert api.which_class in doc and api.which_class in explain(api)
-    readme = (REPO / "README.md").read_text().split("<!-- which-class: InputItem -->\n```text\n", 1)[1].split("```", 1)[0]
-    assert readme.strip() in api.which_class, "README's table is stale: paste the InputItem table of `specbind generate --explain`"
+    readme = (
+        (REPO / "README.md").read_text().split("<!-- which-class: InputItem -->\n```text\n", 1)[1].split("```", 1)[0]
+    )
+    assert readme.strip() in api.which_class, (
+        "README's table is stale: paste the InputItem table of `specbind generate --explain`"
+    )
 
 
 # -- the same on a spec that is not Conversations --------------------------------------------------
@@ -253,7 +274,11 @@ def test_generic_package_face(pets: Any) -> None:
     with pytest.raises(ValidationError):
         pets.CatIn.model_validate({"lives": 3})  # parsing still requires the tag
     doc = inspect.getdoc(pets.Client.list_pets) or ""
-    assert "Oldest first" in doc and "limit: How many pets per page." in doc and "Checked before sending: >= 1, <= 10." in doc
+    assert (
+        "Oldest first" in doc
+        and "limit: How many pets per page." in doc
+        and "Checked before sending: >= 1, <= 10." in doc
+    )
 
 
 def test_generic_client_checks_and_errors(pets: Any) -> None:
@@ -266,7 +291,9 @@ def test_generic_client_checks_and_errors(pets: Any) -> None:
             return httpx.Response(200, json={"data": stored, "has_more": False})
         return httpx.Response(404, json={"title": "Not Found", "detail": "no pets here"}, headers={"request-id": "r9"})
 
-    client = pets.Client(base_url="https://pets.test/v1", http_client=httpx.Client(transport=httpx.MockTransport(answer)), max_retries=0)
+    client = pets.Client(
+        base_url="https://pets.test/v1", http_client=httpx.Client(transport=httpx.MockTransport(answer)), max_retries=0
+    )
     for bad in ({"limit": 11}, {"order": "random"}):
         with pytest.raises(ValidationError):
             client.list_pets(**bad)

@@ -100,7 +100,9 @@ def test_the_client_still_takes_any_mapping_and_sequence() -> None:
         sent.append(request)
         return httpx.Response(200, json={"id": "conv_1", "object": "conversation", "created_at": 1, "metadata": {}})
 
-    client = Client(api_key="k", base_url="https://api.test/v1", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+    client = Client(
+        api_key="k", base_url="https://api.test/v1", http_client=httpx.Client(transport=httpx.MockTransport(answer))
+    )
     item = MappingProxyType({"role": "user", "content": ({"type": "input_text", "text": "hi"},)})
     client.create_conversation(items=(item,), metadata=MappingProxyType({"a": "b"}))
     assert json.loads(sent[0].content) == {

@@ -18,7 +18,9 @@ def _dump(model: Any) -> Any:
     return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
-@pytest.mark.parametrize(("expected", "payload"), REQUEST_ITEMS, ids=[f"{e}-{i}" for i, (e, _) in enumerate(REQUEST_ITEMS)])
+@pytest.mark.parametrize(
+    ("expected", "payload"), REQUEST_ITEMS, ids=[f"{e}-{i}" for i, (e, _) in enumerate(REQUEST_ITEMS)]
+)
 def test_request_item_dispatch_and_round_trip(expected: str, payload: dict[str, Any]) -> None:
     item = INPUT.validate_python(payload)
     assert type(item).__name__ == expected
@@ -26,7 +28,9 @@ def test_request_item_dispatch_and_round_trip(expected: str, payload: dict[str, 
     assert type(INPUT.validate_json(json.dumps(payload))).__name__ == expected
 
 
-@pytest.mark.parametrize(("expected", "payload"), RESPONSE_ITEMS, ids=[f"{e}-{i}" for i, (e, _) in enumerate(RESPONSE_ITEMS)])
+@pytest.mark.parametrize(
+    ("expected", "payload"), RESPONSE_ITEMS, ids=[f"{e}-{i}" for i, (e, _) in enumerate(RESPONSE_ITEMS)]
+)
 def test_response_item_dispatch_and_round_trip(expected: str, payload: dict[str, Any]) -> None:
     item = ITEM.validate_python(payload)
     assert type(item).__name__ == expected

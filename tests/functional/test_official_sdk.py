@@ -7,11 +7,10 @@ from typing import Any
 
 import conversations as c
 import pytest
-from payloads import REQUEST_ITEMS, RESPONSE_ITEMS
-from pydantic import TypeAdapter
-
 from openai.types import conversations as openai_types
 from openai.types import responses
+from payloads import REQUEST_ITEMS, RESPONSE_ITEMS
+from pydantic import TypeAdapter
 
 SDK_ITEM = TypeAdapter(openai_types.ConversationItem)
 SDK_INPUT = TypeAdapter(responses.ResponseInputItemParam)

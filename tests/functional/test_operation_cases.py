@@ -192,7 +192,9 @@ def test_event_streams_end_on_done(tmp_path: Path) -> None:
 
     async def run() -> list[Any]:
         transport = httpx.MockTransport(answer)
-        async with pkg["client"].AsyncClient(base_url="http://x", http_client=httpx.AsyncClient(transport=transport)) as client:
+        async with pkg["client"].AsyncClient(
+            base_url="http://x", http_client=httpx.AsyncClient(transport=transport)
+        ) as client:
             return [e.data async for e in await client.complete_stream(prompt="p")]
 
     assert asyncio.run(run()) == ["1", "2"]
@@ -219,7 +221,12 @@ def test_multipart(tmp_path: Path) -> None:
     assert parts.meta.owner == "ann" and parts.labels == ["x", "y"]
     client.upload_file(file=("photo.png", b"\x89PNG"), purpose="backup", labels=["only"])
     parts = service.got[-1]
-    assert (parts.file.filename, parts.purpose, parts.labels, parts.attachments) == ("photo.png", "backup", ["only"], None)
+    assert (parts.file.filename, parts.purpose, parts.labels, parts.attachments) == (
+        "photo.png",
+        "backup",
+        ["only"],
+        None,
+    )
     with pytest.raises(pkg["_http"].BadRequestError):  # the server validates the parts
         client.upload_file(file=b"x", purpose="nope")  # type: ignore[arg-type]
 
@@ -257,7 +264,10 @@ def test_parameters(tmp_path: Path) -> None:
     )  # fmt: skip
     assert got == {"ok": True}
     request = seen[-1]
-    assert request.url.raw_path == b"/regions/eu%20west/items/7?id=q&self=s&timeout=1.5&class=b&page-size=10&page_size=20&tags=x%2Cy&filter%5Bcolor%5D=red&filter%5Bsize%5D=2&team=a&env=b"
+    assert (
+        request.url.raw_path
+        == b"/regions/eu%20west/items/7?id=q&self=s&timeout=1.5&class=b&page-size=10&page_size=20&tags=x%2Cy&filter%5Bcolor%5D=red&filter%5Bsize%5D=2&team=a&env=b"
+    )
     assert list(request.url.params.multi_items()) == [
         ("id", "q"), ("self", "s"), ("timeout", "1.5"), ("class", "b"), ("page-size", "10"), ("page_size", "20"),
         ("tags", "x,y"), ("filter[color]", "red"), ("filter[size]", "2"), ("team", "a"), ("env", "b"),
@@ -308,14 +318,18 @@ def test_schema_names_never_shadow_the_framework(tmp_path: Path) -> None:
     client = pkg["client"].Client(base_url="http://testserver", http_client=http)
     answer = client.check(q="x", models_="m", httpx_="h", json_="j", response2="r")
     assert answered[-1].status_code == 200 and answer == pkg["models"].Response(ok=True)
-    assert dict(seen[-1].url.params) == {"models": "m", "httpx": "h", "response": "r"} and seen[-1].headers["json"] == "j"
+    assert (
+        dict(seen[-1].url.params) == {"models": "m", "httpx": "h", "response": "r"} and seen[-1].headers["json"] == "j"
+    )
     # `json` is an optional header every operation takes: a client setting, in the request context
     assert service.got[-1][1] == {"models_": "m", "httpx_": "h", "response2": "r"}
 
 
 def test_a_document_without_operations_still_gets_a_client_and_server(tmp_path: Path) -> None:
     spec = tmp_path / "spec.yaml"
-    spec.write_text("openapi: 3.1.0\ninfo: {title: Only Models, version: '1'}\ncomponents:\n  schemas:\n    A: {type: object}\n")
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: Only Models, version: '1'}\ncomponents:\n  schemas:\n    A: {type: object}\n"
+    )
     package = "only_models"
     result = generate(Job("x", spec, tmp_path / package, package, (), tmp_path))
     assert {"client.py", "server.py", "_http.py"} <= set(result.files)
@@ -331,7 +345,9 @@ def test_a_document_without_operations_still_gets_a_client_and_server(tmp_path: 
     assert server.OnlyModelsService.__name__ == "OnlyModelsService"  # named from the package
 
 
-def test_names_come_from_the_document_not_conversations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_names_come_from_the_document_not_conversations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from specbind.cli import main
 
     spec = CASES / "status_and_errors" / "spec.yaml"

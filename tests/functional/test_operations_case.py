@@ -7,9 +7,9 @@ import sys
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 from fastapi.testclient import TestClient
 from paths import REPO
+from pydantic import ValidationError
 
 from specbind.cli import main
 
@@ -17,7 +17,18 @@ from specbind.cli import main
 @pytest.fixture(scope="module")
 def pkg(tmp_path_factory: pytest.TempPathFactory) -> Any:
     root = tmp_path_factory.mktemp("ops")
-    assert main(["generate", "--spec", str(REPO / "tests" / "cases" / "operations" / "spec.yaml"), "--out", str(root / "ops_case")]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                "--spec",
+                str(REPO / "tests" / "cases" / "operations" / "spec.yaml"),
+                "--out",
+                str(root / "ops_case"),
+            ]
+        )
+        == 0
+    )
     sys.path.insert(0, str(root))
     try:
         return {name: importlib.import_module(f"ops_case.{name}") for name in ("models", "client", "server", "_http")}
@@ -30,7 +41,9 @@ class Things:
         self.m = models
         self.calls: list[tuple[Any, ...]] = []
 
-    async def get_thing(self, ctx: Any, thing_id: str, *, tags: list[str] | None = None, limit: int = 3, x_trace: str | None = None) -> Any:
+    async def get_thing(
+        self, ctx: Any, thing_id: str, *, tags: list[str] | None = None, limit: int = 3, x_trace: str | None = None
+    ) -> Any:
         self.calls.append((thing_id, tags, limit, x_trace))
         return self.m.Thing(id=thing_id, tags=tags or [], size=limit)
 

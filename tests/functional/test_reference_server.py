@@ -45,7 +45,9 @@ def _expected(payload: dict[str, Any], listed: dict[str, Any]) -> dict[str, Any]
     kind = want.setdefault("type", "message")
     if isinstance(want.get("content"), str) and kind == "message":
         part = "output_text" if want["role"] == "assistant" else "input_text"
-        want["content"] = [{"type": part, "text": want["content"], **({"annotations": []} if part == "output_text" else {})}]
+        want["content"] = [
+            {"type": part, "text": want["content"], **({"annotations": []} if part == "output_text" else {})}
+        ]
     want.setdefault("id", listed["id"])
     for key, value in payload.items():
         if value is None and key not in ("id", "status"):
@@ -64,10 +66,20 @@ def test_the_matrix_is_large() -> None:
 
 
 @pytest.mark.parametrize(("expected", "payload"), VARIANTS, ids=[f"{e}-{i}" for i, (e, _) in enumerate(VARIANTS)])
-def test_every_valid_request_item_is_stored_and_listed_back(http: TestClient, expected: str, payload: dict[str, Any]) -> None:
+def test_every_valid_request_item_is_stored_and_listed_back(
+    http: TestClient, expected: str, payload: dict[str, Any]
+) -> None:
     items = [payload]
     if expected == "ItemReferenceParam":  # the referent, sent earlier in the same request
-        items = [{"type": "message", "id": payload["id"], "role": "user", "content": [{"type": "input_text", "text": "ref"}]}, payload]
+        items = [
+            {
+                "type": "message",
+                "id": payload["id"],
+                "role": "user",
+                "content": [{"type": "input_text", "text": "ref"}],
+            },
+            payload,
+        ]
     cid = http.post("/v1/conversations", json={}).json()["id"]
     created = http.post(f"/v1/conversations/{cid}/items", params={"include": EVERYTHING}, json={"items": items})
     assert created.status_code == 200, created.text
@@ -85,7 +97,10 @@ def test_every_valid_request_item_is_stored_and_listed_back(http: TestClient, ex
 
 def _visible(include: str, items: dict[str, dict[str, Any]]) -> Any:
     """Where each `include` value's data sits (written independently of the server's table)."""
-    part = {"message.input_image.image_url": ("user_msg", "input_image"), "message.output_text.logprobs": ("asst_msg", "output_text")}
+    part = {
+        "message.input_image.image_url": ("user_msg", "input_image"),
+        "message.output_text.logprobs": ("asst_msg", "output_text"),
+    }
     if include in part:
         name, kind = part[include]
         return next(p for p in items[name]["content"] if p["type"] == kind).get(include.rsplit(".", 1)[1])
@@ -125,7 +140,9 @@ def test_include_decides_all_eight_values(http: TestClient) -> None:
         assert _visible(value, shown) == sent[value], value
         assert all(_visible(other, shown) is None for other in EVERYTHING if other != value), value
     assert listing([])["code_interpreter_call"]["outputs"] is None  # required and nullable: null, not absent
-    item = http.get(f"/v1/conversations/{cid}/items/ws_i", params={"include": ["web_search_call.action.sources"]}).json()
+    item = http.get(
+        f"/v1/conversations/{cid}/items/ws_i", params={"include": ["web_search_call.action.sources"]}
+    ).json()
     assert item["action"]["sources"] and "results" not in item
 
 
@@ -138,11 +155,18 @@ def test_item_reference_prefers_this_request_then_this_conversation(http: TestCl
     copied = http.post(f"/v1/conversations/{here}/items", json={"items": [{"id": "msg_x"}]}).json()["data"][0]
     assert copied["content"][0]["text"] == "here" and copied["id"] != "msg_x"
     fresh = {"type": "function_call", "id": "fc_new", "call_id": "c", "name": "f", "arguments": "{}"}
-    both = http.post(f"/v1/conversations/{here}/items", json={"items": [fresh, {"type": "item_reference", "id": "fc_new"}]})
+    both = http.post(
+        f"/v1/conversations/{here}/items", json={"items": [fresh, {"type": "item_reference", "id": "fc_new"}]}
+    )
     assert both.status_code == 200, both.text
     assert both.json()["data"][1]["name"] == "f" and both.json()["data"][1]["id"] != "fc_new"
     other = http.post("/v1/conversations", json={}).json()["id"]  # elsewhere in the tenant: the newest
-    assert http.post(f"/v1/conversations/{other}/items", json={"items": [{"id": "msg_x"}]}).json()["data"][0]["content"][0]["text"] == "here"
+    assert (
+        http.post(f"/v1/conversations/{other}/items", json={"items": [{"id": "msg_x"}]}).json()["data"][0]["content"][
+            0
+        ]["text"]
+        == "here"
+    )
     missing = _error(http.post(f"/v1/conversations/{other}/items", json={"items": [{"id": "msg_nowhere"}]}), 400)
     assert missing["param"] == "items[0].id"
 
@@ -151,7 +175,9 @@ def test_item_reference_prefers_this_request_then_this_conversation(http: TestCl
                                   {"type": "message", "id": "", "role": "assistant", "status": "completed", "content": []}])  # fmt: skip
 def test_empty_item_ids_are_refused(http: TestClient, item: dict[str, Any]) -> None:
     cid = http.post("/v1/conversations", json={}).json()["id"]
-    error = _error(http.post(f"/v1/conversations/{cid}/items", json={"items": [{"role": "user", "content": "ok"}, item]}), 400)
+    error = _error(
+        http.post(f"/v1/conversations/{cid}/items", json={"items": [{"role": "user", "content": "ok"}, item]}), 400
+    )
     assert error["param"] == "items[1].id" and "empty" in error["message"]
     assert http.get(f"/v1/conversations/{cid}/items").json()["data"] == [], "nothing of the request was stored"
 
@@ -191,7 +217,10 @@ def test_error_param_is_the_wire_path(http: TestClient, body: dict[str, Any], pa
 
 def test_method_not_allowed_says_what_is(http: TestClient) -> None:
     cid = http.post("/v1/conversations").json()["id"]
-    assert _error(http.put(f"/v1/conversations/{cid}"), 405) and http.put(f"/v1/conversations/{cid}").headers["allow"] == "DELETE, GET, POST"
+    assert (
+        _error(http.put(f"/v1/conversations/{cid}"), 405)
+        and http.put(f"/v1/conversations/{cid}").headers["allow"] == "DELETE, GET, POST"
+    )
     assert http.patch("/v1/conversations").headers["allow"] == "POST"
     assert http.put(f"/v1/conversations/{cid}/items").headers["allow"] == "GET, POST"
 
@@ -206,7 +235,11 @@ def test_body_size_limit() -> None:
 
 def test_query_errors_name_the_parameter(http: TestClient) -> None:
     cid = http.post("/v1/conversations").json()["id"]
-    for query, param in [("include[]=reasoning.encrypted_content&include[]=bogus", "include[1]"), ("include=bogus", "include[0]"), ("limit=0", "limit")]:
+    for query, param in [
+        ("include[]=reasoning.encrypted_content&include[]=bogus", "include[1]"),
+        ("include=bogus", "include[0]"),
+        ("limit=0", "limit"),
+    ]:
         assert _error(http.get(f"/v1/conversations/{cid}/items?{query}"), 400)["param"] == param, query
 
 
@@ -218,7 +251,14 @@ def test_the_azure_flavor_stores_the_same_items() -> None:
             if expected == "ItemReferenceParam":
                 continue
             cid = azure.post("/openai/v1/conversations", headers=key).json()["id"]
-            created = azure.post(f"/openai/v1/conversations/{cid}/items", headers=key, params={"include": EVERYTHING}, json={"items": [payload]})
+            created = azure.post(
+                f"/openai/v1/conversations/{cid}/items",
+                headers=key,
+                params={"include": EVERYTHING},
+                json={"items": [payload]},
+            )
             assert created.status_code == 200, (payload, created.text)
-            listed = azure.get(f"/openai/v1/conversations/{cid}/items", headers=key, params={"include": EVERYTHING}).json()["data"]
+            listed = azure.get(
+                f"/openai/v1/conversations/{cid}/items", headers=key, params={"include": EVERYTHING}
+            ).json()["data"]
             assert listed == created.json()["data"] and listed[0] == _expected(payload, listed[0])

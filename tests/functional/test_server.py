@@ -29,21 +29,35 @@ def _error(r: Any, status: int) -> dict[str, Any]:
 def test_limits_and_param_names(http: TestClient) -> None:
     item = {"role": "user", "content": "hi"}
     assert _error(http.post("/v1/conversations", json={"items": [item] * 21}), 400)["param"] == "items"
-    assert _error(http.post("/v1/conversations", json={"metadata": {str(i): "v" for i in range(17)}}), 400)["param"] == "metadata"
-    assert _error(http.post("/v1/conversations", json={"metadata": {"k" * 65: "v"}}), 400)["param"].startswith("metadata")
-    assert _error(http.post("/v1/conversations", json={"metadata": {"k": "v" * 513}}), 400)["param"].startswith("metadata")
+    assert (
+        _error(http.post("/v1/conversations", json={"metadata": {str(i): "v" for i in range(17)}}), 400)["param"]
+        == "metadata"
+    )
+    assert _error(http.post("/v1/conversations", json={"metadata": {"k" * 65: "v"}}), 400)["param"].startswith(
+        "metadata"
+    )
+    assert _error(http.post("/v1/conversations", json={"metadata": {"k": "v" * 513}}), 400)["param"].startswith(
+        "metadata"
+    )
     bad = _error(http.post("/v1/conversations", json={"items": [item, {"role": "user", "content": 5}]}), 400)
     assert bad["param"].startswith("items[1]") and bad["type"] == "invalid_request_error"
     cid = http.post("/v1/conversations", json={"items": [item], "metadata": {"k" * 64: "v" * 512}}).json()["id"]
     for limit in ("0", "101", "x"):
         assert _error(http.get(f"/v1/conversations/{cid}/items?limit={limit}"), 400)["param"] == "limit"
     assert _error(http.get(f"/v1/conversations/{cid}/items?order=sideways"), 400)["param"] == "order"
-    unknown = _error(http.post(f"/v1/conversations/{cid}/items", json={"items": [{"type": "hologram_call", "id": "h"}]}), 400)
+    unknown = _error(
+        http.post(f"/v1/conversations/{cid}/items", json={"items": [{"type": "hologram_call", "id": "h"}]}), 400
+    )
     assert unknown["param"] == "items[0]" and "hologram_call" in unknown["message"]
 
 
 def test_include_styles_and_sdk_delete(http: TestClient) -> None:
-    text = {"type": "output_text", "text": "hi", "annotations": [], "logprobs": [{"token": "hi", "logprob": -0.1, "bytes": [104, 105], "top_logprobs": []}]}
+    text = {
+        "type": "output_text",
+        "text": "hi",
+        "annotations": [],
+        "logprobs": [{"token": "hi", "logprob": -0.1, "bytes": [104, 105], "top_logprobs": []}],
+    }
     out = {"type": "message", "id": "msg_out", "role": "assistant", "status": "completed", "content": [text]}
     cid = http.post("/v1/conversations", json={"items": [out]}).json()["id"]
     plain = http.get(f"/v1/conversations/{cid}/items").json()["data"][0]["content"][0]
@@ -51,7 +65,9 @@ def test_include_styles_and_sdk_delete(http: TestClient) -> None:
     for query in ("include=message.output_text.logprobs", "include[]=message.output_text.logprobs"):
         got = http.get(f"/v1/conversations/{cid}/items?{query}").json()["data"][0]["content"][0]
         assert got["logprobs"][0]["token"] == "hi", query
-    r = http.request("DELETE", f"/v1/conversations/{cid}/items/msg_out", headers={"content-type": "application/json"}, content=b"")
+    r = http.request(
+        "DELETE", f"/v1/conversations/{cid}/items/msg_out", headers={"content-type": "application/json"}, content=b""
+    )
     assert r.status_code == 200 and r.json()["object"] == "conversation"
     r = http.request("DELETE", f"/v1/conversations/{cid}", headers={"content-type": "application/json"}, content=b"")
     assert r.json() == {"id": cid, "object": "conversation.deleted", "deleted": True}
@@ -60,7 +76,9 @@ def test_include_styles_and_sdk_delete(http: TestClient) -> None:
 
 
 def test_pagination_semantics(http: TestClient) -> None:
-    cid = http.post("/v1/conversations", json={"items": [{"role": "user", "content": f"m{i}"} for i in range(5)]}).json()["id"]
+    cid = http.post(
+        "/v1/conversations", json={"items": [{"role": "user", "content": f"m{i}"} for i in range(5)]}
+    ).json()["id"]
     ids_asc = [d["id"] for d in http.get(f"/v1/conversations/{cid}/items?order=asc&limit=100").json()["data"]]
     desc = http.get(f"/v1/conversations/{cid}/items?limit=2").json()
     assert [d["id"] for d in desc["data"]] == ids_asc[::-1][:2] and desc["has_more"]
@@ -97,4 +115,6 @@ def test_user_service_through_create_router() -> None:
     assert http.get("/api/conversations/c1", headers={"x-trace": "1"}).json()["id"] == "c1"
     assert service.seen[0].headers["x-trace"] == "1"
     assert _error(http.get("/api/conversations/taken"), 409)["code"] == "conflict"
-    assert _error(http.post("/api/conversations", json={}), 400)["message"] == "create_conversation is not supported here"
+    assert (
+        _error(http.post("/api/conversations", json={}), 400)["message"] == "create_conversation is not supported here"
+    )

@@ -18,7 +18,18 @@ from specbind.cli import main
 @pytest.fixture(scope="module")
 def pkg(tmp_path_factory: pytest.TempPathFactory) -> Any:
     root = tmp_path_factory.mktemp("edges")
-    assert main(["generate", "--spec", str(REPO / "tests" / "cases" / "server_edges" / "spec.yaml"), "--out", str(root / "edges_case")]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                "--spec",
+                str(REPO / "tests" / "cases" / "server_edges" / "spec.yaml"),
+                "--out",
+                str(root / "edges_case"),
+            ]
+        )
+        == 0
+    )
     sys.path.insert(0, str(root))
     try:
         return {name: importlib.import_module(f"edges_case.{name}") for name in ("models", "server")}

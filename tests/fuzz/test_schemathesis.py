@@ -10,18 +10,17 @@ from pathlib import Path
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, settings  # noqa: E402
-from schemathesis.specs.openapi.checks import (  # noqa: E402
+from hypothesis import HealthCheck, settings
+from live_server import Server
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
-from schemathesis.checks import not_a_server_error  # noqa: E402
 
-from specbind.config import load_jobs  # noqa: E402
-from specbind.pipeline import load_spec  # noqa: E402
-
-from live_server import Server  # noqa: E402
+from specbind.config import load_jobs
+from specbind.pipeline import load_spec
 
 
 def _spec() -> dict:  # type: ignore[type-arg]

@@ -29,7 +29,19 @@ class Server:
         return f"http://127.0.0.1:{self.port}" + ("/openai/v1" if self.flavor == "azure" else "/v1")
 
     def start(self) -> Server:
-        cmd = [sys.executable, "-m", "specbind", "serve", "--port", str(self.port), "--db", str(self.db), "--flavor", self.flavor, *self.args]
+        cmd = [
+            sys.executable,
+            "-m",
+            "specbind",
+            "serve",
+            "--port",
+            str(self.port),
+            "--db",
+            str(self.db),
+            "--flavor",
+            self.flavor,
+            *self.args,
+        ]
         with open(self.log, "ab") as log:  # a file, not a pipe: a chatty server must never block
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         deadline = time.monotonic() + 30

@@ -27,7 +27,15 @@ def test_bundles_every_file_once_with_its_origin(tmp_path: Path) -> None:
     doc = load_spec(_job(tmp_path / "c" / "spec.yaml"))
     schemas = doc.data["components"]["schemas"]
     # root names first, then bundled ones in the order they were first referenced
-    assert list(schemas) == ["Feedback", "Tag", "Labelled", "FeedbackItemCreate", "common_Tag", "author", "FeedbackItemBase"]
+    assert list(schemas) == [
+        "Feedback",
+        "Tag",
+        "Labelled",
+        "FeedbackItemCreate",
+        "common_Tag",
+        "author",
+        "FeedbackItemBase",
+    ]
     assert [name for name, _ in doc.includes] == ["common.yaml", "schemas/author.yaml", "schemas/feedback.yaml"]
     assert schemas["FeedbackItemBase"]["properties"]["written_by"] == {"$ref": "#/components/schemas/author"}
     assert schemas["author"]["properties"]["reports_to"] == {"$ref": "#/components/schemas/author"}
@@ -48,7 +56,9 @@ def test_a_symlink_out_of_the_folder_is_refused_unread(tmp_path: Path) -> None:
 
 
 def test_a_url_inside_a_second_file_is_refused_there(tmp_path: Path) -> None:
-    (tmp_path / "b.yaml").write_text("B:\n  type: object\n  properties:\n    x: {$ref: 'https://example.invalid/x.yaml'}\n")
+    (tmp_path / "b.yaml").write_text(
+        "B:\n  type: object\n  properties:\n    x: {$ref: 'https://example.invalid/x.yaml'}\n"
+    )
     spec = tmp_path / "openapi.yaml"
     spec.write_text(HEAD + "components:\n  schemas:\n    A: {$ref: './b.yaml#/B'}\n")
     with pytest.raises(SpecError) as err:
@@ -66,7 +76,9 @@ def test_a_dangling_pointer_into_a_second_file(tmp_path: Path) -> None:
         load_spec(_job(spec))
 
 
-def test_check_sees_an_edit_to_a_referenced_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_sees_an_edit_to_a_referenced_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     shutil.copytree(CASE, tmp_path / "c", ignore=shutil.ignore_patterns("expected"))
     monkeypatch.chdir(tmp_path)
     args = ["--spec", "c/spec.yaml", "--out", "gen/p", "--package", "p"]
@@ -83,7 +95,9 @@ def test_check_sees_an_edit_to_a_referenced_file(tmp_path: Path, monkeypatch: py
 
 def test_path_items_parameters_and_responses_from_other_files(tmp_path: Path) -> None:
     (tmp_path / "paths").mkdir()
-    (tmp_path / "openapi.yaml").write_text(HEAD.replace("paths: {}\n", "paths:\n  /items:\n    $ref: './paths/items.yaml'\n"))
+    (tmp_path / "openapi.yaml").write_text(
+        HEAD.replace("paths: {}\n", "paths:\n  /items:\n    $ref: './paths/items.yaml'\n")
+    )
     (tmp_path / "paths" / "items.yaml").write_text(
         "get:\n  operationId: listItems\n  parameters:\n    - $ref: '../common.yaml#/Limit'\n"
         "  responses:\n    '200': {$ref: '../common.yaml#/ItemPage'}\n"
@@ -98,7 +112,11 @@ def test_path_items_parameters_and_responses_from_other_files(tmp_path: Path) ->
     doc = load_spec(job)
     components = doc.data["components"]
     # Each where it belongs: only the schema becomes a model.
-    assert (list(components["schemas"]), list(components["parameters"]), list(components["responses"])) == (["Item"], ["Limit"], ["ItemPage"])
+    assert (list(components["schemas"]), list(components["parameters"]), list(components["responses"])) == (
+        ["Item"],
+        ["Limit"],
+        ["ItemPage"],
+    )
     assert doc.data["paths"]["/items"]["get"]["operationId"] == "listItems"  # the path item is inlined
     result = generate(job)
     assert [op.operation_id for op in result.api.operations] == ["listItems"]
@@ -108,7 +126,9 @@ def test_path_items_parameters_and_responses_from_other_files(tmp_path: Path) ->
     [warning] = result.warnings
     assert (warning.file, warning.line, warning.pointer) == ("common.yaml", 7, "/Item/properties/size/default")
     # and an error inside the inlined path item names the path item's file.
-    (tmp_path / "paths" / "items.yaml").write_text("get:\n  operationId: listItems\n  parameters: [{$ref: '#/nope'}]\n  responses: {}\n")
+    (tmp_path / "paths" / "items.yaml").write_text(
+        "get:\n  operationId: listItems\n  parameters: [{$ref: '#/nope'}]\n  responses: {}\n"
+    )
     with pytest.raises(SpecError) as err:
         load_spec(job)
     [problem] = err.value.problems

@@ -60,7 +60,14 @@ def _build(text: str) -> tuple[str, list[str]]:
 def test_valid_defaults_are_kept_through_ref_anyof_oneof_allof() -> None:
     fields, _ = _build(SPEC_31)
     # list and dict defaults go through Field(default=...): ruff's RUF012, and pydantic copies them
-    for kept in ("voice = 'alloy'", "mode = 3", "both = Field(default={'a': 1, 'b': 'x'})", "maybe = None", "legacy_null = None", "anything = Field(default=[1, 2])"):
+    for kept in (
+        "voice = 'alloy'",
+        "mode = 3",
+        "both = Field(default={'a': 1, 'b': 'x'})",
+        "maybe = None",
+        "legacy_null = None",
+        "anything = Field(default=[1, 2])",
+    ):
         assert kept in fields, fields
 
 
@@ -88,7 +95,9 @@ def test_strict_turns_default_warnings_into_errors() -> None:
 
 
 def test_openapi_30_nullable_and_ref_siblings() -> None:
-    doc = load_bytes("s.yaml", textwrap.dedent("""
+    doc = load_bytes(
+        "s.yaml",
+        textwrap.dedent("""
         openapi: 3.0.3
         info: {title: t, version: "1"}
         paths: {}
@@ -102,7 +111,8 @@ def test_openapi_30_nullable_and_ref_siblings() -> None:
                 e: {type: string, enum: [a, b], nullable: true, default: null}
                 r: {$ref: '#/components/schemas/N', default: 1}
                 zero: {$ref: '#/components/schemas/N', default: 0}
-    """).encode())
+    """).encode(),
+    )
     checker = DefaultChecker(doc)
     props = doc.data["components"]["schemas"]["A"]["properties"]
 

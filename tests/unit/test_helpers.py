@@ -47,8 +47,28 @@ def test_field_names_avoid_module_names() -> None:
 
 def test_sort_keys_follow_ruff() -> None:
     names = ["Opt10", "Opt9", "ChatSession", "Chatkit", "ABC", "a_b", "Field_", "FieldA", "Field"]
-    assert sorted(names, key=naming.export_key) == ["ABC", "ChatSession", "Chatkit", "Field", "FieldA", "Field_", "Opt9", "Opt10", "a_b"]
-    assert sorted(names, key=naming.import_key) == ["ABC", "Chatkit", "ChatSession", "Field", "Field_", "FieldA", "Opt9", "Opt10", "a_b"]
+    assert sorted(names, key=naming.export_key) == [
+        "ABC",
+        "ChatSession",
+        "Chatkit",
+        "Field",
+        "FieldA",
+        "Field_",
+        "Opt9",
+        "Opt10",
+        "a_b",
+    ]
+    assert sorted(names, key=naming.import_key) == [
+        "ABC",
+        "Chatkit",
+        "ChatSession",
+        "Field",
+        "Field_",
+        "FieldA",
+        "Opt9",
+        "Opt10",
+        "a_b",
+    ]
 
 
 def test_name_table_is_first_come() -> None:
@@ -56,14 +76,18 @@ def test_name_table_is_first_come() -> None:
     assert [t.claim("A"), t.claim("A"), t.claim("B")] == ["A2", "A3", "B"]
 
 
-@pytest.mark.parametrize("text", ['a """ b', "trailing \\", 'ends "', "x\u2028y\x00z", "{{ x }} {% y %}", "'''", "\U0001f600 ok"])
+@pytest.mark.parametrize(
+    "text", ['a """ b', "trailing \\", 'ends "', "x\u2028y\x00z", "{{ x }} {% y %}", "'''", "\U0001f600 ok"]
+)
 def test_docstring_round_trips(text: str) -> None:
     literal = docstring(text, 4)
     assert ast.literal_eval(literal).replace("\n    ", "\n") == text
 
 
 def test_specificity_order() -> None:
-    easy = ir.Candidate("Easy", (ir.Check("role", "in", ("user", "assistant")), ir.Check("content", "type", ("array", "string"))))
+    easy = ir.Candidate(
+        "Easy", (ir.Check("role", "in", ("user", "assistant")), ir.Check("content", "type", ("array", "string")))
+    )
     inp = ir.Candidate("Input", (ir.Check("role", "in", ("user",)), ir.Check("content", "type", ("array",))))
     assert implies(inp.checks[0], easy.checks[0]) and not implies(easy.checks[0], inp.checks[0])
     assert [c.model for c in most_specific_first([easy, inp])] == ["Input", "Easy"]

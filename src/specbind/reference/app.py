@@ -72,7 +72,11 @@ def _too_large(limit: int) -> Response:
 
 
 def create_reference_app(
-    db: str = ":memory:", flavor: str = "openai", *, max_body_bytes: int = MAX_BODY_BYTES, body_timeout: float = BODY_TIMEOUT
+    db: str = ":memory:",
+    flavor: str = "openai",
+    *,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    body_timeout: float = BODY_TIMEOUT,
 ) -> Any:
     package, prefix = FLAVORS[flavor]
     models = importlib.import_module(f"specbind._vendor.{package}.models")

@@ -96,7 +96,9 @@ class Items:
     def stored_form(self, data: dict[str, Any], where: str) -> dict[str, Any]:
         """A request item (as sent, wire names) -> the item as the API stores and returns it."""
         if data.get("id") == "":
-            raise ItemError(f"Invalid '{where}.id': empty string. Expected a string with minimum length 1.", f"{where}.id")
+            raise ItemError(
+                f"Invalid '{where}.id': empty string. Expected a string with minimum length 1.", f"{where}.id"
+            )
         if data.get("type") in (None, "message"):  # easy messages: the tag is optional, content may be a string
             content = data.get("content")
             if isinstance(content, str):
@@ -123,7 +125,8 @@ class Items:
             self.adapter.validate_python(data)
         except ValidationError as exc:  # a request model and its response model disagree
             raise ItemError(
-                f"Invalid '{where}': this server cannot store a {kind!r} item as given ({exc.errors()[0]['msg']}).", where
+                f"Invalid '{where}': this server cannot store a {kind!r} item as given ({exc.errors()[0]['msg']}).",
+                where,
             ) from None
         return data
 

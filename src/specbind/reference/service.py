@@ -43,10 +43,22 @@ class ConversationsStore:
             "SELECT id, created_at, metadata FROM conversations WHERE scope = ? AND id = ?", (scope, conversation_id)
         ).fetchone()
         if row is None:
-            raise self.s.ServiceNotFoundError(f"Conversation with id '{conversation_id}' not found.", param="conversation_id", code="not_found")
-        return self.m.ConversationResource(id=row[0], object="conversation", created_at=row[1], metadata=json.loads(row[2]))
+            raise self.s.ServiceNotFoundError(
+                f"Conversation with id '{conversation_id}' not found.", param="conversation_id", code="not_found"
+            )
+        return self.m.ConversationResource(
+            id=row[0], object="conversation", created_at=row[1], metadata=json.loads(row[2])
+        )
 
-    def _resolve(self, conn: sqlite3.Connection, scope: str, conversation_id: str, earlier: list[dict[str, Any]], ref: str, where: str) -> dict[str, Any]:
+    def _resolve(
+        self,
+        conn: sqlite3.Connection,
+        scope: str,
+        conversation_id: str,
+        earlier: list[dict[str, Any]],
+        ref: str,
+        where: str,
+    ) -> dict[str, Any]:
         """An item reference -> a copy of the item: one sent earlier in this request, else one in
         this conversation, else the newest with that id elsewhere in the tenant."""
         for d in reversed(earlier):
@@ -57,11 +69,21 @@ class ConversationsStore:
             (scope, ref, conversation_id),
         ).fetchone()
         if row is None:
-            raise self.s.ServiceInvalidRequestError(f"Invalid '{where}.id': item '{ref}' not found.", param=f"{where}.id", code="invalid_value")
+            raise self.s.ServiceInvalidRequestError(
+                f"Invalid '{where}.id': item '{ref}' not found.", param=f"{where}.id", code="invalid_value"
+            )
         found: dict[str, Any] = json.loads(row[0])
         return found
 
-    def _stored_form(self, conn: sqlite3.Connection, scope: str, conversation_id: str, earlier: list[dict[str, Any]], item: Any, where: str) -> dict[str, Any]:
+    def _stored_form(
+        self,
+        conn: sqlite3.Connection,
+        scope: str,
+        conversation_id: str,
+        earlier: list[dict[str, Any]],
+        item: Any,
+        where: str,
+    ) -> dict[str, Any]:
         data = item.model_dump(mode="json", by_alias=True, exclude_unset=True)
         try:
             if isinstance(item, self.m.ItemReferenceParam):
@@ -73,7 +95,9 @@ class ConversationsStore:
         except ItemError as exc:
             raise self.s.ServiceInvalidRequestError(str(exc), param=exc.where, code="invalid_value") from None
 
-    def _insert(self, conn: sqlite3.Connection, scope: str, conversation_id: str, items: list[Any]) -> list[dict[str, Any]]:
+    def _insert(
+        self, conn: sqlite3.Connection, scope: str, conversation_id: str, items: list[Any]
+    ) -> list[dict[str, Any]]:
         stored: list[dict[str, Any]] = []
         for i, item in enumerate(items):
             d = self._stored_form(conn, scope, conversation_id, stored, item, f"items[{i}]")
@@ -84,7 +108,9 @@ class ConversationsStore:
                 )
             except sqlite3.IntegrityError:  # (scope, conversation, id) is unique
                 raise self.s.ServiceConflictError(
-                    f"An item with id '{d['id']}' already exists in this conversation.", param=f"items[{i}].id", code="conflict"
+                    f"An item with id '{d['id']}' already exists in this conversation.",
+                    param=f"items[{i}].id",
+                    code="conflict",
                 ) from None
             stored.append(d)
         return stored
@@ -142,11 +168,15 @@ class ConversationsStore:
                 self._conversation(conn, scope, conversation_id)
                 conn.execute("DELETE FROM items WHERE scope = ? AND conversation_id = ?", (scope, conversation_id))
                 conn.execute("DELETE FROM conversations WHERE scope = ? AND id = ?", (scope, conversation_id))
-                return self.m.DeletedConversationResource(id=conversation_id, object="conversation.deleted", deleted=True)
+                return self.m.DeletedConversationResource(
+                    id=conversation_id, object="conversation.deleted", deleted=True
+                )
 
         return await self._run(work)
 
-    async def create_conversation_items(self, ctx: Any, conversation_id: str, body: Any, *, include: list[str] | None = None) -> Any:
+    async def create_conversation_items(
+        self, ctx: Any, conversation_id: str, body: Any, *, include: list[str] | None = None
+    ) -> Any:
         scope = self.scope(ctx)
 
         def work() -> Any:
@@ -170,10 +200,13 @@ class ConversationsStore:
                 cursor = None
                 if after is not None:
                     row = conn.execute(
-                        "SELECT seq FROM items WHERE scope = ? AND conversation_id = ? AND id = ?", (scope, conversation_id, after)
+                        "SELECT seq FROM items WHERE scope = ? AND conversation_id = ? AND id = ?",
+                        (scope, conversation_id, after),
                     ).fetchone()
                     if row is None:
-                        raise self.s.ServiceInvalidRequestError(f"Invalid 'after': item '{after}' not found.", param="after", code="invalid_value")
+                        raise self.s.ServiceInvalidRequestError(
+                            f"Invalid 'after': item '{after}' not found.", param="after", code="invalid_value"
+                        )
                     cursor = row[0]
                 sql = "SELECT data FROM items WHERE scope = ? AND conversation_id = ?"
                 args: list[Any] = [scope, conversation_id]
@@ -187,17 +220,22 @@ class ConversationsStore:
 
         return await self._run(work)
 
-    async def get_conversation_item(self, ctx: Any, conversation_id: str, item_id: str, *, include: list[str] | None = None) -> Any:
+    async def get_conversation_item(
+        self, ctx: Any, conversation_id: str, item_id: str, *, include: list[str] | None = None
+    ) -> Any:
         scope = self.scope(ctx)
 
         def work() -> Any:
             with self.store.transaction(write=False) as conn:
                 self._conversation(conn, scope, conversation_id)
                 row = conn.execute(
-                    "SELECT data FROM items WHERE scope = ? AND conversation_id = ? AND id = ?", (scope, conversation_id, item_id)
+                    "SELECT data FROM items WHERE scope = ? AND conversation_id = ? AND id = ?",
+                    (scope, conversation_id, item_id),
                 ).fetchone()
                 if row is None:
-                    raise self.s.ServiceNotFoundError(f"Item with id '{item_id}' not found.", param="item_id", code="not_found")
+                    raise self.s.ServiceNotFoundError(
+                        f"Item with id '{item_id}' not found.", param="item_id", code="not_found"
+                    )
                 return self.items.render(json.loads(row[0]), include)
 
         return await self._run(work)
@@ -209,10 +247,13 @@ class ConversationsStore:
             with self.store.transaction(write=True) as conn:
                 conversation = self._conversation(conn, scope, conversation_id)
                 gone = conn.execute(
-                    "DELETE FROM items WHERE scope = ? AND conversation_id = ? AND id = ?", (scope, conversation_id, item_id)
+                    "DELETE FROM items WHERE scope = ? AND conversation_id = ? AND id = ?",
+                    (scope, conversation_id, item_id),
                 ).rowcount
                 if not gone:
-                    raise self.s.ServiceNotFoundError(f"Item with id '{item_id}' not found.", param="item_id", code="not_found")
+                    raise self.s.ServiceNotFoundError(
+                        f"Item with id '{item_id}' not found.", param="item_id", code="not_found"
+                    )
                 return conversation
 
         return await self._run(work)
