@@ -115,6 +115,42 @@ def top_level_parts(annotation: str) -> list[str]:
     return parts
 
 
+def merge_literals(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """``Literal['a'] | int | Literal['']`` -> ``Literal['a', ''] | int``: one ``Literal`` for
+    every literal member, where the first one stood (ruff PYI030; the same values)."""
+    literals = [p for p in parts if p.startswith("Literal[") and p.endswith("]")]
+    if len(literals) < 2:
+        return parts
+    merged = "Literal[" + ", ".join(dict.fromkeys(v for p in literals for v in top_level_values(p[8:-1]))) + "]"
+    out: list[str] = []
+    for p in parts:
+        if p not in literals:
+            out.append(p)
+        elif merged not in out:
+            out.append(merged)
+    return tuple(out)
+
+
+def top_level_values(inner: str) -> list[str]:
+    """``'a', 1, 'b, c'`` -> ``["'a'", "1", "'b, c'"]`` (string literals respected)."""
+    values, quote, start, i = [], "", 0, 0
+    while i < len(inner):
+        ch = inner[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == ",":
+            values.append(inner[start:i].strip())
+            start = i + 1
+        i += 1
+    values.append(inner[start:].strip())
+    return [v for v in values if v]
+
+
 class UnionPlanner:
     def __init__(self, builder: SchemaBuilder) -> None:
         self.b = builder
@@ -160,7 +196,7 @@ class UnionPlanner:
                 "plain",
                 f"{why}: pydantic smart mode picks the best match",
                 source,
-                tuple(dict.fromkeys(part for m in members for part in top_level_parts(m.annotation()))),
+                merge_literals(tuple(dict.fromkeys(part for m in members for part in top_level_parts(m.annotation())))),
             )
             b.out.unions[name] = union
             b.out.deps[name] = deps

@@ -6,7 +6,7 @@ import pytest
 
 from specbind import ir, naming
 from specbind.render import docstring
-from specbind.unions import implies, most_specific_first
+from specbind.unions import implies, merge_literals, most_specific_first
 
 
 @pytest.mark.parametrize(
@@ -91,3 +91,10 @@ def test_specificity_order() -> None:
     inp = ir.Candidate("Input", (ir.Check("role", "in", ("user",)), ir.Check("content", "type", ("array",))))
     assert implies(inp.checks[0], easy.checks[0]) and not implies(easy.checks[0], inp.checks[0])
     assert [c.model for c in most_specific_first([easy, inp])] == ["Input", "Easy"]
+
+
+def test_plain_unions_merge_their_literals() -> None:
+    # Stripe's `anyOf: [{enum: [now]}, {type: integer}, {enum: [""]}]` (ruff PYI030 on two Literals)
+    assert merge_literals(("Literal['now']", "int", "Literal['']")) == ("Literal['now', '']", "int")
+    assert merge_literals(("Literal['a, b']", "Literal[1, 'a, b']", "None")) == ("Literal['a, b', 1]", "None")
+    assert merge_literals(("int", "Literal['x']")) == ("int", "Literal['x']")
