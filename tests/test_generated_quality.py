@@ -23,7 +23,7 @@ def test_mypy_strict() -> None:
 
 
 def test_ruff_check() -> None:
-    proc = _run(sys.executable, "-m", "ruff", "check", "--no-cache", *(p.name for p in PACKAGES))
+    proc = _run(sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", *(p.name for p in PACKAGES))
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
