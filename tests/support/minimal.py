@@ -76,10 +76,11 @@ def valid(type_: Any, value: Any) -> Any:
         raise CannotBuild(f"{_name(type_)} refuses {_short(value)}: {where}: {first['msg']}") from None
 
 
-def minimal(type_: Any, *, parameter: bool = False) -> Any:
+def minimal(type_: Any, *, parameter: bool = False, form: bool = False) -> Any:
     """A valid instance of ``type_`` (models as model instances). A ``parameter`` array gets one
-    element at least: an empty array is not on the wire at all in form style."""
-    value = Builder(parameter=parameter).build(type_, _Constraints(), 0, 0)
+    element at least: an empty array is not on the wire at all in form style. With ``form`` (a
+    form body) no array, map or object is empty, at any depth, for the same reason."""
+    value = Builder(parameter=parameter, form=form).build(type_, _Constraints(), 0, 0)
     return valid(type_, value)
 
 
@@ -146,8 +147,9 @@ class Builder:
     """Builds JSON-like values (dicts for models); ``variant`` asks for a different value of
     the same type (the n-th distinct one), for lists whose items must be unique."""
 
-    def __init__(self, *, parameter: bool = False) -> None:
+    def __init__(self, *, parameter: bool = False, form: bool = False) -> None:
         self.parameter = parameter
+        self.form = form
         self.stack: list[type[BaseModel]] = []  # the models being built, outermost first
 
     def build(self, type_: Any, constraints: _Constraints, depth: int, variant: int) -> Any:
@@ -168,7 +170,7 @@ class Builder:
         if isinstance(type_, type) and issubclass(type_, BaseModel):
             return self.model(type_, depth, variant)
         if origin in (list, typing.List, set, frozenset, collections_abc.Sequence):  # noqa: UP006
-            low = max(constraints.min_length, 1 if parameter else 0)
+            low = max(constraints.min_length, 1 if parameter or self.form else 0)
             return self.items(args[0] if args else Any, low, constraints, depth, variant)
         if origin is tuple:
             if len(args) == 2 and args[1] is Ellipsis:
@@ -226,6 +228,17 @@ class Builder:
                 constraints.add(field)
                 out[field.alias or name] = self.build(field.annotation, constraints, depth + 1, variant if first else 0)
                 first = False
+            if self.form and not out:  # an empty object is not on a form's wire: one optional field
+                for name, field in model.model_fields.items():
+                    constraints = _Constraints()
+                    constraints.add(field)
+                    try:
+                        out[field.alias or name] = value = self.build(field.annotation, constraints, depth + 1, variant)
+                    except CannotBuild:
+                        continue
+                    if value is not None:
+                        break
+                    del out[field.alias or name]
         finally:
             self.stack.pop()
         return out
@@ -247,10 +260,10 @@ class Builder:
     def mapping(self, key: Any, value: Any, constraints: _Constraints, depth: int, variant: int) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         n = variant
-        while len(out) < constraints.min_length:
+        while len(out) < max(constraints.min_length, 1 if self.form else 0):
             out[self.build(key, _Constraints(), depth + 1, n)] = self.build(value, _Constraints(), depth + 1, 0)
             n += 1
-            if n > variant + constraints.min_length + 50:
+            if n > variant + len(out) + 50:
                 raise CannotBuild(f"could not find {constraints.min_length} distinct keys of {_name(key)}")
         return out
 
