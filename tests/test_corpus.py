@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -169,12 +170,16 @@ def survey(out: Path) -> dict[str, Result]:
         lines = (proc.stdout + proc.stderr).strip().splitlines()
         r.imported = f"ok {lines[-1]}" if proc.returncode == 0 else (lines[-1] if lines else f"exit {proc.returncode}")
 
+    started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(generate, results.values()))
+        TIMINGS["generate"] = time.perf_counter() - started
         list(pool.map(import_check, results.values()))
+    TIMINGS["import + build"] = time.perf_counter() - started - TIMINGS["generate"]
     built = [r.package for r in results.values() if r.code == 0]
     by_package = {r.package: r for r in results.values()}
     if built:
+        started = time.perf_counter()
         mypy = _run(
             [
                 sys.executable,
@@ -189,20 +194,31 @@ def survey(out: Path) -> dict[str, Result]:
             out,
             1800,
         )
+        TIMINGS["mypy"] = time.perf_counter() - started
         for line in mypy.stdout.splitlines():
             pkg = line.split("/", 1)[0]
             if pkg in by_package and ": error:" in line:
                 by_package[pkg].mypy.append(line)
+        if mypy.returncode not in (0, 1):  # 2: mypy itself failed (a crash, a bad flag), not findings
+            raise RuntimeError(f"mypy exited {mypy.returncode}: {(mypy.stderr or mypy.stdout)[-2000:]}")
+        started = time.perf_counter()
         ruff = _run(
             [sys.executable, "-m", "ruff", "check", "--isolated", "--output-format", "concise", "--no-cache", *built],
             out,
             600,
         )
+        TIMINGS["ruff"] = time.perf_counter() - started
+        if ruff.returncode not in (0, 1):
+            raise RuntimeError(f"ruff exited {ruff.returncode}: {(ruff.stderr or ruff.stdout)[-2000:]}")
         for line in ruff.stdout.splitlines():
             pkg = line.split("/", 1)[0]
             if pkg in by_package:
                 by_package[pkg].ruff.append(line)
     return results
+
+
+#: Seconds per phase of the last ``survey`` (printed by ``python tests/test_corpus.py``).
+TIMINGS: dict[str, float] = {}
 
 
 DOCS = documents()
@@ -279,7 +295,6 @@ def _split(lines: list[str]) -> str:
 
 def main() -> None:
     import tempfile
-    import time
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
@@ -298,7 +313,9 @@ def main() -> None:
         )
         mypy, ruff = ("-", "-") if r.code else (_split(r.mypy), _split(r.ruff))
         print(f"| `{r.rel}` | {_cell(False, gen)} | {_cell(False, imp)} | {mypy} | {ruff} |")
-    print(f"\n{len(results)} documents in {took:.0f} s")
+    print(
+        f"\n{len(results)} documents in {took:.0f} s (" + ", ".join(f"{k} {v:.0f} s" for k, v in TIMINGS.items()) + ")"
+    )
 
 
 if __name__ == "__main__":
