@@ -1,11 +1,22 @@
 """Every operation of every corpus document (../shared/corpus) and of the whole OpenAI document:
 the generated client calls the generated server in process, and what goes over the wire is
 checked against the document itself (not against specbind's IR): method, path, query and header
-parameters, the body's media type, the answer's status code and whether it has a body.
+parameters, the body's media type, the answer's status code and whether it has a body, and the
+answer and the body intact on the way. A form body is decoded on the wire (bracketed keys,
+indexed arrays `a[0][b]`, the Encoding Object's style and explode: tests/support/wire_forms.py)
+and compared field by field with what the client was given, and what the service received with
+what the client was given; a multipart body part by part (files byte for byte, JSON parts,
+text parts, each part's content type).
 
-The service answers each operation with a small valid value of its declared type. An operation
-specbind does not generate must be named in a generation warning; those are listed (run with
-`-s`). A document specbind refuses as a whole is skipped with its first error as the reason.
+Arguments and answers are small valid values of the declared types (tests/support/minimal.py),
+each validated against its type; where none can be built, that operation fails with the reason
+and the others still run. An operation specbind does not generate must be named in a generation
+warning; those are listed (run with `-s`). A document specbind refuses as a whole is skipped with
+its first error as the reason.
+
+Cost, measured on the two shared cores: Stripe (171 of its 468 operations generate today) about
+110 s wall (45 s of CPU: generating and importing its 36,000-line client is most of it), the
+whole OpenAI document about 125 s, every other document 25 s together.
 """
 
 from __future__ import annotations
