@@ -14,9 +14,10 @@ and the others still run. An operation specbind does not generate must be named 
 warning; those are listed (run with `-s`). A document specbind refuses as a whole is skipped with
 its first error as the reason.
 
-Cost, measured on the two shared cores: Stripe (171 of its 468 operations generate today) about
-110 s wall (45 s of CPU: generating and importing its 36,000-line client is most of it), the
-whole OpenAI document about 125 s, every other document 25 s together.
+Cost, measured on the two shared cores with other work running: Stripe (171 of its 468
+operations generate today) about 110 s wall, of which generating and importing the package take
+about 45 s and the operations the rest; the whole OpenAI document about 125 s; every other
+document 25 s together.
 """
 
 from __future__ import annotations
