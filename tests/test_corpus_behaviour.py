@@ -15,9 +15,9 @@ warning; those are listed (run with `-s`). A document specbind refuses as a whol
 its first error as the reason.
 
 Cost, measured on the two shared cores with other work running: Stripe (171 of its 468
-operations generate today) about 110 s wall, of which generating and importing the package take
-about 45 s and the operations the rest; the whole OpenAI document about 125 s; every other
-document 25 s together.
+operations generate today) about 50 s of CPU, 110 to 190 s wall depending on the load, of which
+generating and importing the package take about 45 %; the whole OpenAI document about 125 s
+wall; every other document 25 s together.
 """
 
 from __future__ import annotations
