@@ -51,6 +51,8 @@ def build_api(
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     validate_root(doc)
     check_refs(doc)
+    for warning in doc.warnings:  # what bundling did instead (a string given by `$ref`, inlined)
+        diagnostics.warn(warning.file, warning.line, warning.pointer, warning.message)
     sb = SchemaBuilder(doc, diagnostics, python_types=python_types)
     built = sb.build_all()
     data = doc.data

@@ -4,9 +4,17 @@ After load (and overlays), every `$ref` to another file (`./schemas/feedback.yam
 `other.yaml#/components/schemas/X`) is followed: the target is copied into the document under
 `components/<section>/<name>` and the reference rewritten to point there, so every later phase
 sees a single self-contained document. The section is the one the target's pointer names, else
-the one its referrer implies (a parameter, a response, a header... never becomes a schema); a
-path item under `paths` is copied in place. Inside a copied schema, local refs (`#/X`) mean that
-file and relative paths are relative to it; both are followed the same way.
+the one its place implies (``places``: a parameter, a response, a header... never becomes a
+schema); a path item under `paths`, and an operation anywhere, are copied in place. Inside a copied target, local refs
+(`#/X`) mean that file and relative paths are relative to it; both are followed the same way.
+
+Two patterns that real multi-file documents use (DigitalOcean's, with its authors' tooling) are
+followed too, in any file, local refs included:
+- a `$ref` where OpenAPI wants a string (`description: {$ref: 'intro.yml#/text'}`): the string
+  is inlined, with a located warning saying so;
+- a map of names given by reference (`properties: {$ref: 'attributes.yml#/ids'}`): a key `$ref`
+  whose value is a string cannot be a schema (a property literally named `$ref` holds an object
+  or a boolean), so it stands for the whole map, and the target's entries are merged in place.
 
 Names are deterministic and collision-free: a root component that is nothing but a `$ref` to
 another file lends its own name to the target; otherwise the target's own name (the last
@@ -24,34 +32,28 @@ import copy
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
-from .errors import Problem, SpecError
+from .errors import Problem, SpecError, pointer_of
 from .load import Document, load_file
-from .resolve import Parts, lookup, parse_pointer, walk
+from .places import (
+    DATA,
+    KIND_OF_SECTION,
+    SECTION_OF,
+    STRINGS,
+    UNKNOWN_MAP,
+    describe,
+    is_map,
+    kind_at,
+    mismatch,
+    walk_places,
+)
+from .places import child_kind as _child_kind
+from .resolve import Parts, lookup, parse_pointer
 
 #: `components` sections a target keeps when it is addressed as /components/<section>/<name>.
-SECTIONS = frozenset(
-    {
-        "schemas",
-        "responses",
-        "parameters",
-        "examples",
-        "requestBodies",
-        "headers",
-        "securitySchemes",
-        "links",
-        "callbacks",
-        "pathItems",
-    }
-)
-#: Where a `$ref` sits -> the `components` section its target is bundled into (the key of the
-#: map or list holding the referring object), so that a parameter, a response or a path item
-#: from another file never becomes a schema (and a model).
-_CONTEXT_SECTIONS = frozenset(
-    {"parameters", "responses", "headers", "examples", "links", "callbacks", "securitySchemes"}
-)
+SECTIONS = frozenset(KIND_OF_SECTION)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -64,21 +66,36 @@ def is_external(ref: Any) -> bool:
     return isinstance(ref, str) and not ref.startswith("#") and not is_remote(ref)
 
 
-def section_for(referrer: Parts) -> str:
-    """The components section for the target of a `$ref` found in the object at ``referrer``."""
-    if referrer and referrer[-1] == "requestBody":
-        return "requestBodies"
-    if len(referrer) == 2 and referrer[0] in ("paths", "webhooks"):
-        return "pathItems"
-    in_property = len(referrer) >= 3 and referrer[-3] == "properties"
-    if len(referrer) >= 2 and referrer[-2] in _CONTEXT_SECTIONS and not in_property:
-        return str(referrer[-2])
-    return "schemas"
-
-
 def _mapping_ref(value: Any) -> bool:
     # A discriminator mapping value is a schema name or a reference; references hold `#` or `/`.
     return isinstance(value, str) and ("#" in value or "/" in value) and is_external(value)
+
+
+def _string_ref(mapping: dict[str, Any], kind: str) -> str | None:
+    """A keyword of ``mapping`` that wants a string and holds a `$ref` instead."""
+    for key in STRINGS.get(kind, ()):
+        value = mapping.get(key)
+        if isinstance(value, dict) and isinstance(value.get("$ref"), str):
+            return key
+    return None
+
+
+class _Src(NamedTuple):
+    """Where a node of the tree being rewritten was written: its file and its place there."""
+
+    file: Path
+    doc: Document
+    at: Parts
+
+    def child(self, key: str | int) -> _Src:
+        return _Src(self.file, self.doc, (*self.at, key))
+
+
+class _Target(NamedTuple):
+    file: Path
+    doc: Document
+    parts: Parts
+    value: Any
 
 
 class _Bundler:
@@ -94,6 +111,8 @@ class _Bundler:
         self.added: dict[Parts, Any] = {}
         self.origins: dict[Parts, tuple[Document, Parts]] = {}
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.inlining: set[tuple[Path, Parts]] = set()  # path items and operations being copied in
         self.data: dict[str, Any] = {}
 
     # -- references -----------------------------------------------------------------------
@@ -102,13 +121,13 @@ class _Bundler:
         if problem not in self.problems:  # a bare alias is looked at twice
             self.problems.append(problem)
 
-    def rewrite(
-        self, ref: str, file: Path, doc: Document, at: Parts, name: str | None = None, inline: bool = False
-    ) -> str | None:
-        """The bundled `#/...` form of ``ref`` written in ``file``; None after reporting a problem
-        (or, with ``inline``, when the target is there to be copied in place)."""
-        if is_remote(ref):
-            return ref  # refused later, located, by check_refs; never fetched
+    def where(self, target: _Target) -> str:
+        """`file:line /pointer` of a target, for a message that names both ends of a `$ref`."""
+        file, line, pointer = target.doc.locate(target.parts)
+        return f"{file}:{line or 1} {pointer or '/'}"
+
+    def target_file(self, ref: str, file: Path, doc: Document, at: Parts) -> tuple[Path, Parts] | None:
+        """The file and pointer ``ref`` (written in ``file``) names; None after reporting a problem."""
         path_part, _, fragment = ref.partition("#")
         if not path_part:
             target = file
@@ -132,14 +151,58 @@ class _Bundler:
         except ValueError as exc:
             self.problem(doc, at, f"$ref {ref!r}: {exc}")
             return None
+        return target, parts
+
+    def follow(self, ref: str, file: Path, doc: Document, at: Parts) -> _Target | None:
+        """What ``ref`` points at, read where it is (any file, this one included); None after a problem."""
+        if is_remote(ref):
+            self.problem(doc, at, f"remote $ref {ref!r} refused: specbind never fetches anything")
+            return None
+        named = self.target_file(ref, file, doc, at)
+        if named is None:
+            return None
+        target_doc = self.found(ref, *named, doc, at)
+        if target_doc is None:
+            return None
+        return _Target(named[0], target_doc, named[1], lookup(target_doc.data, named[1]))
+
+    def rewrite(
+        self,
+        ref: str,
+        file: Path,
+        doc: Document,
+        at: Parts,
+        name: str | None = None,
+        inline: bool = False,
+        kind: str = "schema",
+    ) -> str | None:
+        """The bundled `#/...` form of ``ref`` written in ``file`` at a place of ``kind``; None after
+        reporting a problem (or, with ``inline``, when the target is there to be copied in place)."""
+        if is_remote(ref):
+            return ref  # refused later, located, by check_refs; never fetched
+        named = self.target_file(ref, file, doc, at)
+        if named is None:
+            return None
+        target, parts = named
         if target == self.root_file:
-            return "#" + fragment
-        if self.found(ref, target, parts, doc, at) is None or inline:
+            return "#" + ref.partition("#")[2]
+        target_doc = self.found(ref, target, parts, doc, at)
+        if target_doc is None or inline:
+            return None
+        value = lookup(target_doc.data, parts)
+        what = mismatch(kind, kind_at(target_doc.data, parts), value)
+        if what is not None:  # said here, where the reference is still as written
+            article = "an" if kind[0] in "aeiou" else "a"
+            self.problem(
+                doc,
+                at,
+                f"$ref {ref!r} points at {what} ({self.where(_Target(target, target_doc, parts, value))}), "
+                f"where {article} {kind} is expected",
+            )
             return None
         key = (target, parts)
         if key not in self.placed:
-            context = section_for(at[:-1]) if at and at[-1] == "$ref" else "schemas"
-            self.placed[key] = self.place(target, parts, name, context)
+            self.placed[key] = self.place(target, parts, name, SECTION_OF.get(kind, "schemas"))
             self.todo.append((target, parts, self.placed[key]))
         return "#/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in self.placed[key])
 
@@ -155,32 +218,114 @@ class _Bundler:
             return None
         return target_doc
 
-    def inline(self, mapping: dict[str, Any], file: Path, doc: Document, at: Parts) -> None:
-        """A path item in another file: its content replaces the `$ref` in place (the builder
-        reads operations where they are), its own refs rewritten, its origin remembered."""
-        ref = mapping["$ref"]
-        before = len(self.problems)
-        new = self.rewrite(ref, file, doc, at + ("$ref",), name=None, inline=True)
-        if new is not None:  # a URL (refused later) or a ref back into the root document
-            mapping["$ref"] = new
+    def inline(self, mapping: dict[str, Any], src: _Src, here: Parts, kind: str) -> None:
+        """A path item under `paths` in another file, or an operation anywhere (OpenAPI has no
+        section for operations): its content replaces the `$ref` in place (the builder reads
+        operations where they are), its own refs rewritten, its origin remembered."""
+        ref, at = mapping["$ref"], src.at + ("$ref",)
+        if is_remote(ref):
+            return  # refused later, located, by check_refs; never fetched
+        target = self.follow(ref, src.file, src.doc, at)
+        if target is None:
             return
-        if len(self.problems) > before:
+        if kind == "pathItem" and target.file == self.root_file:
+            mapping["$ref"] = "#" + ref.partition("#")[2]  # a path item of the root document stays a ref
             return
-        path_part, _, fragment = ref.partition("#")
-        target = (file.parent / unquote(path_part)).resolve()
-        parts = parse_pointer(unquote(fragment))
-        source = self.docs[target]
-        content = copy.deepcopy(lookup(source.data, parts))
-        if not isinstance(content, dict):
-            self.problem(doc, at + ("$ref",), f"$ref {ref!r}: a path item must be a mapping")
+        if not isinstance(target.value, dict):
+            self.problem(
+                src.doc,
+                at,
+                f"$ref {ref!r}: {describe(kind, {})} must be a mapping, and it points at "
+                f"{describe(None, target.value)} ({self.where(target)})",
+            )
             return
-        self.rewrite_tree(content, target, source, parts)
+        key = (target.file, target.parts)
+        if key in self.inlining:
+            self.problem(src.doc, at, f"$ref cycle through {ref!r}: {describe(kind, {})} that contains itself")
+            return
+        content = copy.deepcopy(target.value)
+        self.inlining.add(key)
+        self.rewrite_tree(content, _Src(target.file, target.doc, target.parts), kind, here)
+        self.inlining.discard(key)
         siblings = {k: v for k, v in mapping.items() if k != "$ref"}
         mapping.clear()
         mapping.update(content)
         mapping.update(siblings)
-        if file == self.root_file:
-            self.origins[at] = (source, parts)
+        self.origins[here] = (target.doc, target.parts)
+
+    def inline_string(self, mapping: dict[str, Any], key: str, src: _Src) -> None:
+        """`description: {$ref: ...}` (any place that wants a string): the target's text, inlined."""
+        holder = mapping[key]
+        ref, at = holder["$ref"], src.at + (key, "$ref")
+        target = self.follow(ref, src.file, src.doc, at)
+        if target is None:
+            return
+        if not isinstance(target.value, str):
+            self.problem(
+                src.doc,
+                at,
+                f"`{key}` wants a string, but $ref {ref!r} points at {describe(None, target.value)} "
+                f"({self.where(target)})",
+            )
+            return
+        mapping[key] = target.value
+        dropped = sorted(k for k in holder if k != "$ref")
+        self.warnings.append(
+            Problem(
+                *src.doc.locate(at),
+                f"`{key}` is given by $ref {ref!r}, where OpenAPI wants a string: the text it points at "
+                f"({self.where(target)}) is inlined" + (f", its sibling keys {dropped} dropped" if dropped else ""),
+                "warning",
+            )
+        )
+
+    def expand_map(
+        self, mapping: dict[str, Any], kind: str, src: _Src, here: Parts, seen: frozenset[tuple[Path, Parts]]
+    ) -> list[tuple[str, Any, _Src]]:
+        """The entries of a map of names, with a `$ref` standing for the whole map (its value is a
+        string, so it cannot be a schema) replaced by the target map's entries, in place."""
+        ref = mapping.get("$ref")
+        if not isinstance(ref, str):
+            return [(k, v, src.child(k)) for k, v in mapping.items()]
+        at = src.at + ("$ref",)
+        target = self.follow(ref, src.file, src.doc, at)
+        entries: list[tuple[str, Any, _Src]] = []
+        what = kind.removeprefix("map:")
+        if target is not None and (target.file, target.parts) in seen:
+            self.problem(src.doc, at, f"$ref cycle through {ref!r}: a map of names that refers back to itself")
+        elif target is not None and not isinstance(target.value, dict):
+            self.problem(
+                src.doc,
+                at,
+                f"$ref {ref!r} stands for this whole map of {what} entries, but points at "
+                f"{describe(None, target.value)} ({self.where(target)}), not a mapping",
+            )
+        elif target is not None:
+            content = copy.deepcopy(target.value)
+            tsrc = _Src(target.file, target.doc, target.parts)
+            entries = self.expand_map(content, kind, tsrc, here, seen | {(target.file, target.parts)})
+        merged: dict[str, Any] = {}
+        out: list[tuple[str, Any, _Src]] = []
+        for key, value in mapping.items():
+            if key != "$ref":
+                merged[key] = value
+                out.append((key, value, src.child(key)))
+                continue
+            for name, entry, esrc in entries:
+                if name in mapping:
+                    self.problem(
+                        src.doc,
+                        src.at + (name,),
+                        f"`{name}` is defined here and in the map $ref {ref!r} brings in "
+                        f"({esrc.doc.path}:{esrc.doc.line_of(esrc.at) or 1} {pointer_of(esrc.at)}): one must go",
+                    )
+                    continue
+                merged[name] = entry
+                out.append((name, entry, esrc))
+                self.origins[here + (name,)] = (esrc.doc, esrc.at)
+        mapping.clear()
+        mapping.update(merged)
+        return out
 
     def load(self, path: Path, doc: Document, at: Parts, ref: str) -> Document | None:
         if path in self.docs:
@@ -215,25 +360,53 @@ class _Bundler:
         return ("components", section, chosen)
 
     # -- the walk -------------------------------------------------------------------------
-    def rewrite_tree(self, tree: Any, file: Path, doc: Document, origin: Parts) -> None:
-        """Rewrite, in place, every `$ref` (and discriminator mapping value) below ``tree``."""
-        for at, mapping in walk(tree):
-            ref = mapping.get("$ref")
-            if file == self.root_file and section_for(origin + at) == "pathItems" and is_external(ref):
-                self.inline(mapping, file, doc, origin + at)
-            elif isinstance(ref, str) and (file != self.root_file or is_external(ref)):
-                new = self.rewrite(ref, file, doc, origin + at + ("$ref",))
+    def rewrite_tree(self, tree: Any, src: _Src, kind: str, here: Parts) -> None:
+        """Rewrite, in place, every `$ref` (and discriminator mapping value) below ``tree``, which
+        was written at ``src`` and sits at ``here`` in the bundle, a place of ``kind``."""
+        stack: list[tuple[Any, str, _Src, Parts]] = [(tree, kind, src, here)]
+        while stack:
+            value, kind, src, here = stack.pop()
+            if kind == DATA:
+                continue
+            if isinstance(value, list):
+                element = kind[5:] if kind.startswith("list:") else "?" if is_map(kind) else kind
+                stack.extend((v, element, src.child(i), here + (i,)) for i, v in reversed(list(enumerate(value))))
+                continue
+            if not isinstance(value, dict):
+                continue
+            if is_map(kind):
+                if kind == UNKNOWN_MAP:  # names OpenAPI says nothing about: a `$ref` key may be one
+                    entries = [(k, v, src.child(k)) for k, v in value.items()]
+                else:
+                    entries = self.expand_map(value, kind, src, here, frozenset({(src.file, src.at)}))
+                element = _child_kind(kind, "", None)
+                stack.extend((v, element, s, here + (k,)) for k, v, s in reversed(entries))
+                continue
+            while (key := _string_ref(value, kind)) is not None and isinstance(value[key], dict):
+                self.inline_string(value, key, src)
+                if isinstance(value[key], dict):  # refused, and reported
+                    break
+            ref = value.get("$ref")
+            path_item = src.file == self.root_file and len(here) == 2 and here[0] in ("paths", "webhooks")
+            if (path_item and is_external(ref)) or (kind == "operation" and isinstance(ref, str)):
+                self.inline(value, src, here, kind)
+                continue
+            if isinstance(ref, str) and (src.file != self.root_file or is_external(ref)):
+                new = self.rewrite(ref, src.file, src.doc, src.at + ("$ref",), kind=kind)
                 if new is not None:
-                    mapping["$ref"] = new
-            disc = mapping.get("discriminator")
+                    value["$ref"] = new
+            disc = value.get("discriminator")
             if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
-                for key, value in disc["mapping"].items():
-                    if isinstance(value, str) and (
-                        (file != self.root_file and value.startswith("#")) or _mapping_ref(value)
+                for key, target in disc["mapping"].items():
+                    if isinstance(target, str) and (
+                        (src.file != self.root_file and target.startswith("#")) or _mapping_ref(target)
                     ):
-                        new = self.rewrite(value, file, doc, origin + at + ("discriminator", "mapping", key))
+                        new = self.rewrite(target, src.file, src.doc, src.at + ("discriminator", "mapping", key))
                         if new is not None:
                             disc["mapping"][key] = new
+            stack.extend(
+                (v, _child_kind(kind, k, v), src.child(k), here + (k,)) for k, v in reversed(list(value.items()))
+            )
 
     def run(self) -> Document:
         root = self.root_doc
@@ -245,17 +418,17 @@ class _Bundler:
                 new = self.rewrite(schema["$ref"], self.root_file, root, at, name=name)
                 if new is not None:
                     schema["$ref"] = new
-        self.rewrite_tree(self.data, self.root_file, root, ())
+        self.rewrite_tree(self.data, _Src(self.root_file, root, ()), "document", ())
         while self.todo:
             file, parts, where = self.todo.pop(0)
             doc = self.docs[file]
             content = copy.deepcopy(lookup(doc.data, parts))
-            self.rewrite_tree(content, file, doc, parts)
+            self.rewrite_tree(content, _Src(file, doc, parts), KIND_OF_SECTION.get(str(where[1]), "schema"), where)
             self.added[where] = content
             self.origins[where] = (doc, parts)
         if self.problems:
             raise SpecError(self.problems)
-        components = self.data.setdefault("components", {})
+        components = self.data.setdefault("components", {}) if self.added else {}
         for (_, section, name), content in self.added.items():
             if not isinstance(components.get(section), dict):
                 components[section] = {}
@@ -265,19 +438,33 @@ class _Bundler:
                 (p.relative_to(self.folder).as_posix(), d.sha256) for p, d in self.docs.items() if p != self.root_file
             )
         )
-        return Document(root.path, root.text, self.data, root.sha256, origins=self.origins, includes=includes)
+        return Document(
+            root.path,
+            root.text,
+            self.data,
+            root.sha256,
+            origins=self.origins,
+            includes=includes,
+            warnings=(*root.warnings, *self.warnings),
+        )
 
 
 def bundle(doc: Document, spec: Path, display: Callable[[Path], str]) -> Document:
-    """``doc`` with every reference to another file followed and copied in (see the module doc)."""
-    if not isinstance(doc.data, dict) or not _has_external(doc.data):
+    """``doc`` with every reference to another file followed and copied in, and the strings and
+    maps of names given by reference inlined (see the module doc)."""
+    if not isinstance(doc.data, dict) or not _needs_bundling(doc.data):
         return doc
     return _Bundler(doc, spec, display).run()
 
 
-def _has_external(data: Any) -> bool:
-    for _, mapping in walk(data):
-        if is_external(mapping.get("$ref")):
+def _needs_bundling(data: Any) -> bool:
+    for _, kind, mapping in walk_places(data):
+        if is_map(kind):
+            if kind != UNKNOWN_MAP and isinstance(mapping.get("$ref"), str):
+                return True
+            continue
+        ref = mapping.get("$ref")
+        if is_external(ref) or _string_ref(mapping, kind) is not None or (kind == "operation" and ref is not None):
             return True
         disc = mapping.get("discriminator")
         if (

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from .errors import Diagnostics, SpecError, pointer_of
+from .errors import Diagnostics, Problem, SpecError, pointer_of
 
 try:  # the C parser is ~10x faster; fall back quietly where libyaml is missing
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -96,6 +96,8 @@ class Document:
     )
     #: Other files read for this document: (path relative to the spec's folder, sha256).
     includes: tuple[tuple[str, str], ...] = ()
+    #: What bundling survived and did instead (a string given by `$ref`, inlined), for the build to say.
+    warnings: tuple[Problem, ...] = ()
 
     def line_of(self, parts: tuple[str | int, ...] | list[str | int]) -> int | None:
         """1-based line of the deepest node that exists along ``parts``."""
@@ -122,8 +124,9 @@ class Document:
         return line
 
     def locate(self, parts: tuple[str | int, ...] | list[str | int]) -> tuple[str, int | None, str]:
-        """(file, line, pointer) of a location, in the file it came from when it was bundled."""
-        for size in (3, 2) if self.origins else ():  # components/<section>/<name>, paths/<path>
+        """(file, line, pointer) of a location, in the file it came from when it was bundled (the
+        longest bundled prefix: components/<section>/<name>, paths/<path>, an entry merged in)."""
+        for size in range(len(parts), 0, -1) if self.origins else ():
             origin = self.origins.get(tuple(parts[:size]))
             if origin is not None:
                 source, at = origin

@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import Problem, SpecError
 from .load import Document
+from .places import is_map, kind_at, mismatch, walk_places
 
 Parts = tuple[str | int, ...]
 
@@ -83,15 +84,17 @@ def walk(node: Any, at: Parts = ()) -> Iterator[tuple[Parts, dict[str, Any]]]:
 
 
 def check_refs(doc: Document) -> None:
-    """Every `$ref` in the document must point at something inside it."""
+    """Every `$ref` must point at something inside the document, of the kind its place expects
+    (``places``): a schema where a schema goes, a parameter where a parameter goes..."""
     problems: list[Problem] = []
-    for at, mapping in walk(doc.data):
+    for at, kind, mapping in walk_places(doc.data):
         ref = mapping.get("$ref")
-        if ref is None:
+        if ref is None or is_map(kind):
             continue
         where = at + ("$ref",)
         try:
-            target = lookup(doc.data, ref_target(ref))
+            parts = ref_target(ref)
+            target = lookup(doc.data, parts)
         except ValueError as exc:
             problems.append(_problem(doc, where, str(exc)))
             continue
@@ -100,8 +103,21 @@ def check_refs(doc: Document) -> None:
             continue
         if _ref_cycle(doc.data, ref, target):
             problems.append(_problem(doc, where, f"$ref cycle through {ref!r} with no schema in between"))
+            continue
+        wrong = _wrong_kind(doc, kind, parts, target)
+        if wrong:
+            problems.append(_problem(doc, where, f"$ref {ref!r} points at {wrong}"))
     if problems:
         raise SpecError(problems)
+
+
+def _wrong_kind(doc: Document, expected: str, parts: Parts, target: Any) -> str | None:
+    what = mismatch(expected, kind_at(doc.data, parts), target)
+    if what is None:
+        return None
+    file, line, pointer = doc.locate(parts)
+    article = "an" if expected[0] in "aeiou" else "a"
+    return f"{what} ({file}:{line or 1} {pointer or '/'}), where {article} {expected} is expected"
 
 
 def _ref_cycle(root: Any, ref: str, target: Any) -> bool:

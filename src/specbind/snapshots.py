@@ -32,9 +32,7 @@ def case_outputs(case: Path) -> dict[str, str]:
     out = {name: result.files[name] for name in CASE_FILES if name in result.files}
     out["explain.txt"] = explain(result.api)
     if result.warnings:  # located warnings are part of the behaviour a case pins
-        out["warnings.txt"] = "".join(
-            f"{case_job(case).spec.name}:{w.line}: {w.pointer}: {w.message}\n" for w in result.warnings
-        )
+        out["warnings.txt"] = "".join(f"{w.file}:{w.line}: {w.pointer}: {w.message}\n" for w in result.warnings)
     return out
 
 

@@ -133,3 +133,106 @@ def test_path_items_parameters_and_responses_from_other_files(tmp_path: Path) ->
         load_spec(job)
     [problem] = err.value.problems
     assert (problem.file, problem.line, problem.pointer) == ("paths/items.yaml", 3, "/get/parameters/0/$ref")
+
+
+# -- DigitalOcean's patterns: strings and maps of names given by reference ---------------------
+
+
+def test_a_string_given_by_ref_is_inlined_with_a_warning_naming_both_places(tmp_path: Path) -> None:
+    (tmp_path / "texts.yaml").write_text("intro: |\n  # Introduction\n\n  Prose.\n")
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo:\n  title: t\n  version: '1'\n  description: {$ref: 'texts.yaml#/intro'}\n"
+        "paths: {}\ncomponents:\n  schemas:\n    A: {type: string, title: {$ref: '#/x-t/a'}}\nx-t: {a: Ay}\n"
+    )
+    result = generate(_job(spec))
+    doc = load_spec(_job(spec))
+    assert doc.data["info"]["description"] == "# Introduction\n\nProse.\n"
+    assert doc.data["components"]["schemas"]["A"]["title"] == "Ay"
+    first, second = result.warnings
+    assert (first.file, first.line, first.pointer) == ("openapi.yaml", 5, "/info/description/$ref")
+    assert "(texts.yaml:1 /intro) is inlined" in first.message
+    assert (second.line, second.pointer) == (9, "/components/schemas/A/title/$ref")
+    assert "(openapi.yaml:10 /x-t/a)" in second.message
+
+
+def test_strict_makes_an_inlined_string_an_error(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(HEAD.replace("version: '1'}", "version: '1', description: {$ref: '#/x-t'}}") + "x-t: prose\n")
+    with pytest.raises(SpecError, match="where OpenAPI wants a string"):
+        generate(Job("t", spec, tmp_path / "out", "p", (), tmp_path, strict=True))
+
+
+def test_a_map_of_properties_given_by_ref_is_merged_where_it_stands(tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "attributes.yaml").write_text(
+        "ids:\n  droplet_ids: {type: array, items: {$ref: '#/Id'}}\n  region: {type: integer, default: nope}\n"
+        "Id: {type: integer}\n"
+    )
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(
+        HEAD + "components:\n  schemas:\n    Lb:\n      type: object\n      properties:\n"
+        "        name: {type: string}\n        $ref: 'models/attributes.yaml#/ids'\n        size: {type: integer}\n"
+        "    Pointer:\n      type: object\n      properties:\n        $ref: {type: string}\n"
+    )
+    doc = load_spec(_job(spec))
+    schemas = doc.data["components"]["schemas"]
+    assert list(schemas["Lb"]["properties"]) == ["name", "droplet_ids", "region", "size"]
+    # refs inside the merged entries are read from the target's file
+    assert schemas["Lb"]["properties"]["droplet_ids"]["items"] == {"$ref": "#/components/schemas/Id"}
+    assert schemas["Pointer"]["properties"] == {"$ref": {"type": "string"}}  # a property named `$ref`
+    # a merged entry remembers where it was written
+    [warning] = generate(_job(spec)).warnings
+    assert (warning.file, warning.line, warning.pointer) == ("models/attributes.yaml", 3, "/ids/region/default")
+
+
+def test_a_ref_to_the_wrong_kind_of_object_names_both_places(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n"
+        "      parameters: [{$ref: '#/components/schemas/Limit'}]\n"
+        "      responses: {'200': {$ref: '#/components/parameters/P'}}\n"
+        "components:\n  schemas:\n    Limit: {type: integer}\n    Text: {$ref: '#/x-t'}\n"
+        "  parameters:\n    P: {name: p, in: query}\nx-t: [a, list]\n"
+    )
+    with pytest.raises(SpecError) as err:
+        generate(_job(spec))
+    got = [(p.line, p.pointer, p.message) for p in err.value.problems]
+    assert got == [
+        (
+            6,
+            "/paths/~1a/get/parameters/0/$ref",
+            (
+                "$ref '#/components/schemas/Limit' points at a schema (openapi.yaml:10 /components/schemas/Limit), "
+                "where a parameter is expected"
+            ),
+        ),
+        (
+            7,
+            "/paths/~1a/get/responses/200/$ref",
+            (
+                "$ref '#/components/parameters/P' points at a parameter (openapi.yaml:13 /components/parameters/P), "
+                "where a response is expected"
+            ),
+        ),
+        (
+            11,
+            "/components/schemas/Text/$ref",
+            "$ref '#/x-t' points at a list (openapi.yaml:14 /x-t), where a schema is expected",
+        ),
+    ]
+
+
+def test_operations_given_by_ref_are_copied_in_place(tmp_path: Path) -> None:
+    (tmp_path / "ops").mkdir()
+    (tmp_path / "ops" / "list.yaml").write_text(
+        "operationId: things_list\nresponses:\n  '200': {$ref: 'responses.yaml#/all'}\n"
+    )
+    (tmp_path / "ops" / "responses.yaml").write_text(
+        "all:\n  description: all\n  content:\n    application/json:\n      schema: {type: array, items: {type: string}}\n"
+    )
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(HEAD.replace("paths: {}\n", "paths:\n  /things:\n    get: {$ref: 'ops/list.yaml'}\n"))
+    result = generate(_job(spec))
+    assert [op.operation_id for op in result.api.operations] == ["things_list"]
+    assert list(load_spec(_job(spec)).data["components"]) == ["responses"]  # a response, not a schema
