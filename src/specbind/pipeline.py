@@ -73,6 +73,8 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
             overlays=overlay_names,
             diagnostics=diagnostics,
             python_types=job.python_types,
+            pagination=job.pagination,
+            idempotency_header=job.idempotency_header,
         )  # resolve + IR
         progress.phase(
             f"built {plural(len(api.definitions), 'schema')} and {plural(len(api.operations), 'operation')}"
