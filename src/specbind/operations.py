@@ -357,11 +357,11 @@ class OperationBuilder:
     def idempotency(
         self, op: dict[str, Any], method: str, params: list[ir.Param], arg_names: naming.NameTable
     ) -> tuple[list[ir.Param], str]:
-        """(parameters, wire name of the idempotency header or ""). The header comes from an
-        `Idempotency-Key` header parameter the operation declares, Fern's
-        `x-fern-idempotency-headers` on an `x-fern-idempotent` operation, or `[tool.specbind]
-        idempotency_header` for every POST and PATCH. A header the operation does not declare
-        becomes an optional argument of the client method only (the server does not read it)."""
+        """(parameters, wire name of the idempotency header or ""). The header comes from Fern's
+        `x-fern-idempotency-headers` on an `x-fern-idempotent` operation, else `[tool.specbind]
+        idempotency_header` for every POST and PATCH, else an `Idempotency-Key` header parameter
+        the operation declares. A header the operation does not declare becomes an optional
+        argument of the client method only (the server does not read it)."""
         wanted: list[tuple[str, str]] = []  # (header, argument name)
         fern = self.doc.data.get("x-fern-idempotency-headers")
         if op.get("x-fern-idempotent") is True and isinstance(fern, list):
@@ -369,10 +369,12 @@ class OperationBuilder:
                 if isinstance(entry, dict) and isinstance(entry.get("header"), str):
                     name = entry.get("name") if isinstance(entry.get("name"), str) else entry["header"]
                     wanted.append((entry["header"], naming.field_name(str(name))))
-        if self.idempotency_header and method.upper() in ("POST", "PATCH"):
+        if not wanted and self.idempotency_header and method.upper() in ("POST", "PATCH"):
             wanted.append((self.idempotency_header, "idempotency_key"))
         declared = {p.wire.lower(): p for p in params if p.location == "header"}
         conventional = declared.get("idempotency-key")
+        # One header is the key: Fern's first for this operation, else the configured one, else
+        # the conventional one the operation declares.
         header = (wanted[0][0] if wanted else conventional.wire if conventional else "").lower()
         if not header:
             return params, ""

@@ -72,10 +72,10 @@ class Found:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _element(py: str) -> str | None:
-    """``list[X]`` (inside ``Annotated[...]`` too) -> ``X``."""
+def _unwrap(py: str) -> str:
+    """``Annotated[X, ...]`` -> ``X`` (constraints say nothing about what a value is)."""
     while py.startswith("Annotated["):
-        depth, end = 0, len(py)
+        depth, end = 0, len(py) - 1
         for i, ch in enumerate(py[len("Annotated[") :], len("Annotated[")):
             if ch in "[(":
                 depth += 1
@@ -85,6 +85,12 @@ def _element(py: str) -> str | None:
                 end = i
                 break
         py = py[len("Annotated[") : end].strip()
+    return py
+
+
+def _element(py: str) -> str | None:
+    """``list[X]`` (inside ``Annotated[...]`` too) -> ``X``."""
+    py = _unwrap(py)
     return py[5:-1] if py.startswith("list[") and py.endswith("]") else None
 
 
@@ -97,7 +103,8 @@ def _int(literal: str) -> int | None:
 
 
 def _is(annotation: str, word: str) -> bool:
-    return word in (m.strip() for m in annotation.split("|"))
+    """Whether ``word`` (`str`, `int`, `bool`) is one of the annotation's members."""
+    return word in (_unwrap(m.strip()) for m in _unwrap(annotation).split("|"))
 
 
 class Detector:
@@ -138,7 +145,8 @@ class Detector:
             except ExtensionError as exc:
                 where = pointer + ("/" + exc.key if exc.key else "")
                 if exc.unsupported:
-                    self.sb.warn(ext_at, f"{name}: {exc.message}; the operation returns its answer unpaged")
+                    key_at = tuple(int(k) if k.isdigit() else k for k in exc.key.split("/") if k)
+                    self.sb.warn(ext_at + key_at, f"{name}: {exc.message}; the operation returns its answer unpaged")
                     return Found()
                 return Found(problems=[Problem(file, line, where, f"{name}: {exc.message}")])
             return ctx.declared(Declared(source=name, file=file, line=line, pointer=pointer, **keys))
@@ -361,9 +369,10 @@ class _Op:
     def shape(self) -> Found:
         fields = self.walk()
         items = self.items(None)
-        looks = self.looks_like_a_list(fields)
+        looks = self.looks_like_a_list()
         if isinstance(items, str):
-            return Found(note=self.note(items, "items = \"...\"")) if looks and self.model else Found()
+            several = items.startswith("the answer has several lists")
+            return Found(note=self.note(items, 'items = "..."')) if looks and several else Found()
         names, item_type = items
         top = {f.names: f for f in fields}
         item_field = top.get(names)
@@ -465,9 +474,9 @@ class _Op:
             any(p.wire == "id" and _is(p.info.py, "str") for _, p in self.props(m)) for m in models
         )
 
-    def looks_like_a_list(self, fields: list[_Field]) -> bool:
-        names = {_norm(w) for w in self.query} & (_CURSOR_PARAMS | _OFFSET_PARAMS | _PAGE_PARAMS)
-        return bool(names) or any(_norm(f.wire.rsplit(".", 1)[-1]) in _HAS_MORE | _NEXT_CURSOR | _NEXT_URL for f in fields)
+    def looks_like_a_list(self) -> bool:
+        """A query parameter that only a list takes (a cursor, an offset, a page number)."""
+        return bool({_norm(w) for w in self.query} & (_CURSOR_PARAMS | _OFFSET_PARAMS | _PAGE_PARAMS))
 
     def listed(self, found: list[_Field]) -> str:
         return ", ".join(f"`{f.wire}`" for f in found)

@@ -88,14 +88,14 @@ def parse_config(table: Any, file: str, pointer: str, text: str) -> tuple[Rule, 
     if not isinstance(rules, list):
         raise SpecError.one(file, pointer + "/rules", "`rules` must be an array of tables ([[...pagination.rules]])")
     for i, body in enumerate(rules):
-        entry = _config_entry(body, file, f"{pointer}/rules/{i}", _line(text, "pagination.rules"))
+        entry = _config_entry(body, file, f"{pointer}/rules/{i}", _line(text, "pagination.rules"), "config rule")
         if entry.style == "none":
             raise SpecError.one(file, f"{pointer}/rules/{i}/style", 'a rule cannot be `style = "none"`', entry.line)
         out.append(Rule(None, entry))
     return tuple(out)
 
 
-def _config_entry(body: Any, file: str, at: str, line: int | None) -> Declared:
+def _config_entry(body: Any, file: str, at: str, line: int | None, source: str = "config") -> Declared:
     if not isinstance(body, dict):
         raise SpecError.one(file, at, "must be a table", line)
     style = body.get("style")
@@ -121,7 +121,7 @@ def _config_entry(body: Any, file: str, at: str, line: int | None) -> Declared:
         raise SpecError.one(file, at, "style 'cursor' needs `next_cursor` or `item_cursor` (e.g. \"id\")", line)
     return Declared(
         style=style,
-        source="config",
+        source=source,
         file=file,
         line=line,
         pointer=at,
