@@ -28,7 +28,7 @@ _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 RESERVED_ARGS = frozenset(
     {
         "self", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "ctx", "body",
-        "request", "response", "params", "result", "page", "fetch", "models", "httpx", "json",
+        "request", "response", "params", "result", "models", "httpx", "json",
     }
 )  # fmt: skip
 _LOCATIONS = {"path": 0, "query": 1, "header": 2, "cookie": 3}

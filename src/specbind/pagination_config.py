@@ -37,13 +37,18 @@ class Declared:
     total: str = ""
     total_pages: str = ""
     first: int | None = None
+    #: An extension's own words: (config key, its key path in the extension, that key's line).
+    keys: tuple[tuple[str, str, int | None], ...] = ()
 
     def problem(self, key: str, message: str, severity: str = "error") -> Problem:
-        return Problem(self.file, self.line, f"{self.pointer}/{key}", message, severity)  # type: ignore[arg-type]
+        """A problem with one key, at that key (in the extension's words when it is one)."""
+        named = {k: (path, line) for k, path, line in self.keys}
+        path, line = named.get(key, (key, self.line))
+        return Problem(self.file, line, f"{self.pointer}/{path}", message, severity)  # type: ignore[arg-type]
 
     def record(self) -> dict[str, object]:
         """What the manifest keeps (the output depends on it), without the location."""
-        skip = {"file", "line", "pointer"}
+        skip = {"file", "line", "pointer", "keys"}
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip and getattr(self, f.name)}
 
 
@@ -106,7 +111,10 @@ def _config_entry(body: Any, file: str, at: str, line: int | None, source: str =
     unknown = set(body) - allowed
     if unknown:
         raise SpecError.one(
-            file, at, f"unknown keys for style {style!r}: {', '.join(sorted(unknown))} ({', '.join(sorted(allowed))})", line
+            file,
+            at,
+            f"unknown keys for style {style!r}: {', '.join(sorted(unknown))} ({', '.join(sorted(allowed))})",
+            line,
         )
     for key, value in body.items():
         if key != "first" and not isinstance(value, str):
@@ -190,8 +198,9 @@ def from_speakeasy(ext: Any) -> dict[str, Any]:
     if not isinstance(ext, dict):
         raise ExtensionError("", "must be a mapping with `type`, `inputs`, `outputs`")
     kind = ext.get("type")
-    outputs = ext.get("outputs") if isinstance(ext.get("outputs"), dict) else {}
+    outputs: dict[str, Any] = ext["outputs"] if isinstance(ext.get("outputs"), dict) else {}
     inputs: dict[str, str] = {}
+    where: dict[str, str] = {}  # input type -> its key path
     for i, entry in enumerate(ext.get("inputs") or []):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             raise ExtensionError(f"inputs/{i}", "each input needs a `name`, `in` and `type`")
@@ -200,7 +209,14 @@ def from_speakeasy(ext: Any) -> dict[str, Any]:
                 f"inputs/{i}/in", f"`in: {entry.get('in')}` is not supported, only `in: parameters`", unsupported=True
             )
         inputs[str(entry.get("type"))] = entry["name"]
+        where[str(entry.get("type"))] = f"inputs/{i}/name"
     out: dict[str, Any] = {}
+    out["keys"] = {
+        "items": "outputs/results", "next_cursor": "outputs/nextCursor", "item_cursor": "outputs/nextCursor",
+        "next_url": "outputs/nextUrl", "total_pages": "outputs/numPages",
+        **{k: where[t] for k, t in (("cursor", "cursor"), ("offset", "offset"), ("page", "page")) if t in where},
+        **({"limit": where["limit"], "per_page": where["limit"]} if "limit" in where else {}),
+    }  # fmt: skip
     if "results" in outputs:
         out["items"] = _response_path(outputs["results"], "outputs/results", "$")[0]
     if kind == "offsetLimit":
@@ -240,8 +256,13 @@ def from_fern(ext: Any) -> dict[str, Any]:
     known = {"cursor", "next_cursor", "offset", "step", "next_uri", "next_path", "results", "has-next-page"}
     unknown = set(ext) - known
     if unknown:
-        raise ExtensionError(sorted(unknown)[0], f"unknown keys: {', '.join(sorted(unknown))}")
+        raise ExtensionError(min(unknown), f"unknown keys: {', '.join(sorted(unknown))}")
     out: dict[str, Any] = {}
+    out["keys"] = {
+        "items": "results", "has_more": "has-next-page", "cursor": "cursor", "next_cursor": "next_cursor",
+        "item_cursor": "next_cursor", "offset": "offset", "page": "offset", "limit": "step",
+        "next_url": "next_uri" if "next_uri" in ext else "next_path",
+    }  # fmt: skip
     if "results" in ext:
         out["items"] = _response_path(ext["results"], "results", "$response")[0]
     if "has-next-page" in ext:

@@ -29,7 +29,12 @@ def case_job(case: Path) -> Job:
     if (case / "pyproject.toml").is_file():
         configured = load_jobs(case)[0]
         return replace(
-            configured, name=case.name, spec=case / "spec.yaml", out=case / "expected", package="case", overlays=overlays
+            configured,
+            name=case.name,
+            spec=case / "spec.yaml",
+            out=case / "expected",
+            package="case",
+            overlays=overlays,
         )
     return Job(case.name, case / "spec.yaml", case / "expected", "case", overlays, case)
 

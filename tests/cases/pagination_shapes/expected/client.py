@@ -100,7 +100,7 @@ class _ListCustomersArgs(BaseModel):
 class _ListDropletsArgs(BaseModel):
     """The arguments of `list_droplets` that the spec constrains, checked before sending."""
 
-    page2: Annotated[int, Field(ge=1)] | None
+    page: Annotated[int, Field(ge=1)] | None
 
 
 class _ListRecordsArgs(BaseModel):
@@ -321,7 +321,7 @@ class Client:
     def list_droplets(
         self,
         *,
-        page2: int | None = None,
+        page: int | None = None,
         per_page: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -331,7 +331,7 @@ class Client:
         """A DigitalOcean-shaped list (`links.pages.next` is a full URL, `meta.total` counts)
 
         Args:
-            page2: Checked before sending: >= 1.
+            page: Checked before sending: >= 1.
                 Server default: 1.
             per_page: Server default: 20.
             extra_headers, extra_query: sent as given, on top of the rest.
@@ -351,7 +351,7 @@ class Client:
         """
         _ListDropletsArgs.model_validate(
             {
-                "page2": page2,
+                "page": page,
             }
         )
         response = self._request(
@@ -361,7 +361,7 @@ class Client:
             security=[],
             accept="application/json",
             query={
-                "page": page2,
+                "page": page,
                 "per_page": per_page,
             },
             headers={},
@@ -387,7 +387,7 @@ class Client:
         self,
         *,
         per_page: int | None = None,
-        page2: int | None = None,
+        page: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -397,7 +397,7 @@ class Client:
 
         Args:
             per_page: Server default: 30.
-            page2: Server default: 1.
+            page: Server default: 1.
             extra_headers, extra_query: sent as given, on top of the rest.
             timeout, max_retries: override the client's settings for this call.
 
@@ -421,7 +421,7 @@ class Client:
             accept="application/json",
             query={
                 "per_page": per_page,
-                "page": page2,
+                "page": page,
             },
             headers={},
             extra_headers=extra_headers,
@@ -509,7 +509,7 @@ class Client:
     def list_photos(
         self,
         *,
-        page2: int | None = None,
+        page: int | None = None,
         per_page: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -519,7 +519,7 @@ class Client:
         """page and per_page, no total (a short page is the last)
 
         Args:
-            page2:
+            page:
             per_page: Server default: 25.
             extra_headers, extra_query: sent as given, on top of the rest.
             timeout, max_retries: override the client's settings for this call.
@@ -543,7 +543,7 @@ class Client:
             security=[],
             accept="application/json",
             query={
-                "page": page2,
+                "page": page,
                 "per_page": per_page,
             },
             headers={},
@@ -908,7 +908,7 @@ class AsyncClient:
     async def list_droplets(
         self,
         *,
-        page2: int | None = None,
+        page: int | None = None,
         per_page: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -918,7 +918,7 @@ class AsyncClient:
         """A DigitalOcean-shaped list (`links.pages.next` is a full URL, `meta.total` counts)
 
         Args:
-            page2: Checked before sending: >= 1.
+            page: Checked before sending: >= 1.
                 Server default: 1.
             per_page: Server default: 20.
             extra_headers, extra_query: sent as given, on top of the rest.
@@ -938,7 +938,7 @@ class AsyncClient:
         """
         _ListDropletsArgs.model_validate(
             {
-                "page2": page2,
+                "page": page,
             }
         )
         response = await self._request(
@@ -948,7 +948,7 @@ class AsyncClient:
             security=[],
             accept="application/json",
             query={
-                "page": page2,
+                "page": page,
                 "per_page": per_page,
             },
             headers={},
@@ -974,7 +974,7 @@ class AsyncClient:
         self,
         *,
         per_page: int | None = None,
-        page2: int | None = None,
+        page: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -984,7 +984,7 @@ class AsyncClient:
 
         Args:
             per_page: Server default: 30.
-            page2: Server default: 1.
+            page: Server default: 1.
             extra_headers, extra_query: sent as given, on top of the rest.
             timeout, max_retries: override the client's settings for this call.
 
@@ -1008,7 +1008,7 @@ class AsyncClient:
             accept="application/json",
             query={
                 "per_page": per_page,
-                "page": page2,
+                "page": page,
             },
             headers={},
             extra_headers=extra_headers,
@@ -1096,7 +1096,7 @@ class AsyncClient:
     async def list_photos(
         self,
         *,
-        page2: int | None = None,
+        page: int | None = None,
         per_page: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
@@ -1106,7 +1106,7 @@ class AsyncClient:
         """page and per_page, no total (a short page is the last)
 
         Args:
-            page2:
+            page:
             per_page: Server default: 25.
             extra_headers, extra_query: sent as given, on top of the rest.
             timeout, max_retries: override the client's settings for this call.
@@ -1130,7 +1130,7 @@ class AsyncClient:
             security=[],
             accept="application/json",
             query={
-                "page": page2,
+                "page": page,
                 "per_page": per_page,
             },
             headers={},

@@ -119,7 +119,7 @@ class CaseService(Protocol):
         self,
         ctx: RequestContext,
         *,
-        page2: int = 1,
+        page: int = 1,
         per_page: int = 20,
     ) -> models.ListDropletsResponse:
         """A DigitalOcean-shaped list (`links.pages.next` is a full URL, `meta.total` counts)"""
@@ -130,7 +130,7 @@ class CaseService(Protocol):
         ctx: RequestContext,
         *,
         per_page: int = 30,
-        page2: int = 1,
+        page: int = 1,
     ) -> list[models.Repo]:
         """A GitHub-shaped list (an array; the next page is the `Link` header)"""
         ...
@@ -149,7 +149,7 @@ class CaseService(Protocol):
         self,
         ctx: RequestContext,
         *,
-        page2: int | None = None,
+        page: int | None = None,
         per_page: int = 25,
     ) -> models.ListPhotosResponse:
         """page and per_page, no total (a short page is the last)"""
@@ -201,7 +201,7 @@ class _ListEventsParams(BaseModel):
 class _ListDropletsParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    page2: Annotated[int, Field(ge=1)] = 1
+    page: Annotated[int, Field(ge=1)] = 1
     per_page: int = 20
 
 
@@ -209,7 +209,7 @@ class _ListReposParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     per_page: int = 30
-    page2: int = 1
+    page: int = 1
 
 
 class _ListRecordsParams(BaseModel):
@@ -222,7 +222,7 @@ class _ListRecordsParams(BaseModel):
 class _ListPhotosParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    page2: int | None = None
+    page: int | None = None
     per_page: int = 25
 
 
@@ -572,9 +572,7 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
             _ListDropletsParams,
             _present(
                 {
-                    "page2": _decoded(
-                        _query(request, "page", many=False, explode=True)
-                    ),
+                    "page": _decoded(_query(request, "page", many=False, explode=True)),
                     "per_page": _decoded(
                         _query(request, "per_page", many=False, explode=True)
                     ),
@@ -583,7 +581,7 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
         )
         result = await service.list_droplets(
             ctx,
-            page2=params.page2,
+            page=params.page,
             per_page=params.per_page,
         )
         return _json(result, 200)
@@ -602,16 +600,14 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
                     "per_page": _decoded(
                         _query(request, "per_page", many=False, explode=True)
                     ),
-                    "page2": _decoded(
-                        _query(request, "page", many=False, explode=True)
-                    ),
+                    "page": _decoded(_query(request, "page", many=False, explode=True)),
                 }
             ),
         )
         result = await service.list_repos(
             ctx,
             per_page=params.per_page,
-            page2=params.page2,
+            page=params.page,
         )
         content = _LIST_REPO_ADAPTER.dump_json(
             result, by_alias=True, exclude_unset=True
@@ -656,9 +652,7 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
             _ListPhotosParams,
             _present(
                 {
-                    "page2": _decoded(
-                        _query(request, "page", many=False, explode=True)
-                    ),
+                    "page": _decoded(_query(request, "page", many=False, explode=True)),
                     "per_page": _decoded(
                         _query(request, "per_page", many=False, explode=True)
                     ),
@@ -667,7 +661,7 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
         )
         result = await service.list_photos(
             ctx,
-            page2=params.page2,
+            page=params.page,
             per_page=params.per_page,
         )
         return _json(result, 200)
