@@ -40,6 +40,8 @@ _CONVERSATION_ITEM_ADAPTER: TypeAdapter[models.ConversationItem] = TypeAdapter(
 _ERROR_RESPONSE_ADAPTER: TypeAdapter[models.ErrorResponse] = TypeAdapter(
     models.ErrorResponse
 )
+# How each list method pages: where its items are, what the next request changes
+# (`specbind generate --explain` says why).
 _LIST_CONVERSATION_ITEMS_PAGES = _http.PageScheme(
     "cursor",
     items=("data",),

@@ -159,22 +159,24 @@ def _cursor(
     scheme = ir.Pagination("cursor", "shape", "", names, param=param, has_more=more)
     if nexts:
         return view.finish(replace(scheme, next_cursor=nexts[0].names), item_type)
-    if more and by_id and _items_have_id(view, item_type):  # Stripe's lists
-        return view.finish(replace(scheme, item_cursor="id"), item_type)
+    attribute = _id_attribute(view, item_type) if more and by_id else None
+    if attribute:  # Stripe's lists
+        return view.finish(replace(scheme, item_cursor=attribute), item_type)
     why = "nothing in the answer gives the next cursor (no `next_cursor`, `last_id`, or `has_more` with items"
     return view.note(
         f"`{param}` is a cursor parameter, but {why} that have an `id`)", settings + ' (or item_cursor = "id")'
     )
 
 
-def _items_have_id(view: OperationView, item_type: str) -> bool:
-    """The items (a class, or a union of classes) all have a string `id`."""
+def _id_attribute(view: OperationView, item_type: str) -> str | None:
+    """The attribute holding the items' string `id` (a class, or every class of a union of
+    classes), when they all have one under the same name."""
     models = [item_type] if item_type in view.sb.out.models else []
     union = view.sb.out.unions.get(item_type)
     if union is not None:
         models = [m for m in union.members if m in view.sb.out.models]
         if len(models) != len(union.members):
-            return False
-    return bool(models) and all(
-        any(p.wire == "id" and is_type(p.info.py, "str") for _, p in view.props(m)) for m in models
-    )
+            return None
+    names = {name for m in models for name, p in view.props(m) if p.wire == "id" and is_type(p.info.py, "str")}
+    has_all = all(any(p.wire == "id" and is_type(p.info.py, "str") for _, p in view.props(m)) for m in models)
+    return names.pop() if models and has_all and len(names) == 1 else None

@@ -35,6 +35,8 @@ class NotGiven:
 
 NOT_GIVEN = NotGiven()
 _PROBLEM_ADAPTER: TypeAdapter[models.Problem] = TypeAdapter(models.Problem)
+# How each list method pages: where its items are, what the next request changes
+# (`specbind generate --explain` says why).
 _LIST_PETS_PAGES = _http.PageScheme(
     "cursor",
     items=("data",),

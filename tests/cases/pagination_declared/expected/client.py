@@ -34,6 +34,8 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
+# How each list method pages: where its items are, what the next request changes
+# (`specbind generate --explain` says why).
 _LIST_PLANTS_PAGES = _http.PageScheme(
     "page",
     items=("results",),

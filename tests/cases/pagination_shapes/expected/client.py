@@ -35,6 +35,8 @@ class NotGiven:
 
 NOT_GIVEN = NotGiven()
 _LIST_REPO_ADAPTER: TypeAdapter[list[models.Repo]] = TypeAdapter(list[models.Repo])
+# How each list method pages: where its items are, what the next request changes
+# (`specbind generate --explain` says why).
 _LIST_CUSTOMERS_PAGES = _http.PageScheme(
     "cursor",
     items=("data",),
