@@ -83,11 +83,11 @@ BASE_URL_ENV = "OPENAI_BASE_URL"
 # -- retries ---------------------------------------------------------------------------------
 # Retry-safe requests (idempotent methods: GET, DELETE...; and any request that carries an
 # idempotency key, which the server uses to act once) are retried as the official OpenAI SDK
-# does: on connection errors, timeouts, 408, 409, 429 and 5xx, obeying `x-should-retry`, and not
-# when the server asks to wait longer than MAX_RETRY_AFTER. Other requests (a POST without a
-# key) are retried only where the server cannot have acted: a connection that was never made,
-# and 408, 409, 429 and 503 answers. A POST that timed out or got a 500 may have created
-# something, so it is not sent again.
+# does: on connection errors, timeouts, 408, 409, 429 and 5xx, and when `x-should-retry: true`.
+# Other requests (a POST without a key) are retried only where the server cannot have acted: a
+# connection that was never made, and 408, 409, 429 and 503 answers. A POST that timed out or
+# got a 500 may have created something, so it is not sent again. None is retried when the
+# server says `x-should-retry: false` or asks to wait longer than MAX_RETRY_AFTER.
 RETRY_STATUSES_IDEMPOTENT = frozenset({408, 409, 429, 500, 502, 503, 504})
 RETRY_STATUSES_UNSAFE = frozenset({408, 409, 429, 503})
 
@@ -99,14 +99,18 @@ def should_retry_status(status: int, idempotent: bool) -> bool:
 
 
 def should_retry_response(response: httpx.Response, idempotent: bool) -> bool:
-    """Whether a failed answer is worth sending the request again for."""
-    if idempotent:
-        wait = server_delay(response)
-        if wait is not None and wait > MAX_RETRY_AFTER:
-            return False  # the server wants more time than a retry loop should wait
-        flag = response.headers.get("x-should-retry")
-        if flag in ("true", "false"):
-            return bool(flag == "true")
+    """Whether a failed answer is worth sending the request again for. The server's word
+    counts first: a wait longer than MAX_RETRY_AFTER, or `x-should-retry: false`, ends the
+    retries; `x-should-retry: true` asks for one, which only a retry-safe request gets.
+    """
+    wait = server_delay(response)
+    if wait is not None and wait > MAX_RETRY_AFTER:
+        return False
+    flag = response.headers.get("x-should-retry")
+    if flag == "false":
+        return False
+    if flag == "true" and idempotent:
+        return True
     return should_retry_status(response.status_code, idempotent)
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from . import ir, naming
+from . import idempotency, ir, naming
 from .extract import HTTP_METHODS
 from .load import Document
 from .pagination import Detector
@@ -318,7 +318,9 @@ class OperationBuilder:
             self.param(p, p_at, wire, loc, base, path_names.get((wire, loc)) or arg_names.claim(wanted(p, wire)))
             for (wire, loc), (p, p_at) in ordered
         ]
-        params, key_header = self.idempotency(op, method, params, arg_names)
+        params, key_header = idempotency.key_header(
+            self.doc.data, op, method, params, arg_names, self.idempotency_header
+        )
         self.stream_event = None
         status, response, kind, media = self.response(op, at, base)
         errors = self.errors(op, at, base)
@@ -352,56 +354,6 @@ class OperationBuilder:
             parts_model=base + "Parts" if body[3] == "multipart" else "",
             form_decode=f"frozenset({self.form_decode!r})",
         )  # fmt: skip
-
-    # -- idempotency keys ------------------------------------------------------------------------
-    def idempotency(
-        self, op: dict[str, Any], method: str, params: list[ir.Param], arg_names: naming.NameTable
-    ) -> tuple[list[ir.Param], str]:
-        """(parameters, wire name of the idempotency header or ""). The header comes from Fern's
-        `x-fern-idempotency-headers` on an `x-fern-idempotent` operation, else `[tool.specbind]
-        idempotency_header` for every POST and PATCH, else an `Idempotency-Key` header parameter
-        the operation declares. A header the operation does not declare becomes an optional
-        argument of the client method only (the server does not read it)."""
-        wanted: list[tuple[str, str]] = []  # (header, argument name)
-        fern = self.doc.data.get("x-fern-idempotency-headers")
-        if op.get("x-fern-idempotent") is True and isinstance(fern, list):
-            for entry in fern:
-                if isinstance(entry, dict) and isinstance(entry.get("header"), str):
-                    name = entry.get("name") if isinstance(entry.get("name"), str) else entry["header"]
-                    wanted.append((entry["header"], naming.field_name(str(name))))
-        if not wanted and self.idempotency_header and method.upper() in ("POST", "PATCH"):
-            wanted.append((self.idempotency_header, "idempotency_key"))
-        declared = {p.wire.lower(): p for p in params if p.location == "header"}
-        conventional = declared.get("idempotency-key")
-        # One header is the key: Fern's first for this operation, else the configured one, else
-        # the conventional one the operation declares.
-        header = (wanted[0][0] if wanted else conventional.wire if conventional else "").lower()
-        if not header:
-            return params, ""
-        note = (
-            "Makes retries of this call safe: a new UUID4 for each call when not given, "
-            "the same value on every retry (`extra_headers` wins too)."
-        )
-        out = [
-            replace(p, idempotency_key=True, doc=f"{p.doc}\n\n{note}" if p.doc else note)
-            if p.location == "header" and p.wire.lower() == header
-            else p
-            for p in params
-        ]
-        seen = set(declared)
-        for i, (wire, name) in enumerate(wanted):
-            if wire.lower() in seen:
-                continue
-            seen.add(wire.lower())
-            out.append(
-                ir.Param(
-                    name=arg_names.claim(name), wire=wire, location="header", annotation="str | None",
-                    required=False, default="None", doc=f"Sent as `{wire}`. {note}" if i == 0 else f"Sent as `{wire}`.",
-                    style="simple", explode=False, idempotency_key=wire.lower() == header, client_only=True,
-                    constrained="str | None", service_annotation="str | None",
-                )
-            )  # fmt: skip
-        return out, next(p.wire for p in out if p.idempotency_key)
 
     def security(self, op: dict[str, Any]) -> tuple[str, ...]:
         """Client settings the operation may send: every scheme of every alternative it allows

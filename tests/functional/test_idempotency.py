@@ -168,7 +168,9 @@ def test_without_a_key_a_post_keeps_the_safe_rules() -> None:
     from conversations import Client, InternalServerError, _http
 
     for failure in (httpx.Response(500, json={}), boom(httpx.ReadTimeout)):
-        server = Server(failure, httpx.Response(200, json={"id": "c", "object": "conversation", "created_at": 1}))
+        server = Server(
+            failure, httpx.Response(200, json={"id": "c", "object": "conversation", "created_at": 1, "metadata": {}})
+        )
         c = Client(
             api_key="k", base_url="https://api.test/v1", http_client=httpx.Client(transport=httpx.MockTransport(server))
         )
@@ -182,3 +184,31 @@ def test_a_next_page_request_gets_a_new_key(pkg: dict[str, Any]) -> None:
     first = httpx.Request("POST", "https://api.example.test/search?cursor=a", headers={"Idempotency-Key": "k1"})
     nxt = pkg["_http"].next_request(first, httpx.URL("https://api.example.test/search?cursor=b"), "Idempotency-Key")
     assert nxt.headers["idempotency-key"] not in ("k1", "") and nxt.method == "POST"
+
+
+def test_without_a_key_the_server_cannot_ask_for_a_resend() -> None:
+    # `x-should-retry: true` on a 500 does not make an unkeyed POST retry-safe; a long wait and
+    # `x-should-retry: false` end the retries of any request.
+    from conversations import Client, InternalServerError, RateLimitError
+
+    conv = httpx.Response(200, json={"id": "c", "object": "conversation", "created_at": 1, "metadata": {}})
+    cases = [
+        (httpx.Response(500, headers={"x-should-retry": "true"}), InternalServerError),
+        (httpx.Response(429, headers={"retry-after": "3600"}), RateLimitError),
+        (httpx.Response(429, headers={"x-should-retry": "false"}), RateLimitError),
+    ]
+    for failure, error in cases:
+        server = Server(failure, conv)
+        c = Client(
+            api_key="k", base_url="https://api.test/v1", http_client=httpx.Client(transport=httpx.MockTransport(server))
+        )
+        c._sleep = lambda seconds: None
+        with pytest.raises(error):
+            c.create_conversation()
+        assert len(server.requests) == 1
+    server = Server(httpx.Response(429, headers={"retry-after": "1"}), conv)  # a 429 is still retried
+    c = Client(
+        api_key="k", base_url="https://api.test/v1", http_client=httpx.Client(transport=httpx.MockTransport(server))
+    )
+    c._sleep = lambda seconds: None
+    assert c.create_conversation().id == "c" and len(server.requests) == 2
