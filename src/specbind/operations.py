@@ -176,7 +176,7 @@ class OperationBuilder:
         ]
         twin = replace(
             op, name=self.names.claim(op.name + "_stream"), response=self.stream_event, response_kind="stream",
-            response_media="text/event-stream", pagination=None, item_type=None, stream_of=op.name,
+            response_media="text/event-stream", pagination=None, pagination_note="", item_type=None, stream_of=op.name,
             stream_flag=bool(flag), body_fields=tuple(b for b in op.body_fields if b not in flag),
             summary=(op.summary or op.operation_id) + " (events, as they come)",
         )  # fmt: skip
