@@ -11,6 +11,7 @@ import json
 import os
 import random
 import time
+import uuid
 from collections.abc import (
     AsyncIterator,
     Awaitable,
@@ -19,6 +20,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
+from dataclasses import dataclass
 from typing import IO, Any, Generic, Literal, TypeVar
 from urllib.parse import urlencode
 
@@ -36,6 +38,7 @@ from .errors import (
     ConflictError,
     InternalServerError,
     NotFoundError,
+    PaginationError,
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
@@ -55,6 +58,8 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "NotFoundError",
+    "PageScheme",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "SyncPage",
@@ -76,10 +81,13 @@ BASE_URL_ENV = "OPENAI_BASE_URL"
 
 
 # -- retries ---------------------------------------------------------------------------------
-# Idempotent methods (GET, DELETE, ...) are retried on connection errors, timeouts, 408, 409,
-# 429 and 5xx. Other methods (POST) are retried only where the server cannot have acted on the
-# request: a connection that was never made, and 408, 409, 429 and 503 answers. A POST that
-# timed out or got a 500 may have created something, so it is not sent again.
+# Retry-safe requests (idempotent methods: GET, DELETE...; and any request that carries an
+# idempotency key, which the server uses to act once) are retried as the official OpenAI SDK
+# does: on connection errors, timeouts, 408, 409, 429 and 5xx, and when `x-should-retry: true`.
+# Other requests (a POST without a key) are retried only where the server cannot have acted: a
+# connection that was never made, and 408, 409, 429 and 503 answers. A POST that timed out or
+# got a 500 may have created something, so it is not sent again. None is retried when the
+# server says `x-should-retry: false` or asks to wait longer than MAX_RETRY_AFTER.
 RETRY_STATUSES_IDEMPOTENT = frozenset({408, 409, 429, 500, 502, 503, 504})
 RETRY_STATUSES_UNSAFE = frozenset({408, 409, 429, 503})
 
@@ -90,28 +98,53 @@ def should_retry_status(status: int, idempotent: bool) -> bool:
     ) or (idempotent and status >= 500)
 
 
+def should_retry_response(response: httpx.Response, idempotent: bool) -> bool:
+    """Whether a failed answer is worth sending the request again for. The server's word
+    counts first: a wait longer than MAX_RETRY_AFTER, or `x-should-retry: false`, ends the
+    retries; `x-should-retry: true` asks for one, which only a retry-safe request gets.
+    """
+    wait = server_delay(response)
+    if wait is not None and wait > MAX_RETRY_AFTER:
+        return False
+    flag = response.headers.get("x-should-retry")
+    if flag == "false":
+        return False
+    if flag == "true" and idempotent:
+        return True
+    return should_retry_status(response.status_code, idempotent)
+
+
 def should_retry_exception(exc: httpx.TransportError, idempotent: bool) -> bool:
     return idempotent or isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
 
 
+def idempotency_key(given: str | None) -> str:
+    """The idempotency header's value: the caller's, else a new UUID4. Computed once per call,
+    so every retry of the call carries the same key."""
+    return given if given is not None else str(uuid.uuid4())
+
+
+def server_delay(response: httpx.Response) -> float | None:
+    """Seconds the server asks to wait: `retry-after-ms`, else `Retry-After` (seconds or an
+    HTTP date); None when it says nothing readable."""
+    headers = response.headers
+    try:
+        if "retry-after-ms" in headers:
+            return float(headers["retry-after-ms"]) / 1000
+    except ValueError:
+        pass
+    value = headers.get("retry-after")
+    return _parse_retry_after(value) if value is not None else None
+
+
 def retry_delay(attempt: int, response: httpx.Response | None) -> float:
     """Seconds to wait before retry number ``attempt`` (0-based): the server's `retry-after-ms`
-    or `Retry-After` (seconds or an HTTP date) when given and sane, else exponential backoff
-    with jitter, capped."""
+    or `Retry-After` when given and sane, else exponential backoff with jitter, capped.
+    """
     if response is not None:
-        headers = response.headers
-        try:
-            if "retry-after-ms" in headers:
-                wait = float(headers["retry-after-ms"]) / 1000
-                if 0 <= wait <= MAX_RETRY_AFTER:
-                    return wait
-        except ValueError:
-            pass
-        value = headers.get("retry-after")
-        if value is not None:
-            after = _parse_retry_after(value)
-            if after is not None and 0 <= after <= MAX_RETRY_AFTER:
-                return after
+        wait = server_delay(response)
+        if wait is not None and 0 <= wait <= MAX_RETRY_AFTER:
+            return wait
     backoff: float = min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY)
     return backoff * (1 - 0.25 * random.random())
 
@@ -381,7 +414,7 @@ def send_with_retries(
             continue
         if response.is_success:
             return response
-        if last or not should_retry_status(response.status_code, idempotent):
+        if last or not should_retry_response(response, idempotent):
             response.read()
             raise status_error(response, errors)
         response.close()
@@ -415,7 +448,7 @@ async def asend_with_retries(
             continue
         if response.is_success:
             return response
-        if last or not should_retry_status(response.status_code, idempotent):
+        if last or not should_retry_response(response, idempotent):
             await response.aread()
             raise status_error(response, errors)
         await response.aclose()
@@ -472,32 +505,270 @@ async def async_sleep(seconds: float) -> None:
 
 
 # -- pages -------------------------------------------------------------------------------------
-class SyncPage(Generic[T]):
-    """One page of a cursor-paginated list. Iterating walks every page (`after=last_id`)."""
+# A list method returns its first page. `has_next_page()` says whether the answer points at
+# another, `get_next_page()` fetches it (the same request with the cursor, offset or page number
+# changed, or the link the server gave), `iter_pages()` walks from here, and iterating the page
+# walks every item of every page. A link to another host is not followed, and a server that
+# sends back a cursor it already sent stops the walk with `PaginationError`, never a loop.
+PageStyle = Literal["cursor", "next_url", "link_header", "offset", "page"]
+
+
+@dataclass(frozen=True)
+class PageScheme:
+    """How one list operation pages. Paths are attribute names from the parsed answer
+    (`()`: the answer itself); parameters are query parameters by their wire names."""
+
+    style: PageStyle
+    items: tuple[str, ...] = ()
+    param: str = ""  # takes the next cursor / offset / page number
+    next_cursor: tuple[str, ...] = ()
+    item_cursor: str = ""  # the next cursor is this attribute of the last item
+    has_more: tuple[str, ...] = ()
+    next_url: tuple[str, ...] = ()  # a URL, or a path under the base URL
+    limit_param: str = ""  # the page size: a shorter page is the last
+    default_limit: int | None = None
+    total: tuple[str, ...] = ()  # items over all pages
+    total_pages: tuple[str, ...] = ()
+    first: int = 0  # offset / number of the first page when the call gives none
+
+
+def _walk(value: Any, path: tuple[str, ...]) -> Any:
+    for name in path:
+        if value is None:
+            return None
+        value = (
+            value.get(name)
+            if isinstance(value, Mapping)
+            else getattr(value, name, None)
+        )
+    return value
+
+
+def _int_param(url: httpx.URL, name: str) -> int | None:
+    value = url.params.get(name) if name else None
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _link_next(header: str) -> str | None:
+    """The `rel="next"` target of an RFC 8288 `Link` header."""
+    for part in header.split(","):
+        target, _, params = part.strip().partition(";")
+        rels = {
+            r.lower()
+            for p in params.split(";")
+            if p.strip().lower().startswith("rel=")
+            for r in p.strip()[4:].strip('"').split()
+        }
+        if (
+            "next" in rels
+            and target.strip().startswith("<")
+            and target.strip().endswith(">")
+        ):
+            return target.strip()[1:-1]
+    return None
+
+
+def _origin(url: httpx.URL) -> str:
+    return f"{url.scheme}://{url.netloc.decode('ascii')}"
+
+
+def resolve_link(base_url: str, current: httpx.URL, link: str) -> httpx.URL:
+    """The URL a next-page link names. A path (`/...`) is under the base URL, unless it already
+    starts with the base URL's own path; anything else is resolved against the current URL.
+    A link to another host (or scheme, or port) raises `PaginationError`: following it would
+    send the credentials there."""
+    base = httpx.URL(base_url)
+    prefix = base.path.rstrip("/")
+    if link.startswith("/") and not link.startswith("//"):
+        under = prefix and (link == prefix or link.startswith(prefix + "/"))
+        url = (
+            httpx.URL(_origin(base) + link)
+            if under
+            else httpx.URL(base_url.rstrip("/") + link)
+        )
+    else:
+        url = current.join(link)
+    if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port):
+        raise PaginationError(
+            f"the next page is on {_origin(url)}, not on {_origin(base)} (the base URL): not followed"
+        )
+    return url
+
+
+def next_request(
+    request: httpx.Request, url: httpx.URL, renew_header: str = ""
+) -> httpx.Request:
+    """`request` again, at `url`: its query parameters that the link leaves out are kept (the
+    credentials and `extra_query`, as the official SDK does), its headers and body too. An
+    idempotency header gets a new key: another page is another request."""
+    missing = [
+        (k, v) for k, v in request.url.params.multi_items() if k not in url.params
+    ]
+    if missing:
+        url = url.copy_with(
+            params=httpx.QueryParams([*url.params.multi_items(), *missing])
+        )
+    headers = httpx.Headers(
+        {k: v for k, v in request.headers.items() if k.lower() != "host"}
+    )
+    if renew_header:
+        headers[renew_header] = str(uuid.uuid4())
+    return httpx.Request(
+        request.method,
+        url,
+        headers=headers,
+        content=request.content,
+        extensions=request.extensions,
+    )
+
+
+class _Page(Generic[T]):
+    """What the sync and async pages share: reading one answer."""
 
     def __init__(
-        self, data: Sequence[T], has_more: bool, first_id: str | None, last_id: str | None,
-        fetch: Callable[[str], SyncPage[T]],
+        self, response: httpx.Response, parse: Callable[[bytes], Any], scheme: PageScheme, base_url: str,
+        renew_header: str = "",
     ) -> None:  # fmt: skip
-        self.data = list(data)
-        self.has_more = has_more
-        self.first_id = first_id
-        self.last_id = last_id
-        self._fetch = fetch
+        self.response = response
+        #: The whole answer, parsed: fields besides the items (`total_count`, `url`...) are here.
+        self.body: Any = parse(response.content)
+        self.data: list[T] = list(_walk(self.body, scheme.items) or [])
+        self.scheme = scheme
+        self._base_url = base_url
+        self._renew = renew_header
+        self._parse = parse
+
+    @property
+    def items(self) -> list[T]:
+        """This page's items (also `data`)."""
+        return self.data
+
+    @property
+    def has_more(self) -> bool:
+        """The answer's own `has_more` when it has one, else `has_next_page()`."""
+        flag = _walk(self.body, self.scheme.has_more) if self.scheme.has_more else None
+        return flag if isinstance(flag, bool) else self.has_next_page()
+
+    @property
+    def first_id(self) -> str | None:
+        return self._field("first_id")
+
+    @property
+    def last_id(self) -> str | None:
+        return self._field("last_id")
+
+    def _field(self, name: str) -> str | None:
+        value = getattr(self.body, name, None)
+        return value if isinstance(value, str) else None
 
     def has_next_page(self) -> bool:
-        return self.has_more and bool(self.last_id)
+        return self._next_link() is not None
 
-    def next_page(self) -> SyncPage[T]:
-        if not self.has_next_page() or self.last_id is None:
-            raise StopIteration("no next page")
-        return self._fetch(self.last_id)
+    def _next_link(self) -> str | None:
+        """The next cursor, offset, page number or link, as text; None on the last page."""
+        s = self.scheme
+        if s.has_more and _walk(self.body, s.has_more) is False:
+            return None
+        if s.style == "cursor":
+            if s.next_cursor:
+                cursor = _walk(self.body, s.next_cursor)
+            else:
+                cursor = _walk(self.data[-1], (s.item_cursor,)) if self.data else None
+            return None if cursor is None or cursor == "" else _scalar(cursor)
+        if s.style in ("next_url", "link_header"):
+            link = (
+                _walk(self.body, s.next_url)
+                if s.style == "next_url"
+                else _link_next(self.response.headers.get("link", ""))
+            )
+            return link if isinstance(link, str) and link else None
+        url = self.response.request.url
+        if not self.data:
+            return None
+        limit = _int_param(url, s.limit_param) or s.default_limit
+        if limit and len(self.data) < limit:
+            return None  # a short page is the last one
+        current = _int_param(url, s.param)
+        current = s.first if current is None else current
+        total, pages = _walk(self.body, s.total), _walk(self.body, s.total_pages)
+        if s.style == "offset":
+            after = current + len(self.data)
+            return None if isinstance(total, int) and after >= total else str(after)
+        seen = (current - s.first + 1) * (limit or len(self.data))
+        if (
+            isinstance(total, int)
+            and seen >= total
+            or isinstance(pages, int)
+            and current - s.first + 1 >= pages
+        ):
+            return None
+        return str(current + 1)
+
+    def _next_request(self) -> httpx.Request:
+        link = self._next_link()
+        if link is None:
+            raise PaginationError("no next page: check has_next_page() first")
+        request, s = self.response.request, self.scheme
+        if s.style in ("next_url", "link_header"):
+            url = resolve_link(self._base_url, request.url, link)
+            if url == request.url:
+                raise PaginationError(
+                    f"the server sent this page's own link as the next one ({url}); stopped"
+                )
+        else:
+            if s.style == "cursor" and request.url.params.get(s.param) == link:
+                raise PaginationError(
+                    f"the server sent the cursor {s.param}={link!r} twice; stopped"
+                )
+            url = request.url.copy_set_param(s.param, link)
+        return next_request(request, url, self._renew)
+
+    def _check_new(self, seen: set[str], request: httpx.Request) -> None:
+        """A walk that comes back to a page it already fetched would never end."""
+        key = str(request.url)
+        if key in seen:
+            raise PaginationError(
+                f"the server led back to a page already fetched ({key}); stopped"
+            )
+        seen.add(key)
+
+
+class SyncPage(_Page[T]):
+    """One page of a list; iterating it walks every item of every page."""
+
+    def __init__(
+        self, response: httpx.Response, parse: Callable[[bytes], Any], scheme: PageScheme, base_url: str,
+        send: Callable[[httpx.Request], httpx.Response], *, renew_header: str = "",
+    ) -> None:  # fmt: skip
+        super().__init__(response, parse, scheme, base_url, renew_header)
+        self._send = send
+
+    def get_next_page(self) -> SyncPage[T]:
+        return self._fetch(self._next_request())
+
+    next_page = get_next_page  # the name pages had before (Conversations-shaped lists)
+
+    def _fetch(self, request: httpx.Request) -> SyncPage[T]:
+        return SyncPage(
+            self._send(request),
+            self._parse,
+            self.scheme,
+            self._base_url,
+            self._send,
+            renew_header=self._renew,
+        )
 
     def iter_pages(self) -> Iterator[SyncPage[T]]:
         page = self
+        seen = {str(page.response.request.url)}
         yield page
         while page.has_next_page():
-            page = page.next_page()
+            request = page._next_request()
+            self._check_new(seen, request)
+            page = page._fetch(request)
             yield page
 
     def __iter__(self) -> Iterator[T]:
@@ -505,32 +776,39 @@ class SyncPage(Generic[T]):
             yield from page.data
 
 
-class AsyncPage(Generic[T]):
-    """Async twin of SyncPage: `async for item in page` walks every page."""
+class AsyncPage(_Page[T]):
+    """Async twin of SyncPage: `async for item in page` walks every item of every page."""
 
     def __init__(
-        self, data: Sequence[T], has_more: bool, first_id: str | None, last_id: str | None,
-        fetch: Callable[[str], Awaitable[AsyncPage[T]]],
+        self, response: httpx.Response, parse: Callable[[bytes], Any], scheme: PageScheme, base_url: str,
+        send: Callable[[httpx.Request], Awaitable[httpx.Response]], *, renew_header: str = "",
     ) -> None:  # fmt: skip
-        self.data = list(data)
-        self.has_more = has_more
-        self.first_id = first_id
-        self.last_id = last_id
-        self._fetch = fetch
+        super().__init__(response, parse, scheme, base_url, renew_header)
+        self._send = send
 
-    def has_next_page(self) -> bool:
-        return self.has_more and bool(self.last_id)
+    async def get_next_page(self) -> AsyncPage[T]:
+        return await self._fetch(self._next_request())
 
-    async def next_page(self) -> AsyncPage[T]:
-        if not self.has_next_page() or self.last_id is None:
-            raise StopAsyncIteration("no next page")
-        return await self._fetch(self.last_id)
+    next_page = get_next_page  # the name pages had before (Conversations-shaped lists)
+
+    async def _fetch(self, request: httpx.Request) -> AsyncPage[T]:
+        return AsyncPage(
+            await self._send(request),
+            self._parse,
+            self.scheme,
+            self._base_url,
+            self._send,
+            renew_header=self._renew,
+        )
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
         page = self
+        seen = {str(page.response.request.url)}
         yield page
         while page.has_next_page():
-            page = await page.next_page()
+            request = page._next_request()
+            self._check_new(seen, request)
+            page = await page._fetch(request)
             yield page
 
     async def __aiter__(self) -> AsyncIterator[T]:

@@ -40,6 +40,15 @@ _CONVERSATION_ITEM_ADAPTER: TypeAdapter[models.ConversationItem] = TypeAdapter(
 _ERROR_RESPONSE_ADAPTER: TypeAdapter[models.ErrorResponse] = TypeAdapter(
     models.ErrorResponse
 )
+# How each list method pages: where its items are, what the next request changes
+# (`specbind generate --explain` says why).
+_LIST_CONVERSATION_ITEMS_PAGES = _http.PageScheme(
+    "cursor",
+    items=("data",),
+    param="after",
+    next_cursor=("last_id",),
+    has_more=("has_more",),
+)
 
 
 def _path(value: object) -> str:
@@ -215,8 +224,9 @@ class Client:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            A page of `models.ConversationItem`: `data`, `has_more`, `next_page()`;
-                iterating it walks every page.
+            A page of `models.ConversationItem`: `data` (this page's items),
+                `has_next_page()`, `get_next_page()`, `iter_pages()`; iterating it walks
+                every item of every page.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -253,22 +263,21 @@ class Client:
             timeout=timeout,
             max_retries=max_retries,
         )
-        page = models.ConversationItemList.model_validate_json(response.content)
-
-        def fetch(after: str) -> SyncPage[models.ConversationItem]:
-            return self.list_conversation_items(
-                conversation_id,
-                limit=limit,
-                order=order,
-                after=after,
-                include=include,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                timeout=timeout,
-                max_retries=max_retries,
-            )
-
-        return SyncPage(page.data, page.has_more, page.first_id, page.last_id, fetch)
+        return SyncPage(
+            response,
+            models.ConversationItemList.model_validate_json,
+            _LIST_CONVERSATION_ITEMS_PAGES,
+            self.base_url,
+            lambda request: _http.send_with_retries(
+                lambda: self._http.send(request),
+                idempotent=True,
+                max_retries=self.max_retries if max_retries is None else max_retries,
+                sleep=self._sleep,
+                errors={
+                    "default": _ERROR_RESPONSE_ADAPTER,
+                },
+            ),
+        )
 
     def create_conversation_items(
         self,
@@ -800,8 +809,9 @@ class AsyncClient:
             timeout, max_retries: override the client's settings for this call.
 
         Returns:
-            A page of `models.ConversationItem`: `data`, `has_more`, `next_page()`;
-                iterating it walks every page.
+            A page of `models.ConversationItem`: `data` (this page's items),
+                `has_next_page()`, `get_next_page()`, `iter_pages()`; iterating it walks
+                every item of every page.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -838,22 +848,21 @@ class AsyncClient:
             timeout=timeout,
             max_retries=max_retries,
         )
-        page = models.ConversationItemList.model_validate_json(response.content)
-
-        async def fetch(after: str) -> AsyncPage[models.ConversationItem]:
-            return await self.list_conversation_items(
-                conversation_id,
-                limit=limit,
-                order=order,
-                after=after,
-                include=include,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                timeout=timeout,
-                max_retries=max_retries,
-            )
-
-        return AsyncPage(page.data, page.has_more, page.first_id, page.last_id, fetch)
+        return AsyncPage(
+            response,
+            models.ConversationItemList.model_validate_json,
+            _LIST_CONVERSATION_ITEMS_PAGES,
+            self.base_url,
+            lambda request: _http.asend_with_retries(
+                lambda: self._http.send(request),
+                idempotent=True,
+                max_retries=self.max_retries if max_retries is None else max_retries,
+                sleep=self._sleep,
+                errors={
+                    "default": _ERROR_RESPONSE_ADAPTER,
+                },
+            ),
+        )
 
     async def create_conversation_items(
         self,

@@ -31,6 +31,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
@@ -60,6 +61,11 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out."""
+
+
+class PaginationError(APIError):
+    """The next page cannot be fetched: there is none, the server's link points at another
+    host, or it sent back a cursor it already sent (which would loop forever)."""
 
 
 class APIStatusError(APIError):

@@ -14,6 +14,7 @@ from . import __version__, client_docs, ir, naming, public, wire
 from .errors import Diagnostics, SpecError
 from .load import Document
 from .operations import OperationBuilder, service_name
+from .pagination_config import Rule
 from .resolve import check_refs
 from .schemas import SchemaBuilder
 
@@ -46,6 +47,8 @@ def build_api(
     overlays: tuple[str, ...] = (),
     diagnostics: Diagnostics | None = None,
     python_types: bool = False,
+    pagination: tuple[Rule, ...] = (),
+    idempotency_header: str | None = None,
 ) -> ir.Api:
     """``diagnostics`` collects warnings; with ``strict`` set they fail the build here."""
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
@@ -61,7 +64,13 @@ def build_api(
     env_prefix = naming.snake(package.rsplit(".", 1)[-1]).upper() or "API"
     api_key_env = client_cfg.get("api-key-env")
     securities = wire.securities(data, package, env_prefix, str(api_key_env) if api_key_env else None)
-    ops_builder = OperationBuilder(doc, sb, {s.name: s.setting for s in securities})
+    ops_builder = OperationBuilder(
+        doc,
+        sb,
+        {s.name: s.setting for s in securities},
+        pagination=pagination,
+        idempotency_header=idempotency_header,
+    )
     raw_ops = ops_builder.build()
     if sb.problems:
         raise SpecError(sb.problems)

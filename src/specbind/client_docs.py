@@ -163,7 +163,9 @@ def docstring(op: ir.Operation, aliases: dict[str, str], error_model: str | None
     lines += ["", "Returns:"]
     if op.paginated:
         lines += _wrap(
-            f"A page of `{op.item_type}`: `data`, `has_more`, `next_page()`; iterating it walks every page.", "    "
+            f"A page of `{op.item_type}`: `data` (this page's items), `has_next_page()`, `get_next_page()`, "
+            "`iter_pages()`; iterating it walks every item of every page.",
+            "    ",
         )
     elif op.response:
         lines.append(f"    `{op.response}`.")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import keyword
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 
 from .errors import SpecError
 from .naming import snake
+from .pagination_config import Rule, parse_config
 from .resources import embedded_overlays, embedded_spec
 
 DEFAULT_PACKAGE = "conversations"
@@ -38,6 +40,8 @@ class Job:
     formatter: str = "black"  # or "ruff" (same code, much faster; see fmt.py)
     configured: bool = True  # False: no [tool.specbind] here, the embedded default job
     python_types: bool = False  # formats date-time/date/time/uuid as datetime/date/time/UUID
+    pagination: tuple[Rule, ...] = ()  # [tool.specbind.pagination]: per operationId, and rules by shape
+    idempotency_header: str | None = None  # sent with a new UUID4 on every POST / PATCH call
 
     def display(self, path: Path) -> str:
         try:
@@ -79,9 +83,13 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path, where: str) -> Job:
+_KEYS = {"spec", "out", "package", "overlays", "strict", "formatter", "python_types"}
+_CLIENT_KEYS = {"pagination", "idempotency_header"}
+
+
+def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path, where: str, text: str = "") -> Job:
     merged = {**defaults, **table}
-    unknown = set(merged) - {"spec", "out", "package", "overlays", "strict", "formatter", "python_types"}
+    unknown = set(merged) - _KEYS - _CLIENT_KEYS
     if unknown:
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}", f"unknown keys: {', '.join(sorted(unknown))}")
     if "package" in merged:
@@ -104,7 +112,21 @@ def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path,
     python_types = merged.get("python_types", False)
     if not isinstance(python_types, bool):
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}/python_types", "`python_types` must be true or false")
-    return Job(name, spec, out, package, overlays, root, strict, formatter, python_types=python_types)
+    job = Job(name, spec, out, package, overlays, root, strict, formatter, python_types=python_types)
+    return _client_options(job, table, merged, where, text)
+
+
+def _client_options(job: Job, table: dict[str, Any], merged: dict[str, Any], where: str, text: str) -> Job:
+    """The client's settings: pagination rules and the idempotency header."""
+
+    def at(key: str) -> str:  # the job's own table, else the defaults
+        return (f"/tool/specbind/jobs/{job.name}/" if key in table else "/tool/specbind/") + key
+
+    header = merged.get("idempotency_header")
+    if header is not None and (not isinstance(header, str) or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", header)):
+        raise SpecError.one(where, at("idempotency_header"), "`idempotency_header` must be a header name")
+    rules = parse_config(merged["pagination"], where, at("pagination"), text) if "pagination" in merged else ()
+    return replace(job, pagination=rules, idempotency_header=header)
 
 
 def load_jobs(start: Path | None = None) -> list[Job]:
@@ -113,7 +135,8 @@ def load_jobs(start: Path | None = None) -> list[Job]:
     if pyproject is None:
         return [_builtin(start)]
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        text = pyproject.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise SpecError.one(str(pyproject), "", f"cannot read: {exc}") from None
     table = data.get("tool", {}).get("specbind")
@@ -123,5 +146,5 @@ def load_jobs(start: Path | None = None) -> list[Job]:
     jobs = table.get("jobs")
     defaults = {k: v for k, v in table.items() if k != "jobs"}
     if not isinstance(jobs, dict) or not jobs:
-        return [_job("default", {}, defaults, root, str(pyproject))]
-    return [_job(name, body, defaults, root, str(pyproject)) for name, body in jobs.items()]
+        return [_job("default", {}, defaults, root, str(pyproject), text)]
+    return [_job(name, body, defaults, root, str(pyproject), text) for name, body in jobs.items()]

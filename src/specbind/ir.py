@@ -125,6 +125,8 @@ class Param:
     server_assignment: str = ""  # "" or " = ..." in the server's parameter model
     client_value: str = ""  # expression the client sends for a query parameter
     server_value: str = ""  # expression the server reads the raw parameter with
+    idempotency_key: bool = False  # the operation's idempotency header: a new UUID4 per call when not given
+    client_only: bool = False  # added by specbind (an idempotency header the document does not declare)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,31 @@ class BodyField:
     model_assignment: str | None = None  # the body model field's own " = ..." (default, alias), if it has the same name
 
 
+PageStyle = Literal["cursor", "next_url", "link_header", "offset", "page"]
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How a list operation pages. The client prints it as an ``_http.PageScheme``; paths are
+    Python attribute names from the parsed answer (``()``: the answer itself)."""
+
+    style: PageStyle
+    source: str  # "config", "x-speakeasy-pagination", "x-fern-pagination" or "shape"
+    reason: str  # what was found, for `generate --explain`
+    items: tuple[str, ...] = ()  # the list of items
+    param: str = ""  # wire name of the query parameter the next cursor / offset / page number goes in
+    next_cursor: tuple[str, ...] = ()  # the next cursor, in the answer
+    item_cursor: str = ""  # ...or this attribute of the page's last item (`id`)
+    has_more: tuple[str, ...] = ()  # a boolean: more pages after this one
+    next_url: tuple[str, ...] = ()  # the next page's URL, or its path relative to the base URL
+    limit_param: str = ""  # wire name of the page-size parameter: a shorter page is the last
+    default_limit: int | None = None  # the page size when the call does not give one (the spec's default)
+    total: tuple[str, ...] = ()  # the number of items over all pages
+    total_pages: tuple[str, ...] = ()  # the number of pages
+    first: int = 0  # offset / number of the first page, when the call does not give one
+    constant: str = ""  # client.py's module constant holding the scheme
+
+
 @dataclass(frozen=True)
 class Operation:
     name: str  # method name
@@ -157,11 +184,14 @@ class Operation:
     body_required: bool
     response: str | None  # response model / alias name
     response_is_model: bool
-    paginated: bool
+    pagination: Pagination | None
     item_type: str | None  # element type of the page's `data` when paginated
-    idempotent: bool
+    idempotent: bool  # safe to retry: an idempotent method, or the request carries an idempotency key
     response_adapter: str | None = None  # module constant validating a non-class response
-    page_call: str = ""
+    #: Why the operation is not paginated though it looks like a list (ambiguous or incomplete
+    #: shape), and what configuration would decide it; printed by `generate --explain`.
+    pagination_note: str = ""
+    idempotency_header: str = ""  # wire name of the idempotency header sent with every call
     path_expr: str = ""  # Python expression for the request path, path parameters quoted
     params_model: str = ""  # server: private model validating path/query/header parameters
     status: int = 200  # the success code the server answers with
@@ -189,6 +219,10 @@ class Operation:
     client_checks: tuple[tuple[str, str], ...] = ()  # (argument, annotation) checked before sending
     client_checks_model: str = ""  # private model in client.py holding client_checks
     keyword_params: tuple[Param, ...] = ()  # server_params passed to the service by keyword
+
+    @property
+    def paginated(self) -> bool:
+        return self.pagination is not None
 
 
 @dataclass(frozen=True)

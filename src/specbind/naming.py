@@ -35,7 +35,8 @@ MODULE_RESERVED = frozenset(
         "models", "client", "server", "errors", "UploadedFile",
         # errors.py: the package's top level exports these next to the models
         "APIConnectionError", "APIError", "APIStatusError", "APITimeoutError", "AuthenticationError",
-        "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError", "PermissionDeniedError",
+        "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError", "PaginationError",
+        "PermissionDeniedError",
         "RateLimitError", "UnprocessableEntityError",
     }
 )  # fmt: skip

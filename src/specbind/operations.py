@@ -12,9 +12,11 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from . import ir, naming
+from . import idempotency, ir, naming
 from .extract import HTTP_METHODS
 from .load import Document
+from .pagination import Detector
+from .pagination_config import Rule
 from .resolve import Parts, lookup, ref_target
 from .schemas import SchemaBuilder, TypeInfo, clean_doc
 
@@ -26,7 +28,7 @@ _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 RESERVED_ARGS = frozenset(
     {
         "self", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "ctx", "body",
-        "request", "response", "params", "result", "page", "fetch", "models", "httpx", "json",
+        "request", "response", "params", "result", "models", "httpx", "json",
     }
 )  # fmt: skip
 _LOCATIONS = {"path": 0, "query": 1, "header": 2, "cookie": 3}
@@ -119,10 +121,20 @@ def service_name(data: dict[str, Any], package: str) -> str:
 
 
 class OperationBuilder:
-    def __init__(self, doc: Document, sb: SchemaBuilder, schemes: dict[str, str]) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        sb: SchemaBuilder,
+        schemes: dict[str, str],
+        *,
+        pagination: tuple[Rule, ...] = (),
+        idempotency_header: str | None = None,
+    ) -> None:
         self.doc = doc
         self.sb = sb
         self.schemes = schemes  # security scheme name -> client setting
+        self.pages = Detector(sb, pagination, self.resolve)
+        self.idempotency_header = idempotency_header  # [tool.specbind]: sent with every POST / PATCH
         self.names = naming.NameTable()
         #: every error type seen, with how often: the most common one types `APIStatusError.error`
         self.error_types: dict[str, int] = {}
@@ -148,6 +160,7 @@ class OperationBuilder:
                 except Skip as skip:
                     op_id = op.get("operationId") or f"{method.upper()} {path}"
                     self.sb.warn(skip.at, f"operation {op_id}: {skip.message}; no method is generated for it")
+        self.sb.problems.extend(self.pages.finish())
         return tuple(ops)
 
     def with_stream_twin(self, op: ir.Operation) -> tuple[ir.Operation, ...]:
@@ -163,7 +176,7 @@ class OperationBuilder:
         ]
         twin = replace(
             op, name=self.names.claim(op.name + "_stream"), response=self.stream_event, response_kind="stream",
-            response_media="text/event-stream", paginated=False, item_type=None, stream_of=op.name,
+            response_media="text/event-stream", pagination=None, pagination_note="", item_type=None, stream_of=op.name,
             stream_flag=bool(flag), body_fields=tuple(b for b in op.body_fields if b not in flag),
             summary=(op.summary or op.operation_id) + " (events, as they come)",
         )  # fmt: skip
@@ -305,10 +318,19 @@ class OperationBuilder:
             self.param(p, p_at, wire, loc, base, path_names.get((wire, loc)) or arg_names.claim(wanted(p, wire)))
             for (wire, loc), (p, p_at) in ordered
         ]
+        params, key_header = idempotency.key_header(
+            self.doc.data, op, method, params, arg_names, self.idempotency_header
+        )
         self.stream_event = None
         status, response, kind, media = self.response(op, at, base)
         errors = self.errors(op, at, base)
-        paginated, item_type = self.pagination(params, response if kind == "json" else None)
+        raw_query = {wire: p.get("schema") for (wire, loc), (p, _) in ordered if loc == "query"}
+        pages = self.pages.detect(
+            str(op_id), method.upper(), op, at, params, raw_query, response if kind == "json" else None
+        )
+        self.sb.problems.extend(pages.problems)
+        name = self.names.claim(naming.method_name(str(op_id)))
+        pagination = replace(pages.pagination, constant=f"_{name.upper()}_PAGES") if pages.pagination else None
         path_expr = path.replace("{", "{{").replace("}", "}}")
         route_path = path
         for p in params:
@@ -317,12 +339,14 @@ class OperationBuilder:
                 path_expr = path_expr.replace("{{" + p.wire + "}}", "{_path(" + p.name + ")}")
         path_expr = ("f" + repr(path_expr)) if "{_path(" in path_expr else repr(path)
         return ir.Operation(
-            name=self.names.claim(naming.method_name(str(op_id))), operation_id=str(op_id), method=method.upper(),
+            name=name, operation_id=str(op_id), method=method.upper(),
             path=path, route_path=route_path,
             summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
             doc=clean_doc(op), params=tuple(params), body_model=body[0], body_fields=body[1],
             body_required=body[2], response=response, response_is_model=False,
-            paginated=paginated, item_type=item_type, idempotent=method.upper() in IDEMPOTENT, path_expr=path_expr,
+            pagination=pagination, pagination_note=pages.note, item_type=pages.item_type,
+            idempotent=method.upper() in IDEMPOTENT or bool(key_header), idempotency_header=key_header,
+            path_expr=path_expr,
             params_model="_" + base + "Params", status=status,
             response_kind=kind, response_media=media,  # type: ignore[arg-type]
             body_kind=body[3], body_media=body[4], body_annotation=body[5], errors=errors,  # type: ignore[arg-type]
@@ -537,12 +561,3 @@ class OperationBuilder:
             self.error_types[info.annotation()] = self.error_types.get(info.annotation(), 0) + 1
             self.error_schemas.append((self.resolve(entry.get("schema")), info.annotation()))
         return tuple(out)
-
-    def pagination(self, params: list[ir.Param], response: str | None) -> tuple[bool, str | None]:
-        if response is None or not any(p.wire == "after" and p.location == "query" for p in params):
-            return False, None
-        props = {p.wire: p for p in self.sb.props.get(response, [])}
-        if {"data", "has_more", "last_id"} <= props.keys() and "array" in props["data"].info.json_types:
-            ann = props["data"].info.py
-            return True, ann.removeprefix("list[").removesuffix("]") if ann.startswith("list[") else None
-        return False, None

@@ -73,6 +73,8 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
             overlays=overlay_names,
             diagnostics=diagnostics,
             python_types=job.python_types,
+            pagination=job.pagination,
+            idempotency_header=job.idempotency_header,
         )  # resolve + IR
         progress.phase(
             f"built {plural(len(api.definitions), 'schema')} and {plural(len(api.operations), 'operation')}"
@@ -124,7 +126,26 @@ def explain(api: ir.Api) -> str:
         lines.append(f"  any other {u.tag_wire}: {u.unknown}")
     if api.which_class:
         lines.extend(("", api.which_class))
+    lines.extend(_explain_operations(api))
     return "\n".join(lines) + "\n"
+
+
+def _explain_operations(api: ir.Api) -> list[str]:
+    """Which operations page and how, which look like lists but are not paged (and what would
+    decide them), and which send an idempotency key."""
+    pages = [op for op in api.operations if op.pagination or op.pagination_note]
+    keyed = [op for op in api.operations if op.idempotency_header]
+    lines: list[str] = []
+    if pages:
+        lines.extend(("", "Pagination:"))
+        for op in pages:
+            style = f" [{op.pagination.style}]" if op.pagination else ""
+            lines.append(f"{op.name} ({op.method} {op.path}){style}")
+            lines.append("  " + (op.pagination.reason if op.pagination else op.pagination_note))
+    if keyed:
+        lines.extend(("", "Idempotency keys (a new UUID4 per call, the same on every retry; retried like GET):"))
+        lines.extend(f"{op.name} ({op.method} {op.path}): `{op.idempotency_header}`" for op in keyed)
+    return lines
 
 
 def _cands(cands: tuple[ir.Candidate, ...]) -> str:

@@ -29,6 +29,7 @@ CLIENT_NAMES: dict[str, tuple[str, ...]] = {
         "ConflictError",
         "InternalServerError",
         "NotFoundError",
+        "PaginationError",
         "PermissionDeniedError",
         "RateLimitError",
         "UnprocessableEntityError",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from .config import Job, load_jobs
@@ -22,7 +23,19 @@ CASE_FILES = ("models.py", "client.py", "server.py")
 
 
 def case_job(case: Path) -> Job:
+    """A case folder's job: its spec.yaml and overlay*.yaml; a `pyproject.toml` there adds its
+    `[tool.specbind]` options (pagination, idempotency header...)."""
     overlays = tuple(sorted(case.glob("overlay*.yaml")))
+    if (case / "pyproject.toml").is_file():
+        configured = load_jobs(case)[0]
+        return replace(
+            configured,
+            name=case.name,
+            spec=case / "spec.yaml",
+            out=case / "expected",
+            package="case",
+            overlays=overlays,
+        )
     return Job(case.name, case / "spec.yaml", case / "expected", "case", overlays, case)
 
 

@@ -152,7 +152,11 @@ def client_headers(ops: tuple[ir.Operation, ...]) -> tuple[ir.Param, ...]:
     """Optional string headers that every operation takes become client-level defaults too."""
     if not ops:
         return ()
-    common = [p for p in ops[0].params if p.location == "header" and not p.required and p.annotation == "str | None"]
+    common = [
+        p
+        for p in ops[0].params
+        if p.location == "header" and not p.required and p.annotation == "str | None" and not p.idempotency_key
+    ]
     return tuple(
         p for p in common if all(any(q.wire == p.wire and q.location == "header" for q in op.params) for op in ops)
     )
@@ -197,6 +201,8 @@ def wire_values(p: ir.Param) -> ir.Param:
         client = f"_http.deep_object({p.name})"  # spread by `_http.encode_query` as `wire[key]=value`
     elif p.location == "query" and p.is_array and not p.explode or p.location != "query" and p.is_array:
         client = f"_http.comma_joined({p.name})"
+    elif p.idempotency_key:  # one key per call, the same on every retry of it
+        client = f"_http.idempotency_key({p.name})"
     elif p.location != "query":
         client = f"_http.text({p.name})"
     else:
@@ -208,14 +214,6 @@ def server_assignment(p: ir.Param) -> str:
     # The server's parameter model is keyed by Python names: a path and a query parameter of
     # the same wire name stay apart.
     return "" if p.required else f" = {p.default}"
-
-
-def page_call(op: ir.Operation) -> str:
-    args = [
-        p.name if p.location == "path" else f"{p.name}={'after' if p.wire == 'after' else p.name}" for p in op.params
-    ]
-    args += ["extra_headers=extra_headers", "extra_query=extra_query", "timeout=timeout", "max_retries=max_retries"]
-    return ", ".join(args)
 
 
 # -- adapters and qualified names ---------------------------------------------------------------
@@ -268,7 +266,6 @@ def finish(
             else None,
             body_adapter=adapters(op.body_model) if op.body_kind == "json" and op.body_model else None,
             error_adapters=tuple((key, errors(t)) for key, t in op.errors),
-            page_call=page_call(op) if op.paginated else "",
         )
         out.append(qualified(op, defined, none_aliases))
     twins = {op.stream_of: op.response_adapter or "" for op in out if op.stream_of}
@@ -289,7 +286,9 @@ def qualified(op: ir.Operation, defined: set[str], none_aliases: frozenset[str])
         )
         for p in op.params
     )
-    server_params = tuple(replace(p, server_assignment=server_assignment(p)) for p in params if not p.client_default)
+    server_params = tuple(
+        replace(p, server_assignment=server_assignment(p)) for p in params if not p.client_default and not p.client_only
+    )
     return replace(
         op,
         params=params,
