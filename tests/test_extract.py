@@ -25,3 +25,18 @@ def test_fragment_shape() -> None:
     ops = [op["operationId"] for item in data["paths"].values() for op in item.values() if isinstance(op, dict)]
     assert len(ops) == 8 and len(data["components"]["schemas"]) == 184
     assert data["x-specbind-provenance"]["source"] == "openai-openapi.2026-05-13.yaml"
+
+
+def test_closure_follows_a_default_response(tmp_path: Path) -> None:
+    """`responses: {default: ...}` is a response keyed `default`, not a schema's literal default:
+    the schema it refers to belongs to the fragment (Stripe's error answers)."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n"
+        "        '200': {description: ok}\n        default:\n          description: error\n"
+        "          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/error'}\n"
+        "components:\n  schemas:\n    error: {type: object, properties: {message: {type: string}}}\n    unused: {type: string}\n"
+    )
+    out = tmp_path / "fragment.yaml"
+    assert main(["extract", str(spec), "--path-prefix", "/a", "-o", str(out)]) == 0
+    assert set(yaml.safe_load(out.read_text())["components"]["schemas"]) == {"error"}

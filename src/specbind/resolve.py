@@ -52,6 +52,9 @@ def lookup(root: Any, parts: Parts) -> Any:
 #: Keywords whose value maps names to schemas: its keys are names (a property may be called
 #: `$ref`), never keywords. Components sections and `paths`/`webhooks` are such maps too.
 NAME_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "mapping"})
+#: OpenAPI maps keyed by names, status codes or media types (`responses: {default: ...}` is a
+#: response, not a schema's literal `default`).
+OPENAPI_MAPS = frozenset({"responses", "callbacks", "content", "encoding", "headers", "links"})
 #: Keywords whose value is literal data, never a schema or a reference.
 DATA_KEYS = frozenset({"example", "default", "const", "enum"})
 
@@ -60,6 +63,8 @@ def _child_kind(here: Parts, key: str | int, value: Any) -> str:
     """How ``walk`` treats the value under ``key`` of an object at ``here``: "object", "names" or "data"."""
     if key in DATA_KEYS or (key == "examples" and isinstance(value, list)):
         return "data"
+    if key in OPENAPI_MAPS:
+        return "names"
     if key in NAME_MAPS or here == ("components",) or (here == () and key in ("paths", "webhooks")):
         return "names"
     return "object"
