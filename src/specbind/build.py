@@ -1,7 +1,9 @@
 """Phase 3, build IR: a resolved OpenAPI document -> ``ir.Api``.
 
-Types come from ``schemas`` (with the union layer in ``unions``), operations from
-``operations``. Every problem found is collected and raised together at the end.
+The document is checked (``resolve.check_refs``) and normalized (``normalize``: one dialect,
+references followed) first; the builders read only the normalized document. Types come from
+``schemas`` (with the union layer in ``unions``), operations from ``operations``. Every
+problem found is collected and raised together at the end.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from . import __version__, client_docs, ir, naming, public, wire
 from .errors import Diagnostics, SpecError
 from .load import Document
+from .normalize import normalize
 from .operations import OperationBuilder, service_name
 from .resolve import check_refs
 from .schemas import SchemaBuilder
@@ -50,16 +53,17 @@ def build_api(
     """``diagnostics`` collects warnings; with ``strict`` set they fail the build here."""
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     validate_root(doc)
-    check_refs(doc)
-    sb = SchemaBuilder(doc, diagnostics, python_types=python_types)
+    check_refs(doc)  # resolve
+    n = normalize(doc)
+    sb = SchemaBuilder(n, diagnostics, python_types=python_types)
     built = sb.build_all()
-    data = doc.data
+    data = n.data
     info = data.get("info") or {}
-    client_cfg = data.get("x-specbind-client") if isinstance(data.get("x-specbind-client"), dict) else {}
+    client_cfg: dict[str, Any] = data["x-specbind-client"] if isinstance(data.get("x-specbind-client"), dict) else {}
     env_prefix = naming.snake(package.rsplit(".", 1)[-1]).upper() or "API"
     api_key_env = client_cfg.get("api-key-env")
     securities = wire.securities(data, package, env_prefix, str(api_key_env) if api_key_env else None)
-    ops_builder = OperationBuilder(doc, sb, {s.name: s.setting for s in securities})
+    ops_builder = OperationBuilder(n, sb, {s.name: s.setting for s in securities})
     raw_ops = ops_builder.build()
     if sb.problems:
         raise SpecError(sb.problems)
@@ -69,9 +73,7 @@ def build_api(
     none_aliases = frozenset(n for n, a in built.aliases.items() if a.annotation == "None")
     ops, adapters, error_adapters = wire.finish(raw_ops, set(built.models), defined, none_aliases)
     service = service_name(data, package)
-    error_body, error_media = wire.server_errors(
-        ops_builder.error_schemas, ops_builder.error_types, ops_builder.resolve
-    )
+    error_body, error_media = wire.server_errors(ops_builder.error_schemas, ops_builder.error_types, n.deref)
     # `APIStatusError.error` is typed by the one error type the document uses, else Any.
     error_model = next(iter(ops_builder.error_types)) if len(ops_builder.error_types) == 1 else None
     servers = tuple(
