@@ -143,6 +143,7 @@ def build_api(
         in " ".join(
             [p.constrained for op in ops for p in op.server_params]
             + [b.server_assignment + b.server_annotation for op in ops if op.parts_model for b in op.body_fields]
+            + [type_ for _, type_ in adapters.constants(defined)]  # answer types with constraints
         ),
         server_typing_imports=wire.typing_names(
             ["Any Protocol TypeVar"]
