@@ -14,10 +14,11 @@ is not checked.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
+from jsonschema.exceptions import UnknownType, best_match
 from jsonschema.protocols import Validator
 from referencing import Registry
 from referencing.exceptions import Unresolvable
@@ -57,8 +58,8 @@ class DefaultChecker:
             return None
         try:
             error = best_match(self._validator(schema).iter_errors(value))
-        except (Unresolvable, RecursionError):
-            return None
+        except (Unresolvable, RecursionError, UnknownType, TypeError, re.error):
+            return None  # an invalid schema (reported by the builders) cannot judge a value
         if error is None:
             return None
         if value is None:

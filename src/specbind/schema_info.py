@@ -96,7 +96,7 @@ def type_name(schema: dict[str, Any]) -> str | None:
     t = schema.get("type")
     if isinstance(t, list):
         rest = [x for x in t if x != "null"]
-        return rest[0] if len(rest) == 1 else (None if rest else "null")
+        return (rest[0] if isinstance(rest[0], str) else None) if len(rest) == 1 else (None if rest else "null")
     return t if isinstance(t, str) else None
 
 
