@@ -65,6 +65,8 @@ def minimal_json(schema: Any, defs: dict[str, Any], depth: int = 0) -> Any:
         for i in range(schema.get("minProperties", 0) - len(out)):
             out[f"k{i}"] = "v"
         return out
+    if kind == "array" and isinstance(schema.get("prefixItems"), list):  # a tuple: every listed item
+        return [minimal_json(item, defs, depth + 1) for item in schema["prefixItems"]]
     if kind == "array":
         return [minimal_json(schema.get("items") or {}, defs, depth + 1) for _ in range(schema.get("minItems", 0))]
     if kind == "string":

@@ -50,11 +50,11 @@ class _Walker:
         """(None, done, _) when ``value`` (followed) was normalized already or is no mapping;
         else (a fresh copy to fill, the original, its location)."""
         target, where = self.follow(value, at)
+        if not isinstance(target, dict) or not target:
+            return None, target, where  # nothing to normalize (an invalid entry is the builders' to report)
         key = (id(target), kind)
         if key in self.objects:
             return None, self.objects[key], where
-        if not isinstance(target, dict):
-            return None, target, where
         out: dict[str, Any] = dict(target)
         self.objects[key] = out
         return out, target, where

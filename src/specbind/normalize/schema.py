@@ -180,7 +180,7 @@ class SchemaNormalizer:
     @staticmethod
     def _needs_wrapper(node: dict[str, Any]) -> bool:
         """A nullable schema that cannot take `null` in one of its own keywords."""
-        if "$ref" in node or "allOf" in node:
+        if any(k in node for k in ("$ref", "$recursiveRef", "$dynamicRef", "allOf")):
             return True
         if isinstance(node.get("type"), str | list):
             return False
