@@ -319,6 +319,7 @@ def test_every_operation_round_trips(spec: Path, tmp_path: Path) -> None:
     skipped: list[str] = []
     failures: list[str] = []
     for path, item in (data.get("paths") or {}).items():
+        item = _resolve(data, item)  # a path item may be a `$ref` (to components/pathItems)
         for method in HTTP_METHODS:
             raw = item.get(method) if isinstance(item, dict) else None
             if not isinstance(raw, dict):

@@ -1,7 +1,9 @@
 """Phase 3, build IR: a resolved OpenAPI document -> ``ir.Api``.
 
-Types come from ``schemas`` (with the union layer in ``unions``), operations from
-``operations``. Every problem found is collected and raised together at the end.
+The document is checked (``resolve.check_refs``) and normalized (``normalize``: one dialect,
+references followed) first; the builders read only the normalized document. Types come from
+``schemas`` (with the union layer in ``unions``), operations from ``operations``. Every
+problem found is collected and raised together at the end.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from . import __version__, client_docs, ir, naming, public, wire
 from .errors import Diagnostics, SpecError
 from .load import Document
+from .normalize import normalize
 from .operations import OperationBuilder, service_name
 from .pagination_config import Rule
 from .resolve import check_refs
@@ -53,19 +56,20 @@ def build_api(
     """``diagnostics`` collects warnings; with ``strict`` set they fail the build here."""
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     validate_root(doc)
-    check_refs(doc)
+    check_refs(doc)  # resolve
     for warning in doc.warnings:  # what bundling did instead (a string given by `$ref`, inlined)
         diagnostics.warn(warning.file, warning.line, warning.pointer, warning.message)
-    sb = SchemaBuilder(doc, diagnostics, python_types=python_types)
+    n = normalize(doc)
+    sb = SchemaBuilder(n, diagnostics, python_types=python_types)
     built = sb.build_all()
-    data = doc.data
+    data = n.data
     info = data.get("info") or {}
-    client_cfg = data.get("x-specbind-client") if isinstance(data.get("x-specbind-client"), dict) else {}
+    client_cfg: dict[str, Any] = data["x-specbind-client"] if isinstance(data.get("x-specbind-client"), dict) else {}
     env_prefix = naming.snake(package.rsplit(".", 1)[-1]).upper() or "API"
     api_key_env = client_cfg.get("api-key-env")
     securities = wire.securities(data, package, env_prefix, str(api_key_env) if api_key_env else None)
     ops_builder = OperationBuilder(
-        doc,
+        n,
         sb,
         {s.name: s.setting for s in securities},
         pagination=pagination,
@@ -80,9 +84,7 @@ def build_api(
     none_aliases = frozenset(n for n, a in built.aliases.items() if a.annotation == "None")
     ops, adapters, error_adapters = wire.finish(raw_ops, set(built.models), defined, none_aliases)
     service = service_name(data, package)
-    error_body, error_media = wire.server_errors(
-        ops_builder.error_schemas, ops_builder.error_types, ops_builder.resolve
-    )
+    error_body, error_media = wire.server_errors(ops_builder.error_schemas, ops_builder.error_types, n.deref)
     # `APIStatusError.error` is typed by the one error type the document uses, else Any.
     error_model = next(iter(ops_builder.error_types)) if len(ops_builder.error_types) == 1 else None
     servers = tuple(
@@ -152,6 +154,7 @@ def build_api(
         in " ".join(
             [p.constrained for op in ops for p in op.server_params]
             + [b.server_assignment + b.server_annotation for op in ops if op.parts_model for b in op.body_fields]
+            + [type_ for _, type_ in adapters.constants(defined)]  # answer types with constraints
         ),
         server_typing_imports=wire.typing_names(
             ["Any Protocol TypeVar"]

@@ -322,10 +322,12 @@ class Api:
     def client_check_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(typing, pydantic) names the client's argument checks use, besides what it always imports."""
         text = " ".join(a for op in self.operations for _, a in op.client_checks)
+        # Answer types with constraints (`Annotated[tuple[...], Field(strict=False)]`) in adapters.
+        used = " ".join([text] + [t for _, t in self.adapters + self.error_adapters])
         # `BaseModel` itself, not a model named `BaseModel_` (`models.BaseModel_`).
         takes_models = any(_BASE_MODEL.search(b.param_annotation) for op in self.operations for b in op.body_fields)
-        typing = tuple(n for n in ("Annotated",) if n + "[" in text)
-        pydantic = (("BaseModel",) if text or takes_models else ()) + tuple(n for n in ("Field",) if n + "(" in text)
+        typing = tuple(n for n in ("Annotated",) if n + "[" in used)
+        pydantic = (("BaseModel",) if text or takes_models else ()) + tuple(n for n in ("Field",) if n + "(" in used)
         return typing, pydantic
 
     @property

@@ -14,15 +14,15 @@ from typing import Any
 
 from . import idempotency, ir, naming
 from .extract import HTTP_METHODS
-from .load import Document
+from .normalize import Normalized
 from .pagination import Detector
 from .pagination_config import Rule
-from .resolve import Parts, lookup, ref_target
+from .resolve import Parts
+from .schema_info import type_name
 from .schemas import SchemaBuilder, TypeInfo, clean_doc
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_TEMPLATE = re.compile(r"\{([^{}]+)\}")
 
 #: Argument names the generated methods use themselves, and module names their bodies read.
 RESERVED_ARGS = frozenset(
@@ -123,14 +123,14 @@ def service_name(data: dict[str, Any], package: str) -> str:
 class OperationBuilder:
     def __init__(
         self,
-        doc: Document,
+        n: Normalized,
         sb: SchemaBuilder,
         schemes: dict[str, str],
         *,
         pagination: tuple[Rule, ...] = (),
         idempotency_header: str | None = None,
     ) -> None:
-        self.doc = doc
+        self.n = n
         self.sb = sb
         self.schemes = schemes  # security scheme name -> client setting
         self.pages = Detector(sb, pagination, self.resolve)
@@ -146,20 +146,16 @@ class OperationBuilder:
 
     def build(self) -> tuple[ir.Operation, ...]:
         ops: list[ir.Operation] = []
-        for path, item in (self.doc.data.get("paths") or {}).items():
-            if not isinstance(item, dict):
-                continue
-            for method in HTTP_METHODS:
-                op = item.get(method)
-                if not isinstance(op, dict):
-                    continue
-                at: Parts = ("paths", path, method)
-                try:
-                    built = self.operation(str(path), method, item, op, at)
-                    ops.extend(self.with_stream_twin(built))
-                except Skip as skip:
-                    op_id = op.get("operationId") or f"{method.upper()} {path}"
-                    self.sb.warn(skip.at, f"operation {op_id}: {skip.message}; no method is generated for it")
+        for o in self.n.operations:
+            op, method, path = o.spec, o.method, o.path
+            try:
+                if method not in HTTP_METHODS:
+                    raise Skip(o.at, f"the {method.upper()} method (OpenAPI 3.2) is not supported yet")
+                built = self.operation(path, method, o.item, op, o.at)
+                ops.extend(self.with_stream_twin(built))
+            except Skip as skip:
+                op_id = op.get("operationId") or f"{method.upper()} {path}"
+                self.sb.warn(skip.at, f"operation {op_id}: {skip.message}; no method is generated for it")
         self.sb.problems.extend(self.pages.finish())
         return tuple(ops)
 
@@ -183,50 +179,34 @@ class OperationBuilder:
         return replace(op, stream_method=twin.name), twin
 
     def resolve(self, node: Any) -> Any:
-        seen = 0
-        while isinstance(node, dict) and "$ref" in node and seen < 50:
-            try:
-                node = lookup(self.doc.data, ref_target(node["$ref"]))
-            except (ValueError, KeyError):
-                return {}
-            seen += 1
-        return node
+        """A schema with its `$ref`s followed (a lookup in the normalized document)."""
+        return self.n.deref(node)
 
     # -- parameters ---------------------------------------------------------------------------
     def declared_params(
         self, path: str, item: dict[str, Any], op: dict[str, Any], at: Parts
     ) -> dict[tuple[str, str], tuple[Any, Parts]]:
-        merged: dict[tuple[str, str], tuple[Any, Parts]] = {}  # (name, in) -> parameter; the operation's win
-        for where, declared in (("item", item.get("parameters")), ("op", op.get("parameters"))):
-            for i, raw in enumerate(declared if isinstance(declared, list) else []):
-                p = self.resolve(raw)
-                p_at: Parts = at[:-1] + ("parameters", i) if where == "item" else at + ("parameters", i)
-                if isinstance(p, dict) and isinstance(p.get("name"), str):
-                    loc = str(p.get("in"))
-                    if loc not in _LOCATIONS:
-                        raise Skip(
-                            p_at, f"parameter {p['name']!r} is `in: {loc}`, which is not path, query, header or cookie"
-                        )
-                    if loc == "header" and p["name"].lower() in ("accept", "content-type", "authorization"):
-                        continue  # OpenAPI: these header parameters are ignored
-                    if loc == "path" and p.get("required") is not True:
-                        self.sb.warn(
-                            p_at,
-                            f"path parameter {p['name']!r} must be `required: true` "
-                            "(a path has no optional parts); it is required",
-                        )
-                    merged[(p["name"], loc)] = (p, p_at)
-        for wire in _TEMPLATE.findall(path):
-            if (wire, "path") not in merged:
+        normalized = self.n.operation(path, at)  # the path item's entries, then the operation's
+        for p in normalized.declared:
+            if p.location not in _LOCATIONS:
+                raise Skip(
+                    p.at, f"parameter {p.name!r} is `in: {p.location}`, which is not path, query, header or cookie"
+                )
+            if p.location == "path" and p.spec.get("required") is not True:
                 self.sb.warn(
-                    at[:-1],
-                    f"path parameter {{{wire}}} is not declared by any `parameters` entry; "
+                    p.at,
+                    f"path parameter {p.name!r} must be `required: true` "
+                    "(a path has no optional parts); it is required",
+                )
+        merged: dict[tuple[str, str], tuple[Any, Parts]] = {}  # (name, in) -> parameter; the operation's win
+        for p in normalized.params:  # OpenAPI ignores `Accept`, `Content-Type` and `Authorization` headers
+            if not p.declared:
+                self.sb.warn(
+                    p.at,
+                    f"path parameter {{{p.name}}} is not declared by any `parameters` entry; "
                     "a required string parameter is assumed",
                 )
-                merged[(wire, "path")] = (
-                    {"name": wire, "in": "path", "required": True, "schema": {"type": "string"}},
-                    at[:-1],
-                )
+            merged[(p.name, p.location)] = (p.spec, p.at)
         return merged
 
     def param(self, p: dict[str, Any], p_at: Parts, wire: str, loc: str, base: str, name: str) -> ir.Param:
@@ -247,7 +227,7 @@ class OperationBuilder:
                     problem,
                 )
                 default = None
-        style = str(p.get("style") or ("form" if loc in ("query", "cookie") else "simple"))
+        style = str(p["style"])  # explicit: OpenAPI's default for the location written out
         is_object = "object" in info.json_types and "array" not in info.json_types
         if style not in ("form", "simple", "deepObject") or (
             is_object and not (loc == "query" and style in ("form", "deepObject"))
@@ -274,7 +254,7 @@ class OperationBuilder:
         return ir.Param(
             name=name, wire=wire, location=loc,  # type: ignore[arg-type]
             annotation=ann, required=required, default=repr(default) if default is not None else "None",
-            doc=clean_doc(p), explode=bool(p.get("explode", style == "form")),
+            doc=clean_doc(p), explode=bool(p["explode"]),
             is_array="array" in info.json_types, style=style, is_object=is_object,
             constrained=constrained, service_annotation=strip_constraints(constrained), decode=decode,
             decode_keys=self.object_decode(resolved) if is_object else (),
@@ -318,9 +298,7 @@ class OperationBuilder:
             self.param(p, p_at, wire, loc, base, path_names.get((wire, loc)) or arg_names.claim(wanted(p, wire)))
             for (wire, loc), (p, p_at) in ordered
         ]
-        params, key_header = idempotency.key_header(
-            self.doc.data, op, method, params, arg_names, self.idempotency_header
-        )
+        params, key_header = idempotency.key_header(self.n.data, op, method, params, arg_names, self.idempotency_header)
         self.stream_event = None
         status, response, kind, media = self.response(op, at, base)
         errors = self.errors(op, at, base)
@@ -358,7 +336,7 @@ class OperationBuilder:
     def security(self, op: dict[str, Any]) -> tuple[str, ...]:
         """Client settings the operation may send: every scheme of every alternative it allows
         (the operation's `security`, else the document's), in the document's scheme order."""
-        declared = op.get("security", self.doc.data.get("security"))
+        declared = op.get("security", self.n.data.get("security"))
         if declared is None:
             wanted = set(self.schemes)  # nothing said: send whatever the user configured
         else:
@@ -378,7 +356,7 @@ class OperationBuilder:
         self, op: dict[str, Any], at: Parts, base: str, arg_names: naming.NameTable
     ) -> tuple[str | None, tuple[ir.BodyField, ...], bool, str, str, str]:
         """(model, fields, required, kind, media type, argument annotation)."""
-        rb = self.resolve(op.get("requestBody"))
+        rb: Any = op.get("requestBody")  # followed by normalize, as every response
         offered = self.content(rb)
         if not offered:
             return None, (), False, "none", "", ""
@@ -458,9 +436,7 @@ class OperationBuilder:
         out: set[str] = set()
         for name, prop in props.items() if isinstance(props, dict) else ():
             prop = self.resolve(prop)
-            element = (
-                self.resolve(prop.get("items")) if isinstance(prop, dict) and prop.get("type") == "array" else prop
-            )
+            element = self.resolve(prop.get("items")) if isinstance(prop, dict) and type_name(prop) == "array" else prop
             types = self.scalar_types(element)
             if types and "string" not in types and "object" not in types:
                 out.add(str(name))
@@ -473,7 +449,7 @@ class OperationBuilder:
         out: dict[str, bool] = {}
         for name, prop in props.items() if isinstance(props, dict) else ():
             prop = self.resolve(prop)
-            items = self.resolve(prop.get("items")) if isinstance(prop, dict) and prop.get("type") == "array" else None
+            items = self.resolve(prop.get("items")) if isinstance(prop, dict) and type_name(prop) == "array" else None
             for candidate, many in ((prop, False), (items, True)):
                 if isinstance(candidate, dict) and (
                     candidate.get("format") == "binary" or "contentMediaType" in candidate
@@ -510,7 +486,7 @@ class OperationBuilder:
         kind, media = "none", ""
         for code in codes:
             raw = responses.get(code, responses.get(int(code)) if code.isdigit() else None)
-            offered = self.content(self.resolve(raw))
+            offered = self.content(raw)
             by_kind = {media_kind(m): (m, b) for m, b in reversed(offered)}
             if "json" in by_kind:
                 m, entry = by_kind["json"]
@@ -551,7 +527,7 @@ class OperationBuilder:
         for code in (str(k) for k in responses):
             if not (code == "default" or code[:1] in ("4", "5")):
                 continue
-            offered = {media_kind(m): (m, b) for m, b in reversed(self.content(self.resolve(responses[code])))}
+            offered = {media_kind(m): (m, b) for m, b in reversed(self.content(responses[code]))}
             if "json" not in offered:
                 continue
             m, entry = offered["json"]

@@ -60,7 +60,7 @@ class Detector:
         view = OperationView(self.sb, self.resolve, op_id, op, params, raw_query, response)
         if op_id in self.by_operation:
             return declared(view, self.by_operation[op_id])
-        ext = extension(op, self.sb.doc.data)
+        ext = extension(op, self.sb.n.data)
         if ext is not None:
             return self.from_extension(view, at, *ext)
         if method != "GET" or response is None:
@@ -74,7 +74,7 @@ class Detector:
 
     def from_extension(self, view: OperationView, at: Parts, name: str, value: Any) -> Found:
         ext_at = at + (name,)
-        file, line, pointer = self.sb.doc.locate(ext_at)
+        file, line, pointer = self.sb.n.source.locate(ext_at)
         try:
             keys = from_speakeasy(value) if name == "x-speakeasy-pagination" else from_fern(value)
         except ExtensionError as exc:
@@ -83,10 +83,10 @@ class Detector:
                     ext_at + _parts(exc.key), f"{name}: {exc.message}; the operation returns its answer unpaged"
                 )
                 return Found()
-            where = self.sb.doc.locate(ext_at + _parts(exc.key))
+            where = self.sb.n.source.locate(ext_at + _parts(exc.key))
             return Found(problems=[Problem(where[0], where[1], where[2], f"{name}: {exc.message}")])
         words = keys.pop("keys")
-        located = tuple((k, path, self.sb.doc.locate(ext_at + _parts(path))[1]) for k, path in words.items())
+        located = tuple((k, path, self.sb.n.source.locate(ext_at + _parts(path))[1]) for k, path in words.items())
         return declared(view, Declared(source=name, file=file, line=line, pointer=pointer, keys=located, **keys))
 
     def finish(self) -> list[Problem]:

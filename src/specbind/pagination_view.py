@@ -11,7 +11,8 @@ from typing import Any
 
 from . import ir, naming
 from .errors import Problem
-from .schemas import PropInfo, SchemaBuilder
+from .schema_info import PropInfo
+from .schemas import SchemaBuilder
 
 
 def norm(name: str) -> str:

@@ -1,4 +1,5 @@
-"""The whole flow, one line per phase: load -> overlay -> resolve/build IR -> render -> format.
+"""The whole flow, one line per phase: load -> overlay -> bundle -> resolve/normalize/build IR
+-> render -> format.
 
 Returns ``{path: text}``; only ``write`` touches the disk.
 """
@@ -75,7 +76,7 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
             python_types=job.python_types,
             pagination=job.pagination,
             idempotency_header=job.idempotency_header,
-        )  # resolve + IR
+        )  # resolve + normalize + IR
         progress.phase(
             f"built {plural(len(api.definitions), 'schema')} and {plural(len(api.operations), 'operation')}"
             + (f" ({plural(len(diagnostics.warnings), 'warning')})" if diagnostics.warnings else "")

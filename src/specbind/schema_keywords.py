@@ -1,21 +1,31 @@
 """Phase 3a, build types: the JSON Schema keywords beyond `type`, `properties` and `items`
-that real documents use (tuples, typed extras, `patternProperties`, `readOnly`/`writeOnly`,
-formats as Python types), and the located warnings for those the models do not check.
+that real documents use (constraints, tuples, typed extras, `patternProperties`,
+`readOnly`/`writeOnly`, formats as Python types), and the located warnings for those the
+models do not check.
 
 A mixin of ``SchemaBuilder`` (schemas.py), kept apart so that module stays about one thing.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from . import naming
 from .errors import pointer_of
-from .resolve import Parts, lookup, ref_target
 
 if TYPE_CHECKING:
-    from .load import Document
-    from .schemas import TypeInfo
+    from .normalize import Normalized
+    from .resolve import Parts
+    from .schema_info import TypeInfo
+
+#: pydantic's name for each constraint keyword.
+_FIELD_NAMES = {
+    "minLength": "min_length", "maxLength": "max_length", "pattern": "pattern",
+    "minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt",
+    "multipleOf": "multiple_of", "minItems": "min_length", "maxItems": "max_length",
+    "minProperties": "min_length", "maxProperties": "max_length",
+}  # fmt: skip
 
 # JSON Schema keywords that constrain values in ways the models do not check: each use is a
 # located warning (the rest of the schema still applies).
@@ -32,10 +42,10 @@ UNSUPPORTED = {
 
 
 class KeywordTypes:
-    doc: Document
+    n: Normalized
     python_types: bool
     _current: list[str]  # component stack: python types apply inside components only
-    _noted: set[str]
+    _noted: set[tuple[str, int]]
 
     if TYPE_CHECKING:
 
@@ -45,7 +55,8 @@ class KeywordTypes:
 
     def note_unsupported(self, schema: Any, at: Parts) -> None:
         """A located warning for each keyword the models do not check (once per location)."""
-        key = pointer_of(at)
+        # Per location and object: a nullable wrapper and the schema it wraps share a location.
+        key = (pointer_of(at), id(schema))
         if not isinstance(schema, dict) or key in self._noted:
             return
         self._noted.add(key)
@@ -84,11 +95,8 @@ class KeywordTypes:
     def owner(self, schema: Any) -> str | None:
         """``readOnly`` / ``writeOnly`` on a property or the schema it refers to."""
         candidates = [schema]
-        if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-            try:
-                candidates.append(lookup(self.doc.data, ref_target(schema["$ref"])))
-            except (ValueError, KeyError):
-                pass  # reported by check_refs
+        if isinstance(schema, dict) and (found := self.n.ref(schema.get("$ref"))) is not None:
+            candidates.append(found[1])
         for s in candidates:
             if isinstance(s, dict):
                 for key in ("readOnly", "writeOnly"):
@@ -97,23 +105,21 @@ class KeywordTypes:
         return None
 
     def tuple_type(self, schema: dict[str, Any], at: Parts, hint: str) -> str:
-        """``prefixItems`` (2020-12) or tuple-form ``items`` (earlier drafts) -> ``tuple[A, B]``."""
-        key, rest_key = (
-            ("prefixItems", "items") if isinstance(schema.get("prefixItems"), list) else ("items", "additionalItems")
-        )
-        members = schema[key]
+        """``prefixItems`` (a tuple-form ``items`` of earlier drafts, once normalized) -> ``tuple[A, B]``."""
+        members = schema["prefixItems"]
         if not members:
             return "list[Any]"
-        names = [self.type_of(m, at + (key, i), f"{hint}Item{i + 1}").annotation() for i, m in enumerate(members)]
+        key_at = self.n.at(members, at + ("prefixItems",))  # `items` when the document wrote that
+        names = [self.type_of(m, key_at + (i,), f"{hint}Item{i + 1}").annotation() for i, m in enumerate(members)]
         n = len(members)
-        rest = schema.get(rest_key)
+        rest = schema.get("items")
         max_items, min_items = schema.get("maxItems"), schema.get("minItems")
         longer = rest is not False and not (isinstance(max_items, int) and max_items <= n)
         shorter = not (isinstance(min_items, int) and min_items >= n)
         if longer or shorter:
             allowed = " and ".join(w for w, on in (("fewer", shorter), ("more", longer)) if on)
             self.warn(
-                at + (key,),
+                key_at,
                 f"typed as a tuple of exactly {n} items; the schema also allows {allowed} "
                 f"items, which the model refuses (pin `minItems`/`maxItems` to {n} to say so)",
             )
@@ -130,3 +136,40 @@ class KeywordTypes:
             self.warn(at + ("format",), f"format {fmt!r} with string constraints stays `str` (python_types)")
             return None
         return naming.PYTHON_TYPES[str(fmt)]
+
+    def constrained(
+        self, py: str, schema: dict[str, Any], at: Parts, keys: tuple[str, ...], markers: tuple[str, ...] = ()
+    ) -> str:
+        """``Annotated[py, Field(<constraints>), *markers]``, or ``py`` when there are none."""
+        kwargs = []
+        for key in keys:
+            if key not in schema:
+                continue
+            value = schema[key]
+            if key == "pattern":
+                if not isinstance(value, str) or not self.pattern_ok(value):
+                    self.problem(at + (key,), f"pattern {value!r} is not a valid regular expression")
+                    continue
+            elif isinstance(value, bool) or not isinstance(value, int | float):
+                self.problem(at + (key,), f"{key} must be a number")
+                continue
+            name = _FIELD_NAMES[key]
+            if key in ("minimum", "maximum") and _same_number(schema.get("exclusive" + key.title()), value):
+                name = "gt" if key == "minimum" else "lt"  # the bound is exclusive: said once, here
+            elif key.startswith("exclusive") and _same_number(schema.get(key.removeprefix("exclusive").lower()), value):
+                continue
+            kwargs.append(f"{name}={value!r}")
+        meta = ([f"Field({', '.join(kwargs)})"] if kwargs else []) + list(markers)
+        return f"Annotated[{py}, {', '.join(meta)}]" if meta else py
+
+    @staticmethod
+    def pattern_ok(pattern: str) -> bool:
+        try:
+            re.compile(pattern)
+        except (re.error, RecursionError, OverflowError):
+            return False
+        return True
+
+
+def _same_number(a: Any, b: Any) -> bool:
+    return not isinstance(a, bool) and isinstance(a, int | float) and not isinstance(b, bool) and a == b

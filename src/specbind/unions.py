@@ -14,25 +14,31 @@ Nested discriminated unions on the same tag are flattened into their parent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import ir, naming
 from .errors import pointer_of
-from .resolve import Parts
+from .schema_info import Built, TypeInfo, VariantInfo, clean_doc, json_type_of, type_list_has_null
 
 if TYPE_CHECKING:
-    from .schemas import PropInfo, SchemaBuilder, TypeInfo
+    from .resolve import Parts
 
 JSON_OF = {"string", "integer", "number", "boolean", "array", "object", "null"}
 
 
-@dataclass(frozen=True)
-class VariantInfo:
-    model: str
-    props: list[PropInfo]
+class SchemaHost(Protocol):
+    """What the planner uses of the schema builder (``schemas.SchemaBuilder``)."""
 
-    def prop(self, wire: str) -> PropInfo | None:
-        return next((p for p in self.props if p.wire == wire), None)
+    out: Built
+    names: naming.NameTable
+    component_name: dict[str, str]
+    _deps_stack: list[set[str]]
+
+    def type_of(self, schema: Any, at: Parts, hint: str) -> TypeInfo: ...
+    def non_null_branches(self, schema: dict[str, Any]) -> list[tuple[Parts, Any]] | None: ...
+    def variant_info(self, info: TypeInfo) -> VariantInfo | None: ...
+    def use(self, name: str) -> None: ...
+    def problem(self, at: Parts, message: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -60,8 +66,6 @@ def implies(a: ir.Check, b: ir.Check) -> bool:
 def _types_of(check: ir.Check) -> set[str]:
     if check.kind == "type":
         return {str(v) for v in check.values}
-    from .schemas import json_type_of
-
     return {json_type_of(v) for v in check.values}
 
 
@@ -152,19 +156,17 @@ def top_level_values(inner: str) -> list[str]:
 
 
 class UnionPlanner:
-    def __init__(self, builder: SchemaBuilder) -> None:
+    def __init__(self, builder: SchemaHost) -> None:
         self.b = builder
         self.variants: dict[str, list[VariantInfo]] = {}  # discriminated union -> flat variants
         self.tag_of: dict[str, str] = {}
 
     def define(self, name: str, schema: dict[str, Any], at: Parts) -> TypeInfo:
-        from .schemas import TypeInfo, clean_doc
-
         b = self.b
         branches = b.non_null_branches(schema) or []
         nullable = len(branches) < len(schema.get("oneOf") or schema.get("anyOf") or [])
-        # `nullable: true` (3.0) or `type: [..., "null"]` (3.1) beside the oneOf/anyOf.
-        nullable = nullable or schema.get("nullable") is True or b._type_list_has_null(schema)
+        # A `type: [..., "null"]` beside the oneOf/anyOf (3.0's `nullable: true` once normalized).
+        nullable = nullable or type_list_has_null(schema)
         b._deps_stack.append(set())
         members: list[TypeInfo] = []
         for i, (sub_at, sub) in enumerate(branches):

@@ -87,8 +87,6 @@ def _types(schema: Any, resolve: Any) -> set[str]:
     for key in ("anyOf", "oneOf"):
         for sub in schema.get(key) or []:
             out |= _types(sub, resolve)
-    if "nullable" in schema and schema["nullable"] is True:
-        out.add("null")
     if not out and "properties" in schema:
         out.add("object")
     return out

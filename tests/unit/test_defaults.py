@@ -11,6 +11,7 @@ from specbind.build import build_api
 from specbind.defaults import DefaultChecker
 from specbind.errors import Diagnostics, SpecError
 from specbind.load import load_bytes
+from specbind.normalize import normalize
 
 SPEC_31 = """
 openapi: 3.1.0
@@ -113,20 +114,22 @@ def test_openapi_30_nullable_and_ref_siblings() -> None:
                 zero: {$ref: '#/components/schemas/N', default: 0}
     """).encode(),
     )
-    checker = DefaultChecker(doc)
-    props = doc.data["components"]["schemas"]["A"]["properties"]
+    n = normalize(doc)  # 2020-12: `nullable` as type lists, exclusiveMinimum as a number
+    checker = DefaultChecker(n)
+    props = n.component_schemas["A"]["properties"]
 
     def problem(name: str, value: object) -> str | None:
         return checker.problem(props[name], value, ("components", "schemas", "A", "properties", name))
 
     assert problem("n", None) is None
     assert problem("e", None) is None
+    assert problem("e", "c") is not None
     assert problem("r", 1) is None
-    assert problem("zero", 0) is not None  # draft 4: boolean exclusiveMinimum, through the $ref
+    assert problem("zero", 0) is not None  # 3.0's boolean exclusiveMinimum, through the $ref
 
 
 def test_unresolvable_or_remote_refs_are_never_fetched_and_never_flagged() -> None:
     doc = load_bytes("s.yaml", b"openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
-    checker = DefaultChecker(doc)
+    checker = DefaultChecker(normalize(doc))
     assert checker.problem({"$ref": "https://example.invalid/schema.json"}, 1) is None
     assert checker.problem({"$ref": "#/nowhere"}, 1) is None
