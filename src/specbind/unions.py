@@ -73,9 +73,10 @@ def stronger(a: ir.Candidate, b: ir.Candidate) -> bool:
 def most_specific_first(cands: list[ir.Candidate]) -> tuple[ir.Candidate, ...]:
     """Order so that no candidate comes after one it is strictly more specific than.
 
-    Ties keep spec order. When no other candidate passes, the last is taken if its own checks
-    pass; for a payload no candidate fits, the checks tell which one it is closest to (whose
-    validation errors are shown).
+    Ties keep spec order. The dispatcher takes, among the candidates whose checks pass, the one
+    declaring more of the payload's keys (first in this order on a tie); for a payload no
+    candidate fits, the checks tell which one it is closest to (whose errors are shown). Each
+    candidate's ``keys`` come in as every key it declares and leave as those that tell it apart.
     """
     rest, out = list(cands), []
     while rest:
@@ -84,9 +85,11 @@ def most_specific_first(cands: list[ir.Candidate]) -> tuple[ir.Candidate, ...]:
                 out.append(c)
                 rest.remove(c)
                 break
-    if len(out) == 1:  # a lone candidate is taken whatever the payload: nothing to judge
-        out[0] = ir.Candidate(out[0].model, ())
-    return tuple(out)
+    if len(out) <= 1:  # a lone candidate is taken whatever the payload: nothing to judge
+        return tuple(ir.Candidate(c.model, ()) for c in out)
+    # Keys every candidate declares tell none apart: each keeps those not all the others have.
+    common = set.intersection(*(set(c.keys) for c in out))
+    return tuple(ir.Candidate(c.model, c.checks, tuple(k for k in c.keys if k not in common)) for c in out)
 
 
 def top_level_parts(annotation: str) -> list[str]:
@@ -306,7 +309,8 @@ class UnionPlanner:
         dispatch_name = b.names.claim("_" + naming.snake(name).upper() + "_DISPATCH")
         return ir.Union(
             name, doc, "tag_then_structure",
-            reason_prefix + "; ".join(why) + ": dispatch on the tag, then on structure (most specific first)",
+            reason_prefix + "; ".join(why) + ": pydantic-core dispatches on the tag; where it cannot decide,"
+            " the structure does (most specific first, then the keys present)",
             source, members, tag_field, prop, routes, when_missing, when_null, unknown, dispatch_name,
         )  # fmt: skip
 
@@ -326,4 +330,4 @@ class UnionPlanner:
                 checks.append(ir.Check(p.wire, "type", tuple(sorted(types))))
             else:
                 checks.append(ir.Check(p.wire, "present"))
-        return ir.Candidate(v.model, tuple(checks))
+        return ir.Candidate(v.model, tuple(checks), tuple(p.wire for p in v.props if p.wire != prop))
