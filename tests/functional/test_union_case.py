@@ -58,6 +58,17 @@ def test_tagged_union_and_its_fallback(models: Any) -> None:
     assert type(TypeAdapter(models.Inferred).validate_python({"kind": "cat", "lives": 1})).__name__ == "Cat"
 
 
+def test_a_tag_named_unlike_its_field(models: Any) -> None:
+    shape = TypeAdapter(list[models.Shape])
+    assert [
+        type(s).__name__
+        for s in shape.validate_json('[{"shape-kind": "square", "side": 1}, {"shape-kind": "hexagon"}]')
+    ] == ["Square", "UnknownShape"]
+    with pytest.raises(ValidationError) as bad:
+        shape.validate_python([{"shape-kind": "circle"}])
+    assert [e["loc"][-1] for e in bad.value.errors()] == ["radius"]
+
+
 def test_plain_union_prefers_exact_types(models: Any) -> None:
     scalar = TypeAdapter(models.Scalar)
     assert scalar.validate_python("7") == "7" and scalar.validate_python(7) == 7
