@@ -1,13 +1,15 @@
 """Phase 3b, the union layer: pick and explain a dispatch strategy for every oneOf/anyOf.
 
-- ``tagged``: every variant has a required, non-null tag and no tag is shared. pydantic-core
-  dispatches on the tag alone; an ``Unknown<Union>`` fallback (tried only when the tagged
-  union fails, and refusing known tags) keeps forward-compatible payloads.
-- ``tag_then_structure``: tags are shared, optional or nullable. A generated dispatcher reads
-  the tag, then tests the few structural facts that tell the candidates apart (required keys,
-  enum values, JSON types), most specific candidate first.
+- ``tagged``: every variant has a required, non-null tag and no tag is shared. pydantic's
+  discriminated union dispatches on it; an ``Unknown<Union>`` fallback, tried only when that
+  fails and only for a tag it does not know, keeps forward-compatible payloads.
+- ``tag_then_structure``: tags are shared, optional or nullable. Still pydantic-core's
+  discriminated union on the tag (owned and null tags); where the tag cannot decide (shared,
+  missing), the few structural facts that tell the candidates apart (required keys, enum
+  values, JSON types, most specific candidate first) and the keys each declares decide.
 - ``plain``: members are not all tagged objects; pydantic's smart mode picks the exact match.
 
+Both tagged strategies render as ``_dispatch`` metadata (see ``templates/_dispatch.py.jinja``).
 Nested discriminated unions on the same tag are flattened into their parent.
 """
 
