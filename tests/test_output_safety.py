@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from paths import REPO
 
-# Every spec gets client.py, server.py and _http.py; only a spec with a tag-then-structure
-# union gets _dispatch.py: the file one of these writes and the other does not.
-MODELS_ONLY = REPO / "tests" / "cases" / "recursion" / "spec.yaml"
+# Every spec gets client.py, server.py and _http.py; only a spec with a tagged or
+# tag-then-structure union gets _dispatch.py: the file one of these writes and the other does not.
+MODELS_ONLY = REPO / "tests" / "cases" / "nullable_and_refs" / "spec.yaml"
 WITH_DISPATCH = REPO / "tests" / "cases" / "union_strategies" / "spec.yaml"
 WITH_CLIENT = REPO / "tests" / "cases" / "operations" / "spec.yaml"
 ERROR = re.compile(r"^specbind: error: [^:]+:\d+: /[^:]*: .+$")
@@ -89,7 +89,7 @@ def test_an_empty_folder_needs_no_force(tmp_path: Path) -> None:
 def test_in_a_specbind_package_a_file_it_never_wrote_is_not_replaced_without_force(tmp_path: Path) -> None:
     assert _run(tmp_path, "--spec", str(MODELS_ONLY), "--out", "pkg").returncode == 0
     pkg = tmp_path / "pkg"
-    (pkg / "_dispatch.py").write_text("my own dispatch\n")  # the recursion spec writes no _dispatch.py
+    (pkg / "_dispatch.py").write_text("my own dispatch\n")  # that spec writes no _dispatch.py
     before = _tree(pkg)
     proc = _run(tmp_path, "--spec", str(WITH_DISPATCH), "--out", "pkg")  # this one does
     assert proc.returncode == 2, proc.stderr
@@ -115,7 +115,7 @@ def test_hand_edited_files_are_named_and_an_edited_stale_file_is_kept(tmp_path: 
     with open(pkg / "_dispatch.py", "a") as fh:
         fh.write("# my tweak\n")
 
-    # The recursion spec writes no _dispatch.py: the edited one stays, and both edits are reported.
+    # MODELS_ONLY writes no _dispatch.py: the edited one stays, and both edits are reported.
     proc = _run(tmp_path, "--spec", str(MODELS_ONLY), "--out", "pkg")
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip().splitlines() == [

@@ -10,13 +10,7 @@ from typing import Any, ClassVar
 from pydantic import AfterValidator, ConfigDict, model_validator
 from pydantic import BaseModel as _PydanticBaseModel
 
-__all__ = [
-    "BaseModel",
-    "ConfigDict",
-    "FromOtherModels",
-    "UnknownVariant",
-    "unique_items",
-]
+__all__ = ["BaseModel", "ConfigDict", "UnknownVariant", "unique_items"]
 
 
 class BaseModel(_PydanticBaseModel):
@@ -75,23 +69,6 @@ class UnknownVariant(BaseModel):
                 f"{value!r} is a known {cls.tag}: the payload does not match its schema"
             )
         return data
-
-
-class FromOtherModels:
-    """Before-validator of a union a request body uses: a pydantic model of a class the union
-    does not hold (the response class of the same kind, another library's model) becomes its
-    dumped fields, and the union dispatches those as if they had come as JSON. Nothing is
-    dropped or added: the dump keeps unknown keys and leaves out what was never set."""
-
-    __slots__ = ("_own",)
-
-    def __init__(self, *own: type[_PydanticBaseModel]) -> None:
-        self._own = own
-
-    def __call__(self, value: Any) -> Any:
-        if isinstance(value, _PydanticBaseModel) and not isinstance(value, self._own):
-            return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        return value
 
 
 def _check_unique(items: Sequence[Any]) -> Sequence[Any]:

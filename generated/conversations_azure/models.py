@@ -61,10 +61,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias
 
-from pydantic import BeforeValidator, ConfigDict, Discriminator, Field, Tag
+from pydantic import ConfigDict, Field
 
 from . import _dispatch
-from ._base import BaseModel, FromOtherModels, UnknownVariant
+from ._base import BaseModel, UnknownVariant
 
 __all__ = [
     "Annotation",
@@ -3551,33 +3551,21 @@ ClickButtonType: TypeAlias = Literal["left", "right", "wheel", "back", "forward"
 
 
 ComputerAction: TypeAlias = Annotated[
-    Annotated[
-        ClickParam
-        | DoubleClickAction
-        | DragParam
-        | KeyPressAction
-        | MoveParam
-        | ScreenshotParam
-        | ScrollParam
-        | TypeParam
-        | WaitParam,
-        Field(discriminator="type"),
-    ]
+    ClickParam
+    | DoubleClickAction
+    | DragParam
+    | KeyPressAction
+    | MoveParam
+    | ScreenshotParam
+    | ScrollParam
+    | TypeParam
+    | WaitParam
     | UnknownComputerAction,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            ClickParam,
-            DoubleClickAction,
-            DragParam,
-            KeyPressAction,
-            MoveParam,
-            ScreenshotParam,
-            ScrollParam,
-            TypeParam,
-            WaitParam,
-            UnknownComputerAction,
-        )
+    _dispatch.Tagged(
+        "type",
+        name="ComputerAction",
+        unknown="UnknownComputerAction",
+        other_models=True,
     ),
 ]
 
@@ -3683,16 +3671,9 @@ MCPToolCallStatus: TypeAlias = Literal[
 
 
 InputContent: TypeAlias = Annotated[
-    Annotated[
-        InputTextContent | InputImageContent | InputFileContent,
-        Field(discriminator="type"),
-    ]
-    | UnknownInputContent,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            InputTextContent, InputImageContent, InputFileContent, UnknownInputContent
-        )
+    InputTextContent | InputImageContent | InputFileContent | UnknownInputContent,
+    _dispatch.Tagged(
+        "type", name="InputContent", unknown="UnknownInputContent", other_models=True
     ),
 ]
 
@@ -3770,18 +3751,14 @@ ComputerCallOutputStatus: TypeAlias = Literal["completed", "incomplete", "failed
 
 
 AutoCodeInterpreterToolParamNetworkPolicy: TypeAlias = Annotated[
-    Annotated[
-        ContainerNetworkPolicyDisabledParam | ContainerNetworkPolicyAllowlistParam,
-        Field(discriminator="type"),
-    ]
+    ContainerNetworkPolicyDisabledParam
+    | ContainerNetworkPolicyAllowlistParam
     | UnknownAutoCodeInterpreterToolParamNetworkPolicy,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            ContainerNetworkPolicyDisabledParam,
-            ContainerNetworkPolicyAllowlistParam,
-            UnknownAutoCodeInterpreterToolParamNetworkPolicy,
-        )
+    _dispatch.Tagged(
+        "type",
+        name="AutoCodeInterpreterToolParamNetworkPolicy",
+        unknown="UnknownAutoCodeInterpreterToolParamNetworkPolicy",
+        other_models=True,
     ),
 ]
 """Network access policy for the container."""
@@ -3795,18 +3772,14 @@ optional `memory_limit` setting.
 
 
 CodeInterpreterToolCallOutputsItem: TypeAlias = Annotated[
-    Annotated[
-        CodeInterpreterOutputLogs | CodeInterpreterOutputImage,
-        Field(discriminator="type"),
-    ]
+    CodeInterpreterOutputLogs
+    | CodeInterpreterOutputImage
     | UnknownCodeInterpreterToolCallOutputsItem,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            CodeInterpreterOutputLogs,
-            CodeInterpreterOutputImage,
-            UnknownCodeInterpreterToolCallOutputsItem,
-        )
+    _dispatch.Tagged(
+        "type",
+        name="CodeInterpreterToolCallOutputsItem",
+        unknown="UnknownCodeInterpreterToolCallOutputsItem",
+        other_models=True,
     ),
 ]
 
@@ -3821,70 +3794,57 @@ ComparisonFilterValue: TypeAlias = (
 
 
 CompoundFilterFiltersItem: TypeAlias = Annotated[
-    Annotated[ComparisonFilter | CompoundFilter, Field(discriminator="type")]
-    | UnknownCompoundFilterFiltersItem,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            ComparisonFilter, CompoundFilter, UnknownCompoundFilterFiltersItem
-        )
+    ComparisonFilter | CompoundFilter | UnknownCompoundFilterFiltersItem,
+    _dispatch.Tagged(
+        "type",
+        name="CompoundFilterFiltersItem",
+        unknown="UnknownCompoundFilterFiltersItem",
+        other_models=True,
     ),
 ]
 
 
 Annotation: TypeAlias = Annotated[
-    Annotated[
-        FileCitationBody | UrlCitationBody | ContainerFileCitationBody | FilePath,
-        Field(discriminator="type"),
-    ]
+    FileCitationBody
+    | UrlCitationBody
+    | ContainerFileCitationBody
+    | FilePath
     | UnknownAnnotation,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            FileCitationBody,
-            UrlCitationBody,
-            ContainerFileCitationBody,
-            FilePath,
-            UnknownAnnotation,
-        )
+    _dispatch.Tagged(
+        "type", name="Annotation", unknown="UnknownAnnotation", other_models=True
     ),
 ]
 """An annotation that applies to a span of output text."""
 
 
 MessageContentItem: TypeAlias = Annotated[
-    Annotated[
-        InputTextContent
-        | OutputTextContent
-        | TextContent
-        | SummaryTextContent
-        | ReasoningTextContent
-        | RefusalContent
-        | InputImageContent
-        | ComputerScreenshotContent
-        | InputFileContent,
-        Field(discriminator="type"),
-    ]
+    InputTextContent
+    | OutputTextContent
+    | TextContent
+    | SummaryTextContent
+    | ReasoningTextContent
+    | RefusalContent
+    | InputImageContent
+    | ComputerScreenshotContent
+    | InputFileContent
     | UnknownMessageContentItem,
-    Field(union_mode="left_to_right"),
+    _dispatch.Tagged(
+        "type", name="MessageContentItem", unknown="UnknownMessageContentItem"
+    ),
 ]
 """A content part that makes up an input or output item."""
 
 
 FunctionAndCustomToolCallOutput: TypeAlias = Annotated[
-    Annotated[
-        InputTextContent | InputImageContent | InputFileContent,
-        Field(discriminator="type"),
-    ]
+    InputTextContent
+    | InputImageContent
+    | InputFileContent
     | UnknownFunctionAndCustomToolCallOutput,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            InputTextContent,
-            InputImageContent,
-            InputFileContent,
-            UnknownFunctionAndCustomToolCallOutput,
-        )
+    _dispatch.Tagged(
+        "type",
+        name="FunctionAndCustomToolCallOutput",
+        unknown="UnknownFunctionAndCustomToolCallOutput",
+        other_models=True,
     ),
 ]
 
@@ -3898,19 +3858,15 @@ Can be a string or an list of output content.
 
 
 WebSearchToolCallAction: TypeAlias = Annotated[
-    Annotated[
-        WebSearchActionSearch | WebSearchActionOpenPage | WebSearchActionFind,
-        Field(discriminator="type"),
-    ]
+    WebSearchActionSearch
+    | WebSearchActionOpenPage
+    | WebSearchActionFind
     | UnknownWebSearchToolCallAction,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            WebSearchActionSearch,
-            WebSearchActionOpenPage,
-            WebSearchActionFind,
-            UnknownWebSearchToolCallAction,
-        )
+    _dispatch.Tagged(
+        "type",
+        name="WebSearchToolCallAction",
+        unknown="UnknownWebSearchToolCallAction",
+        other_models=True,
     ),
 ]
 """An object describing the specific action taken in this web search call.
@@ -3943,158 +3899,125 @@ ImageGenToolSize: TypeAlias = (
 
 
 ContainerAutoParamNetworkPolicy: TypeAlias = Annotated[
-    Annotated[
-        ContainerNetworkPolicyDisabledParam | ContainerNetworkPolicyAllowlistParam,
-        Field(discriminator="type"),
-    ]
+    ContainerNetworkPolicyDisabledParam
+    | ContainerNetworkPolicyAllowlistParam
     | UnknownContainerAutoParamNetworkPolicy,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            ContainerNetworkPolicyDisabledParam,
-            ContainerNetworkPolicyAllowlistParam,
-            UnknownContainerAutoParamNetworkPolicy,
-        )
+    _dispatch.Tagged(
+        "type",
+        name="ContainerAutoParamNetworkPolicy",
+        unknown="UnknownContainerAutoParamNetworkPolicy",
+        other_models=True,
     ),
 ]
 """Network access policy for the container."""
 
 
 ContainerAutoParamSkillsItem: TypeAlias = Annotated[
-    Annotated[SkillReferenceParam | InlineSkillParam, Field(discriminator="type")]
-    | UnknownContainerAutoParamSkillsItem,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            SkillReferenceParam, InlineSkillParam, UnknownContainerAutoParamSkillsItem
-        )
+    SkillReferenceParam | InlineSkillParam | UnknownContainerAutoParamSkillsItem,
+    _dispatch.Tagged(
+        "type",
+        name="ContainerAutoParamSkillsItem",
+        unknown="UnknownContainerAutoParamSkillsItem",
+        other_models=True,
     ),
 ]
 
 
 FunctionShellToolParamEnvironment: TypeAlias = Annotated[
-    Annotated[
-        ContainerAutoParam | LocalEnvironmentParam | ContainerReferenceParam,
-        Field(discriminator="type"),
-    ]
+    ContainerAutoParam
+    | LocalEnvironmentParam
+    | ContainerReferenceParam
     | UnknownFunctionShellToolParamEnvironment,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            ContainerAutoParam,
-            LocalEnvironmentParam,
-            ContainerReferenceParam,
-            UnknownFunctionShellToolParamEnvironment,
-        )
+    _dispatch.Tagged(
+        "type",
+        name="FunctionShellToolParamEnvironment",
+        unknown="UnknownFunctionShellToolParamEnvironment",
+        other_models=True,
     ),
 ]
 
 
 CustomToolParamFormat: TypeAlias = Annotated[
-    Annotated[
-        CustomTextFormatParam | CustomGrammarFormatParam, Field(discriminator="type")
-    ]
-    | UnknownCustomToolParamFormat,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            CustomTextFormatParam,
-            CustomGrammarFormatParam,
-            UnknownCustomToolParamFormat,
-        )
+    CustomTextFormatParam | CustomGrammarFormatParam | UnknownCustomToolParamFormat,
+    _dispatch.Tagged(
+        "type",
+        name="CustomToolParamFormat",
+        unknown="UnknownCustomToolParamFormat",
+        other_models=True,
     ),
 ]
 """The input format for the custom tool. Default is unconstrained text."""
 
 
 NamespaceToolParamToolsItem: TypeAlias = Annotated[
-    Annotated[FunctionToolParam | CustomToolParam, Field(discriminator="type")]
-    | UnknownNamespaceToolParamToolsItem,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            FunctionToolParam, CustomToolParam, UnknownNamespaceToolParamToolsItem
-        )
+    FunctionToolParam | CustomToolParam | UnknownNamespaceToolParamToolsItem,
+    _dispatch.Tagged(
+        "type",
+        name="NamespaceToolParamToolsItem",
+        unknown="UnknownNamespaceToolParamToolsItem",
+        other_models=True,
     ),
 ]
 """A function or custom tool that belongs to a namespace."""
 
 
 Tool: TypeAlias = Annotated[
-    Annotated[
-        FunctionTool
-        | FileSearchTool
-        | ComputerTool
-        | ComputerUsePreviewTool
-        | WebSearchTool
-        | MCPTool
-        | CodeInterpreterTool
-        | ImageGenTool
-        | LocalShellToolParam
-        | FunctionShellToolParam
-        | CustomToolParam
-        | NamespaceToolParam
-        | ToolSearchToolParam
-        | WebSearchPreviewTool
-        | ApplyPatchToolParam,
-        Field(discriminator="type"),
-    ]
+    FunctionTool
+    | FileSearchTool
+    | ComputerTool
+    | ComputerUsePreviewTool
+    | WebSearchTool
+    | MCPTool
+    | CodeInterpreterTool
+    | ImageGenTool
+    | LocalShellToolParam
+    | FunctionShellToolParam
+    | CustomToolParam
+    | NamespaceToolParam
+    | ToolSearchToolParam
+    | WebSearchPreviewTool
+    | ApplyPatchToolParam
     | UnknownTool,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            FunctionTool,
-            FileSearchTool,
-            ComputerTool,
-            ComputerUsePreviewTool,
-            WebSearchTool,
-            MCPTool,
-            CodeInterpreterTool,
-            ImageGenTool,
-            LocalShellToolParam,
-            FunctionShellToolParam,
-            CustomToolParam,
-            NamespaceToolParam,
-            ToolSearchToolParam,
-            WebSearchPreviewTool,
-            ApplyPatchToolParam,
-            UnknownTool,
-        )
-    ),
+    _dispatch.Tagged("type", name="Tool", unknown="UnknownTool", other_models=True),
 ]
 """A tool that can be used to generate a response."""
 
 
 FunctionShellCallEnvironment: TypeAlias = Annotated[
-    Annotated[
-        LocalEnvironmentResource | ContainerReferenceResource,
-        Field(discriminator="type"),
-    ]
+    LocalEnvironmentResource
+    | ContainerReferenceResource
     | UnknownFunctionShellCallEnvironment,
-    Field(union_mode="left_to_right"),
+    _dispatch.Tagged(
+        "type",
+        name="FunctionShellCallEnvironment",
+        unknown="UnknownFunctionShellCallEnvironment",
+    ),
 ]
 
 
 FunctionShellCallOutputContentOutcome: TypeAlias = Annotated[
-    Annotated[
-        FunctionShellCallOutputTimeoutOutcome | FunctionShellCallOutputExitOutcome,
-        Field(discriminator="type"),
-    ]
+    FunctionShellCallOutputTimeoutOutcome
+    | FunctionShellCallOutputExitOutcome
     | UnknownFunctionShellCallOutputContentOutcome,
-    Field(union_mode="left_to_right"),
+    _dispatch.Tagged(
+        "type",
+        name="FunctionShellCallOutputContentOutcome",
+        unknown="UnknownFunctionShellCallOutputContentOutcome",
+    ),
 ]
 """Represents either an exit outcome (with an exit code) or a timeout outcome for a shell call output chunk."""
 
 
 ApplyPatchToolCallOperation: TypeAlias = Annotated[
-    Annotated[
-        ApplyPatchCreateFileOperation
-        | ApplyPatchDeleteFileOperation
-        | ApplyPatchUpdateFileOperation,
-        Field(discriminator="type"),
-    ]
+    ApplyPatchCreateFileOperation
+    | ApplyPatchDeleteFileOperation
+    | ApplyPatchUpdateFileOperation
     | UnknownApplyPatchToolCallOperation,
-    Field(union_mode="left_to_right"),
+    _dispatch.Tagged(
+        "type",
+        name="ApplyPatchToolCallOperation",
+        unknown="UnknownApplyPatchToolCallOperation",
+    ),
 ]
 """One of the create_file, delete_file, or update_file operations applied via apply_patch."""
 
@@ -4109,36 +4032,35 @@ Can be a string or an list of output content.
 
 
 ConversationItem: TypeAlias = Annotated[
-    Annotated[
-        Message
-        | FunctionToolCallResource
-        | FunctionToolCallOutputResource
-        | FileSearchToolCall
-        | WebSearchToolCall
-        | ImageGenToolCall
-        | ComputerToolCall
-        | ComputerToolCallOutputResource
-        | ToolSearchCall
-        | ToolSearchOutput
-        | ReasoningItem
-        | CompactionBody
-        | CodeInterpreterToolCall
-        | LocalShellToolCall
-        | LocalShellToolCallOutput
-        | FunctionShellCall
-        | FunctionShellCallOutput
-        | ApplyPatchToolCall
-        | ApplyPatchToolCallOutput
-        | MCPListTools
-        | MCPApprovalRequest
-        | MCPApprovalResponseResource
-        | MCPToolCall
-        | CustomToolCall
-        | CustomToolCallOutput,
-        Field(discriminator="type"),
-    ]
+    Message
+    | FunctionToolCallResource
+    | FunctionToolCallOutputResource
+    | FileSearchToolCall
+    | WebSearchToolCall
+    | ImageGenToolCall
+    | ComputerToolCall
+    | ComputerToolCallOutputResource
+    | ToolSearchCall
+    | ToolSearchOutput
+    | ReasoningItem
+    | CompactionBody
+    | CodeInterpreterToolCall
+    | LocalShellToolCall
+    | LocalShellToolCallOutput
+    | FunctionShellCall
+    | FunctionShellCallOutput
+    | ApplyPatchToolCall
+    | ApplyPatchToolCallOutput
+    | MCPListTools
+    | MCPApprovalRequest
+    | MCPApprovalResponseResource
+    | MCPToolCall
+    | CustomToolCall
+    | CustomToolCallOutput
     | UnknownConversationItem,
-    Field(union_mode="left_to_right"),
+    _dispatch.Tagged(
+        "type", name="ConversationItem", unknown="UnknownConversationItem"
+    ),
 ]
 """A single item within a conversation. The set of possible types are the same as the `output` type of a [Response object](/docs/api-reference/responses/object#responses/object-output)."""
 
@@ -4150,29 +4072,26 @@ Can also contain previous assistant responses.
 
 
 OutputMessageContent: TypeAlias = Annotated[
-    Annotated[OutputTextContent | RefusalContent, Field(discriminator="type")]
-    | UnknownOutputMessageContent,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(OutputTextContent, RefusalContent, UnknownOutputMessageContent)
+    OutputTextContent | RefusalContent | UnknownOutputMessageContent,
+    _dispatch.Tagged(
+        "type",
+        name="OutputMessageContent",
+        unknown="UnknownOutputMessageContent",
+        other_models=True,
     ),
 ]
 
 
 FunctionCallOutputItemParamOutputOption2Item: TypeAlias = Annotated[
-    Annotated[
-        InputTextContentParam | InputImageContentParamAutoParam | InputFileContentParam,
-        Field(discriminator="type"),
-    ]
+    InputTextContentParam
+    | InputImageContentParamAutoParam
+    | InputFileContentParam
     | UnknownFunctionCallOutputItemParamOutputOption2Item,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            InputTextContentParam,
-            InputImageContentParamAutoParam,
-            InputFileContentParam,
-            UnknownFunctionCallOutputItemParamOutputOption2Item,
-        )
+    _dispatch.Tagged(
+        "type",
+        name="FunctionCallOutputItemParamOutputOption2Item",
+        unknown="UnknownFunctionCallOutputItemParamOutputOption2Item",
+        other_models=True,
     ),
 ]
 """A piece of message content, such as text, an image, or a file.
@@ -4199,36 +4118,28 @@ ToolSearchCallItemParamArguments: TypeAlias = EmptyModelParam | str
 
 
 FunctionShellCallItemParamEnvironment: TypeAlias = Annotated[
-    Annotated[
-        LocalEnvironmentParam | ContainerReferenceParam, Field(discriminator="type")
-    ]
+    LocalEnvironmentParam
+    | ContainerReferenceParam
     | UnknownFunctionShellCallItemParamEnvironment,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            LocalEnvironmentParam,
-            ContainerReferenceParam,
-            UnknownFunctionShellCallItemParamEnvironment,
-        )
+    _dispatch.Tagged(
+        "type",
+        name="FunctionShellCallItemParamEnvironment",
+        unknown="UnknownFunctionShellCallItemParamEnvironment",
+        other_models=True,
     ),
 ]
 """The environment to execute the shell commands in."""
 
 
 FunctionShellCallOutputOutcomeParam: TypeAlias = Annotated[
-    Annotated[
-        FunctionShellCallOutputTimeoutOutcomeParam
-        | FunctionShellCallOutputExitOutcomeParam,
-        Field(discriminator="type"),
-    ]
+    FunctionShellCallOutputTimeoutOutcomeParam
+    | FunctionShellCallOutputExitOutcomeParam
     | UnknownFunctionShellCallOutputOutcomeParam,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            FunctionShellCallOutputTimeoutOutcomeParam,
-            FunctionShellCallOutputExitOutcomeParam,
-            UnknownFunctionShellCallOutputOutcomeParam,
-        )
+    _dispatch.Tagged(
+        "type",
+        name="FunctionShellCallOutputOutcomeParam",
+        unknown="UnknownFunctionShellCallOutputOutcomeParam",
+        other_models=True,
     ),
 ]
 """The exit or timeout outcome associated with this shell call.
@@ -4243,21 +4154,15 @@ exit     FunctionShellCallOutputExitOutcomeParam     FunctionShellCallOutputExit
 
 
 ApplyPatchOperationParam: TypeAlias = Annotated[
-    Annotated[
-        ApplyPatchCreateFileOperationParam
-        | ApplyPatchDeleteFileOperationParam
-        | ApplyPatchUpdateFileOperationParam,
-        Field(discriminator="type"),
-    ]
+    ApplyPatchCreateFileOperationParam
+    | ApplyPatchDeleteFileOperationParam
+    | ApplyPatchUpdateFileOperationParam
     | UnknownApplyPatchOperationParam,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(
-        FromOtherModels(
-            ApplyPatchCreateFileOperationParam,
-            ApplyPatchDeleteFileOperationParam,
-            ApplyPatchUpdateFileOperationParam,
-            UnknownApplyPatchOperationParam,
-        )
+    _dispatch.Tagged(
+        "type",
+        name="ApplyPatchOperationParam",
+        unknown="UnknownApplyPatchOperationParam",
+        other_models=True,
     ),
 ]
 """One of the create_file, delete_file, or update_file operations supplied to the apply_patch tool.
@@ -4283,6 +4188,7 @@ _ITEM_DISPATCH = _dispatch.TagThenStructure(
                     ("role", "in", ("user", "system", "developer")),
                     ("content", "type", ("array",)),
                 ),
+                (),
             ),
             (
                 "OutputMessage",
@@ -4292,70 +4198,67 @@ _ITEM_DISPATCH = _dispatch.TagThenStructure(
                     ("content", "type", ("array",)),
                     ("status", "in", ("in_progress", "completed", "incomplete")),
                 ),
+                ("id", "phase"),
             ),
         ),
-        "file_search_call": (("FileSearchToolCall", ()),),
-        "computer_call": (("ComputerToolCall", ()),),
-        "computer_call_output": (("ComputerCallOutputItemParam", ()),),
-        "web_search_call": (("WebSearchToolCall", ()),),
-        "function_call": (("FunctionToolCall", ()),),
-        "function_call_output": (("FunctionCallOutputItemParam", ()),),
-        "tool_search_call": (("ToolSearchCallItemParam", ()),),
-        "tool_search_output": (("ToolSearchOutputItemParam", ()),),
-        "reasoning": (("ReasoningItem", ()),),
-        "compaction": (("CompactionSummaryItemParam", ()),),
-        "image_generation_call": (("ImageGenToolCall", ()),),
-        "code_interpreter_call": (("CodeInterpreterToolCall", ()),),
-        "local_shell_call": (("LocalShellToolCall", ()),),
-        "local_shell_call_output": (("LocalShellToolCallOutput", ()),),
-        "shell_call": (("FunctionShellCallItemParam", ()),),
-        "shell_call_output": (("FunctionShellCallOutputItemParam", ()),),
-        "apply_patch_call": (("ApplyPatchToolCallItemParam", ()),),
-        "apply_patch_call_output": (("ApplyPatchToolCallOutputItemParam", ()),),
-        "mcp_list_tools": (("MCPListTools", ()),),
-        "mcp_approval_request": (("MCPApprovalRequest", ()),),
-        "mcp_approval_response": (("MCPApprovalResponse", ()),),
-        "mcp_call": (("MCPToolCall", ()),),
-        "custom_tool_call_output": (("CustomToolCallOutput", ()),),
-        "custom_tool_call": (("CustomToolCall", ()),),
+        "file_search_call": "FileSearchToolCall",
+        "computer_call": "ComputerToolCall",
+        "computer_call_output": "ComputerCallOutputItemParam",
+        "web_search_call": "WebSearchToolCall",
+        "function_call": "FunctionToolCall",
+        "function_call_output": "FunctionCallOutputItemParam",
+        "tool_search_call": "ToolSearchCallItemParam",
+        "tool_search_output": "ToolSearchOutputItemParam",
+        "reasoning": "ReasoningItem",
+        "compaction": "CompactionSummaryItemParam",
+        "image_generation_call": "ImageGenToolCall",
+        "code_interpreter_call": "CodeInterpreterToolCall",
+        "local_shell_call": "LocalShellToolCall",
+        "local_shell_call_output": "LocalShellToolCallOutput",
+        "shell_call": "FunctionShellCallItemParam",
+        "shell_call_output": "FunctionShellCallOutputItemParam",
+        "apply_patch_call": "ApplyPatchToolCallItemParam",
+        "apply_patch_call_output": "ApplyPatchToolCallOutputItemParam",
+        "mcp_list_tools": "MCPListTools",
+        "mcp_approval_request": "MCPApprovalRequest",
+        "mcp_approval_response": "MCPApprovalResponse",
+        "mcp_call": "MCPToolCall",
+        "custom_tool_call_output": "CustomToolCallOutput",
+        "custom_tool_call": "CustomToolCall",
     },
-    when_missing=(("InputMessage", ()),),
+    when_missing=(("InputMessage", (), ()),),
     when_null=(),
     unknown="UnknownItem",
 )
 Item: TypeAlias = Annotated[
-    Annotated[InputMessage, Tag("InputMessage")]
-    | Annotated[OutputMessage, Tag("OutputMessage")]
-    | Annotated[FileSearchToolCall, Tag("FileSearchToolCall")]
-    | Annotated[ComputerToolCall, Tag("ComputerToolCall")]
-    | Annotated[ComputerCallOutputItemParam, Tag("ComputerCallOutputItemParam")]
-    | Annotated[WebSearchToolCall, Tag("WebSearchToolCall")]
-    | Annotated[FunctionToolCall, Tag("FunctionToolCall")]
-    | Annotated[FunctionCallOutputItemParam, Tag("FunctionCallOutputItemParam")]
-    | Annotated[ToolSearchCallItemParam, Tag("ToolSearchCallItemParam")]
-    | Annotated[ToolSearchOutputItemParam, Tag("ToolSearchOutputItemParam")]
-    | Annotated[ReasoningItem, Tag("ReasoningItem")]
-    | Annotated[CompactionSummaryItemParam, Tag("CompactionSummaryItemParam")]
-    | Annotated[ImageGenToolCall, Tag("ImageGenToolCall")]
-    | Annotated[CodeInterpreterToolCall, Tag("CodeInterpreterToolCall")]
-    | Annotated[LocalShellToolCall, Tag("LocalShellToolCall")]
-    | Annotated[LocalShellToolCallOutput, Tag("LocalShellToolCallOutput")]
-    | Annotated[FunctionShellCallItemParam, Tag("FunctionShellCallItemParam")]
-    | Annotated[
-        FunctionShellCallOutputItemParam, Tag("FunctionShellCallOutputItemParam")
-    ]
-    | Annotated[ApplyPatchToolCallItemParam, Tag("ApplyPatchToolCallItemParam")]
-    | Annotated[
-        ApplyPatchToolCallOutputItemParam, Tag("ApplyPatchToolCallOutputItemParam")
-    ]
-    | Annotated[MCPListTools, Tag("MCPListTools")]
-    | Annotated[MCPApprovalRequest, Tag("MCPApprovalRequest")]
-    | Annotated[MCPApprovalResponse, Tag("MCPApprovalResponse")]
-    | Annotated[MCPToolCall, Tag("MCPToolCall")]
-    | Annotated[CustomToolCallOutput, Tag("CustomToolCallOutput")]
-    | Annotated[CustomToolCall, Tag("CustomToolCall")]
-    | Annotated[UnknownItem, Tag("UnknownItem")],
-    Discriminator(_ITEM_DISPATCH),
+    InputMessage
+    | OutputMessage
+    | FileSearchToolCall
+    | ComputerToolCall
+    | ComputerCallOutputItemParam
+    | WebSearchToolCall
+    | FunctionToolCall
+    | FunctionCallOutputItemParam
+    | ToolSearchCallItemParam
+    | ToolSearchOutputItemParam
+    | ReasoningItem
+    | CompactionSummaryItemParam
+    | ImageGenToolCall
+    | CodeInterpreterToolCall
+    | LocalShellToolCall
+    | LocalShellToolCallOutput
+    | FunctionShellCallItemParam
+    | FunctionShellCallOutputItemParam
+    | ApplyPatchToolCallItemParam
+    | ApplyPatchToolCallOutputItemParam
+    | MCPListTools
+    | MCPApprovalRequest
+    | MCPApprovalResponse
+    | MCPToolCall
+    | CustomToolCallOutput
+    | CustomToolCall
+    | UnknownItem,
+    _ITEM_DISPATCH,
 ]
 """Content item used to generate a response."""
 
@@ -4371,6 +4274,7 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
                     ("role", "in", ("user", "system", "developer")),
                     ("content", "type", ("array",)),
                 ),
+                ("status",),
             ),
             (
                 "OutputMessage",
@@ -4380,6 +4284,7 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
                     ("content", "type", ("array",)),
                     ("status", "in", ("in_progress", "completed", "incomplete")),
                 ),
+                ("id", "phase", "status"),
             ),
             (
                 "EasyInputMessage",
@@ -4387,33 +4292,34 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
                     ("role", "in", ("user", "assistant", "system", "developer")),
                     ("content", "type", ("array", "string")),
                 ),
+                ("phase",),
             ),
         ),
-        "file_search_call": (("FileSearchToolCall", ()),),
-        "computer_call": (("ComputerToolCall", ()),),
-        "computer_call_output": (("ComputerCallOutputItemParam", ()),),
-        "web_search_call": (("WebSearchToolCall", ()),),
-        "function_call": (("FunctionToolCall", ()),),
-        "function_call_output": (("FunctionCallOutputItemParam", ()),),
-        "tool_search_call": (("ToolSearchCallItemParam", ()),),
-        "tool_search_output": (("ToolSearchOutputItemParam", ()),),
-        "reasoning": (("ReasoningItem", ()),),
-        "compaction": (("CompactionSummaryItemParam", ()),),
-        "image_generation_call": (("ImageGenToolCall", ()),),
-        "code_interpreter_call": (("CodeInterpreterToolCall", ()),),
-        "local_shell_call": (("LocalShellToolCall", ()),),
-        "local_shell_call_output": (("LocalShellToolCallOutput", ()),),
-        "shell_call": (("FunctionShellCallItemParam", ()),),
-        "shell_call_output": (("FunctionShellCallOutputItemParam", ()),),
-        "apply_patch_call": (("ApplyPatchToolCallItemParam", ()),),
-        "apply_patch_call_output": (("ApplyPatchToolCallOutputItemParam", ()),),
-        "mcp_list_tools": (("MCPListTools", ()),),
-        "mcp_approval_request": (("MCPApprovalRequest", ()),),
-        "mcp_approval_response": (("MCPApprovalResponse", ()),),
-        "mcp_call": (("MCPToolCall", ()),),
-        "custom_tool_call_output": (("CustomToolCallOutput", ()),),
-        "custom_tool_call": (("CustomToolCall", ()),),
-        "item_reference": (("ItemReferenceParam", ()),),
+        "file_search_call": "FileSearchToolCall",
+        "computer_call": "ComputerToolCall",
+        "computer_call_output": "ComputerCallOutputItemParam",
+        "web_search_call": "WebSearchToolCall",
+        "function_call": "FunctionToolCall",
+        "function_call_output": "FunctionCallOutputItemParam",
+        "tool_search_call": "ToolSearchCallItemParam",
+        "tool_search_output": "ToolSearchOutputItemParam",
+        "reasoning": "ReasoningItem",
+        "compaction": "CompactionSummaryItemParam",
+        "image_generation_call": "ImageGenToolCall",
+        "code_interpreter_call": "CodeInterpreterToolCall",
+        "local_shell_call": "LocalShellToolCall",
+        "local_shell_call_output": "LocalShellToolCallOutput",
+        "shell_call": "FunctionShellCallItemParam",
+        "shell_call_output": "FunctionShellCallOutputItemParam",
+        "apply_patch_call": "ApplyPatchToolCallItemParam",
+        "apply_patch_call_output": "ApplyPatchToolCallOutputItemParam",
+        "mcp_list_tools": "MCPListTools",
+        "mcp_approval_request": "MCPApprovalRequest",
+        "mcp_approval_response": "MCPApprovalResponse",
+        "mcp_call": "MCPToolCall",
+        "custom_tool_call_output": "CustomToolCallOutput",
+        "custom_tool_call": "CustomToolCall",
+        "item_reference": "ItemReferenceParam",
     },
     when_missing=(
         (
@@ -4422,6 +4328,7 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
                 ("role", "in", ("user", "system", "developer")),
                 ("content", "type", ("array",)),
             ),
+            ("role", "status", "content"),
         ),
         (
             "EasyInputMessage",
@@ -4429,80 +4336,45 @@ _INPUT_ITEM_DISPATCH = _dispatch.TagThenStructure(
                 ("role", "in", ("user", "assistant", "system", "developer")),
                 ("content", "type", ("array", "string")),
             ),
+            ("role", "content", "phase"),
         ),
-        ("ItemReferenceParam", (("id", "type", ("string",)),)),
+        ("ItemReferenceParam", (("id", "type", ("string",)),), ("id",)),
     ),
-    when_null=(("ItemReferenceParam", ()),),
+    when_null=(("ItemReferenceParam", (), ()),),
     unknown="UnknownInputItem",
+    other_models=True,
 )
 InputItem: TypeAlias = Annotated[
-    Annotated[EasyInputMessage, Tag("EasyInputMessage")]
-    | Annotated[InputMessage, Tag("InputMessage")]
-    | Annotated[OutputMessage, Tag("OutputMessage")]
-    | Annotated[FileSearchToolCall, Tag("FileSearchToolCall")]
-    | Annotated[ComputerToolCall, Tag("ComputerToolCall")]
-    | Annotated[ComputerCallOutputItemParam, Tag("ComputerCallOutputItemParam")]
-    | Annotated[WebSearchToolCall, Tag("WebSearchToolCall")]
-    | Annotated[FunctionToolCall, Tag("FunctionToolCall")]
-    | Annotated[FunctionCallOutputItemParam, Tag("FunctionCallOutputItemParam")]
-    | Annotated[ToolSearchCallItemParam, Tag("ToolSearchCallItemParam")]
-    | Annotated[ToolSearchOutputItemParam, Tag("ToolSearchOutputItemParam")]
-    | Annotated[ReasoningItem, Tag("ReasoningItem")]
-    | Annotated[CompactionSummaryItemParam, Tag("CompactionSummaryItemParam")]
-    | Annotated[ImageGenToolCall, Tag("ImageGenToolCall")]
-    | Annotated[CodeInterpreterToolCall, Tag("CodeInterpreterToolCall")]
-    | Annotated[LocalShellToolCall, Tag("LocalShellToolCall")]
-    | Annotated[LocalShellToolCallOutput, Tag("LocalShellToolCallOutput")]
-    | Annotated[FunctionShellCallItemParam, Tag("FunctionShellCallItemParam")]
-    | Annotated[
-        FunctionShellCallOutputItemParam, Tag("FunctionShellCallOutputItemParam")
-    ]
-    | Annotated[ApplyPatchToolCallItemParam, Tag("ApplyPatchToolCallItemParam")]
-    | Annotated[
-        ApplyPatchToolCallOutputItemParam, Tag("ApplyPatchToolCallOutputItemParam")
-    ]
-    | Annotated[MCPListTools, Tag("MCPListTools")]
-    | Annotated[MCPApprovalRequest, Tag("MCPApprovalRequest")]
-    | Annotated[MCPApprovalResponse, Tag("MCPApprovalResponse")]
-    | Annotated[MCPToolCall, Tag("MCPToolCall")]
-    | Annotated[CustomToolCallOutput, Tag("CustomToolCallOutput")]
-    | Annotated[CustomToolCall, Tag("CustomToolCall")]
-    | Annotated[ItemReferenceParam, Tag("ItemReferenceParam")]
-    | Annotated[UnknownInputItem, Tag("UnknownInputItem")],
-    Discriminator(_INPUT_ITEM_DISPATCH),
-    BeforeValidator(
-        FromOtherModels(
-            EasyInputMessage,
-            InputMessage,
-            OutputMessage,
-            FileSearchToolCall,
-            ComputerToolCall,
-            ComputerCallOutputItemParam,
-            WebSearchToolCall,
-            FunctionToolCall,
-            FunctionCallOutputItemParam,
-            ToolSearchCallItemParam,
-            ToolSearchOutputItemParam,
-            ReasoningItem,
-            CompactionSummaryItemParam,
-            ImageGenToolCall,
-            CodeInterpreterToolCall,
-            LocalShellToolCall,
-            LocalShellToolCallOutput,
-            FunctionShellCallItemParam,
-            FunctionShellCallOutputItemParam,
-            ApplyPatchToolCallItemParam,
-            ApplyPatchToolCallOutputItemParam,
-            MCPListTools,
-            MCPApprovalRequest,
-            MCPApprovalResponse,
-            MCPToolCall,
-            CustomToolCallOutput,
-            CustomToolCall,
-            ItemReferenceParam,
-            UnknownInputItem,
-        )
-    ),
+    EasyInputMessage
+    | InputMessage
+    | OutputMessage
+    | FileSearchToolCall
+    | ComputerToolCall
+    | ComputerCallOutputItemParam
+    | WebSearchToolCall
+    | FunctionToolCall
+    | FunctionCallOutputItemParam
+    | ToolSearchCallItemParam
+    | ToolSearchOutputItemParam
+    | ReasoningItem
+    | CompactionSummaryItemParam
+    | ImageGenToolCall
+    | CodeInterpreterToolCall
+    | LocalShellToolCall
+    | LocalShellToolCallOutput
+    | FunctionShellCallItemParam
+    | FunctionShellCallOutputItemParam
+    | ApplyPatchToolCallItemParam
+    | ApplyPatchToolCallOutputItemParam
+    | MCPListTools
+    | MCPApprovalRequest
+    | MCPApprovalResponse
+    | MCPToolCall
+    | CustomToolCallOutput
+    | CustomToolCall
+    | ItemReferenceParam
+    | UnknownInputItem,
+    _INPUT_ITEM_DISPATCH,
 ]
 """Which class do I use: send `InputItem`, get back `ConversationItem`, by `type`.
 

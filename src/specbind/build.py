@@ -121,7 +121,7 @@ def build_api(
         definitions=definitions,
         typing_imports=typing_imports,
         pydantic_imports=pydantic_imports,
-        uses_dispatch=any(isinstance(d, ir.Union) and d.strategy == "tag_then_structure" for d in definitions),
+        uses_dispatch=any(isinstance(d, ir.Union) and d.strategy != "plain" for d in definitions),
         operations=ops,
         error_model=wire.qualify(error_model, defined) if error_model else None,
         base_url=servers[0] if servers else None,
@@ -223,15 +223,11 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
         else:
             words.update(_names(" ".join(d.members)))
             words.add("TypeAliasType" if d.lazy else "TypeAlias")
-            if d.strategy == "tagged":
-                words.update(("Annotated", "Field"))
-            elif d.strategy == "tag_then_structure":
-                words.update(("Annotated", "Discriminator", "Tag"))
-            if d.accepts_other_models:
-                words.update(("BeforeValidator", "FromOtherModels"))
+            if d.strategy != "plain":  # the dispatch metadata of `_dispatch`
+                words.add("Annotated")
     typing = ("TYPE_CHECKING", "Annotated", "Any", "ClassVar", "Literal", "TypeAlias")
-    pydantic = ("BeforeValidator", "ConfigDict", "Discriminator", "Field", "Tag")
-    base = ("BaseModel", "FromOtherModels", "UnknownVariant", "unique_items")
+    pydantic = ("ConfigDict", "Field")
+    base = ("BaseModel", "UnknownVariant", "unique_items")
     extensions = ("TypeAliasType",)
     groups = (typing, pydantic, base, extensions)
     return tuple(tuple(n for n in group if n in words) for group in groups)  # type: ignore[return-value]

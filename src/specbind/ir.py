@@ -70,6 +70,9 @@ class Check:
 class Candidate:
     model: str
     checks: tuple[Check, ...]
+    #: Keys it declares that not every other candidate of its list does: among the candidates
+    #: whose checks pass, the one declaring more of an object's keys wins.
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,11 @@ class Route:
 
     tag: str | None
     candidates: tuple[Candidate, ...]
+
+    @property
+    def owner(self) -> str | None:
+        """The variant a tag one variant owns leads to alone."""
+        return self.candidates[0].model if len(self.candidates) == 1 else None
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,9 @@ def _cands(cands: tuple[ir.Candidate, ...]) -> str:
         )
         parts.append(f"{c.model} if {tests or 'always'}")
     parts.append(f"else {cands[-1].model}")
+    keyed = [f"{c.model}: {', '.join(c.keys)}" for c in cands if c.keys]
+    if keyed:  # the tie-break the dispatcher applies before the order above
+        parts.append("of several that fit, the one declaring more of the keys present (" + "; ".join(keyed) + ")")
     return "; ".join(parts)
 
 

@@ -1,13 +1,15 @@
 """Phase 3b, the union layer: pick and explain a dispatch strategy for every oneOf/anyOf.
 
-- ``tagged``: every variant has a required, non-null tag and no tag is shared. pydantic-core
-  dispatches on the tag alone; an ``Unknown<Union>`` fallback (tried only when the tagged
-  union fails, and refusing known tags) keeps forward-compatible payloads.
-- ``tag_then_structure``: tags are shared, optional or nullable. A generated dispatcher reads
-  the tag, then tests the few structural facts that tell the candidates apart (required keys,
-  enum values, JSON types), most specific candidate first.
+- ``tagged``: every variant has a required, non-null tag and no tag is shared. pydantic's
+  discriminated union dispatches on it; an ``Unknown<Union>`` fallback, tried only when that
+  fails and only for a tag it does not know, keeps forward-compatible payloads.
+- ``tag_then_structure``: tags are shared, optional or nullable. Still pydantic-core's
+  discriminated union on the tag (owned and null tags); where the tag cannot decide (shared,
+  missing), the few structural facts that tell the candidates apart (required keys, enum
+  values, JSON types, most specific candidate first) and the keys each declares decide.
 - ``plain``: members are not all tagged objects; pydantic's smart mode picks the exact match.
 
+Both tagged strategies render as ``_dispatch`` metadata (see ``templates/_dispatch.py.jinja``).
 Nested discriminated unions on the same tag are flattened into their parent.
 """
 
@@ -77,9 +79,10 @@ def stronger(a: ir.Candidate, b: ir.Candidate) -> bool:
 def most_specific_first(cands: list[ir.Candidate]) -> tuple[ir.Candidate, ...]:
     """Order so that no candidate comes after one it is strictly more specific than.
 
-    Ties keep spec order. When no other candidate passes, the last is taken if its own checks
-    pass; for a payload no candidate fits, the checks tell which one it is closest to (whose
-    validation errors are shown).
+    Ties keep spec order. The dispatcher takes, among the candidates whose checks pass, the one
+    declaring more of the payload's keys (first in this order on a tie); for a payload no
+    candidate fits, the checks tell which one it is closest to (whose errors are shown). Each
+    candidate's ``keys`` come in as every key it declares and leave as those that tell it apart.
     """
     rest, out = list(cands), []
     while rest:
@@ -88,9 +91,11 @@ def most_specific_first(cands: list[ir.Candidate]) -> tuple[ir.Candidate, ...]:
                 out.append(c)
                 rest.remove(c)
                 break
-    if len(out) == 1:  # a lone candidate is taken whatever the payload: nothing to judge
-        out[0] = ir.Candidate(out[0].model, ())
-    return tuple(out)
+    if len(out) <= 1:  # a lone candidate is taken whatever the payload: nothing to judge
+        return tuple(ir.Candidate(c.model, ()) for c in out)
+    # Keys every candidate declares tell none apart: each keeps those not all the others have.
+    common = set.intersection(*(set(c.keys) for c in out))
+    return tuple(ir.Candidate(c.model, c.checks, tuple(k for k in c.keys if k not in common)) for c in out)
 
 
 def top_level_parts(annotation: str) -> list[str]:
@@ -308,7 +313,8 @@ class UnionPlanner:
         dispatch_name = b.names.claim("_" + naming.snake(name).upper() + "_DISPATCH")
         return ir.Union(
             name, doc, "tag_then_structure",
-            reason_prefix + "; ".join(why) + ": dispatch on the tag, then on structure (most specific first)",
+            reason_prefix + "; ".join(why) + ": pydantic-core dispatches on the tag; where it cannot decide,"
+            " the structure does (most specific first, then the keys present)",
             source, members, tag_field, prop, routes, when_missing, when_null, unknown, dispatch_name,
         )  # fmt: skip
 
@@ -328,4 +334,4 @@ class UnionPlanner:
                 checks.append(ir.Check(p.wire, "type", tuple(sorted(types))))
             else:
                 checks.append(ir.Check(p.wire, "present"))
-        return ir.Candidate(v.model, tuple(checks))
+        return ir.Candidate(v.model, tuple(checks), tuple(p.wire for p in v.props if p.wire != prop))

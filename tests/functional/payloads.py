@@ -27,6 +27,9 @@ REQUEST_ITEMS: list[tuple[str, dict[str, Any]]] = [
         },
     ),
     ("InputMessage", {"role": "developer", "content": [{"type": "input_file", "file_id": "file_1", "detail": "auto"}]}),
+    # List content and `phase`: InputMessage fits too, but only EasyInputMessage declares `phase`.
+    ("EasyInputMessage", {"type": "message", "role": "user", "content": [TEXT], "phase": "commentary"}),
+    ("EasyInputMessage", {"role": "developer", "content": [TEXT], "phase": "final_answer"}),
     (
         "OutputMessage",
         {

@@ -205,6 +205,11 @@ WIRE_PATHS = [
     ({"items": [{"type": "shell_call_output", "call_id": "c", "output": [{"stdout": "", "stderr": "", "outcome": {"type": "exit", "exit_code": []}}]}]},
      "items[0].output[0].outcome.exit_code"),
     ({"items": [{"type": "function_call", "call_id": "c", "arguments": "{}"}]}, "items[0].name"),
+    # null tag; a tag value that is also a key; a key only one candidate declares, bad
+    ({"items": [{"role": "user", "content": "ok"}, {"type": None}]}, "items[1].id"),
+    ({"items": [{"type": "message", "id": "m", "role": "assistant", "status": "completed", "content": [{"type": "refusal", "refusal": 5}]}]},
+     "items[0].content[0].refusal"),
+    ({"items": [{"role": "user", "content": [{"type": "input_text", "text": "hi"}], "phase": 5}]}, "items[0].phase"),
     ({"metadata": {"a": 5}}, "metadata.a"),
 ]  # fmt: skip
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias
 
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
-from ._base import BaseModel, FromOtherModels, UnknownVariant
+from . import _dispatch
+from ._base import BaseModel, UnknownVariant
 
 __all__ = [
     "AddPetsBody",
@@ -115,9 +116,8 @@ class AddPetsBody(BaseModel):
 
 
 PetIn: TypeAlias = Annotated[
-    Annotated[CatIn | DogIn, Field(discriminator="kind")] | UnknownPetIn,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(FromOtherModels(CatIn, DogIn, UnknownPetIn)),
+    CatIn | DogIn | UnknownPetIn,
+    _dispatch.Tagged("kind", name="PetIn", unknown="UnknownPetIn", other_models=True),
 ]
 """Which class do I use: send `PetIn`, get back `Pet`, by `kind`.
 
@@ -129,6 +129,6 @@ dog   DogIn          Dog
 
 
 Pet: TypeAlias = Annotated[
-    Annotated[Cat | Dog, Field(discriminator="kind")] | UnknownPet,
-    Field(union_mode="left_to_right"),
+    Cat | Dog | UnknownPet,
+    _dispatch.Tagged("kind", name="Pet", unknown="UnknownPet"),
 ]

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal, TypeAlias
 
-from pydantic import Field
-
+from . import _dispatch
 from ._base import BaseModel, UnknownVariant
 
 __all__ = [
@@ -42,7 +41,8 @@ class Tree(BaseModel):
 
 
 CompoundFiltersItem: TypeAlias = Annotated[
-    Annotated[Comparison | Compound, Field(discriminator="type")]
-    | UnknownCompoundFiltersItem,
-    Field(union_mode="left_to_right"),
+    Comparison | Compound | UnknownCompoundFiltersItem,
+    _dispatch.Tagged(
+        "type", name="CompoundFiltersItem", unknown="UnknownCompoundFiltersItem"
+    ),
 ]

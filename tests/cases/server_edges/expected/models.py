@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, TypeAlias
 
-from pydantic import BeforeValidator, Field
-
-from ._base import BaseModel, FromOtherModels, UnknownVariant
+from . import _dispatch
+from ._base import BaseModel, UnknownVariant
 
 __all__ = [
     "Circle",
@@ -76,7 +75,6 @@ class CreateNoteBody(BaseModel):
 
 
 Shape: TypeAlias = Annotated[
-    Annotated[Circle | Square, Field(discriminator="kind")] | UnknownShape,
-    Field(union_mode="left_to_right"),
-    BeforeValidator(FromOtherModels(Circle, Square, UnknownShape)),
+    Circle | Square | UnknownShape,
+    _dispatch.Tagged("kind", name="Shape", unknown="UnknownShape", other_models=True),
 ]
