@@ -7,6 +7,14 @@
     package = "conversations"
     overlays = ["spec/overlays/sdk-compat.yaml"]
 
+The client's shape (see ``layout`` and ``signature``), on the table or per job:
+
+    names = "python"                # or "wire": keep the spec's spelling of identifiers
+    layout = "auto"                 # or "path" (ignore tags), "tags" (one resource per tag)
+    path_parameters = "keyword"     # or "positional": every path parameter positional
+    [tool.specbind.resources]       # operationId -> "resource.sub.method"
+    createConversation = "conversations.create"
+
 Paths are relative to the folder holding pyproject.toml. Command-line flags override.
 """
 
@@ -14,13 +22,14 @@ from __future__ import annotations
 
 import keyword
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .errors import SpecError
-from .naming import snake
+from .naming import is_identifier, snake
 from .resources import embedded_overlays, embedded_spec
 
 DEFAULT_PACKAGE = "conversations"
@@ -38,6 +47,32 @@ class Job:
     formatter: str = "black"  # or "ruff" (same code, much faster; see fmt.py)
     configured: bool = True  # False: no [tool.specbind] here, the embedded default job
     python_types: bool = False  # formats date-time/date/time/uuid as datetime/date/time/UUID
+    names: str = "python"  # or "wire"
+    layout: str = "auto"  # or "path", "tags"
+    path_parameters: str = "keyword"  # or "positional"
+    #: operationId -> "resource.sub.method", with the line of pyproject.toml it is on
+    resources: tuple[tuple[str, str, int | None], ...] = ()
+    config_file: str = "pyproject.toml"  # where `resources` was read, as shown in errors
+    resources_pointer: str = "/tool/specbind/resources"
+
+    def layout_options(self) -> Any:
+        """The client layout options (a ``layout.Options``; imported late: the no-op path
+        reads jobs without the builder)."""
+        from .layout import Options
+
+        return Options(self.layout, self.path_parameters, self.resources, self.config_file, self.resources_pointer)  # type: ignore[arg-type]
+
+    def options_record(self) -> dict[str, object]:
+        """The options the output depends on, for the manifest; defaults left out."""
+        out: dict[str, object] = {"package": self.package}
+        if self.python_types:
+            out["python_types"] = True
+        for key, default in (("names", "python"), ("layout", "auto"), ("path_parameters", "keyword")):
+            if getattr(self, key) != default:
+                out[key] = getattr(self, key)
+        if self.resources:
+            out["resources"] = {op_id: target for op_id, target, _ in self.resources}
+        return out
 
     def display(self, path: Path) -> str:
         try:
@@ -79,9 +114,13 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path, where: str) -> Job:
+def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path, where: str, text: str = "") -> Job:
     merged = {**defaults, **table}
-    unknown = set(merged) - {"spec", "out", "package", "overlays", "strict", "formatter", "python_types"}
+    job_pointer = f"/tool/specbind/jobs/{name}" if table else "/tool/specbind"
+    unknown = set(merged) - {
+        "spec", "out", "package", "overlays", "strict", "formatter", "python_types", "names", "layout",
+        "path_parameters", "resources",
+    }  # fmt: skip
     if unknown:
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}", f"unknown keys: {', '.join(sorted(unknown))}")
     if "package" in merged:
@@ -104,7 +143,61 @@ def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path,
     python_types = merged.get("python_types", False)
     if not isinstance(python_types, bool):
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}/python_types", "`python_types` must be true or false")
-    return Job(name, spec, out, package, overlays, root, strict, formatter, python_types=python_types)
+    choices = {}
+    for key, allowed in _CHOICES.items():
+        value = merged.get(key, allowed[0])
+        if value not in allowed:
+            options = " or ".join(f'"{a}"' for a in allowed)
+            raise SpecError.one(where, f"{job_pointer}/{key}", f"`{key}` must be {options}", _line(text, key))
+        choices[key] = value
+    resources, pointer = _resources(name, table, defaults, where, text)
+    return Job(
+        name, spec, out, package, overlays, root, strict, formatter, python_types=python_types,
+        resources=resources, config_file=where, resources_pointer=pointer, **choices,
+    )  # fmt: skip
+
+
+_CHOICES = {
+    "names": ("python", "wire"),
+    "layout": ("auto", "path", "tags"),
+    "path_parameters": ("keyword", "positional"),
+}
+
+
+def _resources(
+    name: str, table: dict[str, Any], defaults: dict[str, Any], where: str, text: str
+) -> tuple[tuple[tuple[str, str, int | None], ...], str]:
+    """The `resources` table (the job's entries over the top level's), each target checked:
+    dotted identifiers, `resource.sub.method` or a bare `method` of the client."""
+    merged: dict[str, Any] = {}
+    pointer = "/tool/specbind/resources"
+    for source, at in ((defaults, pointer), (table, f"/tool/specbind/jobs/{name}/resources")):
+        value = source.get("resources", {})
+        if not isinstance(value, dict):
+            raise SpecError.one(
+                where, at, '`resources` must be a table: operationId = "resource.method"', _line(text, "resources")
+            )
+        if value:
+            merged.update(value)
+            pointer = at if source is table else pointer
+    out = []
+    for op_id, target in merged.items():
+        line = _line(text, op_id)
+        parts = target.split(".") if isinstance(target, str) else []
+        if not parts or not all(is_identifier(p) and not p.startswith("_") for p in parts):
+            message = f"{op_id} = {target!r}: a place is dotted Python names, `resource.sub.method`"
+            raise SpecError.one(where, f"{pointer}/{op_id}", message, line)
+        out.append((str(op_id), target, line))
+    return tuple(out), pointer
+
+
+def _line(text: str, key: str) -> int | None:
+    """The first line of pyproject.toml that sets `key` (bare or quoted), for located errors."""
+    pattern = re.compile(r"^\s*(?:" + re.escape(key) + r"|\"" + re.escape(key) + r"\"|'" + re.escape(key) + r"')\s*=")
+    for i, line in enumerate(text.splitlines(), 1):
+        if pattern.match(line):
+            return i
+    return None
 
 
 def load_jobs(start: Path | None = None) -> list[Job]:
@@ -113,7 +206,8 @@ def load_jobs(start: Path | None = None) -> list[Job]:
     if pyproject is None:
         return [_builtin(start)]
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        text = pyproject.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise SpecError.one(str(pyproject), "", f"cannot read: {exc}") from None
     table = data.get("tool", {}).get("specbind")
@@ -123,5 +217,5 @@ def load_jobs(start: Path | None = None) -> list[Job]:
     jobs = table.get("jobs")
     defaults = {k: v for k, v in table.items() if k != "jobs"}
     if not isinstance(jobs, dict) or not jobs:
-        return [_job("default", {}, defaults, root, str(pyproject))]
-    return [_job(name, body, defaults, root, str(pyproject)) for name, body in jobs.items()]
+        return [_job("default", {}, defaults, root, str(pyproject), text)]
+    return [_job(name, body, defaults, root, str(pyproject), text) for name, body in jobs.items()]

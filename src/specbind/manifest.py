@@ -60,7 +60,7 @@ def inputs_record(job: Job, includes: Iterable[str] = ()) -> dict[str, object]:
     record: dict[str, object] = {
         "spec": {"name": job.spec.name, "sha256": hashlib.sha256(job.spec.read_bytes()).hexdigest()},
         "overlays": [{"name": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in job.overlays],
-        "options": {"package": job.package, **({"python_types": True} if job.python_types else {})},
+        "options": job.options_record(),
         "generator_sha256": generator_sha256(job.formatter),
     }
     names = sorted(set(includes))

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from . import __version__, fmt, ir
+from . import __version__, fmt, ir, layout
 from .build import build_api, validate_root
 from .bundle import bundle
 from .config import Job
@@ -73,6 +73,8 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
             overlays=overlay_names,
             diagnostics=diagnostics,
             python_types=job.python_types,
+            names=job.names,  # type: ignore[arg-type]
+            client_layout=job.layout_options(),
         )  # resolve + IR
         progress.phase(
             f"built {plural(len(api.definitions), 'schema')} and {plural(len(api.operations), 'operation')}"
@@ -124,6 +126,8 @@ def explain(api: ir.Api) -> str:
         lines.append(f"  any other {u.tag_wire}: {u.unknown}")
     if api.which_class:
         lines.extend(("", api.which_class))
+    if api.operations:
+        lines.extend(([""] if lines else []) + [layout.explain(api.resources).rstrip("\n")])
     return "\n".join(lines) + "\n"
 
 

@@ -257,7 +257,7 @@ class UnionPlanner:
         self, name: str, doc: str | None, source: str, prop: str, taggings: list[Tagging], reason_prefix: str
     ) -> ir.Union:
         b = self.b
-        tag_field = naming.field_name(prop)
+        tag_field = naming.field_name(prop, style=b.names_style)
         owners: dict[str, list[Tagging]] = {}
         for t in taggings:
             for tag in t.tags:

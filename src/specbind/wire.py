@@ -211,9 +211,8 @@ def server_assignment(p: ir.Param) -> str:
 
 
 def page_call(op: ir.Operation) -> str:
-    args = [
-        p.name if p.location == "path" else f"{p.name}={'after' if p.wire == 'after' else p.name}" for p in op.params
-    ]
+    # Every argument by keyword: path parameters other than the last are keyword-only.
+    args = [f"{p.name}={'after' if p.wire == 'after' and p.location == 'query' else p.name}" for p in op.params]
     args += ["extra_headers=extra_headers", "extra_query=extra_query", "timeout=timeout", "max_retries=max_retries"]
     return ", ".join(args)
 
