@@ -52,14 +52,15 @@ Rule = Literal["auto", "path", "tags"]
 PathParameters = Literal["keyword", "positional"]
 
 #: Names no method or sub-resource takes, on every resource: the SDK-style accessors a later
-#: version adds (`client.conversations.with_raw_response.create(...)`), and the names the
-#: methods' signatures use (a member of the class would shadow them there). `list` is the
-#: exception, since the SDKs call a method that: a class with a `list` member writes
+#: version adds (`client.conversations.with_raw_response.create(...)`), and the names every
+#: class's signatures use (a member would shadow them there, for type checkers). Names only
+#: some signatures use (`models`, `date`) are kept from the classes whose signatures do. `list`
+#: is the exception, since the SDKs call a method that: a class with a `list` member writes
 #: `builtins.list[...]` in its signatures.
 RESERVED = frozenset(
     {
-        "with_raw_response", "with_streaming_response", "str", "int", "float", "bool", "bytes", "dict", "tuple",
-        "frozenset", "object", "models", "httpx", "date", "datetime", "time", "cached_property", "builtins",
+        "with_raw_response", "with_streaming_response", "str", "int", "float", "bool", "bytes", "tuple", "object",
+        "httpx", "cached_property", "builtins",
     }
 )  # fmt: skip
 _LIST = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|(?<![\w.])list\[""")
@@ -75,6 +76,7 @@ _CRUD_WORDS = frozenset(
         "modify", "edit", "replace", "set", "upsert", "remove", "destroy",
     }
 )  # fmt: skip
+_RETRIEVE_WORDS = frozenset({"retrieve", "read", "fetch", "show"})
 _EXTENSIONS = (
     ("x-speakeasy-group", "x-speakeasy-name-override"),
     ("x-fern-sdk-group-name", "x-fern-sdk-method-name"),
@@ -102,12 +104,14 @@ class _Placed:
     reason: str
     configured: bool = False
     line: int | None = None
+    original: tuple[str, ...] = ()  # `resource` before reserved names got their `_`
 
 
 @dataclass
 class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
     names: naming.NameTable = field(default_factory=naming.NameTable)
+    used: set[str] = field(default_factory=set)  # names its methods' signatures use
 
 
 def _tokens(path: str) -> tuple[str, ...]:
@@ -126,6 +130,10 @@ def _same_word(a: str, b: str) -> bool:
 def _less(words: list[str], drop: Iterable[str]) -> list[str]:
     gone = {naming.singular(w) for d in drop for w in naming.words(d)}
     return [w for w in words if naming.singular(w) not in gone]
+
+
+def _word_set(names: Iterable[str]) -> set[str]:
+    return {naming.singular(w) for n in names for w in naming.words(n)}
 
 
 def _joined(words: list[str]) -> str:
@@ -148,18 +156,19 @@ class Layout:
         self.client_attrs = CLIENT_ATTRS | frozenset(client_attrs)
         self.problems: list[Problem] = []
         paths: dict[Any, Any] = data["paths"] if isinstance(data.get("paths"), dict) else {}
-        self.count: dict[tuple[str, ...], int] = {}
+        self.methods: dict[tuple[str, ...], set[str]] = {}  # the methods each path answers
         self.below: set[tuple[str, ...]] = set()  # has a longer path under it
         self.item_parents: set[tuple[str, ...]] = set()  # has a `{param}` child
         for path, item in paths.items():
             toks = _tokens(str(path))
-            n = sum(isinstance(v, dict) for k, v in item.items() if k in _METHODS) if isinstance(item, dict) else 0
-            self.count[toks] = self.count.get(toks, 0) + n
+            answered = {k.upper() for k, v in item.items() if k in _METHODS and isinstance(v, dict)}
+            self.methods.setdefault(toks, set()).update(answered if isinstance(item, dict) else ())
             for i in range(len(toks)):
                 self.below.add(toks[:i])
                 if toks[i] == "{}":
                     self.item_parents.add(toks[:i])
         self.tag_parent = self._tag_parents()
+        self.getters: dict[tuple[str, ...], ir.Operation] = {}  # the GET of each path, set by `assign`
 
     # -- sources ------------------------------------------------------------------------------
     def _tag_parents(self) -> dict[str, str]:
@@ -194,11 +203,11 @@ class Layout:
             chain.insert(0, parent)
         return chain
 
-    def _extension(self, raw: dict[str, Any], at: Parts) -> tuple[tuple[str, ...] | None, str | None, str]:
+    def _extension(self, raw: dict[str, Any], at: Parts) -> tuple[tuple[str, ...] | None, str | None, list[str]]:
         """(group, method, which extension) from the vendor extensions, Speakeasy before Fern."""
         group: tuple[str, ...] | None = None
         method: str | None = None
-        said: list[str] = []
+        said = ["", ""]  # which extension gave the group, and the method
         for group_key, method_key in _EXTENSIONS:
             if group is None and group_key in raw:
                 value = raw[group_key]
@@ -213,7 +222,7 @@ class Layout:
                     )
                 else:
                     group = tuple(names)
-                    said.append(f"`{group_key}: {value}`")
+                    said[0] = f"`{group_key}: {value}`"
             if method is None and method_key in raw:
                 value = raw[method_key]
                 if not isinstance(value, str) or not naming.snake(value):
@@ -222,8 +231,8 @@ class Layout:
                     )
                 else:
                     method = naming.method_name(value)
-                    said.append(f"`{method_key}: {value}`")
-        return group, method, " and ".join(said)
+                    said[1] = f"`{method_key}: {value}`"
+        return group, method, said
 
     # -- one operation ------------------------------------------------------------------------
     def _is_action(self, toks: tuple[str, ...], op: ir.Operation, verb: str) -> bool:
@@ -231,11 +240,14 @@ class Layout:
             return False
         if verb == "verb":
             return True
-        if verb == "crud" or self.count.get(toks, 0) != 1:
+        if verb == "crud" or len(self.methods.get(toks, ())) != 1:
             return False
         if toks[-2] == "{}":
             return op.method == "POST" or (op.method == "GET" and not self.list_like(op))
-        return toks[:-1] in self.item_parents and op.method in ("GET", "POST")
+        # next to the collection's items (`/customers/search`), or under an object that answers
+        # itself (`/charges/{charge}/dispute/close`, `/charges/{charge}/dispute` has methods)
+        parent = toks[:-1]
+        return op.method in ("GET", "POST") and (parent in self.item_parents or bool(self.methods.get(parent)))
 
     def _crud(self, toks: tuple[str, ...], op: ir.Operation, first: str) -> tuple[str, str] | None:
         """(verb, why) for a CRUD-shaped operation."""
@@ -243,12 +255,17 @@ class Layout:
         where = "an item" if item else "a collection"
         if op.method == "GET" and first == "list":
             return "list", f"GET on {where}, a list by its operationId"
+        if op.method == "GET" and first in _RETRIEVE_WORDS:
+            return "retrieve", f"GET on {where}, one object by its operationId"
         if op.method == "GET" and item:
             return "retrieve", f"GET on {where}"
         if op.method == "GET":
             if self.list_like(op):
                 return "list", "GET on a collection, answered with a list"
             return "retrieve", "GET on a collection that answers with one object"
+        getter = self.getters.get(toks)
+        if op.method == "POST" and not item and toks not in self.item_parents and getter and not self.list_like(getter):
+            return "update", "POST on a single object (its GET answers one object; no items below)"
         if op.method == "POST":
             return ("update" if item else "create"), f"POST on {where}"
         if op.method in ("PUT", "PATCH"):
@@ -260,37 +277,40 @@ class Layout:
     def place(
         self, op: ir.Operation, raw: dict[str, Any], at: Parts, configured: dict[str, tuple[str, int | None]]
     ) -> _Placed:
-        has_id = isinstance(raw.get("operationId"), str)
-        op_words = naming.words(op.operation_id) if has_id else []
-        first = op_words[0] if op_words else ""
-        verb = "generic" if not first or first in _HTTP_WORDS else "crud" if first in _CRUD_WORDS else "verb"
+        # Without an operationId, `operations` names it `<method>_<path>`: words to fall back on.
+        op_words = naming.words(op.operation_id)
+        first = op_words[0] if op_words and isinstance(raw.get("operationId"), str) else ""
         toks = _tokens(op.path)
-        params = [p.wire for p in op.params if p.location == "path"]
+        path_words = _word_set(t for t in toks if t != "{}")
+
+        def kind(resource_words: set[str]) -> str:
+            """What the operationId's first word says: nothing (none, an HTTP method, or the
+            resource itself: `admin-api-keys-get`, `inviteUser` on `invites`), a CRUD verb, or a verb."""
+            if not first or first in _HTTP_WORDS or naming.singular(first) in resource_words:
+                return "generic"
+            return "crud" if first in _CRUD_WORDS else "verb"
 
         def from_id(resource: tuple[str, ...]) -> str:
-            words = _less(op_words, [*resource, *params])
-            if verb == "generic" and len(words) > 1 and words[0] in _HTTP_WORDS:
-                words = words[1:]  # Stripe's `GetCustomersSearch`: the method adds nothing
-            return _joined(words)
+            return _joined(_less(op_words, resource))
 
         if op.operation_id in configured:
             target, line = configured[op.operation_id]
             *where, method = target.split(".")
-            return _Placed(tuple(where), method, "", f"{self.options.source} [{self.options.pointer}]", True, line)
+            return _Placed(tuple(where), method, "", f"configured ({self.options.pointer})", True, line)
 
         group, ext_method, said = self._extension(raw, at)
-        action = self._is_action(toks, op, verb)
+        action = self._is_action(toks, op, kind(path_words))
         statics = [t for t in (toks[:-1] if action else toks) if t != "{}" and naming.resource_name(t)]
         names = [naming.resource_name(t) for t in statics]
 
         def verb_for(resource: tuple[str, ...], nested: bool, source: str) -> _Placed:
             if ext_method:
-                return _Placed(resource, ext_method, from_id(resource), f"{source}; name from {said}")
+                return _Placed(resource, ext_method, from_id(resource), f"{source}; name from {said[1]}")
             if action and nested:
                 name = naming.method_name(naming.resource_name(toks[-1]))
                 return _Placed(resource, name, from_id(resource), f"{source}; action segment `{toks[-1]}`")
             crud = self._crud(toks, op, first) if nested and resource else None
-            if crud and verb != "verb":
+            if crud and kind(path_words | _word_set(resource)) != "verb":
                 return _Placed(resource, crud[0], from_id(resource), f"{source}; {crud[1]}")
             if from_id(resource):
                 return _Placed(
@@ -303,7 +323,7 @@ class Layout:
 
         if group is not None:
             nested = bool(names) and _same_word(names[-1], group[-1])
-            return verb_for(group, nested, f"resource from {said.split(' and ')[0]}")
+            return verb_for(group, nested, f"resource from {said[0]}")
         if self.options.rule != "path":
             chain = self._tag_chain(raw, at)
             if chain is not None:
@@ -318,6 +338,7 @@ class Layout:
     # -- all operations -------------------------------------------------------------------------
     def assign(self, ops: tuple[ir.Operation, ...]) -> tuple[ir.Operation, ...]:
         configured = self._configured(ops)
+        self.getters = {_tokens(op.path): op for op in ops if op.method == "GET" and not op.stream_of}
         paths = self.data.get("paths") or {}
         placed: dict[int, _Placed] = {}
         for i, op in enumerate(ops):
@@ -325,14 +346,23 @@ class Layout:
                 continue
             raw = paths.get(op.path, {}).get(op.method.lower(), {})
             placed[i] = self.place(op, raw, ("paths", op.path, op.method.lower()), configured)
+        # Names each resource's signatures use (`models`, `date`...): no member of it takes one.
+        used: dict[tuple[str, ...], set[str]] = {}
+        placed_at = {op.name: placed[i].resource for i, op in enumerate(ops) if i in placed}
+        for i, op in enumerate(ops):
+            used.setdefault(placed[i].resource if i in placed else placed_at[op.stream_of], set()).update(
+                _signature_names(op)
+            )
         root = _Node()
         for p in placed.values():
-            p.resource = self._add(root, p)
+            p.resource = self._add(root, p, used)
         if self.problems:
             raise SpecError(self.problems)
+        for p in placed.values():
+            _find(root, p.resource).used = used.get(p.original, set())
         for node in _nodes(root):
             node.names = naming.NameTable(
-                RESERVED | set(node.children) | (self.client_attrs if node is root else set())
+                RESERVED | node.used | set(node.children) | (self.client_attrs if node is root else set())
             )
         done: dict[int, tuple[tuple[str, ...], str, str]] = {}
         for i in sorted(placed, key=lambda i: not placed[i].configured):  # configured names first
@@ -385,12 +415,13 @@ class Layout:
         pointer = self.options.pointer + "/" + op_id.replace("~", "~0").replace("/", "~1")
         self.problems.append(Problem(self.options.source, line, pointer, message))
 
-    def _add(self, root: _Node, p: _Placed) -> tuple[str, ...]:
+    def _add(self, root: _Node, p: _Placed, used: dict[tuple[str, ...], set[str]]) -> tuple[str, ...]:
         """Adds the resource to the tree; a derived name the client or a resource reserves
         gets a trailing `_` (a configured one is an error)."""
         node, path = root, []
-        for part in p.resource:
-            reserved = RESERVED | (self.client_attrs if node is root else frozenset())
+        p.original = p.resource
+        for n, part in enumerate(p.resource):
+            reserved = RESERVED | used.get(p.resource[:n], set()) | (self.client_attrs if node is root else frozenset())
             if part in reserved:
                 if p.configured:
                     message = f"`{part}` is reserved ({'a client attribute' if part in self.client_attrs else 'SDK'})"
@@ -402,6 +433,16 @@ class Layout:
 
 
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+_NAME = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|(?<![\w.])[a-z_][a-z0-9_]*""")
+
+
+def _signature_names(op: ir.Operation) -> set[str]:
+    """Lower-case names an operation's signature reads (`models`, `dict`, `date`), but `list`,
+    which a class with a `list` member writes `builtins.list` (see `tree`)."""
+    texts = [p.annotation for p in op.params] + [b.param_annotation for b in op.body_fields]
+    texts += [op.body_annotation, op.response or "", op.item_type or ""]
+    found = {m.group(0) for t in texts for m in _NAME.finditer(t) if m.group(0)[:1] not in "'\""}
+    return found - {"list", "None"}
 
 
 def _nodes(root: _Node) -> list[_Node]:
