@@ -299,7 +299,8 @@ class Layout:
             return _Placed(tuple(where), method, "", f"configured ({self.options.pointer})", True, line)
 
         group, ext_method, said = self._extension(raw, at)
-        action = self._is_action(toks, op, kind(path_words))
+        # The candidate action segment is not a resource word (`runGrader` on `.../graders/run`).
+        action = self._is_action(toks, op, kind(_word_set(t for t in toks[:-1] if t != "{}")))
         statics = [t for t in (toks[:-1] if action else toks) if t != "{}" and naming.resource_name(t)]
         names = [naming.resource_name(t) for t in statics]
 
