@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from . import __version__, client_docs, ir, layout, naming, public, signature, wire
+from . import __version__, client_docs, client_tree, ir, layout, naming, public, signature, wire
 from .errors import Diagnostics, SpecError
 from .load import Document
 from .operations import OperationBuilder, service_name
@@ -176,7 +176,7 @@ def build_api(
         which_class=public.which_class_text(tables),
     )
     api = client_docs.with_client_docs(api)
-    return replace(api, resources=layout.tree(api.operations))
+    return replace(api, resources=client_tree.tree(api.operations))
 
 
 def _list_like(sb: SchemaBuilder, built: Any) -> Any:

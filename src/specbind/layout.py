@@ -63,7 +63,6 @@ RESERVED = frozenset(
         "httpx", "cached_property", "builtins",
     }
 )  # fmt: skip
-_LIST = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|(?<![\w.])list\[""")
 #: The client's own attributes and methods (its settings are added per document).
 CLIENT_ATTRS = frozenset(
     {"close", "aclose", "base_url", "default_headers", "timeout", "max_retries", "array_format", "http_client"}
@@ -439,7 +438,7 @@ _NAME = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|(?<![\w.])[a-z_][a-z0
 
 def _signature_names(op: ir.Operation) -> set[str]:
     """Lower-case names an operation's signature reads (`models`, `dict`, `date`), but `list`,
-    which a class with a `list` member writes `builtins.list` (see `tree`)."""
+    which a class with a `list` member writes `builtins.list` (see `client_tree`)."""
     texts = [p.annotation for p in op.params] + [b.param_annotation for b in op.body_fields]
     texts += [op.body_annotation, op.response or "", op.item_type or ""]
     found = {m.group(0) for t in texts for m in _NAME.finditer(t) if m.group(0)[:1] not in "'\""}
@@ -460,85 +459,3 @@ def _find(root: _Node, path: tuple[str, ...]) -> _Node:
     for part in path:
         node = node.children[part]
     return node
-
-
-# -- the tree, for the templates ------------------------------------------------------------------
-def tree(ops: tuple[ir.Operation, ...]) -> ir.Resource:
-    """The resource tree, children in the order the document first reaches them."""
-    order: dict[tuple[str, ...], list[ir.Operation]] = {(): []}
-    for op in ops:
-        for n in range(1, len(op.resource_path) + 1):
-            order.setdefault(op.resource_path[:n], [])
-        order[op.resource_path].append(op)
-    classes = naming.NameTable(naming.MODULE_RESERVED | {"cached_property"})
-    names: dict[tuple[str, ...], tuple[str, str]] = {}
-    for path in order:
-        if path:
-            sync = classes.claim(naming.resource_class(path))
-            names[path] = (sync, classes.claim("Async" + sync))
-
-    def build(path: tuple[str, ...]) -> ir.Resource:
-        children = tuple(build(p) for p in order if len(p) == len(path) + 1 and p[: len(path)] == path)
-        methods = order[path]
-        where = "`client." + ".".join(path) + "`" if path else "The client"
-        listed = ", ".join(f"`{op.method_name}`" for op in methods)
-        subs = ", ".join(f"`{c.name}`" for c in children)
-        doc = where + ("" if path else " itself") + (f": {listed}." if listed else ".")
-        if subs:
-            doc += f"\n\nSub-resources: {subs}."
-        sync, async_ = names.get(path, ("", ""))
-        if "list" in {c.name for c in children} | {op.method_name for op in methods}:
-            methods = [_typing_list(op) for op in methods]
-        return ir.Resource(path, sync, async_, doc, children, tuple(methods))
-
-    return build(())
-
-
-def _typing_list(op: ir.Operation) -> ir.Operation:
-    """The signature's `list[...]` as `builtins.list[...]`, for a class whose member `list` shadows it."""
-
-    def sub(text: str | None) -> Any:
-        return (
-            None
-            if text is None
-            else _LIST.sub(lambda m: "builtins.list[" if m.group(0) == "list[" else m.group(0), text)
-        )
-
-    return replace(
-        op,
-        arguments=tuple(replace(a, annotation=sub(a.annotation)) for a in op.arguments),
-        response=sub(op.response),
-        item_type=sub(op.item_type),
-    )
-
-
-def signature_text(op: ir.Operation) -> str:
-    """``(item_id, *, conversation_id, include=...)``: the call shape, for `--explain`."""
-    parts = [a.name for a in op.arguments if a.positional]
-    keywords = [a.name + ("=..." if a.default else "") for a in op.arguments if not a.positional]
-    if keywords:
-        parts += ["*", *keywords]
-    return "(" + ", ".join(parts) + ")"
-
-
-def explain(root: ir.Resource) -> str:
-    """The tree, each method with its operationId and why it got its name, then the names the
-    methods had on the flat client."""
-    lines = ["Client layout (AsyncClient has the same tree, every method async):"]
-    for r in (root, *root.walk()):
-        if not r.operations and r.path:
-            lines.append(f"client.{'.'.join(r.path)}")
-            continue
-        if r.operations:
-            lines.append("client" + ("." + ".".join(r.path) if r.path else ""))
-        for op in r.operations:
-            lines.append(f"  .{op.method_name}{signature_text(op)}")
-            lines.append(f"      {op.operation_id} ({op.method} {op.path}): {op.layout_reason}")
-    moved = [
-        (op.name, op.python_path) for r in (root, *root.walk()) for op in r.operations if op.name != op.python_path
-    ]
-    if moved:
-        lines += ["", "Migration from the flat client (one method per operation on `Client`):"]
-        width = max(len(old) for old, _ in moved) + len("client.")
-        lines += [f"  {'client.' + old:<{width}} -> client.{new}" for old, new in moved]
-    return "\n".join(lines) + "\n"

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from . import __version__, fmt, ir, layout
+from . import __version__, client_tree, fmt, ir
 from .build import build_api, validate_root
 from .bundle import bundle
 from .config import Job
@@ -127,7 +127,7 @@ def explain(api: ir.Api) -> str:
     if api.which_class:
         lines.extend(("", api.which_class))
     if api.operations:
-        lines.extend(([""] if lines else []) + [layout.explain(api.resources).rstrip("\n")])
+        lines.extend(([""] if lines else []) + [client_tree.explain(api.resources).rstrip("\n")])
     return "\n".join(lines) + "\n"
 
 
