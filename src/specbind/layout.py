@@ -332,7 +332,9 @@ class Layout:
                 if match is not None and self.options.rule == "auto":
                     resource = (*tag_names[:-1], *names[match:])
                     return verb_for(tuple(resource), True, f"tag `{chain[-1]}`, path below it")
-                return verb_for(tuple(tag_names), False, f"tag `{chain[-1]}`")
+                # the tag alone; CRUD verbs still where the path ends at the tag's own collection
+                nested = match is not None and match == len(names) - 1
+                return verb_for(tuple(tag_names), nested, f"tag `{chain[-1]}`")
         return verb_for(tuple(names), True, "path")
 
     # -- all operations -------------------------------------------------------------------------

@@ -192,3 +192,24 @@ def test_a_bad_option_is_one_located_error(tmp_path: Path) -> None:
     proc = _project(tmp_path, 'names = "camel"\n')
     assert proc.returncode == 2
     assert proc.stderr.strip().endswith('/tool/specbind/names: `names` must be "python" or "wire"'), proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        # one resource per tag, methods named from the operationId (Speakeasy's and Fern's default)
+        ("tags", {"conversations.create", "conversations.retrieve", "conversations.list_items", "conversations.get_item"}),
+        # the path alone: the same tree as the default for this document, whose tag is its path
+        ("path", {"conversations.create", "conversations.retrieve", "conversations.items.list", "conversations.items.retrieve"}),
+    ],
+)  # fmt: skip
+def test_layout_rules(rule: str, expected: set[str]) -> None:
+    from specbind.build import build_api
+    from specbind.layout import Options
+    from specbind.pipeline import load_spec
+
+    spec = REPO / "spec" / "conversations.yaml"
+    api = build_api(
+        load_spec(Job("c", spec, Path("."), "c")), package="c", spec_name=spec.name, client_layout=Options(rule=rule)
+    )  # type: ignore[arg-type]
+    assert expected <= {op.python_path for op in api.operations}
