@@ -91,6 +91,14 @@ def _resolve(data: dict[str, Any], node: Any) -> Any:
     return node
 
 
+def _client_method(client: Any, op: Any) -> Any:
+    """The operation's client method: `client.<resource_path>.<method_name>` (see `layout`)."""
+    target = client
+    for part in (*op.resource_path, op.method_name):
+        target = getattr(target, part)
+    return target
+
+
 def _arguments(method: Any, op: Any, body_type: Any) -> dict[str, Any]:
     """Required arguments: parameters from their types; body fields from the body model, whose
     constraints (minItems...) the method's wider argument types do not carry. A form body's
@@ -138,7 +146,7 @@ def _check_operation(
     http = TestClient(pkg["server"].create_app(service), base_url="http://testserver")
     http.event_hooks = {"request": [seen.append], "response": [answered.append]}
     client = pkg["client"].Client(base_url="http://testserver", http_client=http, max_retries=0)
-    method = getattr(client, op.name)
+    method = _client_method(client, op)
     try:
         answer = service.answers[op.name] = answer_for(pkg, api, op)
         args = _arguments(method, op, _body_type(pkg, api, op))
@@ -287,7 +295,7 @@ def _check_async(pkg: dict[str, Any], api: Any, op: Any) -> list[str]:
         transport = httpx.ASGITransport(app=pkg["server"].create_app(service))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             client = pkg["client"].AsyncClient(base_url="http://testserver", http_client=http, max_retries=0)
-            method = getattr(client, op.name)
+            method = _client_method(client, op)
             result = await method(**_arguments(method, op, _body_type(pkg, api, op)))
             return [e async for e in result] if op.response_kind == "stream" else result
 

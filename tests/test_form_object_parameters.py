@@ -63,7 +63,7 @@ async def main() -> None:
             def answer(req: httpx.Request) -> httpx.Response:
                 sent.append(str(req.url).removeprefix("http://x"))
                 return httpx.Response(200, json={})
-            Client(base_url="http://x", http_client=httpx.Client(transport=httpx.MockTransport(answer))).search(filter=value)
+            Client(base_url="http://x", http_client=httpx.Client(transport=httpx.MockTransport(answer))).search.retrieve(filter=value)
             statuses.append((await http.get(sent[-1])).status_code)
 
 asyncio.run(main())

@@ -92,11 +92,12 @@ def test_names_that_shadow_work(packages: Path) -> None:
         assert client.quote("a/b", safe="") == "a%2Fb"
         assert server.ServiceError.__mro__[1] is Exception and m.Exception.__name__ == "Exception"  # client/server say `models.X`
         repo = m.Repository.model_validate({"address": {"street": "s"}, "Address": {"street": "t"}})
-        assert repo.address is not None and repo.Address_ is not None and repo.Address_.street == "t"
+        assert repo.address is not None and repo.address2 is not None and repo.address2.street == "t"
         assert m.Repository.__doc__ is not None and "`repository` in the spec." in m.Repository.__doc__
         q = m.Quote.model_validate({"text": "t", "field": "a", "base": {"model": "x"}, "maybe": None, "mapping": {"k": "v"}, "anything": 3})
         assert q.model_dump(mode="json", exclude_unset=True)["base"] == {"model": "x"}
-        assert hasattr(Client, "createan_api_keyforaserviceaccount") and hasattr(Client, "list_user_repository_ids")
+        assert hasattr(client.RepositoriesResource, "createan_api_keyforaserviceaccount")
+        assert Client(base_url="http://x").repositories.list.__func__ is client.RepositoriesResource.list
         """,
     )
 

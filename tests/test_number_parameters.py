@@ -33,7 +33,7 @@ paths:
 PROBE = """
 import asyncio, inspect, json, sys
 import httpx
-from num.client import Client
+from num.client import Client, ScoresResource
 from num.server import create_app
 
 sent = []
@@ -43,8 +43,8 @@ def answer(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json={})
 
 client = Client(base_url="http://x", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
-client.get_score(2, limit=1, scale=1)
-client.get_score(2.5, limit=0.5, scale=None)
+client.scores.retrieve(2, limit=1, scale=1)
+client.scores.retrieve(2.5, limit=0.5, scale=None)
 
 got = []
 
@@ -63,7 +63,7 @@ async def serve() -> None:
             assert answer.status_code == 200, answer.text
 
 asyncio.run(serve())
-signature = str(inspect.signature(Client.get_score))
+signature = str(inspect.signature(ScoresResource.retrieve))
 print(json.dumps({"sent": sent, "got": got, "signature": signature}))
 """
 
@@ -84,7 +84,7 @@ def test_numbers_are_float_in_signatures_and_exact_on_the_wire(tmp_path: Path) -
     client = (tmp_path / "num" / "client.py").read_text()
     server = (tmp_path / "num" / "server.py").read_text()
     assert "score: float," in client and "limit: float," in client and "scale: float | None = None," in client
-    assert "int | float" not in client.split("class Client")[1].split("def get_score")[1].split(") ->")[0]
+    assert "int | float" not in client.split("class ScoresResource")[1].split("def retrieve")[1].split(") ->")[0]
     assert "limit: float," in server and "scale: float | None = None," in server
     assert " = 3" not in server
     done = subprocess.run(

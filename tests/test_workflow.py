@@ -104,3 +104,24 @@ def test_generate_from_any_directory_uses_the_embedded_fragment(tmp_path: Path) 
         # The package is named after --out (`pkg`): only the user agent says so.
         ours = (tmp_path / "pkg" / path.name).read_text().replace('USER_AGENT = "pkg/', 'USER_AGENT = "conversations/')
         assert ours == path.read_text(), path.name
+
+
+def test_diff_reports_a_moved_client_method_and_a_renamed_argument(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d = yaml.safe_load(SPEC.read_text())
+    items = d["paths"]["/conversations/{conversation_id}/items"]
+    items["get"]["x-speakeasy-group"] = "history"  # client.conversations.items.list -> client.history.list
+    items["get"]["x-speakeasy-name-override"] = "list"
+    after = next(p for p in items["get"]["parameters"] if p.get("name") == "after")
+    after["x-specbind-name"] = "start_after"  # `after` -> `start_after`
+    new = tmp_path / "moved.yaml"
+    new.write_text(yaml.safe_dump(d, sort_keys=False))
+    assert main(["diff", str(SPEC), str(new), "--json"]) == 0
+    changes = {(c["where"], c["what"]): c["severity"] for c in json.loads(capsys.readouterr().out)}
+    moved = "client method moved: client.conversations.items.list -> client.history.list"
+    assert changes[("operation listConversationItems", moved)] == "breaking-clients"
+    assert changes[("operation listConversationItems query:after", "argument renamed: after -> start_after")] == (
+        "breaking-clients"
+    )
+    assert len(changes) == 2

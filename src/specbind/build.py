@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from . import __version__, client_docs, ir, naming, public, wire
+from . import __version__, client_docs, client_tree, ir, layout, naming, public, signature, wire
 from .errors import Diagnostics, SpecError
 from .load import Document
 from .normalize import normalize
@@ -52,15 +52,18 @@ def build_api(
     python_types: bool = False,
     pagination: tuple[Rule, ...] = (),
     idempotency_header: str | None = None,
+    names: naming.Style = "python",
+    client_layout: layout.Options | None = None,
 ) -> ir.Api:
     """``diagnostics`` collects warnings; with ``strict`` set they fail the build here."""
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
+    client_layout = client_layout or layout.Options()
     validate_root(doc)
     check_refs(doc)  # resolve
     for warning in doc.warnings:  # what bundling did instead (a string given by `$ref`, inlined)
         diagnostics.warn(warning.file, warning.line, warning.pointer, warning.message)
     n = normalize(doc)
-    sb = SchemaBuilder(n, diagnostics, python_types=python_types)
+    sb = SchemaBuilder(n, diagnostics, python_types=python_types, names=names)
     built = sb.build_all()
     data = n.data
     info = data.get("info") or {}
@@ -78,11 +81,14 @@ def build_api(
     raw_ops = ops_builder.build()
     if sb.problems:
         raise SpecError(sb.problems)
-    diagnostics.finish()
     order = definition_order(built)
     defined = set(order)
     none_aliases = frozenset(n for n, a in built.aliases.items() if a.annotation == "None")
     ops, adapters, error_adapters = wire.finish(raw_ops, set(built.models), defined, none_aliases)
+    client_attrs = [s.setting for s in securities] + [p.name for p in wire.client_headers(ops)]
+    placed = layout.Layout(data, client_layout, sb.warn, _list_like(sb, built), client_attrs).assign(ops)
+    ops = signature.with_arguments(placed, client_layout.path_parameters)
+    diagnostics.finish()
     service = service_name(data, package)
     error_body, error_media = wire.server_errors(ops_builder.error_schemas, ops_builder.error_types, n.deref)
     # `APIStatusError.error` is typed by the one error type the document uses, else Any.
@@ -183,7 +189,27 @@ def build_api(
         kind_tables=tables,
         which_class=public.which_class_text(tables),
     )
-    return client_docs.with_client_docs(api)
+    api = client_docs.with_client_docs(api)
+    return replace(api, resources=client_tree.tree(api.operations))
+
+
+def _list_like(sb: SchemaBuilder, built: Any) -> Any:
+    """Whether an operation answers with a list: an array, a page, or an object whose `data`,
+    `items` or `results` is an array (Stripe's and OpenAI's list objects). `layout` names a GET
+    on a collection `list` then, else `retrieve`."""
+
+    def answer(op: ir.Operation) -> bool:
+        if op.paginated:
+            return True
+        name = re.sub(r"(?<![\w.])models\.", "", op.response or "")
+        alias = built.aliases.get(name)
+        if (alias.annotation if alias else name).startswith(("list[", "Sequence[")):
+            return True
+        return any(
+            p.wire in ("data", "items", "results") and "array" in p.info.json_types for p in sb.props.get(name, [])
+        )
+
+    return answer
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -143,17 +143,16 @@ def docstring(op: ir.Operation, aliases: dict[str, str], error_model: str | None
     if op.doc and op.summary and op.summary.strip() not in op.doc:
         lines += [""] + _wrap(op.doc, "", "")
     lines += ["", "Args:"]
-    params = [p for p in op.params if p.location == "path"]
-    for p in params:
-        lines.extend(_arg(p.name, p.doc, constraints(p.constrained, aliases)))
-    for b in sorted(op.body_fields, key=lambda b: not b.required):
-        notes = constraints(b.annotation, aliases)
-        lines.extend(_arg(b.name, b.doc, notes))
-    for p in op.params:
-        if p.location == "path":
-            continue
-        default = p.default if not p.required and p.default not in ("None", "") else None
-        lines.extend(_arg(p.name, p.doc, constraints(p.constrained, aliases), default))
+    params = {p.name: p for p in op.params}
+    fields = {b.name: b for b in op.body_fields}
+    for a in op.arguments:  # in signature order
+        if a.name in params:
+            p = params[a.name]
+            default = p.default if not p.required and p.default not in ("None", "") else None
+            lines.extend(_arg(p.name, p.doc, constraints(p.constrained, aliases), default))
+        elif a.name in fields:
+            b = fields[a.name]
+            lines.extend(_arg(b.name, b.doc, constraints(b.annotation, aliases)))
     lines.append(
         "    extra_headers, extra_query"
         + (", extra_body" if op.body_model else "")

@@ -70,6 +70,8 @@ def _schema(name: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]
             a, b = of[f], nf[f]
             if a["type"] != b["type"]:
                 out += _type_change(f"{where}.{f}", a["type"], b["type"], req, resp)
+            if "name" in a and "name" in b and a["name"] != b["name"]:
+                out.append(Change(CLIENTS, f"{where}.{f}", f"Python name changed: {a['name']} -> {b['name']}"))
             if a["required"] and not b["required"]:
                 out.append(Change(CLIENTS if resp else ADDITIVE, f"{where}.{f}", "no longer required"))
             elif b["required"] and not a["required"]:
@@ -136,6 +138,8 @@ def _operation(op: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change
             )
         )
     for p in sorted(op_.keys() & np_.keys()):
+        if "name" in op_[p] and "name" in np_[p] and op_[p]["name"] != np_[p]["name"]:
+            out.append(Change(CLIENTS, f"{where} {p}", f"argument renamed: {op_[p]['name']} -> {np_[p]['name']}"))
         if op_[p]["type"] != np_[p]["type"]:
             out.append(Change(CLIENTS, f"{where} {p}", f"type changed: {op_[p]['type']} -> {np_[p]['type']}"))
         if np_[p]["required"] and not op_[p]["required"]:
@@ -143,6 +147,13 @@ def _operation(op: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change
     for key in ("body", "response"):
         if old[key] != new[key]:
             out.append(Change(CLIENTS, where, f"{key} changed: {old[key]} -> {new[key]}"))
+    # The client's call shape (absent from manifests written before resources: not compared).
+    for key, what in (("python", "client method moved"), ("stream", "streaming method moved")):
+        if key in old and key in new and old[key] != new[key]:
+            out.append(Change(CLIENTS, where, f"{what}: client.{old[key]} -> client.{new[key]}"))
+    if "positional" in old and "positional" in new and old["positional"] != new["positional"]:
+        before, after = ", ".join(old["positional"]) or "none", ", ".join(new["positional"]) or "none"
+        out.append(Change(CLIENTS, where, f"positional arguments changed: ({before}) -> ({after})"))
     return out
 
 

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
+from . import naming
+
 Strategy = Literal["tagged", "tag_then_structure", "plain"]
 
 
@@ -178,8 +180,19 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class Argument:
+    """One argument of a client method, in signature order (see ``signature``)."""
+
+    name: str
+    annotation: str
+    default: str  # "" (required) or " = None" / " = NOT_GIVEN", already rendered
+    positional: bool  # before the `*`
+    location: Literal["path", "query", "header", "cookie", "body"]
+
+
+@dataclass(frozen=True)
 class Operation:
-    name: str  # method name
+    name: str  # the flat name (`create_conversation`): the service method; the client's before resources
     operation_id: str
     method: str  # upper case
     path: str  # with {wire} placeholders
@@ -227,6 +240,17 @@ class Operation:
     client_checks: tuple[tuple[str, str], ...] = ()  # (argument, annotation) checked before sending
     client_checks_model: str = ""  # private model in client.py holding client_checks
     keyword_params: tuple[Param, ...] = ()  # server_params passed to the service by keyword
+    #: Where the client method lives (``client.conversations.items``) and its name there
+    #: (``list``): decided in ``layout``, with the reason `generate --explain` prints.
+    resource_path: tuple[str, ...] = ()
+    method_name: str = ""
+    layout_reason: str = ""
+    arguments: tuple[Argument, ...] = ()  # the client method's, in signature order
+
+    @property
+    def python_path(self) -> str:
+        """``conversations.items.list``: the method as a caller writes it after ``client.``."""
+        return ".".join((*self.resource_path, self.method_name or self.name))
 
     @property
     def paginated(self) -> bool:
@@ -262,6 +286,36 @@ class KindTable:
     request_union: str
     response_union: str | None
     rows: tuple[KindRow, ...]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A node of the client's tree: the client itself (``path == ()``) or ``client.<path>``."""
+
+    path: tuple[str, ...]  # attribute names from the client down
+    class_name: str  # ConversationsItemsResource ("" for the client)
+    async_class_name: str
+    doc: str
+    children: tuple[Resource, ...]
+    operations: tuple[Operation, ...]  # the methods, in document order
+
+    @property
+    def name(self) -> str:
+        """The attribute on the parent."""
+        return self.path[-1] if self.path else ""
+
+    @property
+    def paginated(self) -> bool:
+        """Whether one of its methods returns pages (the resource then borrows the client's `_page`)."""
+        return any(op.paginated for op in self.operations)
+
+    def walk(self) -> tuple[Resource, ...]:
+        """Every resource below this one (not itself), parents before children."""
+        out: list[Resource] = []
+        for child in self.children:
+            out.append(child)
+            out.extend(child.walk())
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -309,6 +363,24 @@ class Api:
     lazy_exports: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, names) imported on first use
     kind_tables: tuple[KindTable, ...] = ()
     which_class: str = ""  # kind_tables as text (models' docstring, --explain, README)
+    #: The client's resource tree (``layout``); its root holds the methods of the client itself.
+    resources: Resource = field(default_factory=lambda: Resource((), "", "", "", (), ()))
+
+    @property
+    def client_exports(self) -> tuple[str, ...]:
+        """client.py's `__all__`: the clients and every resource class (for annotations)."""
+        names = ["NOT_GIVEN", "AsyncClient", "Client", "NotGiven"]
+        names += [n for r in self.resources.walk() for n in (r.class_name, r.async_class_name)]
+        return tuple(sorted(names, key=naming.export_key))
+
+    @property
+    def client_uses_builtins(self) -> bool:
+        """Whether client.py writes `builtins.list[...]` (a resource with a `list` member, see `layout`)."""
+        return any(
+            "builtins.list[" in " ".join([a.annotation for a in op.arguments] + [op.response or "", op.item_type or ""])
+            for r in self.resources.walk()
+            for op in r.operations
+        )
 
     @property
     def streams(self) -> bool:

@@ -60,17 +60,7 @@ def inputs_record(job: Job, includes: Iterable[str] = ()) -> dict[str, object]:
     record: dict[str, object] = {
         "spec": {"name": job.spec.name, "sha256": hashlib.sha256(job.spec.read_bytes()).hexdigest()},
         "overlays": [{"name": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in job.overlays],
-        "options": {
-            "package": job.package,
-            **({"python_types": True} if job.python_types else {}),
-            # Recorded only when set, so that manifests without them do not change.
-            **({"idempotency_header": job.idempotency_header} if job.idempotency_header else {}),
-            **(
-                {"pagination": [{"operation": r.operation_id, **r.declared.record()} for r in job.pagination]}
-                if job.pagination
-                else {}
-            ),
-        },
+        "options": job.options_record(),
         "generator_sha256": generator_sha256(job.formatter),
     }
     names = sorted(set(includes))

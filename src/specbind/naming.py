@@ -6,19 +6,26 @@ Rules (deterministic, spec order breaks ties):
   define themselves (``Field``, ``BaseModel``, ``Response``...) get a trailing ``_``: the
   client and server modules import model classes by name next to their own imports.
   Collisions get ``2``, ``3``... in spec order; names that need no cleaning win.
-- field names keep the wire name when possible; keywords, names that clash with pydantic's
-  ``BaseModel`` attributes, and names the module uses in annotations (builtins, imports,
-  any class or alias of the module) get a trailing ``_``; anything else invalid is
-  snake_cased. The wire name is kept as the alias.
+- field and argument names are snake_case (``photoUrls`` -> ``photo_urls``, ``AccountSid``
+  -> ``account_sid``); with ``names = "wire"`` a wire name that is already an identifier is
+  kept. A trailing ``_`` only where the name would break something: keywords (``from_``),
+  names that clash with pydantic's ``BaseModel`` attributes, and names the module uses in
+  annotations (``str``, ``list``, imports, any class or alias of the module). Other builtins
+  (``type``, ``id``, ``input``, ``filter``) are kept, as the official SDKs keep them. The wire
+  name is the alias. Names that need no conversion are claimed first, so after conversion
+  ``photoUrls`` next to ``photo_urls`` is ``photo_urls2``, never the other way round.
 - method names are snake_case; a run of capitals keeps a known acronym whole
   (``CreateanAPIkey`` -> ``createan_api_key``, ``getUserIDs`` -> ``get_user_ids``).
+- resources (``client.conversations.items``) are snake_case attributes; their classes are
+  ``<Path>Resource`` / ``Async<Path>Resource``. See ``layout``.
 """
 
 from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Sequence
+from typing import Literal
 
 # Names the generated modules import or define themselves; a schema of that name is renamed.
 MODULE_RESERVED = frozenset(
@@ -126,10 +133,14 @@ def class_name(spec_name: str) -> str:
     return name
 
 
-def field_name(wire: str, module_names: Container[str] = frozenset()) -> str:
+Style = Literal["python", "wire"]
+
+
+def field_name(wire: str, module_names: Container[str] = frozenset(), *, style: Style = "python") -> str:
     """``module_names``: classes and aliases of the module; a field of that name would shadow
-    them for the annotations of the class body."""
-    if is_identifier(wire) and not wire.startswith("_"):
+    them for the annotations of the class body. ``style="wire"`` keeps a wire name that is
+    already an identifier (the behaviour before Python names)."""
+    if style == "wire" and is_identifier(wire) and not wire.startswith("_"):
         name = wire
     else:
         name = snake(wire)
@@ -147,6 +158,51 @@ def method_name(operation_id: str) -> str:
     if name[0].isdigit():
         name = "op_" + name
     return name + "_" if keyword.iskeyword(name) else name
+
+
+def field_names(
+    wires: Sequence[str], module_names: Container[str] = frozenset(), *, style: Style = "python"
+) -> dict[str, str]:
+    """wire name -> Python name for the fields of one model, distinct: names that need no
+    conversion are claimed first (spec order), then the converted ones get ``2``, ``3``...
+    so a Python name never equals another field's wire name (both are accepted on input)."""
+    wanted = {w: field_name(w, module_names, style=style) for w in wires}
+    table = NameTable()
+    out = {w: table.claim(n) for w, n in wanted.items() if n == w}
+    out |= {w: table.claim(n) for w, n in wanted.items() if w not in out}
+    return {w: out[w] for w in wires}
+
+
+def words(text: str) -> list[str]:
+    """The lower-case words of a name: ``listConversationItems`` -> list, conversation, items."""
+    return [w for w in snake(text).split("_") if w]
+
+
+def singular(word: str) -> str:
+    """A rough singular, only to compare words (``items``/``item``, ``entries``/``entry``)."""
+    if len(word) > 3 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if len(word) > 2 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def resource_name(text: str) -> str:
+    """A resource attribute (``client.<name>``): snake_case, ``""`` when nothing usable is
+    left (no letter: a tag called `1`); keywords get a trailing ``_``."""
+    name = snake(text)
+    if not any(c.isalpha() for c in name):
+        return ""
+    if name[0].isdigit():
+        name = "r" + name
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def resource_class(path: Sequence[str], is_async: bool = False) -> str:
+    """``("conversations", "items")`` -> ``ConversationsItemsResource``."""
+    return ("Async" if is_async else "") + ("".join(pascal(p) for p in path) or "Client") + "Resource"
 
 
 class NameTable:

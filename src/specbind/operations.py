@@ -288,7 +288,9 @@ class OperationBuilder:
 
         def wanted(p: dict[str, Any], wire: str) -> str:
             custom = p.get("x-specbind-name")
-            return custom if isinstance(custom, str) and naming.is_identifier(custom) else naming.field_name(wire)
+            if isinstance(custom, str) and naming.is_identifier(custom):
+                return custom
+            return naming.field_name(wire, style=self.sb.names_style)
 
         # Names are claimed path first, then body fields, then the rest: the order a reader sees.
         path_names = {key: arg_names.claim(wanted(p, key[0])) for key, (p, _) in ordered if key[1] == "path"}

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from . import __version__, fmt, ir
+from . import __version__, client_tree, fmt, ir
 from .build import build_api, validate_root
 from .bundle import bundle
 from .config import Job
@@ -76,6 +76,8 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
             python_types=job.python_types,
             pagination=job.pagination,
             idempotency_header=job.idempotency_header,
+            names=job.names,  # type: ignore[arg-type]
+            client_layout=job.layout_options(),
         )  # resolve + normalize + IR
         progress.phase(
             f"built {plural(len(api.definitions), 'schema')} and {plural(len(api.operations), 'operation')}"
@@ -128,6 +130,8 @@ def explain(api: ir.Api) -> str:
     if api.which_class:
         lines.extend(("", api.which_class))
     lines.extend(_explain_operations(api))
+    if api.operations:
+        lines.extend(([""] if lines else []) + [client_tree.explain(api.resources).rstrip("\n")])
     return "\n".join(lines) + "\n"
 
 

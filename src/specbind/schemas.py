@@ -32,9 +32,17 @@ def _assignment(default: str | None, kwargs: list[str]) -> str:
 
 
 class SchemaBuilder(TypeExpressions, KeywordTypes):
-    def __init__(self, n: Normalized, diagnostics: Diagnostics | None = None, *, python_types: bool = False) -> None:
+    def __init__(
+        self,
+        n: Normalized,
+        diagnostics: Diagnostics | None = None,
+        *,
+        python_types: bool = False,
+        names: naming.Style = "python",
+    ) -> None:
         self.n = n
         self.python_types = python_types
+        self.names_style: naming.Style = names  # `names = "wire"` keeps identifiers as the spec spells them
         self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()
         self.schemas: dict[str, Any] = n.component_schemas
         self.out = Built()
@@ -138,14 +146,14 @@ class SchemaBuilder(TypeExpressions, KeywordTypes):
         self._deps_stack.append(set())
         extra, closed = self.extra_type(schema, at, name + "Extra", closed)
         self.closed[name] = closed
-        table = naming.NameTable()
+        py_names = naming.field_names(list(props), self.names, style=self.names_style)
         fields: list[ir.Field] = []
         for wire, (prop_schema, required, prop_at) in props.items():
             info = self.type_of(prop_schema, prop_at, name + naming.pascal(wire))
             self.props[name].append(
                 PropInfo(wire, info, required, prop_schema if isinstance(prop_schema, dict) else {})
             )
-            fields.append(self.make_field(table, wire, info, required, prop_schema, prop_at))
+            fields.append(self.make_field(py_names[wire], wire, info, required, prop_schema, prop_at))
         self._deps_stack.pop()
         doc = clean_doc(schema)
         single = tuple(
@@ -201,10 +209,7 @@ class SchemaBuilder(TypeExpressions, KeywordTypes):
             at, schema = found
         return self.n.at(schema, at), schema
 
-    def make_field(
-        self, table: naming.NameTable, wire: str, info: TypeInfo, required: bool, schema: Any, at: Parts
-    ) -> ir.Field:
-        py = table.claim(naming.field_name(wire, self.names))
+    def make_field(self, py: str, wire: str, info: TypeInfo, required: bool, schema: Any, at: Parts) -> ir.Field:
         kwargs: list[str] = []
         annotation = info.annotation()
         doc = field_doc(schema)

@@ -70,6 +70,7 @@ def surface(api: ir.Api) -> dict[str, Any]:
                 f.wire: {
                     "type": f.annotation.removesuffix(" | None") if not f.required else f.annotation,
                     "required": f.required,
+                    "name": f.name,
                 }
                 for f in d.fields
             }
@@ -83,18 +84,28 @@ def surface(api: ir.Api) -> dict[str, Any]:
             entry["strategy"] = d.strategy
             entry["variants"] = list(d.members)
         schemas[d.name] = entry
+    twins = {op.stream_of: op.python_path for op in api.operations if op.stream_of}
     operations = {
         op.operation_id: {
             "method": op.method,
             "path": op.path,
             "params": {
-                f"{p.location}:{p.wire}": {"type": _bare(p.annotation).removesuffix(" | None"), "required": p.required}
+                f"{p.location}:{p.wire}": {
+                    "type": _bare(p.annotation).removesuffix(" | None"),
+                    "required": p.required,
+                    "name": p.name,
+                }
                 for p in op.params
             },
             "body": _bare(op.body_model) or None,
             "response": _bare(op.response) or None,
+            # the client's call shape: where the method lives, and which arguments are positional
+            "python": op.python_path,
+            "positional": [a.name for a in op.arguments if a.positional],
+            **({"stream": twins[op.name]} if op.name in twins else {}),
         }
         for op in api.operations
+        if not op.stream_of  # the streaming twin is the `stream` of the operation it streams
     }
     return {"schemas": schemas, "operations": operations}
 

@@ -34,6 +34,7 @@ class SchemaHost(Protocol):
     out: Built
     names: naming.NameTable
     component_name: dict[str, str]
+    names_style: naming.Style
     _deps_stack: list[set[str]]
 
     def type_of(self, schema: Any, at: Parts, hint: str) -> TypeInfo: ...
@@ -264,7 +265,7 @@ class UnionPlanner:
         self, name: str, doc: str | None, source: str, prop: str, taggings: list[Tagging], reason_prefix: str
     ) -> ir.Union:
         b = self.b
-        tag_field = naming.field_name(prop)
+        tag_field = naming.field_name(prop, style=b.names_style)
         owners: dict[str, list[Tagging]] = {}
         for t in taggings:
             for tag in t.tags:

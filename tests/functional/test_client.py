@@ -60,7 +60,7 @@ def page(items: list[dict[str, Any]], has_more: bool) -> dict[str, Any]:
 
 def test_create_conversation_sends_validated_body() -> None:
     rec = Recorder(httpx.Response(200, json=CONV))
-    conv = client(rec).create_conversation(items=[{"role": "user", "content": "hi"}], metadata={"a": "b"})
+    conv = client(rec).conversations.create(items=[{"role": "user", "content": "hi"}], metadata={"a": "b"})
     assert conv.id == "conv_1" and conv.metadata == {"k": "v"}
     req = rec.last
     assert (req.method, req.url.path) == ("POST", "/v1/conversations")
@@ -71,33 +71,33 @@ def test_create_conversation_sends_validated_body() -> None:
 def test_invalid_body_is_refused_before_sending() -> None:
     rec = Recorder(httpx.Response(200, json=CONV))
     with pytest.raises(ValidationError):
-        client(rec).create_conversation(items=[{"role": "user", "content": "hi"}] * 21)
+        client(rec).conversations.create(items=[{"role": "user", "content": "hi"}] * 21)
     assert rec.requests == []
 
 
 def test_every_operation_method_path_query() -> None:
     rec = Recorder(lambda r: httpx.Response(200, json=_answer(r)))
     c = client(rec)
-    c.get_conversation("conv 1/x")
+    c.conversations.retrieve("conv 1/x")
     assert rec.last.url.raw_path == b"/v1/conversations/conv%201%2Fx"
-    c.update_conversation("conv_1", metadata={"a": "1"})
+    c.conversations.update("conv_1", metadata={"a": "1"})
     assert (rec.last.method, json.loads(rec.last.content)) == ("POST", {"metadata": {"a": "1"}})
-    c.delete_conversation("conv_1")
+    c.conversations.delete("conv_1")
     assert rec.last.method == "DELETE" and rec.last.content == b""
-    c.create_conversation_items(
+    c.conversations.items.create(
         "conv_1", items=[{"type": "item_reference", "id": "msg_1"}], include=["message.output_text.logprobs"]
     )
     assert rec.last.url.path == "/v1/conversations/conv_1/items" and rec.last.url.params.get_list("include") == [
         "message.output_text.logprobs"
     ]
-    item = c.get_conversation_item(
-        "conv_1", "msg_1", include=["reasoning.encrypted_content", "file_search_call.results"]
+    item = c.conversations.items.retrieve(
+        "msg_1", conversation_id="conv_1", include=["reasoning.encrypted_content", "file_search_call.results"]
     )
     assert type(item).__name__ == "Message"
     assert str(rec.last.url).endswith("?include=reasoning.encrypted_content&include=file_search_call.results")
-    c.delete_conversation_item("conv_1", "msg_1")
+    c.conversations.items.delete("msg_1", conversation_id="conv_1")
     assert (rec.last.method, rec.last.url.path) == ("DELETE", "/v1/conversations/conv_1/items/msg_1")
-    c.list_conversation_items("conv_1", limit=2, order="asc", extra_query={"x": 1}, extra_headers={"X-Trace": "t"})
+    c.conversations.items.list("conv_1", limit=2, order="asc", extra_query={"x": 1}, extra_headers={"X-Trace": "t"})
     assert (
         rec.last.url.params["limit"] == "2"
         and rec.last.url.params["order"] == "asc"
@@ -121,8 +121,8 @@ def _answer(request: httpx.Request) -> dict[str, Any]:
 
 def test_brackets_array_format() -> None:
     rec = Recorder(httpx.Response(200, json=MSG))
-    client(rec, array_format="brackets").get_conversation_item(
-        "c", "m", include=["file_search_call.results", "reasoning.encrypted_content"]
+    client(rec, array_format="brackets").conversations.items.retrieve(
+        "m", conversation_id="c", include=["file_search_call.results", "reasoning.encrypted_content"]
     )
     assert rec.last.url.query == b"include%5B%5D=file_search_call.results&include%5B%5D=reasoning.encrypted_content"
 
@@ -134,7 +134,7 @@ def test_pagination_walks_three_pages() -> None:
         httpx.Response(200, json=page(items[2:4], True)),
         httpx.Response(200, json=page(items[4:6], False)),
     )
-    first = client(rec).list_conversation_items("conv_1", limit=2, order="asc")
+    first = client(rec).conversations.items.list("conv_1", limit=2, order="asc")
     assert [i.id for i in first.data] == ["msg_0", "msg_1"] and first.has_more
     assert [i.id for i in first] == [f"msg_{i}" for i in range(6)]
     afters = [r.url.params.get("after") for r in rec.requests]
@@ -144,7 +144,7 @@ def test_pagination_walks_three_pages() -> None:
 
 def test_unknown_item_in_a_page_is_kept() -> None:
     rec = Recorder(httpx.Response(200, json=page([MSG, UNKNOWN_ITEM], False)))
-    got = client(rec).list_conversation_items("conv_1").data
+    got = client(rec).conversations.items.list("conv_1").data
     assert type(got[1]).__name__ == "UnknownConversationItem"
     assert got[1].model_dump(mode="json", exclude_unset=True) == UNKNOWN_ITEM
 
@@ -154,7 +154,7 @@ def test_retry_on_429_honours_retry_after() -> None:
     c = client(rec)
     slept: list[float] = []
     c._sleep = slept.append
-    assert c.create_conversation().id == "conv_1"
+    assert c.conversations.create().id == "conv_1"
     assert slept == [3.0] and len(rec.requests) == 2
 
 
@@ -170,16 +170,16 @@ def test_retry_after_ms_and_backoff_cap() -> None:
 def test_post_is_not_retried_on_500_but_get_is() -> None:
     rec = Recorder(httpx.Response(500, json={}), httpx.Response(200, json=CONV))
     with pytest.raises(_http.InternalServerError):
-        client(rec).create_conversation()
+        client(rec).conversations.create()
     assert len(rec.requests) == 1
     rec = Recorder(httpx.Response(500, json={}), httpx.Response(200, json=CONV))
-    assert client(rec).get_conversation("conv_1").id == "conv_1" and len(rec.requests) == 2
+    assert client(rec).conversations.retrieve("conv_1").id == "conv_1" and len(rec.requests) == 2
 
 
 def test_max_retries_per_call() -> None:
     rec = Recorder(httpx.Response(429, json={}))
     with pytest.raises(_http.RateLimitError):
-        client(rec).get_conversation("c", max_retries=0)
+        client(rec).conversations.retrieve("c", max_retries=0)
     assert len(rec.requests) == 1
 
 
@@ -189,7 +189,7 @@ def test_timeout_raises_api_timeout_error() -> None:
 
     rec = Recorder(boom)
     with pytest.raises(_http.APITimeoutError):
-        client(rec, max_retries=1).get_conversation("c")
+        client(rec, max_retries=1).conversations.retrieve("c")
     assert len(rec.requests) == 2
 
 
@@ -198,7 +198,7 @@ def test_connection_error() -> None:
         raise httpx.ConnectError("refused", request=request)
 
     with pytest.raises(_http.APIConnectionError):
-        client(Recorder(refuse), max_retries=0).get_conversation("c")
+        client(Recorder(refuse), max_retries=0).conversations.retrieve("c")
 
 
 def test_error_envelope_is_parsed() -> None:
@@ -211,12 +211,12 @@ def test_error_envelope_is_parsed() -> None:
         }
     }
     with pytest.raises(_http.NotFoundError) as info:
-        client(Recorder(httpx.Response(404, json=body))).get_conversation("nope")
+        client(Recorder(httpx.Response(404, json=body))).conversations.retrieve("nope")
     err = info.value
     assert err.status_code == 404 and err.error is not None and err.error.error.message == "Conversation not found"
     assert err.response.status_code == 404
     with pytest.raises(_http.APIStatusError) as other:
-        client(Recorder(httpx.Response(418, text="teapot"))).get_conversation("x")
+        client(Recorder(httpx.Response(418, text="teapot"))).conversations.retrieve("x")
     assert other.value.body == "teapot" and other.value.error is None
 
 
@@ -224,7 +224,7 @@ def test_error_envelope_is_parsed() -> None:
                                              (409, "ConflictError"), (422, "UnprocessableEntityError"), (502, "InternalServerError")])  # fmt: skip
 def test_status_classes(status: int, cls: str) -> None:
     with pytest.raises(getattr(_http, cls)):
-        client(Recorder(httpx.Response(status, json={})), max_retries=0).get_conversation("x")
+        client(Recorder(httpx.Response(status, json={})), max_retries=0).conversations.retrieve("x")
 
 
 def test_api_key_and_base_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -232,7 +232,7 @@ def test_api_key_and_base_url_from_environment(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("OPENAI_BASE_URL", "https://proxy.test/v9/")
     rec = Recorder(httpx.Response(200, json=CONV))
     c = Client(http_client=httpx.Client(transport=httpx.MockTransport(rec)))
-    c.get_conversation("c")
+    c.conversations.retrieve("c")
     assert (
         rec.last.headers["authorization"] == "Bearer sk-env"
         and str(rec.last.url) == "https://proxy.test/v9/conversations/c"
@@ -262,8 +262,8 @@ def test_async_parity() -> None:
             base_url="https://api.test/v1",
             http_client=httpx.AsyncClient(transport=httpx.MockTransport(rec)),
         ) as c:
-            conv = await c.create_conversation(items=[{"role": "user", "content": "hi"}])
-            first = await c.list_conversation_items(conv.id, limit=2)
+            conv = await c.conversations.create(items=[{"role": "user", "content": "hi"}])
+            first = await c.conversations.items.list(conv.id, limit=2)
             return conv.id, [i.id async for i in first]  # type: ignore[union-attr]
 
     conv_id, ids = asyncio.run(run())
@@ -275,10 +275,10 @@ def test_azure_sends_prefix_and_isolation_header() -> None:
     rec = Recorder(httpx.Response(200, json=CONV))
     c = AzureClient(api_key="k", base_url="https://res.openai.azure.com/openai/v1", user_isolation_key="user-a",
                     http_client=httpx.Client(transport=httpx.MockTransport(rec)))  # fmt: skip
-    c.get_conversation("conv_1")
+    c.conversations.retrieve("conv_1")
     assert rec.last.url.path == "/openai/v1/conversations/conv_1"
     assert rec.last.headers["x-ms-user-isolation-key"] == "user-a"
-    c.get_conversation("conv_1", user_isolation_key="user-b")
+    c.conversations.retrieve("conv_1", user_isolation_key="user-b")
     assert rec.last.headers["x-ms-user-isolation-key"] == "user-b"
     assert AzureClient(api_key="k").base_url == "https://example.openai.azure.com/openai/v1"
     assert az_models.ConversationResource.model_validate(CONV).id == "conv_1"

@@ -4,10 +4,12 @@ docstrings, argument checks before sending, and the "which class do I use" table
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import subprocess
 import sys
+import typing
 from typing import Any
 
 import conversations
@@ -72,7 +74,12 @@ def test_a_schema_never_takes_a_client_name(tmp_path: Any) -> None:
 
     assert {n for names in public.CLIENT_NAMES.values() for n in names} <= naming.MODULE_RESERVED
     assert set(public.CLIENT_NAMES["errors"]) == set(errors.__all__)  # kept in step with the templates
-    assert set(public.CLIENT_NAMES["client"]) == set(conversations.client.__all__)
+    # client.py also exports its resource classes (for annotations); the top level does not.
+    resources = {n for n in conversations.client.__all__ if n.endswith("Resource")}
+    assert set(public.CLIENT_NAMES["client"]) == set(conversations.client.__all__) - resources
+    assert resources == {"ConversationsResource", "ConversationsItemsResource"} | {
+        "Async" + n for n in ("ConversationsResource", "ConversationsItemsResource")
+    }
     spec = REPO / "tests" / "hostile" / "client_name_clash" / "input.yaml"
     proc = subprocess.run(
         [sys.executable, "-m", "specbind", "generate", "--spec", str(spec), "--out", str(tmp_path / "clash"), "--package", "clash"],
@@ -187,10 +194,28 @@ def test_error_message_falls_back_to_other_shapes() -> None:
 
 
 # -- 5. docstrings -------------------------------------------------------------------------------------
+def _resource_classes(cls: type) -> list[type]:
+    """The class and every resource class below it (the return types of its cached properties)."""
+    out = [cls]
+    for _, prop in inspect.getmembers(cls, lambda m: isinstance(m, functools.cached_property)):
+        out += _resource_classes(typing.get_type_hints(prop.func)["return"])
+    return out
+
+
 @pytest.mark.parametrize("cls", [Client, AsyncClient])
 def test_every_method_documents_its_arguments(cls: type) -> None:
-    for name, method in inspect.getmembers(cls, inspect.isfunction):
-        if name.startswith("_") or name in ("close", "aclose"):
+    classes = _resource_classes(cls)
+    assert [c.__name__ for c in classes] == [
+        cls.__name__,
+        *(
+            p + n
+            for p in ("Async" if cls is AsyncClient else "",)
+            for n in ("ConversationsResource", "ConversationsItemsResource")
+        ),
+    ]
+    methods = [(f"{c.__name__}.{n}", m) for c in classes for n, m in inspect.getmembers(c, inspect.isfunction)]
+    for name, method in methods:
+        if name.rsplit(".", 1)[1].startswith("_") or name.endswith((".close", ".aclose")):
             continue
         doc = inspect.getdoc(method) or ""
         assert "\nArgs:\n" in doc and "\nReturns:\n" in doc and "\nRaises:\n" in doc, name
@@ -198,9 +223,10 @@ def test_every_method_documents_its_arguments(cls: type) -> None:
         for param in inspect.signature(method).parameters:
             if param != "self":
                 assert param in args, (name, param)
-    doc = inspect.getdoc(cls.list_conversation_items) or ""
+    items = classes[2]
+    doc = inspect.getdoc(items.list) or ""  # type: ignore[attr-defined]
     assert "Checked before sending: >= 1, <= 100." in doc and "Server default: 20." in doc
-    assert "at most 20 items" in (inspect.getdoc(cls.create_conversation_items) or "")
+    assert "at most 20 items" in (inspect.getdoc(items.create) or "")  # type: ignore[attr-defined]
 
 
 # -- 6. argument checks before sending -------------------------------------------------------------
@@ -212,9 +238,9 @@ def test_query_constraints_are_checked_before_sending() -> None:
     )
     for bad in ({"limit": 500}, {"limit": 0}, {"order": "sideways"}, {"include": ["nope"]}):
         with pytest.raises(ValidationError):
-            c.list_conversation_items("conv_1", **bad)
+            c.conversations.items.list("conv_1", **bad)
     with pytest.raises(ValidationError):
-        c.create_conversation(items=[{"role": "user", "content": "x"}] * 21)
+        c.conversations.create(items=[{"role": "user", "content": "x"}] * 21)
     assert sent == []
 
 
@@ -273,7 +299,7 @@ def test_generic_package_face(pets: Any) -> None:
     assert _dump(pets.CatIn(lives=3)) == {"kind": "cat", "lives": 3}
     with pytest.raises(ValidationError):
         pets.CatIn.model_validate({"lives": 3})  # parsing still requires the tag
-    doc = inspect.getdoc(pets.Client.list_pets) or ""
+    doc = inspect.getdoc(pets.client.PetsResource.list) or ""
     assert (
         "Oldest first" in doc
         and "limit: How many pets per page." in doc
@@ -296,12 +322,12 @@ def test_generic_client_checks_and_errors(pets: Any) -> None:
     )
     for bad in ({"limit": 11}, {"order": "random"}):
         with pytest.raises(ValidationError):
-            client.list_pets(**bad)
+            client.pets.list(**bad)
     assert seen == []
     with pytest.raises(pets.NotFoundError) as err:
-        client.list_pets(limit=3)
+        client.pets.list(limit=3)
     assert str(err.value) == "Error code: 404 - no pets here" and err.value.request_id == "r9"
     dog = pets.Dog.model_validate({"id": "d1", "kind": "dog"})
-    added = client.add_pets(pets=[dog, pets.CatIn(lives=1)])
+    added = client.pets.create(pets=[dog, pets.CatIn(lives=1)])
     assert json.loads(seen[-1].content) == {"pets": [{"id": "d1", "kind": "dog"}, {"kind": "cat", "lives": 1}]}
     assert [(type(p).__name__, p.id) for p in added.data] == [("Dog", "d1"), ("Cat", "p1")]

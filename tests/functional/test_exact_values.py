@@ -104,7 +104,7 @@ def test_the_client_still_takes_any_mapping_and_sequence() -> None:
         api_key="k", base_url="https://api.test/v1", http_client=httpx.Client(transport=httpx.MockTransport(answer))
     )
     item = MappingProxyType({"role": "user", "content": ({"type": "input_text", "text": "hi"},)})
-    client.create_conversation(items=(item,), metadata=MappingProxyType({"a": "b"}))
+    client.conversations.create(items=(item,), metadata=MappingProxyType({"a": "b"}))
     assert json.loads(sent[0].content) == {
         "items": [{"role": "user", "content": [{"type": "input_text", "text": "hi"}]}],
         "metadata": {"a": "b"},

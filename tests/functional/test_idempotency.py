@@ -86,7 +86,7 @@ def boom(exc: type[httpx.TransportError]) -> Callable[[httpx.Request], httpx.Res
 )
 def test_a_keyed_post_is_retried_with_the_same_key(pkg: dict[str, Any], failure: Answer) -> None:
     server = Server(failure, failure, OK)
-    assert client(pkg, server).create_transfer(amount=5).id == "t1"
+    assert client(pkg, server).transfers.create(amount=5).id == "t1"
     keys = server.keys()
     assert len(keys) == 3 and len(set(keys)) == 1
     assert uuid.UUID(str(keys[0])).version == 4
@@ -95,30 +95,30 @@ def test_a_keyed_post_is_retried_with_the_same_key(pkg: dict[str, Any], failure:
 def test_every_call_gets_its_own_key(pkg: dict[str, Any]) -> None:
     server = Server(OK, OK, OK, httpx.Response(200, json=[]))
     c = client(pkg, server)
-    c.create_transfer(amount=1)
-    c.create_transfer(amount=1)
-    c.update_transfer("t1", amount=2)  # PATCH: keyed too
+    c.transfers.create(amount=1)
+    c.transfers.create(amount=1)
+    c.transfers.update("t1", amount=2)  # PATCH: keyed too
     assert len(set(server.keys())) == 3
-    assert c.list_transfers() == []
+    assert c.transfers.list() == []
     assert server.keys()[-1] is None  # a GET sends none
 
 
 def test_the_callers_key_wins_and_is_reused(pkg: dict[str, Any]) -> None:
     server = Server(httpx.Response(502), OK)
-    client(pkg, server).create_transfer(amount=1, idempotency_key="mine")
+    client(pkg, server).transfers.create(amount=1, idempotency_key="mine")
     assert server.keys() == ["mine", "mine"]
     server = Server(httpx.Response(502), OK)
-    client(pkg, server).create_transfer(amount=1, idempotency_key="arg", extra_headers={"Idempotency-Key": "hdr"})
+    client(pkg, server).transfers.create(amount=1, idempotency_key="arg", extra_headers={"Idempotency-Key": "hdr"})
     assert server.keys() == ["hdr", "hdr"]
 
 
 def test_the_documents_own_header(pkg: dict[str, Any]) -> None:
     # Declared by the operation (`Idempotency-Key`), and Fern's `x-fern-idempotency-headers`.
     server = Server(httpx.Response(500), OK)
-    client(pkg, server).create_payment(amount=3)
+    client(pkg, server).payments.create(amount=3)
     assert len(server.requests) == 2 and server.keys()[0] == server.keys()[1] is not None
     server = Server(httpx.Response(500), OK)
-    client(pkg, server).create_refund(amount=3, request_key="r-1")
+    client(pkg, server).refunds.create(amount=3, request_key="r-1")
     assert server.keys("x-request-key") == ["r-1", "r-1"] and server.keys() == [None, None]
 
 
@@ -134,7 +134,7 @@ def test_async_keeps_the_key_across_retries(pkg: dict[str, Any]) -> None:
             return None
 
         c._sleep = no_wait
-        await c.create_transfer(amount=5)
+        await c.transfers.create(amount=5)
 
     asyncio.run(run())
     assert len(server.requests) == 3 and len(set(server.keys())) == 1
@@ -144,14 +144,14 @@ def test_server_says_whether_to_retry(pkg: dict[str, Any]) -> None:
     # `x-should-retry` is obeyed either way; a wait longer than the cap is not waited for.
     server = Server(httpx.Response(500, headers={"x-should-retry": "false"}), OK)
     with pytest.raises(pkg["_http"].InternalServerError):
-        client(pkg, server).create_transfer(amount=1)
+        client(pkg, server).transfers.create(amount=1)
     assert len(server.requests) == 1
     server = Server(httpx.Response(400, headers={"x-should-retry": "true"}), OK)
-    client(pkg, server).create_transfer(amount=1)
+    client(pkg, server).transfers.create(amount=1)
     assert len(server.requests) == 2
     server = Server(httpx.Response(429, headers={"retry-after": "3600"}), OK)
     with pytest.raises(pkg["_http"].RateLimitError):
-        client(pkg, server).create_transfer(amount=1)
+        client(pkg, server).transfers.create(amount=1)
     assert len(server.requests) == 1
 
 
@@ -160,7 +160,7 @@ def test_waits_come_from_the_server(pkg: dict[str, Any]) -> None:
     c = client(pkg, server)
     slept: list[float] = []
     c._sleep = slept.append
-    c.create_transfer(amount=1)
+    c.transfers.create(amount=1)
     assert slept[0] == 0.25 and 0.75 <= slept[1] <= 1.0  # then backoff: 1 s less up to 25 % jitter
 
 
@@ -176,7 +176,7 @@ def test_without_a_key_a_post_keeps_the_safe_rules() -> None:
         )
         c._sleep = lambda seconds: None
         with pytest.raises((InternalServerError, _http.APITimeoutError)):
-            c.create_conversation()
+            c.conversations.create()
         assert len(server.requests) == 1 and server.keys() == [None]
 
 
@@ -204,11 +204,11 @@ def test_without_a_key_the_server_cannot_ask_for_a_resend() -> None:
         )
         c._sleep = lambda seconds: None
         with pytest.raises(error):
-            c.create_conversation()
+            c.conversations.create()
         assert len(server.requests) == 1
     server = Server(httpx.Response(429, headers={"retry-after": "1"}), conv)  # a 429 is still retried
     c = Client(
         api_key="k", base_url="https://api.test/v1", http_client=httpx.Client(transport=httpx.MockTransport(server))
     )
     c._sleep = lambda seconds: None
-    assert c.create_conversation().id == "c" and len(server.requests) == 2
+    assert c.conversations.create().id == "c" and len(server.requests) == 2

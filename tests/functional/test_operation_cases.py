@@ -76,14 +76,14 @@ def test_status_codes_and_empty_answers(pets: dict[str, Any]) -> None:
     service = PetService(pets)
     http, seen, answered = _wire(pets["server"].create_app(service))
     client = pets["client"].Client(base_url="http://testserver", http_client=http)
-    created = client.create_pet(id=1, name="rex")
+    created = client.pets.create(id=1, name="rex")
     assert answered[-1].status_code == 201 and created == pets["models"].Pet(id=1, name="rex")
-    assert client.delete_pet(7) is None
+    assert client.pets.delete(7) is None
     assert answered[-1].status_code == 204 and answered[-1].content == b""
     assert service.deleted == [7] and [r.method for r in seen] == ["POST", "DELETE"]  # not retried into a 404
-    assert client.start_job() is None and answered[-1].status_code == 202 and answered[-1].content == b""
-    assert isinstance(client.get_pet(2), pets["models"].Pending)  # 200 and 202 schemas: a union
-    assert isinstance(client.get_pet(3), pets["models"].Pet)
+    assert client.jobs.start() is None and answered[-1].status_code == 202 and answered[-1].content == b""
+    assert isinstance(client.pets.retrieve(2), pets["models"].Pending)  # 200 and 202 schemas: a union
+    assert isinstance(client.pets.retrieve(3), pets["models"].Pet)
 
 
 def test_errors_in_the_documents_schema(pets: dict[str, Any]) -> None:
@@ -91,7 +91,7 @@ def test_errors_in_the_documents_schema(pets: dict[str, Any]) -> None:
     client = pets["client"].Client(base_url="http://testserver", http_client=http, max_retries=0)
     m, h = pets["models"], pets["_http"]
     with pytest.raises(h.NotFoundError) as missing:  # the per-status schema, answered as raised
-        client.get_pet(404)
+        client.pets.retrieve(404)
     assert missing.value.error == m.Missing(reason="gone")
     answer = http.post("/pets", json={"id": "x", "name": "a"})
     assert answer.status_code == 400 and answer.json()["code"] == 400 and "id" in answer.json()["message"]
@@ -103,7 +103,7 @@ def test_errors_in_the_documents_schema(pets: dict[str, Any]) -> None:
         )  # fmt: skip
     assert isinstance(bad.value.error, m.Error) and bad.value.error.code == 400
     with pytest.raises(h.InternalServerError) as crash:  # `default`
-        client.get_pet(500)
+        client.pets.retrieve(500)
     assert isinstance(crash.value.error, m.Error) and crash.value.error.code == 500
     assert http.get("/nowhere").json() == {"code": 404, "message": "Not Found"}
 
@@ -162,22 +162,26 @@ def test_media_types(tmp_path: Path) -> None:
     service = MediaService(pkg)
     http, seen, _ = _wire(pkg["server"].create_app(service))
     client = pkg["client"].Client(base_url="http://testserver", http_client=http)
-    assert client.upload(b"\x00\x01\x02") == "stored 3 bytes"
+    assert client.upload.create(b"\x00\x01\x02") == "stored 3 bytes"
     assert seen[-1].headers["content-type"] == "application/octet-stream" and service.got[-1] == b"\x00\x01\x02"
-    assert client.speech() == b"ID3\x00\xff"
-    token = client.token(user="ann", password="p&w=1", scope=["a", "b"], remember=True)
+    assert client.speech.retrieve() == b"ID3\x00\xff"
+    token = client.token.create(user="ann", password="p&w=1", scope=["a", "b"], remember=True)
     assert token.scopes == ["a", "b"]
     assert seen[-1].headers["content-type"] == "application/x-www-form-urlencoded"
     assert seen[-1].content == b"user=ann&password=p%26w%3D1&scope=a&scope=b&remember=true"
     assert service.got[-1].password == "p&w=1" and service.got[-1].remember is True
-    assert client.token(user="u", password="p", scope=["one"]).scopes == ["one"]  # one element is still a list
-    assert client.replace_tags(["b", "a"]) == ["a", "b"] and seen[-1].content == b'["b","a"]'
-    assert client.echo(body={"k": [1, {"n": None}]}) == {"k": [1, {"n": None}]}
-    assert client.echo() == {} and seen[-1].content == b""
-    assert [e.data for e in client.events()] == ["a", "b\nc"] and seen[-1].headers["accept"] == "text/event-stream"
+    assert client.token.create(user="u", password="p", scope=["one"]).scopes == ["one"]  # one element is still a list
+    assert client.tags.update(["b", "a"]) == ["a", "b"] and seen[-1].content == b'["b","a"]'
+    assert client.echo.create(body={"k": [1, {"n": None}]}) == {"k": [1, {"n": None}]}
+    assert client.echo.create() == {} and seen[-1].content == b""
+    assert [e.data for e in client.events.retrieve()] == ["a", "b\nc"] and seen[-1].headers[
+        "accept"
+    ] == "text/event-stream"
     # JSON and text/event-stream offered: the method and its `_stream` twin (which sends stream: true)
-    assert client.complete(prompt="p").data == "whole" and service.got[-1].stream is None
-    assert [e.data for e in client.complete_stream(prompt="p")] == ["wh", "ole"] and service.got[-1].stream is True
+    assert client.complete.create(prompt="p").data == "whole" and service.got[-1].stream is None
+    assert [e.data for e in client.complete.create_stream(prompt="p")] == ["wh", "ole"] and service.got[
+        -1
+    ].stream is True
 
 
 def test_event_streams_end_on_done(tmp_path: Path) -> None:
@@ -188,14 +192,14 @@ def test_event_streams_end_on_done(tmp_path: Path) -> None:
         return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
 
     client = pkg["client"].Client(base_url="http://x", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
-    assert [e.data for e in client.events()] == ["1", "2"]
+    assert [e.data for e in client.events.retrieve()] == ["1", "2"]
 
     async def run() -> list[Any]:
         transport = httpx.MockTransport(answer)
         async with pkg["client"].AsyncClient(
             base_url="http://x", http_client=httpx.AsyncClient(transport=transport)
         ) as client:
-            return [e.data async for e in await client.complete_stream(prompt="p")]
+            return [e.data async for e in await client.complete.create_stream(prompt="p")]
 
     assert asyncio.run(run()) == ["1", "2"]
 
@@ -206,7 +210,7 @@ def test_multipart(tmp_path: Path) -> None:
     http, seen, answered = _wire(pkg["server"].create_app(service))
     client = pkg["client"].Client(base_url="http://testserver", http_client=http)
     payload = bytes(range(256)) + b"\r\n--boundary-like\r\n"
-    assert client.upload_file(
+    assert client.files.upload(
         file=payload, purpose="share", attachments=[("a.txt", b"A", "text/plain"), ("b.bin", io.BytesIO(b"B"))],
         meta={"owner": "ann"}, labels=["x", "y"],
     ) is None  # fmt: skip
@@ -219,7 +223,7 @@ def test_multipart(tmp_path: Path) -> None:
         ("a.txt", b"A", "text/plain"), ("b.bin", b"B", "application/octet-stream"),
     ]  # fmt: skip
     assert parts.meta.owner == "ann" and parts.labels == ["x", "y"]
-    client.upload_file(file=("photo.png", b"\x89PNG"), purpose="backup", labels=["only"])
+    client.files.upload(file=("photo.png", b"\x89PNG"), purpose="backup", labels=["only"])
     parts = service.got[-1]
     assert (parts.file.filename, parts.purpose, parts.labels, parts.attachments) == (
         "photo.png",
@@ -228,7 +232,7 @@ def test_multipart(tmp_path: Path) -> None:
         None,
     )
     with pytest.raises(pkg["_http"].BadRequestError):  # the server validates the parts
-        client.upload_file(file=b"x", purpose="nope")  # type: ignore[arg-type]
+        client.files.upload(file=b"x", purpose="nope")  # type: ignore[arg-type]
 
 
 # -- parameters and security --------------------------------------------------------------------
@@ -258,8 +262,8 @@ def test_parameters(tmp_path: Path) -> None:
     http, seen, _ = _wire(pkg["server"].create_app(service))
     client = pkg["client"].Client(base_url="http://testserver", http_client=http, token="tk")
     m = pkg["models"]
-    got = client.get_item(
-        "eu west", 7, id2="q", self2="s", timeout2=1.5, class_="b", page_size=10, page_size2=20, tags=["x", "y"],
+    got = client.regions.items.retrieve(
+        7, region="eu west", id2="q", self2="s", timeout2=1.5, class_="b", page_size=10, page_size2=20, tags=["x", "y"],
         filter=m.GetItemFilter(color="red", size=2), labels={"team": "a", "env": "b"}, x_count=3, x_flag=True, x_ids=[1, 2], pref="dark",
     )  # fmt: skip
     assert got == {"ok": True}
@@ -289,14 +293,14 @@ def test_security_schemes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     http, seen, _ = _wire(pkg["server"].create_app(ShopService()))
     client = pkg["client"].Client(base_url="http://testserver", http_client=http, query_key="qk", session="sess")
     assert client.api_key == "from-env" and client.basic == ("ann", "secret") and client.token is None
-    client.get_item("r", 1)
+    client.regions.items.retrieve(1, region="r")
     assert seen[-1].headers["x-api-key"] == "from-env" and "authorization" not in seen[-1].headers
-    client.get_public()
+    client.public.retrieve()
     assert not {"x-api-key", "authorization", "cookie"} & set(seen[-1].headers) and not seen[-1].url.params
-    client.get_with_basic()
+    client.basic_.retrieve()
     assert seen[-1].headers["authorization"] == "Basic " + base64.b64encode(b"ann:secret").decode()
     assert "x-api-key" not in seen[-1].headers
-    client.get_with_keys()
+    client.keys.retrieve()
     assert seen[-1].url.params["key"] == "qk" and seen[-1].headers["cookie"] == "session=sess"
 
 
@@ -316,7 +320,7 @@ def test_schema_names_never_shadow_the_framework(tmp_path: Path) -> None:
     service = ShadowService(pkg)
     http, seen, answered = _wire(pkg["server"].create_app(service))
     client = pkg["client"].Client(base_url="http://testserver", http_client=http)
-    answer = client.check(q="x", models_="m", httpx_="h", json_="j", response2="r")
+    answer = client.check.create(q="x", models_="m", httpx_="h", json_="j", response2="r")
     assert answered[-1].status_code == 200 and answer == pkg["models"].Response(ok=True)
     assert (
         dict(seen[-1].url.params) == {"models": "m", "httpx": "h", "response": "r"} and seen[-1].headers["json"] == "j"

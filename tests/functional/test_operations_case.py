@@ -55,15 +55,15 @@ def test_client_and_server_agree(pkg: Any) -> None:
     service = Things(pkg["models"])
     http = TestClient(pkg["server"].create_app(service, prefix="/api"))
     client = pkg["client"].Client(api_key="k", base_url="http://testserver/api", http_client=http, max_retries=0)
-    thing = client.get_thing("a b", tags=["x", "y"], x_trace="t1")
+    thing = client.things.retrieve("a b", tags=["x", "y"], x_trace="t1")
     assert thing.id == "a b" and thing.tags == ["x", "y"] and thing.size == 3
     assert service.calls[-1] == ("a b", ["x", "y"], 3, "t1")  # default applied by the server
-    assert client.create_thing(tags=["p"], size=2).tags == ["p"]
+    assert client.things.create(tags=["p"], size=2).tags == ["p"]
     with pytest.raises(ValidationError, match="less than or equal to 5"):
-        client.get_thing("a", limit=9)  # refused by the client: nothing sent
+        client.things.retrieve("a", limit=9)  # refused by the client: nothing sent
     assert len(service.calls) == 1
     with pytest.raises(pkg["_http"].BadRequestError) as err:
-        client.get_thing("a", extra_query={"limit": 9})  # and by the server, when it gets there
+        client.things.retrieve("a", extra_query={"limit": 9})  # and by the server, when it gets there
     assert err.value.error is not None and "limit" in (err.value.error.error.message or "")
     assert client.base_url == "http://testserver/api"
     assert pkg["client"].Client(api_key="k").base_url == "https://things.example/api"
@@ -79,5 +79,5 @@ def test_wire_format(pkg: Any) -> None:
         return httpx.Response(200, json={"id": "a", "tags": []})
 
     client = pkg["client"].Client(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
-    client.get_thing("a", tags=["x", "y"])
+    client.things.retrieve("a", tags=["x", "y"])
     assert seen[-1].url.raw_path == b"/api/things/a?tags=x%2Cy" and "x-trace" not in seen[-1].headers

@@ -9,6 +9,7 @@ import importlib
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -79,10 +80,10 @@ def clients(pkg: dict[str, Any], server: Server, base_url: str = BASE, **kw: Any
 def walk(pkg: dict[str, Any], server: Server, method: str, base_url: str = BASE, **args: Any) -> list[list[Any]]:
     """Every item of every page, by iterating the first page: sync, then async (same server)."""
     sync, asynchronous = clients(pkg, server, base_url)
-    got = [list(getattr(sync, method)(**args))]
+    got = [list(attrgetter(method)(sync)(**args))]
 
     async def run() -> list[Any]:
-        page = await getattr(asynchronous, method)(**args)
+        page = await attrgetter(method)(asynchronous)(**args)
         return [item async for item in page]
 
     got.append(asyncio.run(run()))
@@ -108,7 +109,7 @@ def stripe_like(items: list[dict[str, Any]]) -> Handler:
 
 def test_cursor_from_the_last_items_id(shapes: dict[str, Any]) -> None:
     server = Server(stripe_like(CUSTOMERS))
-    sync_items, async_items = walk(shapes, server, "list_customers", limit=2)
+    sync_items, async_items = walk(shapes, server, "customers.list", limit=2)
     assert [c.id for c in sync_items] == [c.id for c in async_items] == [c["id"] for c in CUSTOMERS]
     assert all(type(c) is shapes["models"].Customer for c in sync_items)  # typed by the document
     assert server.params("starting_after") == [None, "cus_1", "cus_3"] * 2
@@ -118,7 +119,7 @@ def test_cursor_from_the_last_items_id(shapes: dict[str, Any]) -> None:
 def test_page_methods(shapes: dict[str, Any]) -> None:
     server = Server(stripe_like(CUSTOMERS))
     sync, _ = clients(shapes, server)
-    first = sync.list_customers(limit=2)
+    first = sync.customers.list(limit=2)
     assert [c.id for c in first.data] == ["cus_0", "cus_1"] and first.has_next_page() and first.has_more
     second = first.get_next_page()
     assert [c.id for c in second.items] == ["cus_2", "cus_3"]
@@ -139,7 +140,7 @@ def test_next_cursor_field(shapes: dict[str, Any]) -> None:
         return httpx.Response(200, json={"events": [{"id": i} for i in ids], "meta": {"next_cursor": nxt}})
 
     server = Server(handle)
-    for got in walk(shapes, server, "list_events", limit=5):
+    for got in walk(shapes, server, "events.list", limit=5):
         assert [e.id for e in got] == ["e0", "e1", "e2", "e3"]
     assert server.params("cursor") == [None, "t1", "t2"] * 2
 
@@ -161,7 +162,7 @@ def test_next_url_absolute(shapes: dict[str, Any]) -> None:
         return f"{BASE}/droplets?page={page + 1}&per_page=2" if page < 3 else None
 
     server = Server(droplets(next_of))
-    for got in walk(shapes, server, "list_droplets", per_page=2):
+    for got in walk(shapes, server, "droplets.list", per_page=2):
         assert [d.id for d in got] == [0, 1, 2, 3, 4]
     assert [str(r.url) for r in server.requests[:3]] == [
         f"{BASE}/droplets?per_page=2",
@@ -173,7 +174,7 @@ def test_next_url_absolute(shapes: dict[str, Any]) -> None:
 def test_next_url_to_another_host_is_not_followed(shapes: dict[str, Any]) -> None:
     server = Server(droplets(lambda page: "https://evil.test/v1/droplets?page=2"))
     sync, _ = clients(shapes, server)
-    first = sync.list_droplets()
+    first = sync.droplets.list()
     assert first.has_next_page()
     with pytest.raises(shapes["_http"].PaginationError) as error:
         list(first)
@@ -186,7 +187,7 @@ def test_a_loop_of_links_stops(shapes: dict[str, Any]) -> None:
     server = Server(droplets(lambda page: f"{BASE}/droplets?page={2 if page == 1 else 1}"))
     sync, _ = clients(shapes, server)
     with pytest.raises(shapes["_http"].PaginationError, match="already fetched"):
-        list(sync.list_droplets(page=1))
+        list(sync.droplets.list(page=1))
     assert len(server.requests) == 2
 
 
@@ -199,7 +200,7 @@ def test_link_header(shapes: dict[str, Any]) -> None:
         return httpx.Response(200, json=[{"id": page}], headers={"link": ", ".join(links)})
 
     server = Server(handle)
-    for got in walk(shapes, server, "list_repos", per_page=1):
+    for got in walk(shapes, server, "repos.list", per_page=1):
         assert [r.id for r in got] == [1, 2, 3]
     assert server.params("page") == [None, "2", "3"] * 2
 
@@ -221,14 +222,14 @@ def numbered(total: int, key: str, page_param: str | None = None, total_key: str
 
 def test_offset_and_limit_stop_at_the_total(shapes: dict[str, Any]) -> None:
     server = Server(numbered(6, "records", total_key="total"))
-    for got in walk(shapes, server, "list_records", limit=3):
+    for got in walk(shapes, server, "records.list", limit=3):
         assert [r.id for r in got] == list(range(6))
     assert server.params("offset") == [None, "3"] * 2  # the total says a third page is not needed
 
 
 def test_page_and_per_page_stop_at_a_short_page(shapes: dict[str, Any]) -> None:
     server = Server(numbered(5, "photos", page_param="page"))
-    for got in walk(shapes, server, "list_photos", per_page=2):
+    for got in walk(shapes, server, "photos.list", per_page=2):
         assert [p.id for p in got] == list(range(5))
     assert server.params("page") == [None, "2", "3"] * 2
 
@@ -236,7 +237,7 @@ def test_page_and_per_page_stop_at_a_short_page(shapes: dict[str, Any]) -> None:
 def test_page_size_from_the_documents_default(shapes: dict[str, Any]) -> None:
     # per_page not given: the spec's default (25) says a page of 25 may have a next one.
     server = Server(numbered(30, "photos", page_param="page"))
-    for got in walk(shapes, server, "list_photos"):
+    for got in walk(shapes, server, "photos.list"):
         assert len(got) == 30
     assert server.params("page") == [None, "2"] * 2
 
@@ -244,12 +245,12 @@ def test_page_size_from_the_documents_default(shapes: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("method", "body"),
     [
-        ("list_customers", {"object": "list", "data": [], "has_more": False, "url": "/v1/customers"}),
-        ("list_events", {"events": [], "meta": {"next_cursor": None}}),
-        ("list_droplets", {"droplets": [], "links": {}, "meta": {"total": 0}}),
-        ("list_repos", []),
-        ("list_records", {"records": [], "total": 0}),
-        ("list_photos", {"photos": []}),
+        ("customers.list", {"object": "list", "data": [], "has_more": False, "url": "/v1/customers"}),
+        ("events.list", {"events": [], "meta": {"next_cursor": None}}),
+        ("droplets.list", {"droplets": [], "links": {}, "meta": {"total": 0}}),
+        ("repos.list", []),
+        ("records.list", {"records": [], "total": 0}),
+        ("photos.list", {"photos": []}),
     ],
 )
 def test_an_empty_first_page(shapes: dict[str, Any], method: str, body: Any) -> None:
@@ -262,7 +263,7 @@ def test_an_empty_page_with_has_more_stops(shapes: dict[str, Any]) -> None:
     # `has_more: true` with no items gives no cursor to go on with: the walk ends.
     body = {"object": "list", "data": [], "has_more": True, "url": "/v1/customers"}
     server = Server(lambda request: httpx.Response(200, json=body))
-    assert walk(shapes, server, "list_customers") == [[], []]
+    assert walk(shapes, server, "customers.list") == [[], []]
 
 
 def test_a_cursor_sent_twice_stops_instead_of_looping(shapes: dict[str, Any]) -> None:
@@ -272,14 +273,14 @@ def test_a_cursor_sent_twice_stops_instead_of_looping(shapes: dict[str, Any]) ->
     server = Server(handle)
     sync, asynchronous = clients(shapes, server)
     with pytest.raises(shapes["_http"].PaginationError, match="cursor='same' twice"):
-        list(sync.list_events())
+        list(sync.events.list())
     assert server.params("cursor") == [None, "same"]
-    second = sync.list_events(cursor="same")
+    second = sync.events.list(cursor="same")
     with pytest.raises(shapes["_http"].PaginationError, match="twice"):
         second.get_next_page()
 
     async def run() -> None:
-        page = await asynchronous.list_events()
+        page = await asynchronous.events.list()
         with pytest.raises(shapes["_http"].PaginationError, match="twice"):
             _ = [e async for e in page]
 
@@ -293,7 +294,7 @@ def test_a_server_error_on_a_later_page_is_raised(shapes: dict[str, Any]) -> Non
         return next(answers, httpx.Response(404, json={"message": "gone"}))
 
     sync, _ = clients(shapes, Server(handle), max_retries=0)
-    page = sync.list_events()
+    page = sync.events.list()
     with pytest.raises(shapes["_http"].NotFoundError):
         page.get_next_page()
 
@@ -304,7 +305,7 @@ SID = "AC" + "0123456789abcdef" * 2  # Twilio's account ids: AC and 32 hex digit
 def test_later_pages_carry_the_credentials_and_headers(twilio: dict[str, Any]) -> None:
     def handle(request: httpx.Request) -> httpx.Response:
         token = request.url.params.get("PageToken")
-        nxt = f"/2010-04-01/Accounts/{SID}/Calls.json?PageSize=1&Page=1&PageToken=PA1" if token is None else None
+        nxt = f"/2010-04-01/Accounts/{SID}/Calls.json?page_size=1&Page=1&PageToken=PA1" if token is None else None
         return httpx.Response(200, json={"calls": [{"sid": None, "to": token}], "next_page_uri": nxt})
 
     server = Server(handle)
@@ -312,7 +313,7 @@ def test_later_pages_carry_the_credentials_and_headers(twilio: dict[str, Any]) -
     client = twilio["client"].Client(
         basic_auth=(SID, "secret"), base_url="https://api.twilio.com", http_client=httpx.Client(transport=transport)
     )
-    calls = list(client.list_call(SID, PageSize=1, extra_headers={"X-Trace": "t1"}))
+    calls = list(client.accounts.calls_json.list(SID, page_size=1, extra_headers={"X-Trace": "t1"}))
     assert [c.to for c in calls] == [None, "PA1"]
     assert all(
         r.headers["authorization"].startswith("Basic ") and r.headers["x-trace"] == "t1" for r in server.requests
@@ -325,12 +326,14 @@ def test_twilio_next_page_uri(twilio: dict[str, Any]) -> None:
 
     def handle(request: httpx.Request) -> httpx.Response:
         page = int(request.url.params.get("Page", "0"))
-        nxt = f"{uri}?Status=completed&PageSize=2&Page={page + 1}&PageToken=PA{page + 1}" if page < 2 else None
+        nxt = f"{uri}?Status=completed&page_size=2&Page={page + 1}&PageToken=PA{page + 1}" if page < 2 else None
         calls = [{"sid": None, "to": f"+1555000{page}{i}", "status": "completed"} for i in range(2 if page < 2 else 1)]
         return httpx.Response(200, json={"calls": calls, "next_page_uri": nxt, "page": page, "uri": uri})
 
     server = Server(handle)
-    for got in walk(twilio, server, "list_call", base_url="https://api.twilio.com", AccountSid=SID, PageSize=2):
+    for got in walk(
+        twilio, server, "accounts.calls_json.list", base_url="https://api.twilio.com", account_sid=SID, page_size=2
+    ):
         assert [c.to for c in got] == ["+155500000", "+155500001", "+155500010", "+155500011", "+155500020"]
         assert all(type(c) is twilio["models"].ApiV2010AccountCall for c in got)
     assert [r.url.path for r in server.requests] == [uri] * 6
@@ -354,7 +357,7 @@ def test_fern_offset_without_step_counts_pages(declared: dict[str, Any]) -> None
     server = Server(
         lambda r: httpx.Response(200, json={"results": [{"id": i} for i in pages[r.url.params.get("page_number")]]})
     )
-    for got in walk(declared, server, "list_plants"):
+    for got in walk(declared, server, "plants.list"):
         assert [t.id for t in got] == ["a", "b", "c"]
     assert server.params("page_number") == [None, "2", "3"] * 2
 
@@ -368,14 +371,14 @@ def test_speakeasy_cursor_from_the_last_results_field(declared: dict[str, Any]) 
         return httpx.Response(200, json={"resultArray": rest[:2]})
 
     server = Server(handle)
-    for got in walk(declared, server, "list_trees"):
+    for got in walk(declared, server, "trees.list"):
         assert [t.id for t in got] == ["0", "1", "2"]
     assert server.params("since") == [None, "2024-01-02", "2024-01-03"] * 2
 
 
 def test_speakeasy_nested_results_and_url(declared: dict[str, Any]) -> None:
     sync, _ = clients(declared, Server(lambda r: httpx.Response(200, json={"data": {"resultArray": [{"id": "r"}]}})))
-    assert [t.id for t in sync.list_rocks(limit=1).data] == ["r"]
+    assert [t.id for t in sync.rocks.list(limit=1).data] == ["r"]
     urls = {None: ("/shells?n=2", ["s1"]), "2": (None, ["s2"])}
     server = Server(
         lambda r: httpx.Response(
@@ -383,7 +386,7 @@ def test_speakeasy_nested_results_and_url(declared: dict[str, Any]) -> None:
             json={"items": [{"id": i} for i in urls[r.url.params.get("n")][1]], "next": urls[r.url.params.get("n")][0]},
         )
     )
-    for got in walk(declared, server, "list_shells", base_url="https://api.example.test"):
+    for got in walk(declared, server, "shells.list", base_url="https://api.example.test"):
         assert [t.id for t in got] == ["s1", "s2"]
 
 
@@ -398,7 +401,7 @@ def test_config_cursor_rule_and_none(declared: dict[str, Any]) -> None:
             },
         )
     )
-    for got in walk(declared, server, "list_stones"):
+    for got in walk(declared, server, "stones.list"):
         assert [t.id for t in got] == ["1", "2"]
     # The rule: skip / take / rows / count (take's default, 100, is the page size).
     server = Server(
@@ -407,12 +410,12 @@ def test_config_cursor_rule_and_none(declared: dict[str, Any]) -> None:
             json={"rows": [{"id": str(i)} for i in range(int(r.url.params.get("skip", "0")), 150)][:100], "count": 150},
         )
     )
-    for got in walk(declared, server, "list_logs"):
+    for got in walk(declared, server, "logs.list"):
         assert len(got) == 150
     assert server.params("skip") == [None, "100"] * 2
     # `style = "none"`: the answer itself, not a page.
     sync, _ = clients(declared, Server(lambda r: httpx.Response(200, json={"data": [], "last_id": "z"})))
-    answer = sync.list_moss()
+    answer = sync.moss.list()
     assert type(answer).__name__ == "ListMossResponse" and answer.last_id == "z"
 
 
@@ -436,11 +439,11 @@ def test_conversations_list_iterates_across_pages() -> None:
 
     server = Server(handle)
     pkg = {"client": importlib.import_module("conversations.client")}
-    sync_items, async_items = walk(pkg, server, "list_conversation_items", conversation_id="conv_1", limit=2)
+    sync_items, async_items = walk(pkg, server, "conversations.items.list", conversation_id="conv_1", limit=2)
     assert [i.id for i in sync_items] == [i.id for i in async_items] == [m["id"] for m in items]
     assert server.params("after") == [None, "msg_1", "msg_3"] * 2
     first = conversations.Client(base_url=BASE, http_client=httpx.Client(transport=httpx.MockTransport(server)))
-    page = first.list_conversation_items("conv_1", limit=2)
+    page = first.conversations.items.list("conv_1", limit=2)
     assert (page.first_id, page.last_id, page.has_more) == ("msg_0", "msg_1", True)
     assert isinstance(page, conversations.SyncPage)
 
@@ -476,7 +479,7 @@ def stripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 def test_stripe_list_and_search_iterate(stripe: dict[str, Any]) -> None:
     people = [{"id": f"cus_{i}", "object": "customer", "created": 1, "livemode": False} for i in range(5)]
     server = Server(stripe_like(people))
-    sync_items, async_items = walk(stripe, server, "get_customers", base_url="https://api.stripe.com", limit=2)
+    sync_items, async_items = walk(stripe, server, "customers.list", base_url="https://api.stripe.com", limit=2)
     assert [c.id for c in sync_items] == [c.id for c in async_items] == [p["id"] for p in people]
     assert all(type(c).__name__ == "Customer" for c in sync_items)
     assert server.params("starting_after") == [None, "cus_1", "cus_3"] * 2
@@ -492,6 +495,6 @@ def test_stripe_list_and_search_iterate(stripe: dict[str, Any]) -> None:
         )  # fmt: skip
 
     server = Server(search)
-    for got in walk(stripe, server, "get_customers_search", base_url="https://api.stripe.com", query="name:'x'"):
+    for got in walk(stripe, server, "customers.search", base_url="https://api.stripe.com", query="name:'x'"):
         assert [c.id for c in got] == [p["id"] for p in people]
     assert server.params("page") == [None, "p2"] * 2

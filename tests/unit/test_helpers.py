@@ -41,8 +41,31 @@ def test_method_names_split_runs_of_capitals(operation_id: str, python: str) -> 
 
 
 def test_field_names_avoid_module_names() -> None:
-    assert naming.field_name("Address", {"Address"}) == "Address_"
+    assert naming.field_name("Address", {"Address"}, style="wire") == "Address_"
     assert naming.field_name("address", {"Address"}) == "address"
+    assert naming.field_name("str", {"Address"}) == "str_"
+
+
+@pytest.mark.parametrize(
+    ("wire", "python", "as_wire"),
+    [("photoUrls", "photo_urls", "photoUrls"), ("petId", "pet_id", "petId"), ("AccountSid", "account_sid", "AccountSid"),
+     ("From", "from_", "From"), ("additionalMetadata", "additional_metadata", "additionalMetadata"),
+     ("X-Request-ID", "x_request_id", "x_request_id"), ("conversation_id", "conversation_id", "conversation_id"),
+     ("type", "type", "type"), ("ID", "id", "ID")],
+)  # fmt: skip
+def test_field_names_are_snake_case_unless_wire(wire: str, python: str, as_wire: str) -> None:
+    assert naming.field_name(wire) == python
+    assert naming.field_name(wire, style="wire") == as_wire
+
+
+def test_field_names_that_collide_after_conversion_keep_the_unconverted_one() -> None:
+    # `photo_urls` needs no conversion: it keeps its name, whatever the order
+    assert naming.field_names(["photoUrls", "photo_urls"]) == {"photoUrls": "photo_urls2", "photo_urls": "photo_urls"}
+    assert naming.field_names(["a-b", "a_b", "aB"]) == {"a-b": "a_b2", "a_b": "a_b", "aB": "a_b3"}
+    assert naming.field_names(["photoUrls", "photo_urls"], style="wire") == {
+        "photoUrls": "photoUrls",
+        "photo_urls": "photo_urls",
+    }
 
 
 def test_sort_keys_follow_ruff() -> None:

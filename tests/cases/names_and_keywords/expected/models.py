@@ -32,7 +32,7 @@ class Class(BaseModel):
     x_rate_limit: int | None = Field(default=None, alias="x-rate limit")
     private: str | None = Field(default=None, alias="_private")
     na_ve: str | None = Field(default=None, alias="naïve")
-    fromField: str | None = None
+    from_field2: str | None = Field(default=None, alias="fromField")
     from_field: str | None = None
 
 

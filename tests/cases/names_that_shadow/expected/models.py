@@ -45,7 +45,7 @@ class Repository(BaseModel):
 
     name: str | None = None
     address: Address | None = None
-    Address_: Address | None = Field(default=None, alias="Address")
+    address2: Address | None = Field(default=None, alias="Address")
     """named exactly like the class it refers to."""
 
 

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from ._base import BaseModel
 
 __all__ = [
@@ -41,11 +43,11 @@ class ListAnimalsResponse(BaseModel):
 
 
 class ListTreesResponse(BaseModel):
-    resultArray: list[Thing] | None = None
+    result_array: list[Thing] | None = Field(default=None, alias="resultArray")
 
 
 class ListRocksResponseData(BaseModel):
-    resultArray: list[Thing] | None = None
+    result_array: list[Thing] | None = Field(default=None, alias="resultArray")
 
 
 class ListRocksResponse(BaseModel):

@@ -96,11 +96,11 @@ class CaseService(Protocol):
     async def list_call(
         self,
         ctx: RequestContext,
-        AccountSid: str,
+        account_sid: str,
         *,
-        To: str | None = None,
-        From: str | None = None,
-        Status: (
+        to: str | None = None,
+        from_: str | None = None,
+        status: (
             Literal[
                 "queued",
                 "ringing",
@@ -113,9 +113,9 @@ class CaseService(Protocol):
             ]
             | None
         ) = None,
-        PageSize: int | None = None,
-        Page: int | None = None,
-        PageToken: str | None = None,
+        page_size: int | None = None,
+        page: int | None = None,
+        page_token: str | None = None,
     ) -> models.ListCallResponse:
         """Retrieves a collection of calls made to and from your account"""
         ...
@@ -123,18 +123,18 @@ class CaseService(Protocol):
     async def fetch_call(
         self,
         ctx: RequestContext,
-        AccountSid: str,
-        Sid: str,
+        account_sid: str,
+        sid: str,
     ) -> models.ApiV2010AccountCall: ...
 
 
 class _ListCallParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    AccountSid: Annotated[str, Field(min_length=34, max_length=34)]
-    To: str | None = None
-    From: str | None = None
-    Status: (
+    account_sid: Annotated[str, Field(min_length=34, max_length=34)]
+    to: str | None = None
+    from_: str | None = None
+    status: (
         Literal[
             "queued",
             "ringing",
@@ -147,16 +147,16 @@ class _ListCallParams(BaseModel):
         ]
         | None
     ) = None
-    PageSize: Annotated[int, Field(ge=1, le=1000)] | None = None
-    Page: Annotated[int, Field(ge=0)] | None = None
-    PageToken: str | None = None
+    page_size: Annotated[int, Field(ge=1, le=1000)] | None = None
+    page: Annotated[int, Field(ge=0)] | None = None
+    page_token: str | None = None
 
 
 class _FetchCallParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    AccountSid: str
-    Sid: str
+    account_sid: str
+    sid: str
 
 
 def _envelope(status: int, message: str, param: str | None = None, code: str | None = None,
@@ -430,32 +430,34 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
             _ListCallParams,
             _present(
                 {
-                    "AccountSid": request.path_params["AccountSid"],
-                    "To": _query(request, "To", many=False, explode=True),
-                    "From": _query(request, "From", many=False, explode=True),
-                    "Status": _query(request, "Status", many=False, explode=True),
-                    "PageSize": _decoded(
+                    "account_sid": request.path_params["account_sid"],
+                    "to": _query(request, "To", many=False, explode=True),
+                    "from_": _query(request, "From", many=False, explode=True),
+                    "status": _query(request, "Status", many=False, explode=True),
+                    "page_size": _decoded(
                         _query(request, "PageSize", many=False, explode=True)
                     ),
-                    "Page": _decoded(_query(request, "Page", many=False, explode=True)),
-                    "PageToken": _query(request, "PageToken", many=False, explode=True),
+                    "page": _decoded(_query(request, "Page", many=False, explode=True)),
+                    "page_token": _query(
+                        request, "PageToken", many=False, explode=True
+                    ),
                 }
             ),
         )
         result = await service.list_call(
             ctx,
-            params.AccountSid,
-            To=params.To,
-            From=params.From,
-            Status=params.Status,
-            PageSize=params.PageSize,
-            Page=params.Page,
-            PageToken=params.PageToken,
+            params.account_sid,
+            to=params.to,
+            from_=params.from_,
+            status=params.status,
+            page_size=params.page_size,
+            page=params.page,
+            page_token=params.page_token,
         )
         return _json(result, 200)
 
     router.add_api_route(
-        prefix + "/2010-04-01/Accounts/{AccountSid}/Calls.json",
+        prefix + "/2010-04-01/Accounts/{account_sid}/Calls.json",
         list_call,
         methods=["GET"],
         include_in_schema=False,
@@ -468,20 +470,20 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
             _FetchCallParams,
             _present(
                 {
-                    "AccountSid": request.path_params["AccountSid"],
-                    "Sid": request.path_params["Sid"],
+                    "account_sid": request.path_params["account_sid"],
+                    "sid": request.path_params["sid"],
                 }
             ),
         )
         result = await service.fetch_call(
             ctx,
-            params.AccountSid,
-            params.Sid,
+            params.account_sid,
+            params.sid,
         )
         return _json(result, 200)
 
     router.add_api_route(
-        prefix + "/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json",
+        prefix + "/2010-04-01/Accounts/{account_sid}/Calls/{sid}.json",
         fetch_call,
         methods=["GET"],
         include_in_schema=False,

@@ -105,13 +105,13 @@ class CaseService(Protocol):
     async def get_pet(
         self,
         ctx: RequestContext,
-        petId: int,
+        pet_id: int,
     ) -> models.Pet | models.Pending: ...
 
     async def delete_pet(
         self,
         ctx: RequestContext,
-        petId: int,
+        pet_id: int,
     ) -> None: ...
 
     async def start_job(
@@ -127,13 +127,13 @@ class _CreatePetParams(BaseModel):
 class _GetPetParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    petId: int
+    pet_id: int
 
 
 class _DeletePetParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    petId: int
+    pet_id: int
 
 
 class _StartJobParams(BaseModel):
@@ -421,13 +421,13 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
             _GetPetParams,
             _present(
                 {
-                    "petId": _decoded(request.path_params["petId"]),
+                    "pet_id": _decoded(request.path_params["pet_id"]),
                 }
             ),
         )
         result = await service.get_pet(
             ctx,
-            params.petId,
+            params.pet_id,
         )
         content = _PET_PENDING_ADAPTER.dump_json(
             result, by_alias=True, exclude_unset=True
@@ -435,7 +435,7 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
         return Response(content=content, status_code=200, media_type="application/json")
 
     router.add_api_route(
-        prefix + "/pets/{petId}", get_pet, methods=["GET"], include_in_schema=False
+        prefix + "/pets/{pet_id}", get_pet, methods=["GET"], include_in_schema=False
     )
 
     @_guarded
@@ -445,18 +445,18 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
             _DeletePetParams,
             _present(
                 {
-                    "petId": _decoded(request.path_params["petId"]),
+                    "pet_id": _decoded(request.path_params["pet_id"]),
                 }
             ),
         )
         await service.delete_pet(
             ctx,
-            params.petId,
+            params.pet_id,
         )
         return Response(status_code=204)
 
     router.add_api_route(
-        prefix + "/pets/{petId}",
+        prefix + "/pets/{pet_id}",
         delete_pet,
         methods=["DELETE"],
         include_in_schema=False,
