@@ -12,6 +12,7 @@ import httpx
 from pydantic import BaseModel, Field, TypeAdapter
 
 from . import _http, models
+from ._base import lazy_adapter
 from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -34,11 +35,11 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_CONVERSATION_ITEM_ADAPTER: TypeAdapter[models.ConversationItem] = TypeAdapter(
-    models.ConversationItem
+_CONVERSATION_ITEM_ADAPTER: TypeAdapter[models.ConversationItem] = lazy_adapter(
+    lambda: models.ConversationItem
 )
-_ERROR_RESPONSE_ADAPTER: TypeAdapter[models.ErrorResponse] = TypeAdapter(
-    models.ErrorResponse
+_ERROR_RESPONSE_ADAPTER: TypeAdapter[models.ErrorResponse] = lazy_adapter(
+    lambda: models.ErrorResponse
 )
 
 
@@ -59,7 +60,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _ListConversationItemsArgs(BaseModel):
+class _ListConversationItemsArgs(BaseModel, defer_build=True):
     """The arguments of `list_conversation_items` that the spec constrains, checked before sending."""
 
     limit: Annotated[int, Field(ge=1, le=100)] | None
@@ -67,13 +68,13 @@ class _ListConversationItemsArgs(BaseModel):
     include: list[models.IncludeEnum] | None
 
 
-class _CreateConversationItemsArgs(BaseModel):
+class _CreateConversationItemsArgs(BaseModel, defer_build=True):
     """The arguments of `create_conversation_items` that the spec constrains, checked before sending."""
 
     include: list[models.IncludeEnum] | None
 
 
-class _GetConversationItemArgs(BaseModel):
+class _GetConversationItemArgs(BaseModel, defer_build=True):
     """The arguments of `get_conversation_item` that the spec constrains, checked before sending."""
 
     include: list[models.IncludeEnum] | None

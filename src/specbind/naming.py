@@ -141,6 +141,14 @@ def field_name(wire: str, module_names: Container[str] = frozenset()) -> str:
     return name
 
 
+def module_name(text: str) -> str:
+    """A module of the models package: ``Audit Logs`` -> ``audit_logs``, ``import`` -> ``import_``."""
+    name = snake(text) or "group"
+    if name[0].isdigit():
+        name = "group_" + name
+    return name + "_" if keyword.iskeyword(name) else name
+
+
 def method_name(operation_id: str) -> str:
     name = snake(operation_id) or "operation"
     if name[0].isdigit():

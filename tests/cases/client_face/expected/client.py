@@ -12,6 +12,7 @@ import httpx
 from pydantic import BaseModel, Field, TypeAdapter
 
 from . import _http, models
+from ._base import lazy_adapter
 from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -34,7 +35,7 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_PROBLEM_ADAPTER: TypeAdapter[models.Problem] = TypeAdapter(models.Problem)
+_PROBLEM_ADAPTER: TypeAdapter[models.Problem] = lazy_adapter(lambda: models.Problem)
 
 
 def _path(value: object) -> str:
@@ -54,7 +55,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _ListPetsArgs(BaseModel):
+class _ListPetsArgs(BaseModel, defer_build=True):
     """The arguments of `list_pets` that the spec constrains, checked before sending."""
 
     limit: Annotated[int, Field(ge=1, le=10)] | None
