@@ -8,7 +8,9 @@ operations reach it, directly or through other definitions.
 
 - reached by one group: that group's module (``chat``);
 - reached by several: a shared module for exactly that set (``conversations_responses``);
-- reached by none (schemas no operation uses): the module ``other`` (``schemas`` in a
+- reached by none (schemas no operation uses, such as webhook events): one module per set of
+  such definitions that refer to one another, named after its first one
+  (``realtime_server_event``), the small sets together in ``other`` (``schemas`` in a
   document without operations);
 - type aliases that name no other definition (enums, maps of plain values), whoever uses
   them: the module ``aliases``. They cost next to nothing to define, and a module that names
@@ -17,10 +19,11 @@ operations reach it, directly or through other definitions.
 A definition only refers to definitions reached by at least the groups that reach it, so a
 reference goes from a module to itself or to a module keyed by a larger set, never back: the
 module graph has no cycle, and no module needs an import-order trick (mutually recursive
-definitions are reached by the same groups, so they share a module). Shared modules with few
-definitions are merged, each into a module it imports (whose importers load it anyway) or,
-when it imports none, into the sink ``common``; every merge is checked to keep the graph
-acyclic. All orders are sorted, so the layout is deterministic.
+definitions are reached by the same groups, so they share a module). Unused definitions may
+refer to anything, and nothing refers to them. Shared modules with few definitions are
+merged, each into a module it imports (whose importers load it anyway) or, when it imports
+none, into ``common``; the graph is checked for cycles at the end. Every order is sorted, so
+the layout is deterministic.
 """
 
 from __future__ import annotations
@@ -29,20 +32,22 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from graphlib import TopologicalSorter
-from typing import Any
+from typing import Any, Literal
 
 from . import ir, naming
 
-#: A shared module with fewer definitions than this is merged into another one.
-SMALL_SHARED = 8
-#: Modules holding the schemas no operation uses, small shared sets that import no other
-#: set, and the aliases that name no other definition.
-OTHER = "other"
+#: A shared module (or a set of unused definitions) with fewer definitions than this is merged.
+SMALL = 8
+OTHER = "other"  # the small sets of unused definitions
 SCHEMAS = "schemas"  # `other`, in a document without operations
-COMMON = "common"
-ALIASES = "aliases"
+COMMON = "common"  # small shared sets that import no other set
+ALIASES = "aliases"  # aliases that name no other definition
 #: Names ``models/__init__.py`` binds itself: a submodule of that name would replace them.
 _INIT_NAMES = frozenset({"import_module", "TYPE_CHECKING", "Any", "annotations"})
+_IMPORT_NOTE = (
+    "\n\nImport them from the `models` package: a model moves to another module when the\n"
+    "operations that use it change."
+)
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
@@ -50,7 +55,6 @@ _MODELS = re.compile(r"(?<![\w.])models\.([A-Za-z_]\w*)")
 _VERSION = re.compile(r"v\d+[a-z]*\d*|\d+(?:\.\d+)+", re.IGNORECASE)
 #: Operation fields that are prose: a `models.X` there is not a use.
 _PROSE = frozenset({"doc", "summary", "client_doc"})
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 Definition = ir.Model | ir.Alias | ir.Union
 
@@ -112,6 +116,31 @@ class Planned:
     definitions: tuple[str, ...]  # in the order the package defines them
 
 
+@dataclass(frozen=True)
+class _Key:
+    """What a module holds: definitions reached by exactly ``groups``; unused ones (``root``:
+    the first of a set that refer to one another, "" for the small sets); small shared sets
+    (``common``); aliases that name no other definition."""
+
+    kind: Literal["groups", "unused", "common", "aliases"]
+    groups: frozenset[str] = frozenset()
+    root: str = ""
+
+    def order(self) -> tuple[int, int, list[str], str]:
+        """Largest sets first: they are imported by smaller ones."""
+        return (
+            ("groups", "unused", "common", "aliases").index(self.kind),
+            -len(self.groups),
+            sorted(self.groups),
+            self.root,
+        )
+
+
+_COMMON = _Key("common")
+_ALIASES = _Key("aliases")
+_SINKS = frozenset({_COMMON, _ALIASES})  # they import no module but each other (common -> aliases)
+
+
 def plan(
     definitions: tuple[Definition, ...], operations: tuple[ir.Operation, ...], data: Mapping[str, Any]
 ) -> tuple[Planned, ...]:
@@ -123,11 +152,10 @@ def plan(
     roots: dict[str, set[str]] = {}
     for op in operations:
         label = operation_group(data, op)
-        key = naming.snake(label)
-        labels.setdefault(key, [])
-        if label not in labels[key]:
-            labels[key].append(label)
-        roots.setdefault(key, set()).update(operation_uses(op) & by_name.keys())
+        group = naming.snake(label)
+        if label not in labels.setdefault(group, []):
+            labels[group].append(label)
+        roots.setdefault(group, set()).update(operation_uses(op) & by_name.keys())
     reached: dict[str, set[str]] = {n: set() for n in by_name}
     for group in sorted(roots):
         stack, seen = sorted(roots[group]), set()
@@ -137,38 +165,77 @@ def plan(
                 seen.add(n)
                 reached[n].add(group)
                 stack.extend(edges[n])
-    keys: dict[frozenset[str], list[str]] = {}
+    key_of: dict[str, _Key] = {}
     for d in definitions:
-        leaf = isinstance(d, ir.Alias) and not edges[d.name]
-        keys.setdefault(_ALIASES_KEY if leaf else frozenset(reached[d.name]), []).append(d.name)
-    module_of = {n: key for key, names in keys.items() for n in names}
-    graph = {key: {module_of[e] for n in names for e in edges[n]} - {key} for key, names in keys.items()}
-    merged = _merge_small(graph, {k: len(v) for k, v in keys.items()})
-    members: dict[frozenset[str], list[str]] = {}
-    for d in definitions:
-        members.setdefault(merged[module_of[d.name]], []).append(d.name)
+        if isinstance(d, ir.Alias) and not edges[d.name]:
+            key_of[d.name] = _ALIASES
+        elif reached[d.name]:
+            key_of[d.name] = _Key("groups", frozenset(reached[d.name]))
+    for component in _components([d.name for d in definitions if d.name not in key_of], edges):
+        root = component[0] if len(component) >= SMALL else ""
+        key_of.update((n, _Key("unused", root=root)) for n in component)
+    sizes: dict[_Key, int] = {}
+    for key in key_of.values():
+        sizes[key] = sizes.get(key, 0) + 1
+    graph: dict[_Key, set[_Key]] = {key: set() for key in sizes}
+    for n, targets in edges.items():
+        graph[key_of[n]].update(key_of[t] for t in targets if key_of[t] != key_of[n])
+    into = _merge_small(graph, sizes)
     # The layout's promise, checked: raises graphlib.CycleError if a merge ever broke it.
-    TopologicalSorter({merged[k]: {merged[t] for t in v} - {merged[k]} for k, v in graph.items()}).prepare()
-    return _named(members, merged, labels)
+    TopologicalSorter({into[k]: {into[t] for t in v} - {into[k]} for k, v in graph.items()}).prepare()
+    members: dict[_Key, list[str]] = {}
+    for d in definitions:
+        members.setdefault(into[key_of[d.name]], []).append(d.name)
+    return _named(members, into, labels)
 
 
-#: The keys of the `common` and `aliases` modules (no group is called that: a group has a name).
-_COMMON_KEY = frozenset({"\0common"})
-_ALIASES_KEY = frozenset({"\0aliases"})
-#: Modules that import no module but each other (`common` may import `aliases`).
-_SINKS = frozenset({_COMMON_KEY, _ALIASES_KEY})
+def _components(names: list[str], edges: Mapping[str, list[str]]) -> list[list[str]]:
+    """The sets of ``names`` that refer to one another (weakly connected), each in the order of
+    ``names`` but starting with the definition that reaches most of the others (the union of
+    every event, say), which names its module."""
+    among = set(names)
+    linked: dict[str, set[str]] = {n: set() for n in names}
+    for n in names:
+        for t in edges[n]:
+            if t in among:
+                linked[n].add(t)
+                linked[t].add(n)
+    position = {n: i for i, n in enumerate(names)}
+    out, seen = [], set()
+    for start in names:
+        if start in seen:
+            continue
+        stack, found = [start], []
+        while stack:
+            n = stack.pop()
+            if n not in seen:
+                seen.add(n)
+                found.append(n)
+                stack.extend(linked[n])
+        found.sort(key=position.__getitem__)
+        first = max(found, key=lambda n: (len(_reach(n, edges)), -position[n]))
+        out.append([first] + [n for n in found if n != first])
+    return out
 
 
-Key = frozenset[str]
+def _reach(start: str, edges: Mapping[str, list[str]]) -> set[str]:
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        n = stack.pop()
+        if n not in seen:
+            seen.add(n)
+            stack.extend(edges[n])
+    return seen
 
 
-def _merge_small(graph: dict[Key, set[Key]], sizes: dict[Key, int]) -> dict[Key, Key]:
-    """key -> the key of the module it ends up in. Small shared modules are merged, largest
-    sets first (they are imported by smaller ones, so each is settled before its importers)."""
+def _merge_small(graph: dict[_Key, set[_Key]], sizes: dict[_Key, int]) -> dict[_Key, _Key]:
+    """key -> the key of the module it ends up in. Small shared sets are merged, largest sets
+    first (they are imported by smaller ones, so each is settled before its importers)."""
     into = {k: k for k in graph}
     live = {k: set(v) for k, v in graph.items()}
 
-    def reaches(start: frozenset[str], goal: frozenset[str], skip: frozenset[str]) -> bool:
+    def reaches(start: _Key, goal: _Key, skip: _Key) -> bool:
         """A path start -> ... -> goal that does not pass through `skip` (the module merged away)."""
         stack, seen = [t for t in live[start] if t != skip], set()
         while stack:
@@ -180,7 +247,7 @@ def _merge_small(graph: dict[Key, set[Key]], sizes: dict[Key, int]) -> dict[Key,
                 stack.extend(t for t in live[n] if t != skip)
         return False
 
-    def merge(small: frozenset[str], target: frozenset[str]) -> None:
+    def merge(small: _Key, target: _Key) -> None:
         live.setdefault(target, set())
         live[target] |= live.pop(small) - {target}
         for targets in live.values():
@@ -192,11 +259,11 @@ def _merge_small(graph: dict[Key, set[Key]], sizes: dict[Key, int]) -> dict[Key,
             if v == small:
                 into[k] = target
 
-    small = [k for k in graph if len(k) > 1 and sizes[k] < SMALL_SHARED]
-    for key in sorted(small, key=lambda k: (-len(k), sorted(k))):
-        targets = sorted(live[key] - _SINKS, key=lambda k: (len(k), sorted(k)))
+    small = [k for k in graph if k.kind == "groups" and len(k.groups) > 1 and sizes[k] < SMALL]
+    for key in sorted(small, key=_Key.order):
+        targets = sorted(live[key] - _SINKS, key=lambda k: (len(k.groups), sorted(k.groups)))  # closest first
         if not targets:
-            merge(key, _COMMON_KEY)  # `common` only ever holds modules that import no other set
+            merge(key, _COMMON)  # `common` only ever holds modules that import no other set
             continue
         # Into a module it imports that no other of its imports leads to (else: a cycle).
         safe = [t for t in targets if not any(reaches(o, t, key) for o in targets if o != t)]
@@ -205,36 +272,30 @@ def _merge_small(graph: dict[Key, set[Key]], sizes: dict[Key, int]) -> dict[Key,
     return into
 
 
-def _named(members: dict[Key, list[str]], merged: dict[Key, Key], labels: dict[str, list[str]]) -> tuple[Planned, ...]:
+def _named(members: dict[_Key, list[str]], into: dict[_Key, _Key], labels: dict[str, list[str]]) -> tuple[Planned, ...]:
     table = naming.NameTable(_INIT_NAMES)
-    names: dict[frozenset[str], str] = {}
-    groups = sorted((k for k in members if len(k) == 1 and k not in _SINKS), key=sorted)
-    for key in groups:  # groups first: they keep their plain names
-        names[key] = table.claim(naming.module_name(next(iter(key))))
-    unused = OTHER if labels else SCHEMAS  # without operations, nothing is "other"
-    for key, name in ((frozenset(), unused), (_COMMON_KEY, COMMON), (_ALIASES_KEY, ALIASES)):
+    names: dict[_Key, str] = {}
+    keys = sorted(members, key=_Key.order)
+    # Groups first (they keep their plain names), then the fixed names, then the rest.
+    for key in sorted((k for k in keys if k.kind == "groups" and len(k.groups) == 1), key=_Key.order):
+        names[key] = table.claim(naming.module_name(next(iter(key.groups))))
+    fixed = {_Key("unused"): OTHER if labels else SCHEMAS, _COMMON: COMMON, _ALIASES: ALIASES}
+    for key, name in fixed.items():
         if key in members:
             names[key] = table.claim(name)
-    shared = sorted((k for k in members if k not in names), key=lambda k: (-len(members[k]), sorted(k)))
-    numbered = 0
-    for key in sorted((k for k in shared if len(k) <= 3), key=sorted):
-        names[key] = table.claim("_".join(naming.module_name(g) for g in sorted(key)))
-    for key in shared:
-        if key not in names:
-            numbered += 1
-            names[key] = table.claim("shared" if numbered == 1 else f"shared{numbered}")
+    for key in sorted((k for k in keys if k.kind == "unused" and k.root), key=lambda k: members[k][0]):
+        names[key] = table.claim(naming.module_name(key.root))
+    shared = sorted((k for k in keys if k not in names), key=lambda k: (-len(members[k]), k.order()))
+    for key in sorted((k for k in shared if len(k.groups) <= 3), key=_Key.order):
+        names[key] = table.claim("_".join(naming.module_name(g) for g in sorted(key.groups)))
+    numbered = [k for k in shared if k not in names]
+    for i, key in enumerate(numbered, 1):
+        names[key] = table.claim("shared" if i == 1 else f"shared{i}")
     out = []
     for key, defs in members.items():
-        folded = sorted({g for k, v in merged.items() if v == key for g in k} - _COMMON_KEY - _ALIASES_KEY)
-        doc = (_doc(key, folded, labels) if labels or key else "The models of every schema.") + _IMPORT_NOTE
-        out.append(Planned(names[key], doc, tuple(defs)))
+        folded = sorted({g for k, v in into.items() if v == key for g in k.groups})
+        out.append(Planned(names[key], _doc(key, folded, labels) + _IMPORT_NOTE, tuple(defs)))
     return tuple(sorted(out, key=lambda p: p.name))
-
-
-_IMPORT_NOTE = (
-    "\n\nImport them from the `models` package: a model moves to another module when the\n"
-    "operations that use it change."
-)
 
 
 def _quoted(groups: Iterable[str], labels: dict[str, list[str]]) -> str:
@@ -242,16 +303,17 @@ def _quoted(groups: Iterable[str], labels: dict[str, list[str]]) -> str:
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
-def _doc(key: frozenset[str], folded: list[str], labels: dict[str, list[str]]) -> str:
-    if not key:
-        return "Models that no operation uses."
-    if key == _ALIASES_KEY:
+def _doc(key: _Key, folded: list[str], labels: dict[str, list[str]]) -> str:
+    if key.kind == "aliases":
         return "Type aliases that name no other definition (enums, maps and lists of plain values)."
-    if key == _COMMON_KEY:
+    if key.kind == "common":
         return "Models shared by a few operations of several groups: " + _quoted(folded, labels) + "."
-    if len(key) == 1:
-        return "Models of the " + _quoted(key, labels) + " operations."
-    return "Models shared by the operations of " + _quoted(sorted(key), labels) + "."
+    if key.kind == "unused":
+        what = "Models that no operation uses" if labels else "Models of the document's schemas"
+        return f"{what}: `{key.root}` and the definitions connected to it." if key.root else what + "."
+    if len(key.groups) == 1:
+        return "Models of the " + _quoted(key.groups, labels) + " operations."
+    return "Models shared by the operations of " + _quoted(folded, labels) + "."
 
 
 def sibling_imports(

@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .schemas import (
+    from .paper import (
         Cat,
         Dog,
         Inferred,
@@ -42,18 +42,18 @@ __all__ = [
 
 #: name -> the module of this package that defines it
 _LAZY: dict[str, str] = {
-    "Cat": "schemas",
-    "Dog": "schemas",
-    "Inferred": "schemas",
-    "Letter": "schemas",
-    "Note": "schemas",
-    "Paper": "schemas",
-    "Pet": "schemas",
-    "Ref": "schemas",
-    "Scalar": "schemas",
-    "UnknownInferred": "schemas",
-    "UnknownPaper": "schemas",
-    "UnknownPet": "schemas",
+    "Cat": "paper",
+    "Dog": "paper",
+    "Inferred": "paper",
+    "Letter": "paper",
+    "Note": "paper",
+    "Paper": "paper",
+    "Pet": "paper",
+    "Ref": "paper",
+    "Scalar": "paper",
+    "UnknownInferred": "paper",
+    "UnknownPaper": "paper",
+    "UnknownPet": "paper",
 }
 
 if not TYPE_CHECKING:  # type checkers see the imports above, and no other name
