@@ -145,8 +145,6 @@ def plan(
     definitions: tuple[Definition, ...], operations: tuple[ir.Operation, ...], data: Mapping[str, Any]
 ) -> tuple[Planned, ...]:
     """The modules of the `models` package, sorted by name (see the module docstring)."""
-    by_name = {d.name: d for d in definitions}
-    edges = {n: sorted(references(d) & by_name.keys() - {n}) for n, d in by_name.items()}
     # Groups are told apart by their module name: tags `Responses` and `responses` are one.
     labels: dict[str, list[str]] = {}
     roots: dict[str, set[str]] = {}
@@ -155,10 +153,20 @@ def plan(
         group = naming.snake(label)
         if label not in labels.setdefault(group, []):
             labels[group].append(label)
-        roots.setdefault(group, set()).update(operation_uses(op) & by_name.keys())
+        roots.setdefault(group, set()).update(operation_uses(op))
+    return layout(definitions, roots, labels)
+
+
+def layout(
+    definitions: tuple[Definition, ...], roots: Mapping[str, set[str]], labels: Mapping[str, list[str]]
+) -> tuple[Planned, ...]:
+    """``plan`` once the operations are grouped: ``roots`` maps each group to the definitions
+    its operations name, ``labels`` to the tags (or path segments) it stands for."""
+    by_name = {d.name: d for d in definitions}
+    edges = {n: sorted(references(d) & by_name.keys() - {n}) for n, d in by_name.items()}
     reached: dict[str, set[str]] = {n: set() for n in by_name}
     for group in sorted(roots):
-        stack, seen = sorted(roots[group]), set()
+        stack, seen = sorted(roots[group] & by_name.keys()), set()
         while stack:
             n = stack.pop()
             if n not in seen:
@@ -272,7 +280,9 @@ def _merge_small(graph: dict[_Key, set[_Key]], sizes: dict[_Key, int]) -> dict[_
     return into
 
 
-def _named(members: dict[_Key, list[str]], into: dict[_Key, _Key], labels: dict[str, list[str]]) -> tuple[Planned, ...]:
+def _named(
+    members: dict[_Key, list[str]], into: dict[_Key, _Key], labels: Mapping[str, list[str]]
+) -> tuple[Planned, ...]:
     table = naming.NameTable(_INIT_NAMES)
     names: dict[_Key, str] = {}
     keys = sorted(members, key=_Key.order)
@@ -298,12 +308,12 @@ def _named(members: dict[_Key, list[str]], into: dict[_Key, _Key], labels: dict[
     return tuple(sorted(out, key=lambda p: p.name))
 
 
-def _quoted(groups: Iterable[str], labels: dict[str, list[str]]) -> str:
+def _quoted(groups: Iterable[str], labels: Mapping[str, list[str]]) -> str:
     shown = [" / ".join(f"`{label}`" for label in labels.get(g, [g])) for g in groups]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
-def _doc(key: _Key, folded: list[str], labels: dict[str, list[str]]) -> str:
+def _doc(key: _Key, folded: list[str], labels: Mapping[str, list[str]]) -> str:
     if key.kind == "aliases":
         return "Type aliases that name no other definition (enums, maps and lists of plain values)."
     if key.kind == "common":
