@@ -6,7 +6,9 @@ Every row is measured in this run against its baseline (median of --repeat runs)
 rows run the whole OpenAI document (../shared/upstream, skipped when absent) once each, cold
 (no output folder, no format cache), with black and with ruff, against datamodel-codegen on
 the same document, then a row per document size (fragments cut from it with `specbind
-extract`) to show how time grows with the size of the output.
+extract`) to show how time grows with the size of the output. Row (k) generates the whole
+document and times import, client construction and a first call against the official SDK's
+(`--first-call-only` runs it alone).
 """
 
 from __future__ import annotations

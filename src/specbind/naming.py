@@ -23,7 +23,7 @@ from collections.abc import Container, Iterable
 # Names the generated modules import or define themselves; a schema of that name is renamed.
 MODULE_RESERVED = frozenset(
     {
-        # models.py / _base.py
+        # the modules of models/ and _base.py
         "Annotated", "Any", "BaseModel", "UnknownVariant", "ConfigDict", "Discriminator", "Field", "Literal",
         "Optional", "Tag", "TypeAlias", "TypeAliasType", "Union", "ClassVar", "annotations", "dispatch",
         "field_validator", "unique_items", "TYPE_CHECKING", "typing", "pydantic", "__all__",

@@ -2,8 +2,8 @@
 # Formatted by black 26.10.1 (line-length 88, target py311, no preview). Do not edit: regenerate with `specbind generate`.
 """Models for every schema of recursion, and a type alias for every union and enum.
 
-Each is defined in a module of this package and imported on first use (`models.X`,
-`from .models import X`), so a program loads only the models it uses.
+Each is defined in a module of this package and imported on first use (`from case import X`,
+`case.models.X`), so a program loads only the models it uses.
 """
 
 from importlib import import_module
