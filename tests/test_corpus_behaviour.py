@@ -63,6 +63,7 @@ def _generate(spec: Path, root: Path) -> tuple[Any, Diagnostics, str]:
         pytest.skip(f"specbind refuses the document: {exc.lines()[0]}")
     (root / package).mkdir()
     for rel, text in render_package(api, GeneratorInfo("test", "none")).items():
+        (root / package / rel).parent.mkdir(parents=True, exist_ok=True)  # models/...
         (root / package / rel).write_text(text, encoding="utf-8")
     return api, diagnostics, package
 
