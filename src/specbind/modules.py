@@ -119,8 +119,8 @@ class Planned:
 @dataclass(frozen=True)
 class _Key:
     """What a module holds: definitions reached by exactly ``groups``; unused ones (``root``:
-    the first of a set that refer to one another, "" for the small sets); small shared sets
-    (``common``); aliases that name no other definition."""
+    the definition that names a set of them referring to one another, "" for the small sets);
+    small shared sets (``common``); aliases that name no other definition."""
 
     kind: Literal["groups", "unused", "common", "aliases"]
     groups: frozenset[str] = frozenset()
