@@ -8,7 +8,9 @@ least disturbed run is the one that measures the code). `--items-only` runs only
 rows run the whole OpenAI document (../shared/upstream, skipped when absent) once each, cold
 (no output folder, no format cache), with black and with ruff, against datamodel-codegen on
 the same document, then a row per document size (fragments cut from it with `specbind
-extract`) to show how time grows with the size of the output.
+extract`) to show how time grows with the size of the output. Row (k) generates the whole
+document and times import, client construction and a first call against the official SDK's
+(`--first-call-only` runs it alone).
 """
 
 from __future__ import annotations
@@ -182,6 +184,70 @@ def scale(rows: list[tuple[str, str, str, str, str]], tmp: Path) -> list[str]:
     return table
 
 
+#: One fresh interpreter: httpx first (the harness's mock transport; both sides import it anyway),
+#: then the timed part: import the client as a user would, construct it, one GET answered in
+#: process. Prints the seconds and the interpreter's peak memory (KiB).
+FIRST_CALL = """
+import resource, sys, time
+import httpx
+body = {{"id": "m", "object": "model", "created": 1, "owned_by": "openai"}}
+http = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, json=body)))
+t = time.perf_counter()
+{call}
+took = time.perf_counter() - t
+assert model.id == "m", model
+print(took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+OURS_FIRST_CALL = """
+from specbind_openai import Client
+client = Client(base_url="http://mock/v1", http_client=http)
+resource_ = getattr(client, "models", None)  # the resource layout (client.models.retrieve), else flat
+model = resource_.retrieve("m") if resource_ is not None else client.retrieve_model("m")
+"""
+SDK_FIRST_CALL = """
+import openai
+model = openai.OpenAI(base_url="http://mock/v1", api_key="k", http_client=http).models.retrieve("m")
+"""
+
+
+def first_call(rows: list[tuple[str, str, str, str, str]], tmp: Path, repeat: int) -> None:
+    """(k) The whole OpenAI package from import to its first call, against the official SDK doing
+    the same, alternating the two in fresh interpreters (medians of `repeat` rounds)."""
+    out = tmp / "first_call" / "specbind_openai"
+    subprocess.run([sys.executable, "-m", "specbind", "generate", "--quiet", "--spec", str(OPENAI), "--out", str(out),
+                    "--package", "specbind_openai", "--formatter", "ruff"], check=True, capture_output=True, cwd=REPO)  # fmt: skip
+    # Installed packages have their bytecode (pip compiles it; the SDK's is in site-packages): so has ours.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(out)], check=True, capture_output=True)
+    env = {**os.environ, "PYTHONPATH": str(out.parent)}
+    runs: dict[str, list[tuple[float, int]]] = {"ours": [], "sdk": []}
+    for _ in range(repeat):
+        for side, call in (("ours", OURS_FIRST_CALL), ("sdk", SDK_FIRST_CALL)):
+            probe = FIRST_CALL.format(call=call.strip())
+            done = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True, env=env)
+            seconds, kib = done.stdout.split()
+            runs[side].append((float(seconds), int(kib)))
+    t_ours, t_sdk = (statistics.median(t for t, _ in runs[side]) for side in ("ours", "sdk"))
+    m_ours, m_sdk = (statistics.median(m for _, m in runs[side]) for side in ("ours", "sdk"))
+    rows.append(
+        (
+            "(k) whole OpenAI package: import, construct the client, first GET (mock transport)",
+            f"{t_ours * 1000:.0f} ms",
+            "official SDK, the same",
+            f"{t_sdk * 1000:.0f} ms",
+            f"{t_ours / t_sdk:.2f}x (target <= 0.3x)",
+        )
+    )
+    rows.append(
+        (
+            "(k) peak memory of the same (fresh interpreter)",
+            f"{m_ours / 1024:.0f} MiB",
+            "official SDK",
+            f"{m_sdk / 1024:.0f} MiB",
+            f"{m_ours / m_sdk:.2f}x",
+        )
+    )
+
+
 def rate(fn: Callable[[], object], n_items: int, repeat: int) -> float:
     """Items per second of the best of `repeat` runs, in CPU time of this process: on a shared
     machine, wall time also counts the time other processes held the core."""
@@ -273,9 +339,15 @@ def main() -> None:
     ap.add_argument("--best", type=int, default=40, help="runs of each validation measure (best kept)")
     ap.add_argument("--scale-only", action="store_true", help="only the whole-document and size rows")
     ap.add_argument("--items-only", action="store_true", help="only the validation rows (c) and (d)")
+    ap.add_argument("--first-call-only", action="store_true", help="only row (k), import to first call")
     args = ap.parse_args()
     rows: list[tuple[str, str, str, str, str]] = []
     tmp = Path(tempfile.mkdtemp())
+    if args.first_call_only:
+        if OPENAI.exists():
+            first_call(rows, tmp, max(args.repeat, 7))
+        _print(rows, [] if OPENAI.exists() else ["(../shared/upstream is absent: no row (k))"])
+        return
     if args.scale_only:
         _print(rows, scale(rows, tmp) if OPENAI.exists() else [])
         return
@@ -363,6 +435,8 @@ def main() -> None:
         )
     )
 
+    if OPENAI.exists():
+        first_call(rows, tmp, max(args.repeat, 7))
     sizes = scale(rows, tmp) if OPENAI.exists() else ["(../shared/upstream is absent: no whole-document rows)"]
     _print(rows, sizes)
 

@@ -61,7 +61,7 @@ def test_a_bad_default_is_a_located_warning_and_left_out(tmp_path: Path, capsys:
     assert match, err
     assert match["line"] == "9" and match["pointer"] == "/components/schemas/A/properties/n/default"
     assert "default 'abc' does not match" in err[0]
-    assert "abc" not in (out / "models.py").read_text()
+    assert all("abc" not in p.read_text() for p in (out / "models").glob("*.py"))
 
 
 def test_strict_turns_warnings_into_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -132,12 +132,13 @@ def test_no_traceback_from_the_real_command(tmp_path: Path) -> None:
 def test_check_reports_drift_then_generate_fixes_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "pkg"
     assert main(["generate", "--out", str(out), "--job", "default"]) == 0
-    (out / "models.py").write_text((out / "models.py").read_text() + "# edited\n")
+    edited = out / "models" / "conversations.py"  # a module in a sub-folder of the package
+    edited.write_text(edited.read_text() + "# edited\n")
     (out / "mine.txt").write_text("not specbind's")
     capsys.readouterr()
     assert main(["check", "--out", str(out), "--job", "default"]) == 1
     report = capsys.readouterr().out
-    assert "changed: models.py" in report and "-# edited" in report
+    assert "changed: models/conversations.py" in report and "-# edited" in report
     assert main(["generate", "--out", str(out), "--job", "default"]) == 0
     assert main(["check", "--out", str(out), "--job", "default"]) == 0
     assert (out / "mine.txt").read_text() == "not specbind's", "foreign files are never deleted"

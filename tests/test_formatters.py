@@ -105,11 +105,11 @@ def test_the_formatter_is_named_in_headers_and_manifest(tmp_path: Path, monkeypa
     assert main(["generate", "--quiet", "--spec", str(spec), "--out", "b", "--package", "r"]) == 0
     ruff_desc, black_desc = fmt.description("ruff"), fmt.description("black")
     assert ruff_desc.startswith(f"ruff format {fmt.RUFF_VERSION} (line-length 88")
-    assert f"# Formatted by {ruff_desc}." in (tmp_path / "r" / "models.py").read_text()
+    assert f"# Formatted by {ruff_desc}." in (tmp_path / "r" / "models" / "__init__.py").read_text()
     assert json.loads((tmp_path / "r" / "specbind-manifest.json").read_text())["formatter"] == ruff_desc
     assert json.loads((tmp_path / "b" / "specbind-manifest.json").read_text())["formatter"] == black_desc
     # Apart from the header line naming the formatter, the two packages are the same bytes.
-    for name in ("models.py", "client.py", "server.py", "_base.py"):
+    for name in ("models/__init__.py", "models/things.py", "client.py", "server.py", "_base.py"):
         r = (tmp_path / "r" / name).read_text().replace(ruff_desc, "FMT")
         b = (tmp_path / "b" / name).read_text().replace(black_desc, "FMT")
         assert r == b, name
@@ -124,7 +124,7 @@ def test_formatter_in_pyproject_and_bad_values(
     )
     monkeypatch.chdir(tmp_path)
     assert main(["generate", "--quiet"]) == 0
-    assert "# Formatted by ruff format " in (tmp_path / "o" / "models.py").read_text()
+    assert "# Formatted by ruff format " in (tmp_path / "o" / "models" / "__init__.py").read_text()
     assert main(["check", "--quiet"]) == 0
     (tmp_path / "pyproject.toml").write_text(
         f'[tool.specbind]\nspec = "{spec}"\nout = "o"\npackage = "o"\nformatter = "yapf"\n'

@@ -29,10 +29,14 @@ def test_wheel_contains_generated_package(tmp_path: Path) -> None:
     assert not (project / "src" / "sample_app" / "api").exists()
     wheel, _ = _wheel(project, tmp_path / "dist")
     names = set(wheel.namelist())
-    assert {"sample_app/api/models.py", "sample_app/api/__init__.py", "sample_app/api/specbind-manifest.json"} <= names
-    assert b"class Cat(BaseModel)" in wheel.read("sample_app/api/models.py")
+    assert {
+        "sample_app/api/models/__init__.py",
+        "sample_app/api/__init__.py",
+        "sample_app/api/specbind-manifest.json",
+    } <= names
+    assert any(b"class Cat(BaseModel)" in wheel.read(n) for n in names if n.startswith("sample_app/api/models/"))
     # Second build: the no-op path leaves the generated files untouched.
-    models = project / "src" / "sample_app" / "api" / "models.py"
+    models = project / "src" / "sample_app" / "api" / "models" / "__init__.py"
     before = models.stat().st_mtime_ns
     _wheel(project, tmp_path / "dist2")
     assert models.stat().st_mtime_ns == before
@@ -78,5 +82,6 @@ def test_readme_recipe(tmp_path: Path) -> None:
         assert proc.returncode == 0, command + "\n" + proc.stdout[-3000:] + proc.stderr[-3000:]
     assert [p.name for p in wheels.glob("specbind-*.whl")]
     wheel = zipfile.ZipFile(next((project / "dist").glob("myapp-*.whl")))
-    assert {"myapp/api/models.py", "myapp/api/__init__.py"} <= set(wheel.namelist())
-    assert b"class Cat(BaseModel)" in wheel.read("myapp/api/models.py")
+    names = set(wheel.namelist())
+    assert {"myapp/api/models/__init__.py", "myapp/api/__init__.py"} <= names
+    assert any(b"class Cat(BaseModel)" in wheel.read(n) for n in names if n.startswith("myapp/api/models/"))

@@ -86,7 +86,7 @@ def test_names_that_shadow_work(packages: Path) -> None:
         from names_that_shadow.client import Client
 
         # a schema called Response / Exception keeps its name (client and server say `models.X`);
-        # BaseModel / Field / Any, which models.py itself imports, step aside
+        # BaseModel / Field / Any, which the models modules import, step aside
         assert server.Response.__module__.startswith("starlette") or server.Response.__module__.startswith("fastapi")
         assert m.BaseModel_.__mro__[1].__name__ == "BaseModel" and m.BaseModel_.__mro__[1] is not m.BaseModel_
         assert client.quote("a/b", safe="") == "a%2Fb"
@@ -106,7 +106,7 @@ NAMES = ["json_schema_features", "names_that_shadow"]
 
 
 def test_models_pass_mypy_strict_and_ruff(packages: Path) -> None:
-    files = [f"{n}/{f}" for n in NAMES for f in ("__init__.py", "_base.py", "models.py")]
+    files = [f"{n}/{f}" for n in NAMES for f in ("__init__.py", "_base.py", "models")]
     mypy = _run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", *files], packages)
     assert mypy.returncode == 0, mypy.stdout + mypy.stderr
     ruff = _run([sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", *files], packages)
@@ -154,7 +154,7 @@ def test_python_types_opt_in(tmp_path: Path) -> None:
         """,
     )
     mypy = _run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "typed/models.py", "typed/client.py"], tmp_path
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "typed/models", "typed/client.py"], tmp_path
     )
     assert mypy.returncode == 0, mypy.stdout
     (tmp_path / "pyproject.toml").write_text(

@@ -54,7 +54,9 @@ def test_an_existing_file_as_out_is_refused_even_with_force(tmp_path: Path) -> N
 def test_a_folder_of_someone_elses_files_is_refused_and_force_writes_only_ours(tmp_path: Path) -> None:
     mine = tmp_path / "mydir"
     (mine / "sub").mkdir(parents=True)
-    (mine / "models.py").write_text("my own code\n")
+    (mine / "models").mkdir()
+    (mine / "models" / "__init__.py").write_text("my own code\n")
+    (mine / "models" / "mine.py").write_text("mine too\n")
     (mine / "README.txt").write_text("keep\n")
     (mine / "sub" / "data.json").write_text("{}\n")
     before = _tree(mine)
@@ -70,10 +72,13 @@ def test_a_folder_of_someone_elses_files_is_refused_and_force_writes_only_ours(t
     proc = _run(tmp_path, "--spec", str(MODELS_ONLY), "--out", "mydir", "--force")
     assert proc.returncode == 0, proc.stderr
     warnings = proc.stderr.strip().splitlines()
-    assert warnings == ["specbind: warning: mydir/models.py:1: /: not written by specbind; overwritten (--force)"]
+    assert warnings == [
+        "specbind: warning: mydir/models/__init__.py:1: /: not written by specbind; overwritten (--force)"
+    ]
     after = _tree(mine)
     assert after["README.txt"] == before["README.txt"] and after["sub/data.json"] == before["sub/data.json"]
-    assert after["models.py"] != before["models.py"] and "specbind-manifest.json" in after
+    assert after["models/__init__.py"] != before["models/__init__.py"] and "specbind-manifest.json" in after
+    assert after["models/mine.py"] == before["models/mine.py"], "a foreign file in a sub-folder is kept"
 
     # Now it is a specbind package: no --force needed, and nothing to report.
     proc = _run(tmp_path, "--spec", str(WITH_CLIENT), "--out", "mydir")
@@ -129,6 +134,50 @@ def test_hand_edited_files_are_named_and_an_edited_stale_file_is_kept(tmp_path: 
     proc = _run(tmp_path, "--spec", str(MODELS_ONLY), "--out", "pkg")
     assert proc.returncode == 0 and not proc.stderr, proc.stderr
     assert (pkg / "_dispatch.py").exists()
+
+
+def _pets_spec(folder: Path, tags: tuple[str, ...]) -> Path:
+    """One operation per tag, each answering its own schema: a models module per tag."""
+    paths = "".join(
+        f"  /{t}:\n    get:\n      tags: [{t}]\n      operationId: list_{t}\n      responses:\n"
+        f"        '200':\n          description: ok\n          content:\n            application/json:\n"
+        f"              schema: {{$ref: '#/components/schemas/{t.title()}'}}\n"
+        for t in tags
+    )
+    schemas = "".join(
+        f"    {t.title()}:\n      type: object\n      properties: {{name: {{type: string}}}}\n" for t in tags
+    )
+    spec = folder / f"{'_'.join(tags)}.yaml"
+    spec.write_text(
+        f"openapi: 3.1.0\ninfo: {{title: Pets, version: '1'}}\npaths:\n{paths}components:\n  schemas:\n{schemas}"
+    )
+    return spec
+
+
+def test_modules_of_the_models_folder_follow_the_same_rules(tmp_path: Path) -> None:
+    both, cats = _pets_spec(tmp_path, ("cats", "dogs")), _pets_spec(tmp_path, ("cats",))
+    pkg = tmp_path / "pkg"
+    assert _run(tmp_path, "--spec", str(both), "--out", "pkg").returncode == 0
+    assert {"models/cats.py", "models/dogs.py"} <= set(_tree(pkg))
+    (pkg / "models" / "notes.txt").write_text("mine\n")
+    # An untouched module that is no longer generated goes; a foreign file next to it stays.
+    proc = _run(tmp_path, "--spec", str(cats), "--out", "pkg")
+    assert proc.returncode == 0 and not proc.stderr, proc.stderr
+    assert not (pkg / "models" / "dogs.py").exists() and (pkg / "models" / "notes.txt").read_text() == "mine\n"
+    # An edited one is named, and kept when no longer generated.
+    assert _run(tmp_path, "--spec", str(both), "--out", "pkg").returncode == 0
+    with open(pkg / "models" / "dogs.py", "a") as fh:
+        fh.write("# my tweak\n")
+    with open(pkg / "models" / "cats.py", "a") as fh:
+        fh.write("# my tweak\n")
+    proc = _run(tmp_path, "--spec", str(cats), "--out", "pkg")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        "specbind: warning: pkg/models/cats.py:1: /: edited by hand since the last generation; overwritten",
+        "specbind: warning: pkg/models/dogs.py:1: /: edited by hand and no longer generated; kept",
+    ]
+    assert (pkg / "models" / "dogs.py").read_text().endswith("# my tweak\n")
+    assert "# my tweak" not in (pkg / "models" / "cats.py").read_text()
 
 
 @pytest.mark.parametrize(("umask", "folder_mode", "file_mode"), [(0o022, 0o755, 0o644), (0o002, 0o775, 0o664)])

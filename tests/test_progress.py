@@ -80,7 +80,7 @@ def test_a_pipe_gets_one_summary_line_per_job(tmp_path: Path) -> None:
 def test_quiet_prints_only_errors_and_warnings_even_on_a_terminal(tmp_path: Path) -> None:
     code, out, err = _run(SPEC, tmp_path / "p", "--quiet", tty=True)
     assert (code, out, err) == (0, "", "")
-    assert (tmp_path / "p" / "models.py").exists()
+    assert (tmp_path / "p" / "models" / "__init__.py").exists()
     code, out, err = _run(WARNS, tmp_path / "w", "--quiet", tty=True)
     lines = err.strip().splitlines()
     assert (code, out) == (0, "")

@@ -75,7 +75,7 @@ def test_vendored_package_imports_under_any_parent(tmp_path: Path) -> None:
     assert main(["generate", "--job", "default", "--package", "myapp._vendor.conversations", "--out", str(target)]) == 0
     for folder in (target.parent, target.parent.parent):
         (folder / "__init__.py").write_text("")
-    head = (target / "models.py").read_text().splitlines()[0]
+    head = (target / "models" / "__init__.py").read_text().splitlines()[0]
     assert "specbind 0.1.0" in head and "sha256 " in head
     code = (
         "import myapp._vendor.conversations as c, myapp._vendor.conversations.client as cl, sys;"

@@ -6,17 +6,15 @@
 here (the modules: `client`, `models`, `errors`). Errors derive from `APIError`.
 `models` says which class to send and which you get back for each kind.
 
-The client side (httpx, the client classes, errors, pages) is imported on first use, so
-code that needs only the models does not pay for it.
+Everything is imported on first use: code that needs one model loads that model's module
+(and what it refers to), not httpx, the client or the other models.
 """
 
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .models import *
-
 if TYPE_CHECKING:
-    from . import client, errors
+    from . import client, errors, models
     from ._http import AsyncPage, SyncPage
     from .client import NOT_GIVEN, AsyncClient, Client, NotGiven
     from .errors import (
@@ -34,6 +32,7 @@ if TYPE_CHECKING:
         RateLimitError,
         UnprocessableEntityError,
     )
+    from .models import *
 
 __all__ = [
     "NOT_GIVEN",
@@ -308,10 +307,11 @@ __all__ = [
     "models",
 ]
 
-#: name -> the module that defines it
-_LAZY = {
+#: name -> the module that defines it ("": the module itself); any other name is a model
+_LAZY: dict[str, str] = {
     "client": "",
     "errors": "",
+    "models": "",
     "AsyncPage": "_http",
     "SyncPage": "_http",
     "NOT_GIVEN": "client",
@@ -333,11 +333,20 @@ _LAZY = {
     "UnprocessableEntityError": "errors",
 }
 
+if not TYPE_CHECKING:  # type checkers see the imports above, and no other name
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module = import_module("." + (_LAZY[name] or name), __name__)
-    value = getattr(module, name) if _LAZY[name] else module
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> Any:
+        if name in _LAZY:
+            module = import_module("." + (_LAZY[name] or name), __name__)
+            value = getattr(module, name) if _LAZY[name] else module
+        else:
+            models = import_module(".models", __name__)
+            if name not in models.__all__:
+                raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+            value = getattr(models, name)
+        globals()[name] = value
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -16,6 +16,7 @@ import httpx
 from pydantic import BaseModel, Field, TypeAdapter
 
 from . import _http, models
+from ._base import lazy_adapter
 from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -47,11 +48,11 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_CONVERSATION_ITEM_ADAPTER: TypeAdapter[models.ConversationItem] = TypeAdapter(
-    models.ConversationItem
+_CONVERSATION_ITEM_ADAPTER: TypeAdapter[models.ConversationItem] = lazy_adapter(
+    lambda: models.ConversationItem
 )
-_ERROR_RESPONSE_ADAPTER: TypeAdapter[models.ErrorResponse] = TypeAdapter(
-    models.ErrorResponse
+_ERROR_RESPONSE_ADAPTER: TypeAdapter[models.ErrorResponse] = lazy_adapter(
+    lambda: models.ErrorResponse
 )
 # How each list method pages: where its items are, what the next request changes
 # (`specbind generate --explain` says why).
@@ -81,7 +82,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _ListConversationItemsArgs(BaseModel):
+class _ListConversationItemsArgs(BaseModel, defer_build=True):
     """The arguments of `conversations.items.list` that the spec constrains, checked before sending."""
 
     limit: Annotated[int, Field(ge=1, le=100)] | None
@@ -89,13 +90,13 @@ class _ListConversationItemsArgs(BaseModel):
     include: list[models.IncludeEnum] | None
 
 
-class _CreateConversationItemsArgs(BaseModel):
+class _CreateConversationItemsArgs(BaseModel, defer_build=True):
     """The arguments of `conversations.items.create` that the spec constrains, checked before sending."""
 
     include: list[models.IncludeEnum] | None
 
 
-class _GetConversationItemArgs(BaseModel):
+class _GetConversationItemArgs(BaseModel, defer_build=True):
     """The arguments of `conversations.items.retrieve` that the spec constrains, checked before sending."""
 
     include: list[models.IncludeEnum] | None

@@ -20,6 +20,7 @@ import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from . import models
+from ._base import lazy_adapter
 
 __all__ = [
     "APIConnectionError",
@@ -181,7 +182,7 @@ def _message_in(body: Any) -> str | None:
 
 
 #: The document's one error schema: what `status_error` parses with when not told otherwise.
-_ERROR: TypeAdapter[models.ErrorResponse] = TypeAdapter(models.ErrorResponse)
+_ERROR: TypeAdapter[models.ErrorResponse] = lazy_adapter(lambda: models.ErrorResponse)
 
 
 def _parse_error(body: Any, status: int, errors: Mapping[str, TypeAdapter[Any]]) -> Any:

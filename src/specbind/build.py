@@ -9,12 +9,14 @@ problem found is collected and raised together at the end.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from . import __version__, client_docs, client_tree, ir, layout, naming, public, signature, wire
+from . import __version__, client_docs, client_tree, ir, layout, modules, naming, public, signature, wire
 from .errors import Diagnostics, SpecError
 from .load import Document
+from .modules import names_used as _names
 from .normalize import normalize
 from .operations import OperationBuilder, service_name
 from .pagination_config import Rule
@@ -109,13 +111,10 @@ def build_api(
     definitions = tuple(
         replace(d, accepts_other_models=True) if d.name in sent and isinstance(d, ir.Union) else d for d in definitions
     )
-    typing_imports, pydantic_imports, base_imports, extensions_imports = imports_for(definitions)
-    stdlib = stdlib_imports(
-        _names(" ".join(f.annotation for d in definitions if isinstance(d, ir.Model) for f in d.fields))
-    )
     client_stdlib = stdlib_imports(_names(" ".join(b.param_annotation for op in ops for b in op.body_fields)))
     tables = public.kind_tables(definitions, bare)
     definitions = public.with_union_tables(definitions, tables)
+    model_layout = model_modules(definitions, ops, data)
     api = ir.Api(
         title=str(info.get("title", "API")),
         version=str(info.get("version", "")),
@@ -125,8 +124,8 @@ def build_api(
         overlays=overlays,
         servers=servers,
         definitions=definitions,
-        typing_imports=typing_imports,
-        pydantic_imports=pydantic_imports,
+        model_modules=model_layout,
+        model_index=tuple((m.name, tuple(sorted(m.exports, key=naming.import_key))) for m in model_layout),
         uses_dispatch=any(isinstance(d, ir.Union) and d.strategy != "plain" for d in definitions),
         operations=ops,
         error_model=wire.qualify(error_model, defined) if error_model else None,
@@ -171,21 +170,13 @@ def build_api(
         ),
         unknown_models=tuple(sorted(u.unknown for u in built.unions.values() if u.unknown)),
         exports=tuple(sorted(order, key=naming.export_key)),
-        base_imports=base_imports,
-        typing_extensions_imports=extensions_imports,
-        stdlib_imports=stdlib
-        + tuple(
-            i
-            for i in stdlib_imports(_names(" ".join(d.annotation for d in definitions if isinstance(d, ir.Alias))))
-            if i not in stdlib
-        ),
         client_stdlib_imports=client_stdlib,
         securities=securities,
         credentials_doc="".join(f";\n`{s.setting}` ({s.name}) to ${s.env}" for s in securities),
         error_body=error_body,
         error_media=error_media,
-        package_exports=public.package_exports(order, True),
-        lazy_exports=public.lazy_exports(True),
+        package_exports=public.package_exports(order, bool(ops)),
+        lazy_exports=public.lazy_exports(bool(ops)),
         kind_tables=tables,
         which_class=public.which_class_text(tables),
     )
@@ -212,13 +203,50 @@ def _list_like(sb: SchemaBuilder, built: Any) -> Any:
     return answer
 
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-
-
-def _names(text: str) -> list[str]:
-    """Names an annotation uses, leaving out words inside string literals (`Literal['Any']`)."""
-    return _WORD.findall(_STRING.sub("", text))
+def model_modules(
+    definitions: tuple[ir.Model | ir.Alias | ir.Union, ...], ops: tuple[ir.Operation, ...], data: Mapping[str, Any]
+) -> tuple[ir.ModelModule, ...]:
+    """The modules of the ``models`` package (``modules.plan``), each with the imports it needs."""
+    by_name = {d.name: d for d in definitions}
+    planned = modules.plan(definitions, ops, data)
+    module_of = {n: p.name for p in planned for n in p.definitions}
+    out = []
+    for p in planned:
+        defs = tuple(by_name[n] for n in p.definitions)
+        typing_imports, pydantic_imports, base_imports, extensions_imports = imports_for(defs)
+        stdlib = stdlib_imports(
+            _names(" ".join(f.annotation for d in defs if isinstance(d, ir.Model) for f in d.fields))
+        )
+        stdlib += tuple(
+            i
+            for i in stdlib_imports(_names(" ".join(d.annotation for d in defs if isinstance(d, ir.Alias))))
+            if i not in stdlib
+        )
+        dispatch = any(isinstance(d, ir.Union) and d.strategy != "plain" for d in defs)
+        blocks = (
+            # isort's sections: the standard library, pydantic and typing_extensions, the package
+            [line for line in stdlib if line.startswith("from datetime")]
+            + ([f"from typing import {', '.join(typing_imports)}"] if typing_imports else [])
+            + [line for line in stdlib if line.startswith("from uuid")],
+            ([f"from pydantic import {', '.join(pydantic_imports)}"] if pydantic_imports else [])
+            + ([f"from typing_extensions import {', '.join(extensions_imports)}"] if extensions_imports else []),
+            (["from .. import _dispatch"] if dispatch else [])
+            + ([f"from .._base import {', '.join(base_imports)}"] if base_imports else [])
+            + [
+                f"from .{sibling} import {', '.join(names)}"
+                for sibling, names in modules.sibling_imports(p.definitions, by_name, module_of)
+            ],
+        )
+        out.append(
+            ir.ModelModule(
+                name=p.name,
+                doc=p.doc,
+                definitions=defs,
+                exports=tuple(sorted(p.definitions, key=naming.export_key)),
+                import_blocks=tuple(tuple(block) for block in blocks if block),
+            )
+        )
+    return tuple(out)
 
 
 Imports = tuple[str, ...]

@@ -319,6 +319,19 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class ModelModule:
+    """One module of the ``models`` package (``modules.py`` decides which definitions go where)."""
+
+    name: str  # module name inside `models/`
+    doc: str
+    definitions: tuple[Model | Alias | Union, ...]  # in the order the module defines them
+    exports: tuple[str, ...]  # its `__all__`
+    #: Its import lines, in isort's sections (standard library, third party, the package). It
+    #: imports from modules keyed by more groups only: the package has no import cycle.
+    import_blocks: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
 class Api:
     title: str
     version: str
@@ -327,9 +340,7 @@ class Api:
     spec_sha256: str
     overlays: tuple[str, ...]
     servers: tuple[str, ...]
-    definitions: tuple[Model | Alias | Union, ...]  # in the order the module defines them
-    typing_imports: tuple[str, ...]
-    pydantic_imports: tuple[str, ...]
+    definitions: tuple[Model | Alias | Union, ...]  # in the order the package defines them
     uses_dispatch: bool
     operations: tuple[Operation, ...]
     error_model: str | None
@@ -347,9 +358,8 @@ class Api:
     server_typing_imports: tuple[str, ...] = ()
     client_imports: tuple[str, ...] = ()  # model names the client module uses
     exports: tuple[str, ...] = field(default=())
-    base_imports: tuple[str, ...] = ("BaseModel",)  # what models.py takes from _base.py
-    typing_extensions_imports: tuple[str, ...] = ()  # TypeAliasType, for recursive aliases
-    stdlib_imports: tuple[str, ...] = ()  # `python_types`: "from datetime import ...", "from uuid import UUID"
+    model_modules: tuple[ModelModule, ...] = ()  # the modules of the `models` package, by name
+    model_index: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, its names in import order)
     client_stdlib_imports: tuple[str, ...] = ()  # the same, for body arguments of client methods
     securities: tuple[Security, ...] = ()
     credentials_doc: str = ""  # the client docstring's sentence on credentials

@@ -30,7 +30,7 @@ from typing import Literal
 # Names the generated modules import or define themselves; a schema of that name is renamed.
 MODULE_RESERVED = frozenset(
     {
-        # models.py / _base.py
+        # the modules of models/ and _base.py
         "Annotated", "Any", "BaseModel", "UnknownVariant", "ConfigDict", "Discriminator", "Field", "Literal",
         "Optional", "Tag", "TypeAlias", "TypeAliasType", "Union", "ClassVar", "annotations", "dispatch",
         "field_validator", "unique_items", "TYPE_CHECKING", "typing", "pydantic", "__all__",
@@ -151,6 +151,14 @@ def field_name(wire: str, module_names: Container[str] = frozenset(), *, style: 
     if keyword.iskeyword(name) or name in BASEMODEL_ATTRS or name in ANNOTATION_NAMES or name in module_names:
         name += "_"
     return name
+
+
+def module_name(text: str) -> str:
+    """A module of the models package: ``Audit Logs`` -> ``audit_logs``, ``import`` -> ``import_``."""
+    name = snake(text) or "group"
+    if name[0].isdigit():
+        name = "group_" + name
+    return name + "_" if keyword.iskeyword(name) else name
 
 
 def method_name(operation_id: str) -> str:

@@ -48,7 +48,7 @@ def package_exports(model_names: Iterable[str], has_client: bool) -> tuple[str, 
     ``naming.MODULE_RESERVED`` holds them all, so a schema called ``NotFoundError`` becomes
     ``NotFoundError_``."""
     client = {n for names in CLIENT_NAMES.values() for n in names} if has_client else set()
-    modules = {"client", "errors", "models"} if has_client else set()
+    modules = {"client", "errors", "models"} if has_client else {"models"}
     return _sorted_names(set(model_names) | client | modules)
 
 

@@ -11,18 +11,30 @@ import jinja2
 from . import ir
 from .resources import templates_dir
 
-#: The output table: every file of a generated package, the template that renders it, and
-#: the IR flag that must hold for it to be written (None: always).
-PACKAGE_FILES: tuple[tuple[str, str | None, str | None], ...] = (
-    ("__init__.py", "__init__.py.jinja", None),
-    ("_base.py", "_base.py.jinja", None),
-    ("_dispatch.py", "_dispatch.py.jinja", "uses_dispatch"),
-    ("_http.py", "_http.py.jinja", None),
-    ("client.py", "client.py.jinja", None),
-    ("errors.py", "errors.py.jinja", None),
-    ("models.py", "models.py.jinja", None),
-    ("server.py", "server.py.jinja", None),
-    ("py.typed", None, None),
+
+@dataclass(frozen=True)
+class OutputFile:
+    """A row of the output table."""
+
+    path: str  # with `{name}` when `each` is set
+    template: str | None  # None: an empty file
+    when: str | None = None  # the IR flag that must hold for it to be written (None: always)
+    #: An IR sequence: one file per item, `{name}` its name; the template sees it as `module`.
+    each: str | None = None
+
+
+#: The output table: every file of a generated package and the template that renders it.
+PACKAGE_FILES: tuple[OutputFile, ...] = (
+    OutputFile("__init__.py", "__init__.py.jinja"),
+    OutputFile("_base.py", "_base.py.jinja"),
+    OutputFile("_dispatch.py", "_dispatch.py.jinja", when="uses_dispatch"),
+    OutputFile("_http.py", "_http.py.jinja"),
+    OutputFile("client.py", "client.py.jinja"),
+    OutputFile("errors.py", "errors.py.jinja"),
+    OutputFile("models/__init__.py", "models_init.py.jinja"),
+    OutputFile("models/{name}.py", "models.py.jinja", each="model_modules"),
+    OutputFile("server.py", "server.py.jinja"),
+    OutputFile("py.typed", None),
 )
 
 
@@ -116,8 +128,16 @@ def environment(root: Path) -> jinja2.Environment:
 def render_package(api: ir.Api, gen: GeneratorInfo, root: Path | None = None) -> dict[str, str]:
     env = environment(root or templates_dir())
     out: dict[str, str] = {}
-    for path, template, flag in PACKAGE_FILES:
-        if flag is not None and not getattr(api, flag):
+    for row in PACKAGE_FILES:
+        if row.when is not None and not getattr(api, row.when):
             continue
-        out[path] = "" if template is None else env.get_template(template).render(api=api, gen=gen)
+        if row.template is None:
+            out[row.path] = ""
+            continue
+        template = env.get_template(row.template)
+        if row.each is None:
+            out[row.path] = template.render(api=api, gen=gen)
+        else:
+            for item in getattr(api, row.each):
+                out[row.path.format(name=item.name)] = template.render(api=api, gen=gen, module=item)
     return out

@@ -18,8 +18,13 @@ from .pipeline import explain, generate
 from .write import compare_tree, write_tree
 
 UPDATE_COMMAND = "python -m specbind.snapshots --update"
-# What a case folder pins: the modules that depend on the spec (static ones are left out).
-CASE_FILES = ("models.py", "client.py", "server.py")
+# What a case folder pins: the modules that depend on the spec (static ones are left out);
+# a folder (`models/`) pins every file the generator writes in it.
+CASE_FILES = ("models/", "client.py", "server.py")
+
+
+def pinned(path: str) -> bool:
+    return any(path == p or (p.endswith("/") and path.startswith(p)) for p in CASE_FILES)
 
 
 def case_job(case: Path) -> Job:
@@ -40,9 +45,10 @@ def case_job(case: Path) -> Job:
 
 
 def case_outputs(case: Path) -> dict[str, str]:
-    """What a case folder pins: the models module and the union explanation."""
+    """What a case folder pins: the models package, the client and server modules, and the
+    union explanation."""
     result = generate(case_job(case))
-    out = {name: result.files[name] for name in CASE_FILES if name in result.files}
+    out = {name: text for name, text in sorted(result.files.items()) if pinned(name)}
     out["explain.txt"] = explain(result.api)
     if result.warnings:  # located warnings are part of the behaviour a case pins
         out["warnings.txt"] = "".join(f"{w.file}:{w.line}: {w.pointer}: {w.message}\n" for w in result.warnings)
@@ -69,11 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     except SpecError as exc:
         print("\n".join(exc.lines()), file=sys.stderr)
         return 2
+    cases = {case / "expected" for case in cases_root(repo).glob("*/")}
     for out, files in targets:
+        exact = out in cases  # a case's expected/ holds nothing else: a file no longer pinned goes
         if args.update:
-            changed = write_tree(out, files, force=True)  # its own golden folders
+            changed = write_tree(out, files, force=True, exact=exact)  # its own golden folders
             print(f"{out.relative_to(repo)}: {len(changed)} files updated")
-        elif compare_tree(out, files):
+        elif compare_tree(out, files, exact=exact):
             drift = 1
             print(f"{out.relative_to(repo)}: differs")
     return drift

@@ -144,19 +144,29 @@ def _fresh(parent: Path, prefix: str, make: Callable[[Path], None]) -> Path:
         return path
 
 
-def write_tree(out_dir: Path, files: dict[str, str], force: bool = False) -> list[str]:
-    """Write ``files`` under ``out_dir`` atomically; return the paths that changed."""
+def _on_disk(out_dir: Path) -> set[str]:
+    return {
+        p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def write_tree(out_dir: Path, files: dict[str, str], force: bool = False, exact: bool = False) -> list[str]:
+    """Write ``files`` under ``out_dir`` atomically; return the paths that changed. ``exact``
+    (a golden folder of the test cases, which has no manifest): nothing else is kept."""
     check_target(out_dir, str(out_dir), force)
     out_dir = out_dir.resolve()
     recover(out_dir)
     changed = [p for p in sorted(files) if _read(out_dir / p) != files[p]]
-    if not changed and not (owned_files(out_dir) - set(files) - {MANIFEST}) and out_dir.exists():
+    stale = (
+        _on_disk(out_dir) - set(files) if exact and out_dir.exists() else owned_files(out_dir) - set(files) - {MANIFEST}
+    )
+    if not changed and not stale and out_dir.exists():
         return []
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     # os.mkdir honours the umask (mkdtemp would make the package folder 0700).
     stage = _fresh(out_dir.parent, f".{out_dir.name}.specbind-new-", lambda p: p.mkdir())
     try:
-        if out_dir.exists():
+        if out_dir.exists() and not exact:
             owned = _untouched(out_dir)  # a hand-edited file that is no longer generated stays
             for src in sorted(out_dir.rglob("*")):
                 rel = src.relative_to(out_dir).as_posix()
@@ -187,7 +197,8 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def compare_tree(out_dir: Path, files: dict[str, str]) -> list[Drift]:
+def compare_tree(out_dir: Path, files: dict[str, str], exact: bool = False) -> list[Drift]:
+    """What differs between ``files`` and ``out_dir``; ``exact``: any other file there too."""
     drifts: list[Drift] = []
     for rel in sorted(files):
         old = _read(out_dir / rel)
@@ -201,7 +212,8 @@ def compare_tree(out_dir: Path, files: dict[str, str]) -> list[Drift]:
             )
         )  # fmt: skip
         drifts.append(Drift(rel, status, diff))
-    for rel in sorted(owned_files(out_dir) - set(files)):
+    extra = _on_disk(out_dir) if exact and out_dir.is_dir() else owned_files(out_dir)
+    for rel in sorted(extra - set(files)):
         if (out_dir / rel).exists():
             drifts.append(Drift(rel, "unexpected", f"{rel}: written by an earlier run, no longer generated\n"))
     return drifts

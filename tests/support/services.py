@@ -28,6 +28,7 @@ def generate_package(spec: Path, root: Path, package: str) -> tuple[Any, Diagnos
     api = build_api(load_spec(job), package=package, spec_name=spec.name, diagnostics=diagnostics)
     (root / package).mkdir()
     for rel, text in render_package(api, GeneratorInfo("test", "none")).items():
+        (root / package / rel).parent.mkdir(parents=True, exist_ok=True)  # models/...
         (root / package / rel).write_text(text, encoding="utf-8")
     return api, diagnostics
 

@@ -78,6 +78,7 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     result = generate(Job("t", root / "spec.yaml", root / "hard", "hard", (), root, formatter="ruff"))
     (root / "hard").mkdir()
     for rel, text in result.files.items():
+        (root / "hard" / rel).parent.mkdir(parents=True, exist_ok=True)  # models/...
         (root / "hard" / rel).write_text(text)
     sys.path.insert(0, str(root))
     try:

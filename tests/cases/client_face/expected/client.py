@@ -15,6 +15,7 @@ import httpx
 from pydantic import BaseModel, Field, TypeAdapter
 
 from . import _http, models
+from ._base import lazy_adapter
 from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -44,7 +45,7 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_PROBLEM_ADAPTER: TypeAdapter[models.Problem] = TypeAdapter(models.Problem)
+_PROBLEM_ADAPTER: TypeAdapter[models.Problem] = lazy_adapter(lambda: models.Problem)
 # How each list method pages: where its items are, what the next request changes
 # (`specbind generate --explain` says why).
 _LIST_PETS_PAGES = _http.PageScheme(
@@ -73,7 +74,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _ListPetsArgs(BaseModel):
+class _ListPetsArgs(BaseModel, defer_build=True):
     """The arguments of `pets.list` that the spec constrains, checked before sending."""
 
     limit: Annotated[int, Field(ge=1, le=10)] | None

@@ -16,6 +16,7 @@ import httpx
 from pydantic import TypeAdapter
 
 from . import _http, models
+from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
@@ -39,8 +40,8 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_LIST_FEEDBACK_ADAPTER: TypeAdapter[list[models.Feedback]] = TypeAdapter(
-    list[models.Feedback]
+_LIST_FEEDBACK_ADAPTER: TypeAdapter[list[models.Feedback]] = lazy_adapter(
+    lambda: list[models.Feedback]
 )
 
 

@@ -16,6 +16,7 @@ import httpx
 from pydantic import TypeAdapter
 
 from . import _http, models
+from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
@@ -43,8 +44,8 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_LIST_PAYMENT_ADAPTER: TypeAdapter[list[models.Payment]] = TypeAdapter(
-    list[models.Payment]
+_LIST_PAYMENT_ADAPTER: TypeAdapter[list[models.Payment]] = lazy_adapter(
+    lambda: list[models.Payment]
 )
 
 

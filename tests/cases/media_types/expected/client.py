@@ -15,6 +15,7 @@ import httpx
 from pydantic import TypeAdapter
 
 from . import _http, models
+from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
@@ -52,9 +53,11 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_LIST_STR_ADAPTER: TypeAdapter[list[str]] = TypeAdapter(list[str])
-_DICT_STR_ANY_ADAPTER: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
-_EVENT_ADAPTER: TypeAdapter[models.Event] = TypeAdapter(models.Event)
+_LIST_STR_ADAPTER: TypeAdapter[list[str]] = lazy_adapter(lambda: list[str])
+_DICT_STR_ANY_ADAPTER: TypeAdapter[dict[str, Any]] = lazy_adapter(
+    lambda: dict[str, Any]
+)
+_EVENT_ADAPTER: TypeAdapter[models.Event] = lazy_adapter(lambda: models.Event)
 
 
 def _path(value: object) -> str:

@@ -15,6 +15,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from . import _http, models
+from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
@@ -38,8 +39,8 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_SERVICE_ERROR_ADAPTER: TypeAdapter[models.ServiceError] = TypeAdapter(
-    models.ServiceError
+_SERVICE_ERROR_ADAPTER: TypeAdapter[models.ServiceError] = lazy_adapter(
+    lambda: models.ServiceError
 )
 
 
@@ -60,7 +61,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _CheckArgs(BaseModel):
+class _CheckArgs(BaseModel, defer_build=True):
     """The arguments of `check.create` that the spec constrains, checked before sending."""
 
     models_: models.Models | None

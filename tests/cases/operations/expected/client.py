@@ -15,6 +15,7 @@ import httpx
 from pydantic import BaseModel, Field, TypeAdapter
 
 from . import _http, models
+from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
@@ -38,7 +39,7 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_PROBLEM_ADAPTER: TypeAdapter[models.Problem] = TypeAdapter(models.Problem)
+_PROBLEM_ADAPTER: TypeAdapter[models.Problem] = lazy_adapter(lambda: models.Problem)
 
 
 def _path(value: object) -> str:
@@ -58,7 +59,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _GetThingArgs(BaseModel):
+class _GetThingArgs(BaseModel, defer_build=True):
     """The arguments of `things.retrieve` that the spec constrains, checked before sending."""
 
     tags: list[str] | None

@@ -16,6 +16,7 @@ import httpx
 from pydantic import BaseModel, Field, TypeAdapter
 
 from . import _http, models
+from ._base import lazy_adapter
 from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -59,7 +60,9 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_LIST_REPO_ADAPTER: TypeAdapter[list[models.Repo]] = TypeAdapter(list[models.Repo])
+_LIST_REPO_ADAPTER: TypeAdapter[list[models.Repo]] = lazy_adapter(
+    lambda: list[models.Repo]
+)
 # How each list method pages: where its items are, what the next request changes
 # (`specbind generate --explain` says why).
 _LIST_CUSTOMERS_PAGES = _http.PageScheme(
@@ -118,19 +121,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _ListCustomersArgs(BaseModel):
+class _ListCustomersArgs(BaseModel, defer_build=True):
     """The arguments of `customers.list` that the spec constrains, checked before sending."""
 
     starting_after: Annotated[str, Field(max_length=5000)] | None
 
 
-class _ListDropletsArgs(BaseModel):
+class _ListDropletsArgs(BaseModel, defer_build=True):
     """The arguments of `droplets.list` that the spec constrains, checked before sending."""
 
     page: Annotated[int, Field(ge=1)] | None
 
 
-class _ListRecordsArgs(BaseModel):
+class _ListRecordsArgs(BaseModel, defer_build=True):
     """The arguments of `records.list` that the spec constrains, checked before sending."""
 
     offset: Annotated[int, Field(ge=0)] | None

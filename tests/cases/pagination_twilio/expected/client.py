@@ -74,7 +74,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _ListCallArgs(BaseModel):
+class _ListCallArgs(BaseModel, defer_build=True):
     """The arguments of `accounts.calls_json.list` that the spec constrains, checked before sending."""
 
     account_sid: Annotated[str, Field(min_length=34, max_length=34)]

@@ -15,6 +15,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from . import _http, models
+from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
@@ -46,7 +47,9 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_DICT_STR_ANY_ADAPTER: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
+_DICT_STR_ANY_ADAPTER: TypeAdapter[dict[str, Any]] = lazy_adapter(
+    lambda: dict[str, Any]
+)
 
 
 def _path(value: object) -> str:
@@ -66,7 +69,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _GetItemArgs(BaseModel):
+class _GetItemArgs(BaseModel, defer_build=True):
     """The arguments of `regions.items.retrieve` that the spec constrains, checked before sending."""
 
     timeout2: int | float | None

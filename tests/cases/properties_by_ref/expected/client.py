@@ -15,6 +15,7 @@ import httpx
 from pydantic import TypeAdapter
 
 from . import _http, models
+from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
@@ -38,8 +39,8 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_LOAD_BALANCER_CREATE_ADAPTER: TypeAdapter[models.LoadBalancerCreate] = TypeAdapter(
-    models.LoadBalancerCreate
+_LOAD_BALANCER_CREATE_ADAPTER: TypeAdapter[models.LoadBalancerCreate] = lazy_adapter(
+    lambda: models.LoadBalancerCreate
 )
 
 

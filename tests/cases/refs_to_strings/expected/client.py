@@ -57,7 +57,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _DropletsGetArgs(BaseModel):
+class _DropletsGetArgs(BaseModel, defer_build=True):
     """The arguments of `droplets.get` that the spec constrains, checked before sending."""
 
     droplet_id: Annotated[int, Field(ge=1)]

@@ -95,13 +95,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _ListRunsArgs(BaseModel):
+class _ListRunsArgs(BaseModel, defer_build=True):
     """The arguments of `threads.runs.list` that the spec constrains, checked before sending."""
 
     order: Literal["asc", "desc"] | None
 
 
-class _CreateRunArgs(BaseModel):
+class _CreateRunArgs(BaseModel, defer_build=True):
     """The arguments of `threads.runs.create` that the spec constrains, checked before sending."""
 
     include: list[str] | None

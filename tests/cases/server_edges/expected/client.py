@@ -15,6 +15,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from . import _http, models
+from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
@@ -38,8 +39,8 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_ERROR_RESPONSE_ADAPTER: TypeAdapter[models.ErrorResponse] = TypeAdapter(
-    models.ErrorResponse
+_ERROR_RESPONSE_ADAPTER: TypeAdapter[models.ErrorResponse] = lazy_adapter(
+    lambda: models.ErrorResponse
 )
 
 

@@ -15,6 +15,7 @@ import httpx
 from pydantic import TypeAdapter
 
 from . import _http, models
+from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
@@ -40,11 +41,11 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-_PET_PENDING_ADAPTER: TypeAdapter[models.Pet | models.Pending] = TypeAdapter(
-    models.Pet | models.Pending
+_PET_PENDING_ADAPTER: TypeAdapter[models.Pet | models.Pending] = lazy_adapter(
+    lambda: models.Pet | models.Pending
 )
-_ERROR_ADAPTER: TypeAdapter[models.Error] = TypeAdapter(models.Error)
-_MISSING_ADAPTER: TypeAdapter[models.Missing] = TypeAdapter(models.Missing)
+_ERROR_ADAPTER: TypeAdapter[models.Error] = lazy_adapter(lambda: models.Error)
+_MISSING_ADAPTER: TypeAdapter[models.Missing] = lazy_adapter(lambda: models.Missing)
 
 
 def _path(value: object) -> str:
