@@ -10,7 +10,6 @@ import builtins
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Annotated, Any, Literal, Self
-from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, Field, TypeAdapter
@@ -63,10 +62,6 @@ _LIST_CONVERSATION_ITEMS_PAGES = _http.PageScheme(
     next_cursor=("last_id",),
     has_more=("has_more",),
 )
-
-
-def _path(value: object) -> str:
-    return quote(str(value), safe="")
 
 
 def _given(values: dict[str, Any]) -> dict[str, Any]:
@@ -151,7 +146,7 @@ class Client:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -166,9 +161,10 @@ class Client:
             auth.add("bearer", "header", "authorization", self.api_key)
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -335,7 +331,7 @@ class ConversationsResource:
         """
         response = self._request(
             "GET",
-            f"/conversations/{_path(conversation_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -386,7 +382,7 @@ class ConversationsResource:
         """
         response = self._request(
             "POST",
-            f"/conversations/{_path(conversation_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}",
             idempotent=False,
             security=["api_key"],
             accept="application/json",
@@ -441,7 +437,7 @@ class ConversationsResource:
         """
         response = self._request(
             "DELETE",
-            f"/conversations/{_path(conversation_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -534,7 +530,7 @@ class ConversationsItemsResource:
         )
         response = self._request(
             "GET",
-            f"/conversations/{_path(conversation_id)}/items",
+            f"/conversations/{_http.path_text(conversation_id)}/items",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -607,7 +603,7 @@ class ConversationsItemsResource:
         )
         response = self._request(
             "POST",
-            f"/conversations/{_path(conversation_id)}/items",
+            f"/conversations/{_http.path_text(conversation_id)}/items",
             idempotent=False,
             security=["api_key"],
             accept="application/json",
@@ -676,7 +672,7 @@ class ConversationsItemsResource:
         )
         response = self._request(
             "GET",
-            f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}/items/{_http.path_text(item_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -724,7 +720,7 @@ class ConversationsItemsResource:
         """
         response = self._request(
             "DELETE",
-            f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}/items/{_http.path_text(item_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -794,7 +790,7 @@ class AsyncClient:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -809,9 +805,10 @@ class AsyncClient:
             auth.add("bearer", "header", "authorization", self.api_key)
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -978,7 +975,7 @@ class AsyncConversationsResource:
         """
         response = await self._request(
             "GET",
-            f"/conversations/{_path(conversation_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -1029,7 +1026,7 @@ class AsyncConversationsResource:
         """
         response = await self._request(
             "POST",
-            f"/conversations/{_path(conversation_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}",
             idempotent=False,
             security=["api_key"],
             accept="application/json",
@@ -1084,7 +1081,7 @@ class AsyncConversationsResource:
         """
         response = await self._request(
             "DELETE",
-            f"/conversations/{_path(conversation_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -1177,7 +1174,7 @@ class AsyncConversationsItemsResource:
         )
         response = await self._request(
             "GET",
-            f"/conversations/{_path(conversation_id)}/items",
+            f"/conversations/{_http.path_text(conversation_id)}/items",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -1250,7 +1247,7 @@ class AsyncConversationsItemsResource:
         )
         response = await self._request(
             "POST",
-            f"/conversations/{_path(conversation_id)}/items",
+            f"/conversations/{_http.path_text(conversation_id)}/items",
             idempotent=False,
             security=["api_key"],
             accept="application/json",
@@ -1319,7 +1316,7 @@ class AsyncConversationsItemsResource:
         )
         response = await self._request(
             "GET",
-            f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}/items/{_http.path_text(item_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -1367,7 +1364,7 @@ class AsyncConversationsItemsResource:
         """
         response = await self._request(
             "DELETE",
-            f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}/items/{_http.path_text(item_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",

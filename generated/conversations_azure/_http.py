@@ -12,17 +12,10 @@ import os
 import random
 import time
 import uuid
-from collections.abc import (
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Iterator,
-    Mapping,
-    Sequence,
-)
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO, Any, Generic, Literal, TypeVar
-from urllib.parse import urlencode
+from typing import IO, Any, Generic, Literal, NamedTuple, TypeVar
+from urllib.parse import quote, quote_plus
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
@@ -165,59 +158,215 @@ def sync_sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
-# -- requests ----------------------------------------------------------------------------------
-def encode_query(
-    params: Mapping[str, Any], array_format: ArrayFormat
-) -> httpx.QueryParams:
-    """Form style, exploded: `include=a&include=b` (or `include[]=a&include[]=b`); an object
-    (deepObject style) as `filter[key]=value`. None is dropped."""
-    out: list[tuple[str, str | int | float | bool | None]] = []
-    for key, value in params.items():
-        if value is None:
-            continue
-        if isinstance(value, Mapping):
-            out.extend(
-                (f"{key}[{k}]", _scalar(v)) for k, v in value.items() if v is not None
-            )
-        elif isinstance(value, list | tuple):
-            name = f"{key}[]" if array_format == "brackets" else key
-            out.extend((name, _scalar(v)) for v in value)
-        else:
-            out.append((key, _scalar(value)))
-    return httpx.QueryParams(out)
+# -- values on the wire -----------------------------------------------------------------------
+# One serializer for every location, after the OpenAPI style table (RFC 6570). Each method
+# passes the document's `style` and `explode` for a value as a `Wire`; a value without one is
+# form style, exploded. Leaves are text: `true`/`false`, numbers exactly as given; the text of
+# a container or a model never is (`leaf` refuses it). None (a value, a property) and empty
+# containers send nothing; a null array element is `null`, so that the others keep their place.
+Style = Literal[
+    "form",
+    "spaceDelimited",
+    "pipeDelimited",
+    "deepObject",
+    "simple",
+    "label",
+    "matrix",
+    "json",
+]
+_SEPARATORS = {"spaceDelimited": " ", "pipeDelimited": "|"}  # the other styles: ","
+# Kept as they are where `allowReserved` says so. `&`, `+` and `#` are still encoded: they
+# would change how the query string reads.
+_RESERVED = ":/?[]@!$'()*,;="
+# What a cookie value may hold as it is (RFC 6265 cookie-octets, and the comma of delimited
+# values); the rest (`;`, `"`, spaces...) is percent-encoded.
+_COOKIE_SAFE = "!#$&'()*+,-./:<=>?@[]^_`{|}~"
 
 
-def comma_joined(values: Sequence[Any] | None) -> str | None:
-    """An array in simple style, or in a query with `explode: false`: `1,2`."""
-    return None if values is None else ",".join(_scalar(v) for v in values)
+class Wire(NamedTuple):
+    """How one value goes on the wire. `explode` None: the style's default (form: true)."""
+
+    style: Style = "form"
+    explode: bool | None = None
+    allow_reserved: bool = False
+
+    @property
+    def exploded(self) -> bool:
+        return self.style == "form" if self.explode is None else self.explode
 
 
-def deep_object(
-    value: BaseModel | Mapping[str, Any] | None,
-) -> Mapping[str, Any] | None:
-    """A deepObject parameter's properties, as `encode_query` spreads them."""
+FORM = Wire()
+SIMPLE = Wire("simple")
+DEEP_OBJECT = Wire("deepObject")
+
+
+class Styled(NamedTuple):
+    """A query or cookie value with its `Wire` (plain values there are form, exploded)."""
+
+    value: Any
+    wire: Wire
+
+
+def leaf(value: object) -> str:
+    """One scalar as text. Anything else is refused: `{'a': 1}` must never reach the wire."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return float.__repr__(value)
+    raise TypeError(
+        f"a {type(value).__name__} cannot be sent as text here (a str, int, float or bool can)"
+    )
+
+
+def _element(value: object) -> str:
+    """An array element: a null keeps its place, as `null` (read back as null where the items
+    are never strings)."""
+    return "null" if value is None else leaf(value)
+
+
+def _jsonable(value: Any) -> Any:
+    """A model as the JSON fields it was given (by alias); anything else as it is."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     return value
 
 
-def pairs_joined(value: BaseModel | Mapping[str, Any] | None) -> str | None:
-    """A form-style object with `explode: false`: `a,1,b,2`."""
-    data = deep_object(value)
+def _is_array(value: Any) -> bool:
+    return isinstance(value, list | tuple)
+
+
+def _deep(name: str, value: Any) -> Iterator[tuple[str, str]]:
+    """deepObject: `name[key]=…`, arrays indexed (`name[0][price]=…`, as Stripe's libraries send)."""
+    value = _jsonable(value)
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _deep(f"{name}[{key}]", item)
+    elif _is_array(value):
+        for i, item in enumerate(value):
+            if item is None:
+                yield f"{name}[{i}]", "null"
+            else:
+                yield from _deep(f"{name}[{i}]", item)
+    elif value is not None:
+        yield name, leaf(value)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(_jsonable(value), separators=(",", ":"))
+
+
+def pairs(name: str, value: Any, wire: Wire = FORM) -> list[tuple[str, str]]:
+    """A query parameter, cookie or form field as (key, text) pairs."""
+    value = _jsonable(value)
+    if value is None:
+        return []
+    if wire.style == "json":
+        return [(name, _json(value))]
+    if wire.style == "deepObject":
+        return list(_deep(name, value))
+    separator = _SEPARATORS.get(wire.style, ",")
+    if isinstance(value, Mapping):
+        items = [(str(k), leaf(v)) for k, v in value.items() if v is not None]
+        if wire.exploded:  # form: the object's properties are fields of their own
+            return items
+        texts = [part for item in items for part in item]
+    elif _is_array(value):
+        texts = [_element(v) for v in value]
+        if wire.exploded:
+            return [(name, element) for element in texts]
+    else:
+        return [(name, leaf(value))]
+    return [(name, separator.join(texts))] if texts else []
+
+
+def text(
+    value: Any, wire: Wire = SIMPLE, name: str = "", escape: Callable[[str], str] = str
+) -> str | None:
+    """A header or path value in simple, label (`.a.b`) or matrix (`;name=a,b`) style; each
+    name and leaf passed through `escape`."""
+    value = _jsonable(value)
+    if value is None:
+        return None
+    if wire.style == "json":
+        return escape(_json(value))
+    if isinstance(value, Mapping):
+        items = [
+            (escape(str(k)), escape(leaf(v))) for k, v in value.items() if v is not None
+        ]
+        entries = (
+            [f"{k}={v}" for k, v in items]
+            if wire.exploded
+            else [e for item in items for e in item]
+        )
+    else:
+        entries = (
+            [escape(_element(v)) for v in value]
+            if _is_array(value)
+            else [escape(leaf(value))]
+        )
+    if not entries and (isinstance(value, Mapping) or _is_array(value)):
+        return None
+    if wire.style == "label":
+        return "." + ("." if wire.exploded else ",").join(entries)
+    if wire.style == "matrix":
+        if wire.exploded and isinstance(value, Mapping):
+            return "".join(f";{e}" for e in entries)
+        if wire.exploded and _is_array(value):
+            return "".join(f";{escape(name)}={e}" for e in entries)
+        joined = ",".join(entries)
+        return f";{escape(name)}={joined}" if joined else f";{escape(name)}"
+    return ",".join(entries)
+
+
+def _escape_path(segment: str) -> str:
+    return quote(segment, safe="")
+
+
+def path_text(value: Any, wire: Wire = SIMPLE, name: str = "") -> str:
+    """A path parameter: names and values percent-encoded, the style's delimiters kept."""
+    if value is None:
+        raise TypeError(f"path parameter {name or 'value'} cannot be None")
+    return text(value, wire, name, escape=_escape_path) or ""
+
+
+def _url_pair(key: str, value: str, allow_reserved: bool = False) -> str:
     return (
-        None if data is None else ",".join(f"{k},{_scalar(v)}" for k, v in data.items())
+        quote_plus(key, safe="")
+        + "="
+        + quote_plus(value, safe=_RESERVED if allow_reserved else "")
     )
 
 
-def text(value: Any) -> str | None:
-    """A header or cookie value on the wire: `true`/`false`, numbers as written, None dropped."""
-    return None if value is None else _scalar(value)
+def encode_query(params: Mapping[str, Any], array_format: ArrayFormat) -> str:
+    """The query string. Plain values form style, exploded (`include=a&include=b`, or
+    `include[]=a` with array_format "brackets"); `Styled` values as their `Wire` says; a
+    mapping (from `extra_query`) as a deepObject."""
+    out: list[str] = []
+    for key, value in params.items():
+        if isinstance(value, Styled):
+            out += [
+                _url_pair(k, v, value.wire.allow_reserved)
+                for k, v in pairs(key, value.value, value.wire)
+            ]
+        elif isinstance(value, Mapping | BaseModel):
+            out += [_url_pair(k, v) for k, v in _deep(key, value)]
+        else:
+            name = (
+                f"{key}[]" if array_format == "brackets" and _is_array(value) else key
+            )
+            out += [_url_pair(k, v) for k, v in pairs(name, value)]
+    return "&".join(out)
 
 
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else str(value)
+def request_url(url: str, params: Mapping[str, Any], array_format: ArrayFormat) -> str:
+    """`url` with the query string of `params`, encoded here (httpx's `params=` would encode
+    the reserved characters that `allowReserved` keeps)."""
+    query = encode_query(params, array_format)
+    return f"{url}?{query}" if query else url
 
 
 def credential(value: str | None, env: str) -> str | None:
@@ -268,7 +417,7 @@ def build_headers(
     auth: Auth,
     default_headers: Mapping[str, str],
     header_params: Mapping[str, str | None],
-    cookies: Mapping[str, str | None] | None,
+    cookies: Mapping[str, str | Styled | None] | None,
     extra_headers: Mapping[str, str] | None,
     content_type: str | None,
 ) -> dict[str, str]:
@@ -279,12 +428,16 @@ def build_headers(
     }
     if content_type is not None:
         headers["content-type"] = content_type
-    jar = {
-        **auth.cookies,
-        **{k: v for k, v in (cookies or {}).items() if v is not None},
-    }
+    jar = list(auth.cookies.items())
+    for name, value in (cookies or {}).items():
+        found = (
+            pairs(name, value.value, value.wire)
+            if isinstance(value, Styled)
+            else pairs(name, value)
+        )
+        jar += [(k, quote(v, safe=_COOKIE_SAFE)) for k, v in found]
     if jar:
-        headers["cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
+        headers["cookie"] = "; ".join(f"{k}={v}" for k, v in jar)
     headers.update({k.lower(): v for k, v in default_headers.items()})
     headers.update({k.lower(): v for k, v in header_params.items() if v is not None})
     headers.update({k.lower(): v for k, v in (extra_headers or {}).items()})
@@ -296,8 +449,17 @@ FileContent = (
     | IO[bytes]
     | tuple[str | None, bytes | IO[bytes]]
     | tuple[str | None, bytes | IO[bytes], str | None]
+    | tuple[str | None, bytes | IO[bytes], str | None, Mapping[str, str]]
 )
-"""A file part: its content, or (filename, content) / (filename, content, content type)."""
+"""A file part: its content, or (filename, content), (filename, content, content type), or
+(filename, content, content type, the part's own headers)."""
+
+_Part = tuple[str | None, bytes | IO[bytes], str | None, Mapping[str, str]]
+
+
+def _is_json(media: str | None) -> bool:
+    base = (media or "").split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
 
 
 def multipart_body(
@@ -305,55 +467,45 @@ def multipart_body(
     *,
     files: frozenset[str],
     content_types: Mapping[str, str],
+    wires: Mapping[str, Wire] | None = None,
 ) -> tuple[bytes, str]:
     """multipart/form-data: files as file parts; objects as JSON parts; arrays as one part per
-    element; each part's content type as the document's Encoding Object says."""
-    parts: list[tuple[str, tuple[str | None, bytes | IO[bytes], str | None]]] = []
+    element; a deepObject field as text parts `name[key]`; each part's content type as the
+    document's Encoding Object says."""
+    parts: list[tuple[str, _Part]] = []
     for name, value in fields.items():
+        if (wires or {}).get(name, FORM).style == "deepObject":
+            parts += [
+                (key, (None, text.encode(), "text/plain", {}))
+                for key, text in _deep(name, value)
+            ]
+            continue
         many = isinstance(value, list) or (
             isinstance(value, tuple) and name not in files
         )
         for item in value if many else [value]:
             if item is None:
                 continue
+            media = content_types.get(name)
             if name in files:
                 file = item if isinstance(item, tuple) else (name, item)
+                part_type = file[2] if len(file) > 2 else media
                 parts.append(
                     (
                         name,
-                        (
-                            file[0],
-                            file[1],
-                            file[2] if len(file) > 2 else content_types.get(name),
-                        ),
+                        (file[0], file[1], part_type, file[3] if len(file) > 3 else {}),
                     )
                 )
-            elif isinstance(item, BaseModel | Mapping | list):
-                data = (
-                    item.model_dump(mode="json", by_alias=True, exclude_unset=True)
-                    if isinstance(item, BaseModel)
-                    else item
-                )
+            elif isinstance(item, BaseModel | Mapping | list) or _is_json(media):
                 parts.append(
                     (
                         name,
-                        (
-                            None,
-                            json.dumps(data).encode(),
-                            content_types.get(name, "application/json"),
-                        ),
+                        (None, _json(item).encode(), media or "application/json", {}),
                     )
                 )
             else:
                 parts.append(
-                    (
-                        name,
-                        (
-                            None,
-                            _scalar(item).encode(),
-                            content_types.get(name, "text/plain"),
-                        ),
-                    )
+                    (name, (None, leaf(item).encode(), media or "text/plain", {}))
                 )
     if (
         not parts
@@ -374,18 +526,21 @@ def json_body(body: Any, extra_body: Mapping[str, Any] | None) -> bytes:
     return json.dumps(data, separators=(",", ":")).encode()
 
 
-def form_body(body: BaseModel, extra_body: Mapping[str, Any] | None) -> bytes:
-    """application/x-www-form-urlencoded: arrays exploded (`tag=a&tag=b`), None left out."""
-    data = {
-        **body.model_dump(mode="json", by_alias=True, exclude_unset=True),
-        **(extra_body or {}),
-    }
-    pairs: list[tuple[str, str]] = []
-    for key, value in data.items():
-        for item in value if isinstance(value, list) else [value]:
-            if item is not None:
-                pairs.append((key, _scalar(item)))
-    return urlencode(pairs).encode()
+def form_body(
+    body: BaseModel,
+    extra_body: Mapping[str, Any] | None,
+    wires: Mapping[str, Wire] | None = None,
+) -> bytes:
+    """application/x-www-form-urlencoded: each field as its Encoding Object says (`wires`;
+    else form, exploded: `tag=a&tag=b`); keys only `extra_body` has as deepObjects."""
+    fields = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    out: list[str] = []
+    for key, value in {**fields, **(extra_body or {})}.items():
+        wire = (wires or {}).get(key, FORM if key in fields else DEEP_OBJECT)
+        out += [
+            _url_pair(k, v, wire.allow_reserved) for k, v in pairs(key, value, wire)
+        ]
+    return "&".join(out).encode()
 
 
 def send_with_retries(
@@ -677,7 +832,7 @@ class _Page(Generic[T]):
                 cursor = _walk(self.body, s.next_cursor)
             else:
                 cursor = _walk(self.data[-1], (s.item_cursor,)) if self.data else None
-            return None if cursor is None or cursor == "" else _scalar(cursor)
+            return None if cursor is None or cursor == "" else leaf(cursor)
         if s.style in ("next_url", "link_header"):
             link = (
                 _walk(self.body, s.next_url)

@@ -10,7 +10,6 @@ import builtins
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Annotated, Any, Literal, Self
-from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, Field, TypeAdapter
@@ -63,10 +62,6 @@ _LIST_CONVERSATION_ITEMS_PAGES = _http.PageScheme(
     next_cursor=("last_id",),
     has_more=("has_more",),
 )
-
-
-def _path(value: object) -> str:
-    return quote(str(value), safe="")
 
 
 def _given(values: dict[str, Any]) -> dict[str, Any]:
@@ -154,7 +149,7 @@ class Client:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -169,9 +164,10 @@ class Client:
             auth.add("bearer", "header", "authorization", self.api_key)
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -346,7 +342,7 @@ class ConversationsResource:
         """
         response = self._request(
             "GET",
-            f"/conversations/{_path(conversation_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -402,7 +398,7 @@ class ConversationsResource:
         """
         response = self._request(
             "POST",
-            f"/conversations/{_path(conversation_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}",
             idempotent=False,
             security=["api_key"],
             accept="application/json",
@@ -462,7 +458,7 @@ class ConversationsResource:
         """
         response = self._request(
             "DELETE",
-            f"/conversations/{_path(conversation_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -560,7 +556,7 @@ class ConversationsItemsResource:
         )
         response = self._request(
             "GET",
-            f"/conversations/{_path(conversation_id)}/items",
+            f"/conversations/{_http.path_text(conversation_id)}/items",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -638,7 +634,7 @@ class ConversationsItemsResource:
         )
         response = self._request(
             "POST",
-            f"/conversations/{_path(conversation_id)}/items",
+            f"/conversations/{_http.path_text(conversation_id)}/items",
             idempotent=False,
             security=["api_key"],
             accept="application/json",
@@ -712,7 +708,7 @@ class ConversationsItemsResource:
         )
         response = self._request(
             "GET",
-            f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}/items/{_http.path_text(item_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -765,7 +761,7 @@ class ConversationsItemsResource:
         """
         response = self._request(
             "DELETE",
-            f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}/items/{_http.path_text(item_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -840,7 +836,7 @@ class AsyncClient:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -855,9 +851,10 @@ class AsyncClient:
             auth.add("bearer", "header", "authorization", self.api_key)
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -1032,7 +1029,7 @@ class AsyncConversationsResource:
         """
         response = await self._request(
             "GET",
-            f"/conversations/{_path(conversation_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -1088,7 +1085,7 @@ class AsyncConversationsResource:
         """
         response = await self._request(
             "POST",
-            f"/conversations/{_path(conversation_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}",
             idempotent=False,
             security=["api_key"],
             accept="application/json",
@@ -1148,7 +1145,7 @@ class AsyncConversationsResource:
         """
         response = await self._request(
             "DELETE",
-            f"/conversations/{_path(conversation_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -1246,7 +1243,7 @@ class AsyncConversationsItemsResource:
         )
         response = await self._request(
             "GET",
-            f"/conversations/{_path(conversation_id)}/items",
+            f"/conversations/{_http.path_text(conversation_id)}/items",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -1324,7 +1321,7 @@ class AsyncConversationsItemsResource:
         )
         response = await self._request(
             "POST",
-            f"/conversations/{_path(conversation_id)}/items",
+            f"/conversations/{_http.path_text(conversation_id)}/items",
             idempotent=False,
             security=["api_key"],
             accept="application/json",
@@ -1398,7 +1395,7 @@ class AsyncConversationsItemsResource:
         )
         response = await self._request(
             "GET",
-            f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}/items/{_http.path_text(item_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
@@ -1451,7 +1448,7 @@ class AsyncConversationsItemsResource:
         """
         response = await self._request(
             "DELETE",
-            f"/conversations/{_path(conversation_id)}/items/{_path(item_id)}",
+            f"/conversations/{_http.path_text(conversation_id)}/items/{_http.path_text(item_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",

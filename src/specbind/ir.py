@@ -124,10 +124,14 @@ class Param:
     doc: str | None
     explode: bool = True  # form style: `a=1&a=2`; False: `a=1,2`
     is_array: bool = False
-    style: str = "form"  # the parameter's `style` (form, simple, deepObject...)
-    decode: bool = False  # never a string: the server reads the wire text as JSON
+    #: The parameter's `style` (form, simple, label, matrix, spaceDelimited, pipeDelimited,
+    #: deepObject), or `json` for a parameter given by `content` in a JSON media type.
+    style: str = "form"
+    allow_reserved: bool = False  # query: reserved characters are sent as they are
+    #: How the server reads the wire text back (JSON text, see `encoding`): where arrays and
+    #: objects are, which leaves are never strings.
+    shape: str = "{}"
     client_spread: bool = False  # a form-style exploded object: its properties are query parameters
-    decode_keys: tuple[str, ...] = ()  # an object's properties never a string ("*": every value)
     is_object: bool = False
     client_default: bool = False  # an optional header every operation takes: also a client setting
     constrained: str = ""  # annotation with the schema's constraints, for server-side validation
@@ -223,11 +227,14 @@ class Operation:
     body_annotation: str = ""  # argument type of a body that is not a model's fields
     body_adapter: str | None = None  # module constant validating a non-class body
     body_type: str = ""  # what the service method receives as `body`
-    form_arrays: str = "frozenset()"  # form fields sent once per element, as a literal
-    part_types: tuple[tuple[str, str], ...] = ()  # multipart: (field wire name, Encoding contentType)
+    #: form / multipart: the client's `_http.Wire` of each field that is not form, exploded
+    #: (a dict literal, "" when there is none).
+    form_wires: str = ""
+    #: form / multipart: each field's style and shape, as the server reads them (JSON text).
+    form_fields: str = "{}"
+    part_types: tuple[tuple[str, str], ...] = ()  # multipart: (field wire name, default part content type)
     parts_model: str = ""  # multipart: the server's model of the parts
     file_parts: str = "frozenset()"  # multipart: the fields that are files, as a literal
-    form_decode: str = "frozenset()"  # form / multipart: fields never a string, read as JSON
     stream_method: str = ""  # JSON and text/event-stream both offered: the streaming twin's name
     stream_of: str = ""  # on that twin: the operation it streams (the server routes that one)
     stream_flag: bool = False  # on that twin: the body's boolean `stream` field is sent as true
@@ -449,6 +456,23 @@ class Api:
             parts += [p.server_assignment for p in op.server_params]
             parts += [b.server_annotation + " " + b.server_assignment for b in op.body_fields]
         return _uses_models(parts)
+
+    @property
+    def server_readers(self) -> frozenset[str]:
+        """The server's wire readers the operations use (`_query`, `_cookie`, `_from_text`,
+        `_from_rest`, `_form` and `_unclaimed`): server.py defines only those."""
+        text = " ".join(p.server_value for op in self.operations for p in op.server_params)
+        found = {name for name in ("_query", "_cookie", "_from_text", "_from_rest") if name + "(" in text}
+        if any(op.body_kind in ("form", "multipart") for op in self.operations):
+            found.add("_form")
+        if found & {"_form", "_from_rest"}:
+            found.add("_unclaimed")  # what neither declares: the rest of the form or query
+        return frozenset(found)
+
+    @property
+    def server_urllib_imports(self) -> tuple[str, ...]:
+        readers = self.server_readers
+        return (("parse_qsl",) if "_form" in readers else ()) + (("unquote",) if "_cookie" in readers else ())
 
     @property
     def server_uses_config_dict(self) -> bool:

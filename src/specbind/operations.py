@@ -12,17 +12,20 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from . import idempotency, ir, naming
+from . import encoding, idempotency, ir, naming
+from .bodies import Bodies, media_kind
+from .encoding import Skip
 from .extract import HTTP_METHODS
 from .normalize import Normalized
 from .pagination import Detector
 from .pagination_config import Rule
 from .resolve import Parts
-from .schema_info import type_name
-from .schemas import SchemaBuilder, TypeInfo, clean_doc
+from .schemas import SchemaBuilder, clean_doc
+from .typetext import or_none, strip_constraints
+
+__all__ = ["OperationBuilder", "Skip", "media_kind", "or_none", "service_name", "strip_constraints"]
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 #: Argument names the generated methods use themselves, and module names their bodies read.
 RESERVED_ARGS = frozenset(
@@ -32,82 +35,6 @@ RESERVED_ARGS = frozenset(
     }
 )  # fmt: skip
 _LOCATIONS = {"path": 0, "query": 1, "header": 2, "cookie": 3}
-_FORM = "application/x-www-form-urlencoded"
-
-
-class Skip(Exception):
-    """An operation part the generator cannot produce: the whole operation is skipped."""
-
-    def __init__(self, at: Parts, message: str) -> None:
-        super().__init__(message)
-        self.at = at
-        self.message = message
-
-
-def strip_constraints(annotation: str) -> str:
-    """``Annotated[X, Field(...)]`` -> ``X``: argument types say what to pass; the models
-    enforce the constraints when the request is validated."""
-    out: list[str] = []
-    i = 0
-    while True:
-        j = annotation.find("Annotated[", i)
-        if j < 0:
-            return "".join(out) + annotation[i:]
-        out.append(annotation[i:j])
-        depth, k, comma = 0, j + len("Annotated["), -1
-        start = k
-        while k < len(annotation):
-            ch = annotation[k]
-            if ch == "[":
-                depth += 1
-            elif ch == "]":
-                if depth == 0:
-                    break
-                depth -= 1
-            elif ch == "," and depth == 0 and comma < 0:
-                comma = k
-            k += 1
-        out.append(strip_constraints(annotation[start : comma if comma >= 0 else k]))
-        i = k + 1
-
-
-def union_members(annotation: str) -> list[str]:
-    """The top-level members of a ``A | B[C | D]`` annotation (brackets and quotes respected)."""
-    members, depth, quote, start = [], 0, "", 0
-    for i, c in enumerate(annotation):
-        if quote:
-            quote = "" if c == quote and annotation[i - 1] != "\\" else quote
-        elif c in "'\"":
-            quote = c
-        elif c in "[(":
-            depth += 1
-        elif c in "])":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            members.append(annotation[start:i].strip())
-            start = i + 1
-    return [*members, annotation[start:].strip()]
-
-
-def or_none(annotation: str) -> str:
-    """``annotation | None``, unless None is already one of its members (ruff PYI016)."""
-    return annotation if "None" in union_members(annotation) else f"{annotation} | None"
-
-
-def media_kind(media: str) -> str:
-    """`json`, `form`, `multipart`, `event-stream`, `text` or `bytes` for a media type."""
-    base = media.split(";")[0].strip().lower()
-    if base == "application/json" or base.endswith("+json"):
-        return "json"
-    if base == _FORM:
-        return "form"
-    if base.startswith("multipart/"):
-        return "multipart"
-    if base == "text/event-stream":
-        return "event-stream"
-    if base.startswith("text/"):
-        return "text"
-    return "bytes"
 
 
 def service_name(data: dict[str, Any], package: str) -> str:
@@ -120,7 +47,7 @@ def service_name(data: dict[str, Any], package: str) -> str:
     return (naming.pascal(package.rsplit(".", 1)[-1]) or "Api") + "Service"
 
 
-class OperationBuilder:
+class OperationBuilder(Bodies):
     def __init__(
         self,
         n: Normalized,
@@ -132,6 +59,7 @@ class OperationBuilder:
     ) -> None:
         self.n = n
         self.sb = sb
+        self.shapes = encoding.Shapes(self.resolve)
         self.schemes = schemes  # security scheme name -> client setting
         self.pages = Detector(sb, pagination, self.resolve)
         self.idempotency_header = idempotency_header  # [tool.specbind]: sent with every POST / PATCH
@@ -142,7 +70,7 @@ class OperationBuilder:
         # Per operation, while it is built: the text/event-stream event type, multipart part types.
         self.stream_event: str | None = None
         self.part_types: tuple[tuple[str, str], ...] = ()
-        self.form_decode: tuple[str, ...] = ()
+        self.form_wires, self.form_fields = "", "{}"
 
     def build(self) -> tuple[ir.Operation, ...]:
         ops: list[ir.Operation] = []
@@ -210,69 +138,59 @@ class OperationBuilder:
         return merged
 
     def param(self, p: dict[str, Any], p_at: Parts, wire: str, loc: str, base: str, name: str) -> ir.Param:
+        schema, schema_at, enc = p.get("schema") or {}, p_at + ("schema",), None
         if "schema" not in p and isinstance(p.get("content"), dict):
-            raise Skip(p_at, f"parameter {wire!r} uses `content` (a serialised body), which is not supported")
-        schema = p.get("schema") or {}
-        info = self.sb.type_of(schema, p_at + ("schema",), base + naming.pascal(wire))
+            schema, schema_at, enc = self.param_content(p, p_at, wire)
+        if enc is None:
+            enc, why = encoding.decide(
+                self.shapes, schema, loc, p, spread_ok=loc in ("query", "cookie"), is_required=p.get("required") is True
+            )
+            if enc is None:
+                raise Skip(p_at, f"parameter {wire!r}: {why}")
+        info = self.sb.type_of(schema, schema_at, base + naming.pascal(wire))
         resolved = self.resolve(schema)
         required = bool(p.get("required")) or loc == "path"
         default = resolved.get("default") if isinstance(resolved, dict) else None
         if default is not None:
-            problem = self.sb.defaults.problem(schema, default, p_at + ("schema",), what="parameter")
+            problem = self.sb.defaults.problem(schema, default, schema_at, what="parameter")
             if problem is not None:
                 self.sb.warn(
-                    p_at + ("schema", "default")
-                    if isinstance(schema, dict) and "default" in schema
-                    else p_at + ("schema",),
+                    schema_at + ("default",) if isinstance(schema, dict) and "default" in schema else schema_at,
                     problem,
                 )
                 default = None
-        style = str(p["style"])  # explicit: OpenAPI's default for the location written out
-        is_object = "object" in info.json_types and "array" not in info.json_types
-        if style not in ("form", "simple", "deepObject") or (
-            is_object and not (loc == "query" and style in ("form", "deepObject"))
-        ):
-            raise Skip(
-                p_at,
-                f"parameter {wire!r}: style {style!r} for {'an object' if is_object else 'a value'} "
-                f"in {loc} is not supported",
-            )
-        # Strings on the wire; the server reads them back as JSON where the value is never a
-        # string (`Literal[1, 2]` or `Literal[True, False]` would refuse "1" and "true").
-        element = (
-            self.resolve(resolved.get("items"))
-            if isinstance(resolved, dict) and "array" in info.json_types
-            else resolved
-        )
-        types = self.scalar_types(element)
-        decode = bool(types) and "string" not in types
         # Optional arguments default to None and are then not sent: defaults are the server's.
         ann = strip_constraints(info.annotation())
         if not required and not info.nullable:
             ann = or_none(ann)
         constrained = info.annotation() if required or default is not None else or_none(info.annotation())
+        shape = enc.shape
         return ir.Param(
             name=name, wire=wire, location=loc,  # type: ignore[arg-type]
             annotation=ann, required=required, default=repr(default) if default is not None else "None",
-            doc=clean_doc(p), explode=bool(p["explode"]),
-            is_array="array" in info.json_types, style=style, is_object=is_object,
-            constrained=constrained, service_annotation=strip_constraints(constrained), decode=decode,
-            decode_keys=self.object_decode(resolved) if is_object else (),
+            doc=clean_doc(p), explode=enc.explode, is_array="array" in info.json_types, style=enc.style,
+            allow_reserved=enc.allow_reserved, shape=shape,
+            is_object="object" in info.json_types and "array" not in info.json_types,
+            client_spread=enc.style == "form" and enc.explode and '"p":' in shape,
+            constrained=constrained, service_annotation=strip_constraints(constrained),
         )  # fmt: skip
 
-    def scalar_types(self, schema: Any, depth: int = 0) -> set[str]:
-        """JSON types a scalar schema allows (from `type`, `enum`, `const`, anyOf/oneOf/allOf)."""
-        schema = self.resolve(schema)
-        if not isinstance(schema, dict) or depth > 8:
-            return set()
-        t = schema.get("type")
-        out = {t} if isinstance(t, str) else set(t) if isinstance(t, list) else set()
-        for value in list(schema.get("enum") or []) + ([schema["const"]] if "const" in schema else []):
-            out.add("string" if isinstance(value, str) else "null" if value is None else "other")
-        for key in ("anyOf", "oneOf", "allOf"):
-            for sub in schema.get(key) or []:
-                out |= self.scalar_types(sub, depth + 1)
-        return out
+    def param_content(self, p: dict[str, Any], p_at: Parts, wire: str) -> tuple[Any, Parts, encoding.Encoding | None]:
+        """A parameter given by `content`: (schema, where, encoding). JSON media types send the
+        value as JSON text; `text/*` as the text itself, in the location's default style."""
+        content: dict[str, Any] = p["content"]
+        if len(content) != 1:
+            raise Skip(p_at + ("content",), f"parameter {wire!r}: `content` must name exactly one media type")
+        media, entry = next(iter(content.items()))
+        kind = media_kind(str(media))
+        if kind not in ("json", "text"):
+            raise Skip(
+                p_at + ("content", media),
+                f"parameter {wire!r}: content {media!r} is not supported (JSON and text/* media types are)",
+            )
+        schema = entry.get("schema", {}) if isinstance(entry, dict) else {}
+        at = p_at + ("content", media, "schema")
+        return (schema, at, encoding.AS_JSON) if kind == "json" else ({"type": "string"}, at, None)
 
     # -- the operation ----------------------------------------------------------------------------
     def operation(self, path: str, method: str, item: dict[str, Any], op: dict[str, Any], at: Parts) -> ir.Operation:
@@ -294,7 +212,7 @@ class OperationBuilder:
 
         # Names are claimed path first, then body fields, then the rest: the order a reader sees.
         path_names = {key: arg_names.claim(wanted(p, key[0])) for key, (p, _) in ordered if key[1] == "path"}
-        self.part_types, self.form_decode = (), ()
+        self.part_types, self.form_wires, self.form_fields = (), "", "{}"
         body = self.body(op, at, base, arg_names)
         params = [
             self.param(p, p_at, wire, loc, base, path_names.get((wire, loc)) or arg_names.claim(wanted(p, wire)))
@@ -311,13 +229,16 @@ class OperationBuilder:
         self.sb.problems.extend(pages.problems)
         name = self.names.claim(naming.method_name(str(op_id)))
         pagination = replace(pages.pagination, constant=f"_{name.upper()}_PAGES") if pages.pagination else None
-        path_expr = path.replace("{", "{{").replace("}", "}}")
         route_path = path
         for p in params:
             if p.location == "path":
                 route_path = route_path.replace("{" + p.wire + "}", "{" + p.name + "}")
-                path_expr = path_expr.replace("{{" + p.wire + "}}", "{_path(" + p.name + ")}")
-        path_expr = ("f" + repr(path_expr)) if "{_path(" in path_expr else repr(path)
+        for loc in ("query", "cookie"):
+            spread = [p for p in params if p.location == loc and p.client_spread]
+            if len(spread) > 1:
+                raise Skip(at, f"{loc} parameters {spread[0].wire!r} and {spread[1].wire!r} are both objects in "
+                           "style 'form', exploded: their properties could not be told apart")  # fmt: skip
+        path_expr = path_expression(path, params)
         return ir.Operation(
             name=name, operation_id=str(op_id), method=method.upper(),
             path=path, route_path=route_path,
@@ -332,7 +253,7 @@ class OperationBuilder:
             body_kind=body[3], body_media=body[4], body_annotation=body[5], errors=errors,  # type: ignore[arg-type]
             security=self.security(op), part_types=self.part_types,
             parts_model=base + "Parts" if body[3] == "multipart" else "",
-            form_decode=f"frozenset({self.form_decode!r})",
+            form_wires=self.form_wires, form_fields=self.form_fields,
         )  # fmt: skip
 
     def security(self, op: dict[str, Any]) -> tuple[str, ...]:
@@ -345,138 +266,6 @@ class OperationBuilder:
             wanted = {n for alt in declared if isinstance(alt, dict) for n in alt}
         return tuple(setting for name, setting in self.schemes.items() if name in wanted)
 
-    # -- bodies ---------------------------------------------------------------------------------
-    def content(self, container: Any) -> list[tuple[str, Any]]:
-        content = container.get("content") if isinstance(container, dict) else None
-        return (
-            [(str(m), b if isinstance(b, dict) else {}) for m, b in content.items()]
-            if isinstance(content, dict)
-            else []
-        )
-
-    def body(
-        self, op: dict[str, Any], at: Parts, base: str, arg_names: naming.NameTable
-    ) -> tuple[str | None, tuple[ir.BodyField, ...], bool, str, str, str]:
-        """(model, fields, required, kind, media type, argument annotation)."""
-        rb: Any = op.get("requestBody")  # followed by normalize, as every response
-        offered = self.content(rb)
-        if not offered:
-            return None, (), False, "none", "", ""
-        required = bool(rb.get("required"))
-        by_kind = {media_kind(m): (m, b) for m, b in reversed(offered)}  # the first of a kind wins
-        for kind in ("json", "form", "multipart", "bytes", "text"):
-            if kind in by_kind:
-                break
-        else:
-            media = offered[0][0]
-            raise Skip(at + ("requestBody", "content", media), f"request body {media!r} is not supported")
-        media, entry = by_kind[kind]
-        where = at + ("requestBody", "content", media, "schema")
-        if kind in ("bytes", "text"):
-            return None, (), required, kind, media, "bytes" if kind == "bytes" else "str"
-        info: TypeInfo = self.sb.type_of(entry.get("schema"), where, base + "Body")
-        if info.model is None:
-            if kind in ("form", "multipart"):
-                raise Skip(where, f"a {media} body must be an object schema")
-            return info.annotation(), (), required, "json", media, self.widen(info.annotation())
-        model = self.sb.out.models[info.model]
-        files = self.file_fields(entry.get("schema")) if kind == "multipart" else {}
-        fields = tuple(
-            ir.BodyField(
-                arg_names.claim(f.name),
-                f.wire,
-                f.annotation,
-                ("Sequence[_http.FileContent]" if files[f.wire] else "_http.FileContent")
-                if f.wire in files
-                else self.widen(f.annotation),
-                f.required,
-                f.doc,
-                is_array=files[f.wire] if f.wire in files else strip_constraints(f.annotation).startswith("list["),
-                is_file=f.wire in files,
-                server_annotation=(
-                    ("list[UploadedFile]" if files[f.wire] else "UploadedFile") + ("" if f.required else " | None")
-                    if f.wire in files
-                    else f.annotation
-                ),
-            )
-            for f in model.fields
-        )
-        # The model's own default and alias, where the argument kept the field's name.
-        fields = tuple(
-            replace(b, model_assignment=f.assignment) if b.name == f.name else b
-            for b, f in zip(fields, model.fields, strict=True)
-        )
-        self.form_decode = (
-            tuple(sorted(self.never_strings(entry.get("schema")))) if kind in ("form", "multipart") else ()
-        )
-        if kind == "multipart":
-            encoding = entry.get("encoding") if isinstance(entry.get("encoding"), dict) else {}
-            self.part_types = tuple(
-                (str(k), str(v["contentType"]))
-                for k, v in encoding.items()
-                if isinstance(v, dict) and isinstance(v.get("contentType"), str)
-            )
-            return info.model, fields, required, "multipart", media, ""
-        if kind == "form":
-            for f in model.fields:
-                if f.annotation.startswith(("dict[", "Annotated[dict")) or f.annotation in self.sb.out.models:
-                    raise Skip(where, f"form field {f.wire!r} is an object; nested form encoding is not supported")
-        return info.model, fields, required, "model" if kind == "json" else "form", media, ""
-
-    def object_decode(self, schema: Any) -> tuple[str, ...]:
-        """Properties of an object parameter never a string; "*" when every value of a map is."""
-        extra = self.resolve(schema.get("additionalProperties")) if isinstance(schema, dict) else None
-        types = self.scalar_types(extra) if isinstance(extra, dict) else set()
-        star = ("*",) if types and "string" not in types and "object" not in types else ()
-        return tuple(sorted(self.never_strings(schema))) + star
-
-    def never_strings(self, schema: Any) -> set[str]:
-        """Form properties whose values (or elements) are never strings: sent as text, they are
-        read back as JSON (`true`, `3`), since the models do not turn strings into scalars."""
-        schema = self.resolve(schema)
-        props = schema.get("properties") if isinstance(schema, dict) else None
-        out: set[str] = set()
-        for name, prop in props.items() if isinstance(props, dict) else ():
-            prop = self.resolve(prop)
-            element = self.resolve(prop.get("items")) if isinstance(prop, dict) and type_name(prop) == "array" else prop
-            types = self.scalar_types(element)
-            if types and "string" not in types and "object" not in types:
-                out.add(str(name))
-        return out
-
-    def file_fields(self, schema: Any) -> dict[str, bool]:
-        """Multipart properties that are files: wire name -> whether it is an array of files."""
-        schema = self.resolve(schema)
-        props = schema.get("properties") if isinstance(schema, dict) else None
-        out: dict[str, bool] = {}
-        for name, prop in props.items() if isinstance(props, dict) else ():
-            prop = self.resolve(prop)
-            items = self.resolve(prop.get("items")) if isinstance(prop, dict) and type_name(prop) == "array" else None
-            for candidate, many in ((prop, False), (items, True)):
-                if isinstance(candidate, dict) and (
-                    candidate.get("format") == "binary" or "contentMediaType" in candidate
-                ):
-                    out[str(name)] = many
-        return out
-
-    def widen(self, annotation: str) -> str:
-        """Argument type for a body field: generated models may also be given as plain mappings
-        (validated before sending); containers become read-only protocols so that a
-        ``list[dict[str, str]]`` is accepted where ``list[InputItem]`` is declared."""
-        out = self.sb.out
-        tagged = {n for n, u in out.unions.items() if u.strategy != "plain"}
-        objects = set(out.models) | tagged
-
-        def repl(m: re.Match[str]) -> str:
-            word = m.group(0)
-            if word in tagged:  # any model of a known kind is re-dispatched on its fields
-                return f"{word} | BaseModel | Mapping[str, Any]"
-            if word in objects:
-                return f"{word} | Mapping[str, Any]"
-            return {"list": "Sequence", "dict": "Mapping"}.get(word, word)
-
-        return _WORD.sub(repl, strip_constraints(annotation))
-
     # -- answers --------------------------------------------------------------------------------
     def response(self, op: dict[str, Any], at: Parts, base: str) -> tuple[int, str | None, str, str]:
         """(status, type, kind, media type) of the success answer. The server answers the first
@@ -488,7 +277,7 @@ class OperationBuilder:
         kind, media = "none", ""
         for code in codes:
             raw = responses.get(code, responses.get(int(code)) if code.isdigit() else None)
-            offered = self.content(raw)
+            offered = self.content(raw)  # followed by normalize
             by_kind = {media_kind(m): (m, b) for m, b in reversed(offered)}
             if "json" in by_kind:
                 m, entry = by_kind["json"]
@@ -539,3 +328,29 @@ class OperationBuilder:
             self.error_types[info.annotation()] = self.error_types.get(info.annotation(), 0) + 1
             self.error_schemas.append((self.resolve(entry.get("schema")), info.annotation()))
         return tuple(out)
+
+
+def path_expression(path: str, params: list[ir.Param]) -> str:
+    """The client's expression for the request path: each path parameter through
+    `_http.path_text` (percent-encoded, in its style). An f-string while no call needs a string
+    argument; else a concatenation, which needs no quoting rules."""
+    by_wire = {p.wire: p for p in params if p.location == "path"}
+    pieces: list[tuple[bool, str]] = []
+    for piece in re.split(r"(\{[^{}]+\})", path):
+        p = by_wire.get(piece[1:-1]) if piece.startswith("{") and piece.endswith("}") else None
+        if p is None:
+            if piece:
+                pieces.append((False, piece))
+        elif p.style == "simple" and not p.explode:
+            pieces.append((True, f"_http.path_text({p.name})"))
+        else:
+            enc = encoding.Encoding(p.style, p.explode, False, p.shape)
+            pieces.append((True, f"_http.path_text({p.name}, {encoding.wire_literal(enc)}, {p.wire!r})"))
+    if not any(is_call for is_call, _ in pieces):
+        return repr(path)
+    if all("'" not in text and '"' not in text for is_call, text in pieces if is_call):
+        body = "".join(
+            "{" + text + "}" if is_call else text.replace("{", "{{").replace("}", "}}") for is_call, text in pieces
+        )
+        return "f" + repr(body)
+    return " + ".join(text if is_call else repr(text) for is_call, text in pieces)

@@ -241,12 +241,23 @@ class UnionPlanner:
         return out
 
     def infer_tag(self, flat: list[VariantInfo]) -> str | None:
+        """A property every variant gives one string value: the first whose values tell every
+        variant apart, else the first that tells some apart. A constant shared by all
+        (Stripe's `deleted: true`) is no tag, and neither is a number or a boolean."""
+        found: list[tuple[str, int]] = []
         for p in flat[0].props:
-            if all(
-                (q := v.prop(p.wire)) is not None and q.info.enum is not None and len(q.info.enum) == 1 for v in flat
-            ):
-                return p.wire
-        return None
+            values = []
+            for v in flat:
+                q = v.prop(p.wire)
+                if q is None or q.info.enum is None or len(q.info.enum) != 1 or not isinstance(q.info.enum[0], str):
+                    break
+                values.append(q.info.enum[0])
+            else:
+                found.append((p.wire, len(set(values))))
+        for wire, distinct in found:
+            if distinct == len(flat):
+                return wire
+        return next((wire for wire, distinct in found if distinct > 1), None)
 
     def tagging(self, v: VariantInfo, prop: str, mapping: dict[str, Any], at: Parts) -> Tagging:
         p = v.prop(prop)

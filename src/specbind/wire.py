@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from . import ir, naming
+from . import encoding, ir, naming
 
 _TOKEN = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|(?<![.\w])[A-Za-z_][A-Za-z0-9_]*""")
 
@@ -170,42 +170,54 @@ def mark_client_defaults(ops: tuple[ir.Operation, ...]) -> tuple[ir.Operation, .
     )
 
 
+def _plain(p: ir.Param) -> bool:
+    """Sent and read back as one piece of text: a string in its location's default style."""
+    return p.shape == "{}" and p.style in ("form", "simple") and not p.allow_reserved
+
+
+def _server_args(p: ir.Param, style: str, explode: bool) -> str:
+    """The style, explode and shape arguments of a server reader, where not its defaults."""
+    args = f", {p.style!r}" if p.style != style else ""
+    args += f", explode={p.explode}" if p.explode != explode else ""
+    return args + (f", shape={p.shape!r}" if p.shape != "{}" else "")
+
+
 def wire_values(p: ir.Param) -> ir.Param:
-    """How the client encodes and the server reads this parameter (style and explode)."""
+    """How the client encodes and the server reads this parameter (the decision is the
+    document's, made in `encoding`: style, explode, allowReserved, shape)."""
     wire = repr(p.wire)
-    if p.location == "path":
-        server = f"request.path_params[{p.name!r}]"  # the route names it by its Python name
-        if p.is_array:
-            server = f"_split({server})"
-    elif p.location in ("header", "cookie"):
-        reader = "headers" if p.location == "header" else "cookies"
-        server = f"_split(request.{reader}.get({wire}))" if p.is_array else f"request.{reader}.get({wire})"
-    elif p.is_object and p.style == "deepObject":  # `filter[a]=1&filter[b]=2`
-        server = f"_deep_object(request, {wire}, frozenset({p.decode_keys!r}))"
-    elif p.is_object and not p.explode:  # form: `filter=a,1,b,2`
-        server = f"_pairs(request.query_params.get({wire}), frozenset({p.decode_keys!r}))"
-    elif p.is_object:  # form, exploded: `a=1&b=2` (set in `finish`, which knows the other names)
+    literal = encoding.wire_literal(encoding.Encoding(p.style, p.explode, p.allow_reserved, p.shape))
+    if p.location in ("path", "header"):
+        raw = f"request.path_params[{p.name!r}]" if p.location == "path" else f"request.headers.get({wire})"
+        # The route names a path parameter by its Python name.
+        plain = _plain(p) and not p.explode
+        server = raw if plain else f"_from_text({raw}, {wire}{_server_args(p, 'simple', False)})"
+    elif p.client_spread:  # form, exploded: `a=1&b=2` (set in `finish`, which knows the other names)
         server = ""
     else:
-        server = f"_query(request, {wire}, many={p.is_array}, explode={p.explode})"
-    if p.decode:
-        server = f"_decoded({server})"
-    spread = False
-    if p.location == "query" and p.is_object and p.style == "form":
-        client, spread = (
-            (f"(_http.deep_object({p.name}) or {{}})", True) if p.explode else (f"_http.pairs_joined({p.name})", False)
-        )
-    elif p.location == "query" and p.is_object:
-        client = f"_http.deep_object({p.name})"  # spread by `_http.encode_query` as `wire[key]=value`
-    elif p.location == "query" and p.is_array and not p.explode or p.location != "query" and p.is_array:
-        client = f"_http.comma_joined({p.name})"
-    elif p.idempotency_key:  # one key per call, the same on every retry of it
+        reader = "_query" if p.location == "query" else "_cookie"
+        server = f"{reader}(request, {wire}{_server_args(p, 'form', True)})"
+    if p.location == "query":
+        default = p.style == "form" and p.explode and not p.allow_reserved and not p.client_spread
+        client = p.name if default else f"_http.Styled({p.name}, {literal})"
+    elif p.location == "cookie":
+        client = f"_http.text({p.name})" if _plain(p) else f"_http.Styled({p.name}, {literal})"
+    elif p.location == "header" and p.idempotency_key:  # one key per call, the same on every retry of it
         client = f"_http.idempotency_key({p.name})"
-    elif p.location != "query":
-        client = f"_http.text({p.name})"
+    elif p.location == "header":
+        client = (
+            f"_http.text({p.name})" if p.style == "simple" and not p.explode else f"_http.text({p.name}, {literal})"
+        )
     else:
-        client = p.name
-    return replace(p, client_value=client, server_value=server, client_spread=spread)
+        client = ""  # in the path expression
+    return replace(p, client_value=client, server_value=server)
+
+
+_READERS = {"query": "request.query_params.multi_items()", "cookie": "_cookies(request)"}
+
+
+def _known(params: tuple[ir.Param, ...], location: str) -> tuple[str, ...]:
+    return tuple(p.wire for p in params if p.location == location and not p.client_spread)
 
 
 def server_assignment(p: ir.Param) -> str:
@@ -241,14 +253,13 @@ def finish(
     out = []
     for op in mark_client_defaults(ops):
         params = tuple(map(wire_values, op.params))
-        known = tuple(p.wire for p in params if p.location == "query" and not p.client_spread)
         # A required exploded object with no properties set puts nothing on the wire: the server
         # reads that as the empty object (its model then says which properties are missing).
         params = tuple(
             replace(
                 p,
-                server_value=f"_form_object(request, frozenset({known!r}), frozenset({p.decode_keys!r}))"
-                + (" or {}" if p.required else ""),
+                server_value=f"_from_rest({_READERS[p.location]}, frozenset({_known(params, p.location)!r}), "
+                f"{p.shape!r})" + (" or {}" if p.required else ""),
             )
             if p.client_spread
             else p
@@ -309,9 +320,6 @@ def qualified(op: ir.Operation, defined: set[str], none_aliases: frozenset[str])
         errors=tuple((k, q(t)) for k, t in op.errors),
         body_type=argument(body_type(op, q(op.body_model))),
         file_parts=f"frozenset({tuple(sorted(b.wire for b in op.body_fields if b.is_file))!r})",
-        form_arrays=f"frozenset({tuple(sorted(b.wire for b in op.body_fields if b.is_array))!r})"
-        if op.body_kind in ("form", "multipart")
-        else "frozenset()",
     )
 
 

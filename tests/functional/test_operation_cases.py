@@ -253,11 +253,14 @@ class ShopService:
     async def get_with_keys(self, ctx: Any) -> None:
         self.calls.append(("keys", ctx.headers))
 
+    async def get_pipes(self, ctx: Any, ids: list[int] | None) -> None:
+        self.calls.append(("pipes", ids))
+
 
 def test_parameters(tmp_path: Path) -> None:
     pkg, warnings = _load("parameters_and_security", tmp_path)
     assert any("{region}" in w and "required string parameter" in w for w in warnings)
-    assert any("getPipes" in w and "pipeDelimited" in w for w in warnings)
+    assert not any("getPipes" in w for w in warnings)
     service = ShopService()
     http, seen, _ = _wire(pkg["server"].create_app(service))
     client = pkg["client"].Client(base_url="http://testserver", http_client=http, token="tk")
@@ -284,6 +287,8 @@ def test_parameters(tmp_path: Path) -> None:
         "id2": "q", "self2": "s", "timeout2": 1.5, "class_": "b", "page_size": 10, "page_size2": 20, "tags": ["x", "y"],
         "filter": m.GetItemFilter(color="red", size=2), "labels": {"team": "a", "env": "b"}, "x_count": 3, "x_flag": True, "x_ids": [1, 2], "pref": "dark",
     }  # fmt: skip
+    client.pipes.retrieve(ids=[1, 2])  # style: pipeDelimited
+    assert seen[-1].url.query == b"ids=1%7C2" and service.calls[-1] == ("pipes", [1, 2])
 
 
 def test_security_schemes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

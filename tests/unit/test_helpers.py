@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import pytest
 
 from specbind import ir, naming
+from specbind.config import Job
+from specbind.pipeline import generate
 from specbind.render import docstring
 from specbind.unions import implies, merge_literals, most_specific_first
 
@@ -121,3 +124,20 @@ def test_plain_unions_merge_their_literals() -> None:
     assert merge_literals(("Literal['now']", "int", "Literal['']")) == ("Literal['now', '']", "int")
     assert merge_literals(("Literal['a, b']", "Literal[1, 'a, b']", "None")) == ("Literal['a, b', 1]", "None")
     assert merge_literals(("int", "Literal['x']")) == ("int", "Literal['x']")
+
+
+def test_an_inferred_tag_is_a_string_that_tells_variants_apart(tmp_path: Path) -> None:
+    """Stripe's `deleted_external_account`: both variants say `deleted: true` (a boolean shared
+    by all) and `object: bank_account` / `card`: the tag is `object`."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+        "    Deleted:\n      anyOf: [{$ref: '#/components/schemas/Bank'}, {$ref: '#/components/schemas/Card'}]\n"
+        "    Bank:\n      type: object\n      required: [deleted, object]\n      properties:\n"
+        "        deleted: {type: boolean, enum: [true]}\n        object: {type: string, enum: [bank_account]}\n"
+        "    Card:\n      type: object\n      required: [deleted, object]\n      properties:\n"
+        "        deleted: {type: boolean, enum: [true]}\n        object: {type: string, enum: [card]}\n"
+    )
+    api = generate(Job("t", spec, tmp_path / "out", "t", (), tmp_path)).api
+    union = next(u for u in api.unions if u.name == "Deleted")
+    assert (union.strategy, union.tag_wire) == ("tagged", "object")

@@ -10,7 +10,6 @@ import builtins
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any, Literal, Self
-from urllib.parse import quote
 
 import httpx
 from pydantic import TypeAdapter
@@ -47,10 +46,6 @@ NOT_GIVEN = NotGiven()
 _LIST_PAYMENT_ADAPTER: TypeAdapter[list[models.Payment]] = lazy_adapter(
     lambda: list[models.Payment]
 )
-
-
-def _path(value: object) -> str:
-    return quote(str(value), safe="")
 
 
 def _given(values: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +107,7 @@ class Client:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -125,9 +120,10 @@ class Client:
         auth = _http.Auth()
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -450,7 +446,7 @@ class TransfersResource:
         """
         response = self._request(
             "PATCH",
-            f"/transfers/{_path(id)}",
+            f"/transfers/{_http.path_text(id)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -528,7 +524,7 @@ class AsyncClient:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -541,9 +537,10 @@ class AsyncClient:
         auth = _http.Auth()
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -866,7 +863,7 @@ class AsyncTransfersResource:
         """
         response = await self._request(
             "PATCH",
-            f"/transfers/{_path(id)}",
+            f"/transfers/{_http.path_text(id)}",
             idempotent=True,
             security=[],
             accept="application/json",

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Literal, Self
-from urllib.parse import quote
 
 import httpx
 from pydantic import TypeAdapter
@@ -58,10 +57,6 @@ _DICT_STR_ANY_ADAPTER: TypeAdapter[dict[str, Any]] = lazy_adapter(
     lambda: dict[str, Any]
 )
 _EVENT_ADAPTER: TypeAdapter[models.Event] = lazy_adapter(lambda: models.Event)
-
-
-def _path(value: object) -> str:
-    return quote(str(value), safe="")
 
 
 def _passed(values: dict[str, Any]) -> dict[str, Any]:
@@ -128,7 +123,7 @@ class Client:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -141,9 +136,10 @@ class Client:
         auth = _http.Auth()
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -784,7 +780,7 @@ class AsyncClient:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -797,9 +793,10 @@ class AsyncClient:
         auth = _http.Auth()
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,

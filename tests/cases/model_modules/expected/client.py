@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any, Literal, Self
-from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
@@ -46,10 +45,6 @@ NOT_GIVEN = NotGiven()
 _PET_CONTACT_ADAPTER: TypeAdapter[models.PetContact] = lazy_adapter(
     lambda: models.PetContact
 )
-
-
-def _path(value: object) -> str:
-    return quote(str(value), safe="")
 
 
 def _given(values: dict[str, Any]) -> dict[str, Any]:
@@ -117,7 +112,7 @@ class Client:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -130,9 +125,10 @@ class Client:
         auth = _http.Auth()
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -205,7 +201,7 @@ class PetsResource:
         """
         response = self._request(
             "GET",
-            f"/v1/pets/{_path(pet_id)}",
+            f"/v1/pets/{_http.path_text(pet_id)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -246,7 +242,7 @@ class PetsResource:
         """
         response = self._request(
             "GET",
-            f"/v1/pets/{_path(pet_id)}/contact",
+            f"/v1/pets/{_http.path_text(pet_id)}/contact",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -295,7 +291,7 @@ class StoresResource:
         """
         response = self._request(
             "GET",
-            f"/v1/stores/{_path(store_id)}",
+            f"/v1/stores/{_http.path_text(store_id)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -351,7 +347,7 @@ class OrdersResource:
         )
         response = self._request(
             "GET",
-            f"/v1/orders/{_path(order_id)}",
+            f"/v1/orders/{_http.path_text(order_id)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -417,7 +413,7 @@ class AsyncClient:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -430,9 +426,10 @@ class AsyncClient:
         auth = _http.Auth()
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -505,7 +502,7 @@ class AsyncPetsResource:
         """
         response = await self._request(
             "GET",
-            f"/v1/pets/{_path(pet_id)}",
+            f"/v1/pets/{_http.path_text(pet_id)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -546,7 +543,7 @@ class AsyncPetsResource:
         """
         response = await self._request(
             "GET",
-            f"/v1/pets/{_path(pet_id)}/contact",
+            f"/v1/pets/{_http.path_text(pet_id)}/contact",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -595,7 +592,7 @@ class AsyncStoresResource:
         """
         response = await self._request(
             "GET",
-            f"/v1/stores/{_path(store_id)}",
+            f"/v1/stores/{_http.path_text(store_id)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -651,7 +648,7 @@ class AsyncOrdersResource:
         )
         response = await self._request(
             "GET",
-            f"/v1/orders/{_path(order_id)}",
+            f"/v1/orders/{_http.path_text(order_id)}",
             idempotent=True,
             security=[],
             accept="application/json",

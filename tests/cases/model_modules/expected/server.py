@@ -10,13 +10,14 @@ models; every failure the server detects itself is answered with the document's 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, Protocol, TypeVar
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
@@ -271,94 +272,144 @@ def _reject_unknown(value: object, where: str) -> None:
             _reject_unknown(child, f"{where}[{i}]")
 
 
-def _query(request: Request, wire: str, *, many: bool, explode: bool) -> Any:
-    if (
-        many and explode
-    ):  # `include=a&include=b` and `include[]=a&include[]=b` are both accepted
-        values = request.query_params.getlist(wire) + request.query_params.getlist(
-            wire + "[]"
-        )
-        return values or None
-    value = request.query_params.get(wire)
-    if many and value is not None:  # `explode: false`: `a=1,2`
-        return value.split(",")
-    return value
+# -- values off the wire ----------------------------------------------------------------------
+# One decoder for every location, the inverse of the client's `_http` serializer. The
+# generator gives each value its style and a shape (JSON text): `i` the items' shape (an
+# array), `p` the properties' shapes and `a` the other keys' (an object), `s` a container that
+# also admits a plain value, `j` a leaf never a string (read as JSON: `3`, `true`) except the
+# literals `e`, `z` a required array or object (empty, nothing is on the wire: absent means
+# empty). The models are strict: "3" is not an int, so the shape says where 3 is meant.
+_BRACKETS = re.compile(r"\[([^\[\]]*)\]")
+_SEPARATORS = {"spaceDelimited": " ", "pipeDelimited": "|"}  # the other styles: ","
 
 
-def _split(value: str | None) -> list[str] | None:
-    """A simple-style array (path, header, cookie): `a,b`."""
-    return None if value is None else value.split(",")
+@functools.cache
+def _shape(text: str) -> Any:
+    return json.loads(text)
 
 
-def _decoded(value: Any) -> Any:
-    """Wire text of a value that is never a string (`1`, `true`), read as JSON."""
-    if isinstance(value, list):
-        return [_decoded(v) for v in value]
-    if isinstance(value, str):
+def _leaf(text: str, shape: Mapping[str, Any]) -> Any:
+    if shape.get("j") and text not in shape.get("e", ()):
         try:
-            return json.loads(value)
+            return json.loads(text)
         except ValueError:
-            return value
-    return value
+            return text  # the model says what is wrong with it
+    return text
 
 
-def _object(
-    pairs: list[tuple[str, str]], decode: frozenset[str]
-) -> dict[str, Any] | None:
-    """An object parameter's properties; those never a string (`decode`, "*": all) read as JSON."""
-    found = {k: _decoded(v) if k in decode or "*" in decode else v for k, v in pairs}
-    return found or None
+def _shaped(raw: Any, shape: Mapping[str, Any]) -> Any:
+    """Wire values (a text, repeated texts, bracketed keys as dicts) in the schema's shape."""
+    items = shape.get("i")
+    if isinstance(raw, dict):
+        if items is not None and all(
+            k.isascii() and k.isdigit() for k in raw
+        ):  # `a[0]=x&a[1]=y`
+            return [_shaped(raw[k], items) for k in sorted(raw, key=int)]
+        props, other = shape.get("p", {}), shape.get("a", {})
+        empty = {k: _empty(v) for k, v in props.items() if v.get("z") and k not in raw}
+        return {**{k: _shaped(v, props.get(k, other)) for k, v in raw.items()}, **empty}
+    if isinstance(raw, list):
+        return [_shaped(v, items if items is not None else {}) for v in raw]
+    if items is not None and not shape.get("s"):
+        return [_shaped(raw, items)]  # one element of an exploded array
+    return _leaf(raw, shape)
 
 
-def _deep_object(
-    request: Request, wire: str, decode: frozenset[str]
-) -> dict[str, Any] | None:
-    """A deepObject query parameter: `filter[a]=1&filter[b]=2`."""
-    prefix = wire + "["
-    items = request.query_params.items()
-    return _object(
-        [
-            (k[len(prefix) : -1], v)
-            for k, v in items
-            if k.startswith(prefix) and k.endswith("]")
-        ],
-        decode,
-    )
+def _empty(shape: Mapping[str, Any]) -> Any:
+    """A required array or object sent empty (nothing on the wire), with its own required parts."""
+    return [] if "i" in shape else _shaped({}, shape)
 
 
-def _form_object(
-    request: Request, known: frozenset[str], decode: frozenset[str]
-) -> dict[str, Any] | None:
-    """A form-style exploded object: every query parameter the operation does not declare."""
-    return _object(
-        [
-            (k, v)
-            for k, v in request.query_params.items()
-            if k.split("[", 1)[0] not in known
-        ],
-        decode,
-    )
-
-
-def _pairs(value: str | None, decode: frozenset[str]) -> dict[str, Any] | None:
-    """A form-style object with `explode: false`: `a,1,b,2`."""
-    if value is None:
+def _subkeys(key: str, name: str) -> list[str] | None:
+    """`items[0][price]` under `items`: ["0", "price"]; `name` and `name[]`: []; else None."""
+    rest = key[len(name) :]
+    if not key.startswith(name) or rest and not rest.startswith("["):
         return None
-    items = value.split(",")
-    return _object(list(zip(items[::2], items[1::2], strict=False)), decode)
+    keys = _BRACKETS.findall(rest)
+    if "".join(f"[{k}]" for k in keys) != rest:
+        return None
+    return keys[:-1] if keys and keys[-1] == "" else keys
 
 
-def _form(raw: bytes, arrays: frozenset[str], decode: frozenset[str]) -> dict[str, Any]:
-    """An application/x-www-form-urlencoded body; `arrays` names the fields sent once per
-    element, `decode` those never a string (read as JSON: `true`, `3`)."""
-    out: dict[str, Any] = {}
-    for key, text in parse_qsl(raw.decode(), keep_blank_values=True):
-        value = _decoded(text) if key in decode else text
-        if key in arrays:
-            out.setdefault(key, []).append(value)
+def _collect(pairs: list[tuple[str, str]], name: str) -> Any:
+    """What was sent under `name`: its text (repeated: the texts), or its bracketed keys
+    (`name[a][0]=x`) as nested dicts. None when nothing was."""
+    tree: dict[str, Any] = {}
+    texts: list[str] = []
+    for key, text in pairs:
+        path = _subkeys(key, name)
+        if path is None:
+            continue
+        if not path:
+            texts.append(text)
+            continue
+        node = tree
+        for step in path[:-1]:
+            if not isinstance(node.get(step), dict):
+                # `a=x&a[b]=y`: the keys win, and the model says what is missing
+                node[step] = {}
+            node = node[step]
+        last = node.get(path[-1])
+        if last is None:
+            node[path[-1]] = text
+        elif isinstance(last, list):
+            last.append(text)
         else:
-            out[key] = value
-    return out
+            node[path[-1]] = [last, text]
+    if tree:
+        return tree
+    return (texts[0] if len(texts) == 1 else texts) if texts else None
+
+
+def _split(text: str, shape: Mapping[str, Any], separator: str, explode: bool) -> Any:
+    """A delimited value: `a,b` an array; `k,v,k2,v2` (exploded: `k=v,k2=v2`) an object."""
+    if (
+        "i" not in shape
+        and "p" not in shape
+        or shape.get("s")
+        and separator not in text
+    ):
+        return text
+    items = text.split(separator)
+    if "i" in shape:
+        return items
+    if explode:
+        return {k: v for k, _, v in (item.partition("=") for item in items)}
+    return dict(zip(items[::2], items[1::2], strict=False))
+
+
+def _value(
+    pairs: list[tuple[str, str]],
+    name: str,
+    style: str,
+    explode: bool,
+    shape: Mapping[str, Any],
+) -> Any:
+    if style == "deepObject" or explode:
+        raw = _collect(pairs, name)
+    else:  # a delimited value, or JSON text
+        texts = [v for k, v in pairs if k == name]
+        raw = (
+            _split(texts[-1], shape, _SEPARATORS.get(style, ","), False)
+            if texts
+            else None
+        )
+    if raw is None:
+        return _empty(shape) if shape.get("z") else None
+    return _shaped(raw, shape)
+
+
+def _query(
+    request: Request,
+    name: str,
+    style: str = "form",
+    explode: bool = True,
+    shape: str = "{}",
+) -> Any:
+    """`include=a&include=b` and `include[]=a&include[]=b` are both accepted."""
+    return _value(
+        request.query_params.multi_items(), name, style, explode, _shape(shape)
+    )
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:
@@ -494,7 +545,7 @@ def create_router(service: PetsService, prefix: str = "") -> APIRouter:
             _present(
                 {
                     "order_id": request.path_params["order_id"],
-                    "status": _query(request, "status", many=False, explode=True),
+                    "status": _query(request, "status"),
                 }
             ),
         )

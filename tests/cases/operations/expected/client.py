@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Annotated, Any, Literal, Self
-from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, Field, TypeAdapter
@@ -40,10 +39,6 @@ class NotGiven:
 
 NOT_GIVEN = NotGiven()
 _PROBLEM_ADAPTER: TypeAdapter[models.Problem] = lazy_adapter(lambda: models.Problem)
-
-
-def _path(value: object) -> str:
-    return quote(str(value), safe="")
 
 
 def _given(values: dict[str, Any]) -> dict[str, Any]:
@@ -115,7 +110,7 @@ class Client:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -130,9 +125,10 @@ class Client:
             auth.add("bearer", "header", "authorization", self.api_key)
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -208,12 +204,12 @@ class ThingsResource:
         )
         response = self._request(
             "GET",
-            f"/things/{_path(thing_id)}",
+            f"/things/{_http.path_text(thing_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
             query={
-                "tags": _http.comma_joined(tags),
+                "tags": _http.Styled(tags, _http.Wire("form", explode=False)),
                 "limit": limit,
             },
             headers={
@@ -339,7 +335,7 @@ class AsyncClient:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -354,9 +350,10 @@ class AsyncClient:
             auth.add("bearer", "header", "authorization", self.api_key)
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -432,12 +429,12 @@ class AsyncThingsResource:
         )
         response = await self._request(
             "GET",
-            f"/things/{_path(thing_id)}",
+            f"/things/{_http.path_text(thing_id)}",
             idempotent=True,
             security=["api_key"],
             accept="application/json",
             query={
-                "tags": _http.comma_joined(tags),
+                "tags": _http.Styled(tags, _http.Wire("form", explode=False)),
                 "limit": limit,
             },
             headers={

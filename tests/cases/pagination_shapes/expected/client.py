@@ -10,7 +10,6 @@ import builtins
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Annotated, Any, Literal, Self
-from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, Field, TypeAdapter
@@ -104,10 +103,6 @@ _LIST_PHOTOS_PAGES = _http.PageScheme(
 )
 
 
-def _path(value: object) -> str:
-    return quote(str(value), safe="")
-
-
 def _given(values: dict[str, Any]) -> dict[str, Any]:
     return {k: _plain(v) for k, v in values.items() if not isinstance(v, NotGiven)}
 
@@ -185,7 +180,7 @@ class Client:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -198,9 +193,10 @@ class Client:
         auth = _http.Auth()
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -387,7 +383,7 @@ class CustomersResource:
         """
         response = self._request(
             "GET",
-            f"/customers/{_path(id)}",
+            f"/customers/{_http.path_text(id)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -882,7 +878,7 @@ class AsyncClient:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -895,9 +891,10 @@ class AsyncClient:
         auth = _http.Auth()
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -1084,7 +1081,7 @@ class AsyncCustomersResource:
         """
         response = await self._request(
             "GET",
-            f"/customers/{_path(id)}",
+            f"/customers/{_http.path_text(id)}",
             idempotent=True,
             security=[],
             accept="application/json",

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Annotated, Any, Literal, Self
-from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, Field, TypeAdapter
@@ -55,10 +54,6 @@ _LIST_CALL_PAGES = _http.PageScheme(
     items=("calls",),
     next_url=("next_page_uri",),
 )
-
-
-def _path(value: object) -> str:
-    return quote(str(value), safe="")
 
 
 def _given(values: dict[str, Any]) -> dict[str, Any]:
@@ -144,7 +139,7 @@ class Client:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -159,9 +154,10 @@ class Client:
             auth.add("basic", "header", "authorization", self.basic_auth)
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -311,7 +307,7 @@ class AccountsCallsJsonResource:
         )
         response = self._request(
             "GET",
-            f"/2010-04-01/Accounts/{_path(account_sid)}/Calls.json",
+            f"/2010-04-01/Accounts/{_http.path_text(account_sid)}/Calls.json",
             idempotent=True,
             security=["basic_auth"],
             accept="application/json",
@@ -375,7 +371,7 @@ class AccountsCallsResource:
         """
         response = self._request(
             "GET",
-            f"/2010-04-01/Accounts/{_path(account_sid)}/Calls/{_path(sid)}.json",
+            f"/2010-04-01/Accounts/{_http.path_text(account_sid)}/Calls/{_http.path_text(sid)}.json",
             idempotent=True,
             security=["basic_auth"],
             accept="application/json",
@@ -442,7 +438,7 @@ class AsyncClient:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -457,9 +453,10 @@ class AsyncClient:
             auth.add("basic", "header", "authorization", self.basic_auth)
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -609,7 +606,7 @@ class AsyncAccountsCallsJsonResource:
         )
         response = await self._request(
             "GET",
-            f"/2010-04-01/Accounts/{_path(account_sid)}/Calls.json",
+            f"/2010-04-01/Accounts/{_http.path_text(account_sid)}/Calls.json",
             idempotent=True,
             security=["basic_auth"],
             accept="application/json",
@@ -673,7 +670,7 @@ class AsyncAccountsCallsResource:
         """
         response = await self._request(
             "GET",
-            f"/2010-04-01/Accounts/{_path(account_sid)}/Calls/{_path(sid)}.json",
+            f"/2010-04-01/Accounts/{_http.path_text(account_sid)}/Calls/{_http.path_text(sid)}.json",
             idempotent=True,
             security=["basic_auth"],
             accept="application/json",

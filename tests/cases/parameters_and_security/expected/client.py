@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any, Literal, Self
-from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
@@ -23,6 +22,7 @@ __all__ = [
     "AsyncBasicResource",
     "AsyncClient",
     "AsyncKeysResource",
+    "AsyncPipesResource",
     "AsyncPublicResource",
     "AsyncRegionsItemsResource",
     "AsyncRegionsResource",
@@ -30,6 +30,7 @@ __all__ = [
     "Client",
     "KeysResource",
     "NotGiven",
+    "PipesResource",
     "PublicResource",
     "RegionsItemsResource",
     "RegionsResource",
@@ -50,10 +51,6 @@ NOT_GIVEN = NotGiven()
 _DICT_STR_ANY_ADAPTER: TypeAdapter[dict[str, Any]] = lazy_adapter(
     lambda: dict[str, Any]
 )
-
-
-def _path(value: object) -> str:
-    return quote(str(value), safe="")
 
 
 def _given(values: dict[str, Any]) -> dict[str, Any]:
@@ -77,6 +74,12 @@ class _GetItemArgs(BaseModel, defer_build=True):
     tags: list[str] | None
     filter: models.GetItemFilter | None
     labels: dict[str, str] | None
+
+
+class _GetPipesArgs(BaseModel, defer_build=True):
+    """The arguments of `pipes.retrieve` that the spec constrains, checked before sending."""
+
+    ids: list[int] | None
 
 
 class Client:
@@ -140,7 +143,7 @@ class Client:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -163,9 +166,10 @@ class Client:
             auth.add("api_key", "cookie", "session", self.session)
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -209,6 +213,11 @@ class Client:
     def keys(self) -> KeysResource:
         """`client.keys`: `retrieve`."""
         return KeysResource(self)
+
+    @cached_property
+    def pipes(self) -> PipesResource:
+        """`client.pipes`: `retrieve`."""
+        return PipesResource(self)
 
 
 class RegionsResource:
@@ -299,7 +308,7 @@ class RegionsItemsResource:
         )
         response = self._request(
             "GET",
-            f"/regions/{_path(region)}/items/{_path(id)}",
+            f"/regions/{_http.path_text(region)}/items/{_http.path_text(id)}",
             idempotent=True,
             security=["token", "api_key"],
             accept="application/json",
@@ -310,14 +319,14 @@ class RegionsItemsResource:
                 "class": class_,
                 "page-size": page_size,
                 "page_size": page_size2,
-                "tags": _http.comma_joined(tags),
-                "filter": _http.deep_object(filter),
-                **(_http.deep_object(labels) or {}),
+                "tags": _http.Styled(tags, _http.Wire("form", explode=False)),
+                "filter": _http.Styled(filter, _http.Wire("deepObject")),
+                "labels": _http.Styled(labels, _http.Wire("form")),
             },
             headers={
                 "X-Count": _http.text(x_count),
                 "X-Flag": _http.text(x_flag),
-                "X-Ids": _http.comma_joined(x_ids),
+                "X-Ids": _http.text(x_ids),
             },
             cookies={
                 "pref": _http.text(pref),
@@ -471,6 +480,62 @@ class KeysResource:
         response.close()
 
 
+class PipesResource:
+    """`client.pipes`: `retrieve`."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self._request = client._request
+
+    def retrieve(
+        self,
+        *,
+        ids: list[int] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """GET /pipes
+
+        Args:
+            ids:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            None.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _GetPipesArgs.model_validate(
+            {
+                "ids": ids,
+            }
+        )
+        response = self._request(
+            "GET",
+            "/pipes",
+            idempotent=True,
+            security=["token", "api_key"],
+            accept="application/json",
+            query={
+                "ids": _http.Styled(ids, _http.Wire("pipeDelimited")),
+            },
+            headers={},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        response.close()
+
+
 class AsyncClient:
     """Asynchronous client for Shop Inventory.
 
@@ -536,7 +601,7 @@ class AsyncClient:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -559,9 +624,10 @@ class AsyncClient:
             auth.add("api_key", "cookie", "session", self.session)
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -605,6 +671,11 @@ class AsyncClient:
     def keys(self) -> AsyncKeysResource:
         """`client.keys`: `retrieve`."""
         return AsyncKeysResource(self)
+
+    @cached_property
+    def pipes(self) -> AsyncPipesResource:
+        """`client.pipes`: `retrieve`."""
+        return AsyncPipesResource(self)
 
 
 class AsyncRegionsResource:
@@ -695,7 +766,7 @@ class AsyncRegionsItemsResource:
         )
         response = await self._request(
             "GET",
-            f"/regions/{_path(region)}/items/{_path(id)}",
+            f"/regions/{_http.path_text(region)}/items/{_http.path_text(id)}",
             idempotent=True,
             security=["token", "api_key"],
             accept="application/json",
@@ -706,14 +777,14 @@ class AsyncRegionsItemsResource:
                 "class": class_,
                 "page-size": page_size,
                 "page_size": page_size2,
-                "tags": _http.comma_joined(tags),
-                "filter": _http.deep_object(filter),
-                **(_http.deep_object(labels) or {}),
+                "tags": _http.Styled(tags, _http.Wire("form", explode=False)),
+                "filter": _http.Styled(filter, _http.Wire("deepObject")),
+                "labels": _http.Styled(labels, _http.Wire("form")),
             },
             headers={
                 "X-Count": _http.text(x_count),
                 "X-Flag": _http.text(x_flag),
-                "X-Ids": _http.comma_joined(x_ids),
+                "X-Ids": _http.text(x_ids),
             },
             cookies={
                 "pref": _http.text(pref),
@@ -858,6 +929,62 @@ class AsyncKeysResource:
             security=["query_key", "session"],
             accept="application/json",
             query={},
+            headers={},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        await response.aclose()
+
+
+class AsyncPipesResource:
+    """`client.pipes`: `retrieve`."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+        self._request = client._request
+
+    async def retrieve(
+        self,
+        *,
+        ids: list[int] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> None:
+        """GET /pipes
+
+        Args:
+            ids:
+            extra_headers, extra_query: sent as given, on top of the rest.
+            timeout, max_retries: override the client's settings for this call.
+
+        Returns:
+            None.
+
+        Raises:
+            pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
+                sent.
+            APIStatusError: a non-2xx answer (`NotFoundError` for a 404, ...); `.body` holds
+                what came back.
+            APIConnectionError: no answer (`APITimeoutError` when the request timed out).
+        """
+        _GetPipesArgs.model_validate(
+            {
+                "ids": ids,
+            }
+        )
+        response = await self._request(
+            "GET",
+            "/pipes",
+            idempotent=True,
+            security=["token", "api_key"],
+            accept="application/json",
+            query={
+                "ids": _http.Styled(ids, _http.Wire("pipeDelimited")),
+            },
             headers={},
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -10,7 +10,6 @@ import builtins
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Literal, Self
-from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
@@ -76,10 +75,6 @@ _LIST_RUNS_PAGES = _http.PageScheme(
     item_cursor="id",
     has_more=("has_more",),
 )
-
-
-def _path(value: object) -> str:
-    return quote(str(value), safe="")
 
 
 def _given(values: dict[str, Any]) -> dict[str, Any]:
@@ -153,7 +148,7 @@ class Client:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -166,9 +161,10 @@ class Client:
         auth = _http.Auth()
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -528,7 +524,7 @@ class CustomersResource:
         """
         response = self._request(
             "GET",
-            f"/v1/customers/{_path(customer)}",
+            f"/v1/customers/{_http.path_text(customer)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -574,7 +570,7 @@ class CustomersResource:
         """
         response = self._request(
             "POST",
-            f"/v1/customers/{_path(customer)}",
+            f"/v1/customers/{_http.path_text(customer)}",
             idempotent=False,
             security=[],
             accept="application/json",
@@ -627,7 +623,7 @@ class CustomersResource:
         """
         response = self._request(
             "DELETE",
-            f"/v1/customers/{_path(customer)}",
+            f"/v1/customers/{_http.path_text(customer)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -676,7 +672,7 @@ class CustomersSourcesResource:
         """
         response = self._request(
             "GET",
-            f"/v1/customers/{_path(customer)}/sources",
+            f"/v1/customers/{_http.path_text(customer)}/sources",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -719,7 +715,7 @@ class CustomersSourcesResource:
         """
         response = self._request(
             "DELETE",
-            f"/v1/customers/{_path(customer)}/sources/{_path(id)}",
+            f"/v1/customers/{_http.path_text(customer)}/sources/{_http.path_text(id)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -768,7 +764,7 @@ class InvoicesResource:
         """
         response = self._request(
             "POST",
-            f"/v1/invoices/{_path(invoice)}/pay",
+            f"/v1/invoices/{_http.path_text(invoice)}/pay",
             idempotent=False,
             security=[],
             accept="application/json",
@@ -883,7 +879,7 @@ class ThreadsRunsResource:
         """
         response = self._request(
             "POST",
-            f"/threads/{_path(thread_id)}/runs/{_path(run_id)}/cancel",
+            f"/threads/{_http.path_text(thread_id)}/runs/{_http.path_text(run_id)}/cancel",
             idempotent=False,
             security=[],
             accept="application/json",
@@ -935,7 +931,7 @@ class ThreadsRunsResource:
         )
         response = self._request(
             "GET",
-            f"/threads/{_path(thread_id)}/runs",
+            f"/threads/{_http.path_text(thread_id)}/runs",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -999,7 +995,7 @@ class ThreadsRunsResource:
         )
         response = self._request(
             "POST",
-            f"/threads/{_path(thread_id)}/runs",
+            f"/threads/{_http.path_text(thread_id)}/runs",
             idempotent=False,
             security=[],
             accept="application/json",
@@ -1251,7 +1247,7 @@ class JobsResource:
         """
         response = self._request(
             "GET",
-            f"/jobs/{_path(job_id)}",
+            f"/jobs/{_http.path_text(job_id)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -1394,7 +1390,7 @@ class ReportsListResource:
         """
         response = self._request(
             "GET",
-            f"/reports/list/{_path(day)}",
+            f"/reports/list/{_http.path_text(day)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -1458,7 +1454,7 @@ class AsyncClient:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -1471,9 +1467,10 @@ class AsyncClient:
         auth = _http.Auth()
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -1833,7 +1830,7 @@ class AsyncCustomersResource:
         """
         response = await self._request(
             "GET",
-            f"/v1/customers/{_path(customer)}",
+            f"/v1/customers/{_http.path_text(customer)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -1879,7 +1876,7 @@ class AsyncCustomersResource:
         """
         response = await self._request(
             "POST",
-            f"/v1/customers/{_path(customer)}",
+            f"/v1/customers/{_http.path_text(customer)}",
             idempotent=False,
             security=[],
             accept="application/json",
@@ -1932,7 +1929,7 @@ class AsyncCustomersResource:
         """
         response = await self._request(
             "DELETE",
-            f"/v1/customers/{_path(customer)}",
+            f"/v1/customers/{_http.path_text(customer)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -1981,7 +1978,7 @@ class AsyncCustomersSourcesResource:
         """
         response = await self._request(
             "GET",
-            f"/v1/customers/{_path(customer)}/sources",
+            f"/v1/customers/{_http.path_text(customer)}/sources",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -2024,7 +2021,7 @@ class AsyncCustomersSourcesResource:
         """
         response = await self._request(
             "DELETE",
-            f"/v1/customers/{_path(customer)}/sources/{_path(id)}",
+            f"/v1/customers/{_http.path_text(customer)}/sources/{_http.path_text(id)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -2073,7 +2070,7 @@ class AsyncInvoicesResource:
         """
         response = await self._request(
             "POST",
-            f"/v1/invoices/{_path(invoice)}/pay",
+            f"/v1/invoices/{_http.path_text(invoice)}/pay",
             idempotent=False,
             security=[],
             accept="application/json",
@@ -2188,7 +2185,7 @@ class AsyncThreadsRunsResource:
         """
         response = await self._request(
             "POST",
-            f"/threads/{_path(thread_id)}/runs/{_path(run_id)}/cancel",
+            f"/threads/{_http.path_text(thread_id)}/runs/{_http.path_text(run_id)}/cancel",
             idempotent=False,
             security=[],
             accept="application/json",
@@ -2240,7 +2237,7 @@ class AsyncThreadsRunsResource:
         )
         response = await self._request(
             "GET",
-            f"/threads/{_path(thread_id)}/runs",
+            f"/threads/{_http.path_text(thread_id)}/runs",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -2304,7 +2301,7 @@ class AsyncThreadsRunsResource:
         )
         response = await self._request(
             "POST",
-            f"/threads/{_path(thread_id)}/runs",
+            f"/threads/{_http.path_text(thread_id)}/runs",
             idempotent=False,
             security=[],
             accept="application/json",
@@ -2556,7 +2553,7 @@ class AsyncJobsResource:
         """
         response = await self._request(
             "GET",
-            f"/jobs/{_path(job_id)}",
+            f"/jobs/{_http.path_text(job_id)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -2699,7 +2696,7 @@ class AsyncReportsListResource:
         """
         response = await self._request(
             "GET",
-            f"/reports/list/{_path(day)}",
+            f"/reports/list/{_http.path_text(day)}",
             idempotent=True,
             security=[],
             accept="application/json",

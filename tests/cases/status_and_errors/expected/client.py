@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any, Literal, Self
-from urllib.parse import quote
 
 import httpx
 from pydantic import TypeAdapter
@@ -46,10 +45,6 @@ _PET_PENDING_ADAPTER: TypeAdapter[models.Pet | models.Pending] = lazy_adapter(
 )
 _ERROR_ADAPTER: TypeAdapter[models.Error] = lazy_adapter(lambda: models.Error)
 _MISSING_ADAPTER: TypeAdapter[models.Missing] = lazy_adapter(lambda: models.Missing)
-
-
-def _path(value: object) -> str:
-    return quote(str(value), safe="")
 
 
 def _given(values: dict[str, Any]) -> dict[str, Any]:
@@ -111,7 +106,7 @@ class Client:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -124,9 +119,10 @@ class Client:
         auth = _http.Auth()
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -253,7 +249,7 @@ class PetsResource:
         """
         response = self._request(
             "GET",
-            f"/pets/{_path(pet_id)}",
+            f"/pets/{_http.path_text(pet_id)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -298,7 +294,7 @@ class PetsResource:
         """
         response = self._request(
             "DELETE",
-            f"/pets/{_path(pet_id)}",
+            f"/pets/{_http.path_text(pet_id)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -412,7 +408,7 @@ class AsyncClient:
         accept: str,
         query: Mapping[str, Any],
         headers: Mapping[str, str | None],
-        cookies: Mapping[str, str | None] | None = None,
+        cookies: Mapping[str, str | _http.Styled | None] | None = None,
         content: bytes | None = None,
         content_type: str | None = None,
         errors: Mapping[str, TypeAdapter[Any]] | None = None,
@@ -425,9 +421,10 @@ class AsyncClient:
         auth = _http.Auth()
         request = self._http.build_request(
             method,
-            self.base_url + path,
-            params=_http.encode_query(
-                {**auth.query, **query, **(extra_query or {})}, self.array_format
+            _http.request_url(
+                self.base_url + path,
+                {**auth.query, **query, **(extra_query or {})},
+                self.array_format,
             ),
             headers=_http.build_headers(
                 accept,
@@ -554,7 +551,7 @@ class AsyncPetsResource:
         """
         response = await self._request(
             "GET",
-            f"/pets/{_path(pet_id)}",
+            f"/pets/{_http.path_text(pet_id)}",
             idempotent=True,
             security=[],
             accept="application/json",
@@ -599,7 +596,7 @@ class AsyncPetsResource:
         """
         response = await self._request(
             "DELETE",
-            f"/pets/{_path(pet_id)}",
+            f"/pets/{_http.path_text(pet_id)}",
             idempotent=True,
             security=[],
             accept="application/json",
