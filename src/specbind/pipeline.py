@@ -78,13 +78,13 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
             f"built {plural(len(api.definitions), 'schema')} and {plural(len(api.operations), 'operation')}"
             + (f" ({plural(len(diagnostics.warnings), 'warning')})" if diagnostics.warnings else "")
         )
-        gen = GeneratorInfo(version=__version__, formatter=fmt.description(job.formatter))
+        gen = GeneratorInfo(version=__version__, formatter=fmt.description())
         rendered = render_package(api, gen)
         progress.phase(f"rendered {plural(len(rendered), 'file')}")
     # The collector stays on while formatting: black's syntax trees are cyclic (parent links).
     files = fmt.format_files(rendered, job.formatter)
     modules = plural(sum(p.endswith(".py") for p in files), "module")
-    progress.phase(f"formatted {modules} ({fmt.description(job.formatter).split(' (')[0]})")
+    progress.phase(f"formatted {modules} ({'ruff format' if job.formatter == 'ruff' else 'black'})")
     with _without_cyclic_gc():
         files[MANIFEST] = manifest(job, doc, files, surface(api), len(diagnostics.warnings))
     return Result(api, files, tuple(diagnostics.warnings))
@@ -93,7 +93,7 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
 def manifest(job: Job, doc: Document, files: dict[str, str], api_surface: dict[str, object], warnings: int = 0) -> str:
     data: dict[str, object] = {
         "generator": f"specbind {__version__}",
-        "formatter": fmt.description(job.formatter),
+        "format": fmt.description(),  # what the bytes are, not which formatter ran
         "templates_sha256": templates_sha256(),
         "inputs": inputs_record(job, [name for name, _ in doc.includes]),
         "files": {p: hashlib.sha256(t.encode()).hexdigest() for p, t in sorted(files.items())},

@@ -29,7 +29,7 @@ PACKAGE_FILES: tuple[tuple[str, str | None, str | None], ...] = (
 @dataclass(frozen=True)
 class GeneratorInfo:
     version: str
-    formatter: str  # e.g. "black 26.10.1 (line-length 88, py311)"
+    formatter: str  # what the bytes are: fmt.description()
 
 
 _NAMED_ESCAPES = {"\t": "\\t", "\r": "\\r", "\\": "\\\\"}
