@@ -129,28 +129,53 @@ def _ruff_bin() -> str:
 
 def _ruff_many(texts: list[tuple[str, str]]) -> list[str]:
     """ruff's output for several (module name, text), formatted in one process (ruff formats
-    the files it is given in parallel). Raises FormatError naming the module ruff could not parse."""
+    the files it is given in parallel; one text goes through stdin, no file at all). Raises
+    FormatError naming the module ruff could not parse."""
     if not texts:
         return []
-    ruff = _ruff_bin()
+    # --isolated: no ruff.toml/pyproject of the user's project may change the output;
+    # --no-cache: no .ruff_cache in the user's folder.
+    cmd = [
+        _ruff_bin(),
+        "format",
+        "--isolated",
+        "--no-cache",
+        "--line-length",
+        str(LINE_LENGTH),
+        "--target-version",
+        TARGET,
+    ]
+    if len(texts) == 1:
+        name, text = texts[0]
+        proc = _run_ruff([*cmd, "--stdin-filename", name, "-"], text, 1)
+        if proc.returncode != 0:
+            raise _ruff_error(proc, {}, name)
+        return [proc.stdout]
     with tempfile.TemporaryDirectory(prefix="specbind-fmt-") as tmp:
         files = [Path(tmp) / f"m{i}.py" for i in range(len(texts))]
         for file, (_, text) in zip(files, texts, strict=True):
             file.write_bytes(text.encode("utf-8"))
-        # --isolated: no ruff.toml/pyproject of the user's project may change the output;
-        # --no-cache: no .ruff_cache in the user's folder.
-        cmd = [ruff, "format", "--isolated", "--no-cache", "--quiet", "--line-length", str(LINE_LENGTH)]
-        cmd += ["--target-version", TARGET, *map(str, files)]
-        env = {**os.environ, "RAYON_NUM_THREADS": str(min(workers(), len(files)))}
-        proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=env, check=False)
+        proc = _run_ruff([*cmd, *map(str, files)], None, len(files))
         if proc.returncode != 0:
-            message = proc.stderr.strip().splitlines()[0] if proc.stderr.strip() else f"exit {proc.returncode}"
-            culprit = next((name for file, (name, _) in zip(files, texts, strict=True) if f"{file}:" in message), None)
-            for file in files:
-                message = message.replace(f"{file}:", "")
-            where = culprit or ", ".join(sorted({name for name, _ in texts}))
-            raise FormatError(f"{where}: rendered code is not valid Python ({message}); please report this")
+            raise _ruff_error(proc, {str(file): name for file, (name, _) in zip(files, texts, strict=True)}, None)
         return [file.read_bytes().decode("utf-8") for file in files]
+
+
+def _run_ruff(cmd: list[str], stdin: str | None, files: int) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "RAYON_NUM_THREADS": str(min(workers(), files))}
+    return subprocess.run(cmd, input=stdin, capture_output=True, text=True, encoding="utf-8", env=env, check=False)
+
+
+def _ruff_error(proc: subprocess.CompletedProcess[str], names: dict[str, str], name: str | None) -> FormatError:
+    """The module ruff could not parse (``name``, or found in its message by file) and why."""
+    message = proc.stderr.strip().splitlines()[0] if proc.stderr.strip() else f"exit {proc.returncode}"
+    for file, module in names.items():
+        if f"{file}:" in message:
+            message, name = message.replace(f"{file}:", f"{module}:"), module
+    where = name or ", ".join(sorted(set(names.values())))
+    return FormatError(
+        f"{where}: rendered code is not valid Python ({message.removeprefix('error: ')}); please report this"
+    )
 
 
 def _ruff_as_black(texts: dict[str, str]) -> dict[str, str]:
