@@ -10,7 +10,7 @@ import gc
 import hashlib
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from . import __version__, fmt, ir
@@ -81,10 +81,14 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
         gen = GeneratorInfo(version=__version__, formatter=fmt.description())
         rendered = render_package(api, gen)
         progress.phase(f"rendered {plural(len(rendered), 'file')}")
-    # The collector stays on while formatting: black's syntax trees are cyclic (parent links).
-    files = fmt.format_files(rendered, job.formatter)
+    # With black the collector stays on while formatting: its syntax trees are cyclic (parent
+    # links). ruff's path parses a few stretches with `ast` (acyclic) and hands black a few
+    # statements at most.
+    with _without_cyclic_gc() if job.formatter == "ruff" else nullcontext():
+        files = fmt.format_files(rendered, job.formatter)
     modules = plural(sum(p.endswith(".py") for p in files), "module")
-    progress.phase(f"formatted {modules} ({'ruff format' if job.formatter == 'ruff' else 'black'})")
+    ran = f"ruff format {fmt.RUFF_VERSION}" if job.formatter == "ruff" else f"black {fmt.BLACK_VERSION}"
+    progress.phase(f"formatted {modules} ({ran})")
     with _without_cyclic_gc():
         files[MANIFEST] = manifest(job, doc, files, surface(api), len(diagnostics.warnings))
     return Result(api, files, tuple(diagnostics.warnings))
