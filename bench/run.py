@@ -134,7 +134,7 @@ def scale(rows: list[tuple[str, str, str, str, str]], tmp: Path, black: bool = T
                  f"{t_check / t_dcg:.3f}x (target <= 0.15x)"))  # fmt: skip
 
     if STRIPE.exists():
-        s_dcg, sm_dcg = measured(dcg(STRIPE, tmp / "dcg_stripe.py"))
+        s_dcg, sm_dcg = measured(dcg(STRIPE, tmp / "dcg_stripe"))  # a folder: its modular output
         s_ours, sm_ours = measured(cold(STRIPE, tmp / "stripe"), no_cache)
         size = py_bytes(tmp / "stripe") / 2**20
         rows.append((f"(l) cold generate, Stripe 2023-09-12 ({size:.1f} MiB of output: models, client, server)",

@@ -100,7 +100,7 @@ CASE_1 = """class Client:
         pass
 """
 CASE_2 = """class FineTuneSupervisedHyperparameters(BaseModel):
-    learning_rate_multiplier: FineTuneSupervisedHyperparametersLearningRateMultiplier = "auto"
+    learning_rate_multiplier: FineTuneSupervisedHyperparametersLearningRateMultiplier = "auto"  # kept
 
 
 TerminalConfigurationConfigurationResourceDeviceTypeSpecificConfigSplashscreen: TypeAlias = (Annotated[str, Field(max_length=5000)] | File)

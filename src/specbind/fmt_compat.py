@@ -275,10 +275,9 @@ def plan(part: Part) -> Finish | None:
         for i in redo:
             src, out = raw_assigns[i], assigns[i]
             assert src.end_lineno is not None and src.end_col_offset is not None and out.end_lineno is not None
-            text = "".join(raw_lines[src.lineno - 1 : src.end_lineno])
-            head = _char(raw_lines, src.lineno, src.col_offset)
-            tail = len(raw_lines[src.end_lineno - 1]) - _char(raw_lines, src.end_lineno, src.end_col_offset)
-            todo.append((out.lineno - 1, out.end_lineno, text[head : len(text) - tail], out.col_offset // 4))
+            # Whole lines, so that a trailing comment goes with its statement, as in ruff's lines.
+            text = "".join(raw_lines[src.lineno - 1 : src.end_lineno])[_char(raw_lines, src.lineno, src.col_offset) :]
+            todo.append((out.lineno - 1, out.end_lineno, text.rstrip("\r\n"), out.col_offset // 4))
     edits: list[tuple[int, int, list[str]]] = []
     for doc in (d for d in map(_docstring, [tree, *statements]) if d is not None):
         assert doc.end_lineno is not None
