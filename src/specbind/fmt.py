@@ -23,6 +23,7 @@ import hashlib
 import os
 import subprocess
 import tempfile
+import threading
 from functools import cache, partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -34,6 +35,7 @@ RUFF_VERSION = "0.17.6"
 LINE_LENGTH = 88
 TARGET = "py311"
 FORMATTERS = ("black", "ruff")
+PREFETCH_BLACK_FROM = 500_000  # characters of modules
 DEFAULT = "ruff"
 
 
@@ -180,6 +182,11 @@ def _ruff_error(proc: subprocess.CompletedProcess[str], names: dict[str, str], n
 
 def _ruff_as_black(texts: dict[str, str]) -> dict[str, str]:
     """ruff's output for each module, with fmt_compat's three cases made black's."""
+    prefetch = None
+    if workers() > 1 and sum(map(len, texts.values())) > PREFETCH_BLACK_FROM:
+        # Big documents nearly always have a case-2 statement: import black while ruff runs.
+        prefetch = threading.Thread(target=_black_mode, daemon=True)
+        prefetch.start()
     first = _ruff_many(list(texts.items()))
     parts = {path: fmt_compat.parts(texts[path], out) for path, out in zip(texts, first, strict=True)}
     shaped = [
@@ -191,6 +198,8 @@ def _ruff_as_black(texts: dict[str, str]) -> dict[str, str]:
     _ruff_again(shaped)
     plans = [(path, f) for path, ps in parts.items() for part in ps if (f := fmt_compat.plan(part)) is not None]
     statements = [(path, source, depth) for path, f in plans for _, _, source, depth in f.statements]
+    if prefetch is not None:
+        prefetch.join()
     formatted = iter(_black_statements(statements))
     for _, f in plans:
         f.apply([next(formatted) for _ in f.statements])
