@@ -43,6 +43,9 @@ def _escape(ch: str) -> str:
 
 
 def _docstring_line(line: str, first: bool, last: bool) -> str:
+    plain = line.isprintable() and '"' not in line and "\\" not in line
+    if plain and not line.endswith(" ") and not (first and line.startswith(" ")):
+        return line  # most lines: nothing to escape (the loop was a tenth of a whole-OpenAI run)
     out = []
     for i, ch in enumerate(line):
         if ch == '"':
