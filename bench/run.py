@@ -1,16 +1,19 @@
 """specbind benchmark: one run, one table of ratios. Not a test: these machines are noisy.
 
-    pip install -e '.[test,bench]' && python bench/run.py [--repeat 5] [--scale-only] [--items-only]
+    pip install -e '.[test,bench]' && python bench/run.py [--repeat 5] [--scale-only] [--items-only] [--no-black]
 
 Every row is measured in this run against its baseline (median of --repeat runs; the validation
 rows (c) and (d), best of --best runs of each side, interleaved, since on a shared machine the
-least disturbed run is the one that measures the code). `--items-only` runs only those. The scale
-rows run the whole OpenAI document (../shared/upstream, skipped when absent) once each, cold
-(no output folder, no format cache), with black and with ruff, against datamodel-codegen on
-the same document, then a row per document size (fragments cut from it with `specbind
-extract`) to show how time grows with the size of the output. Row (k) generates the whole
-document and times import, client construction and a first call against the official SDK's
-(`--first-call-only` runs it alone).
+least disturbed run is the one that measures the code), its target printed beside it.
+`--items-only` runs only those. The scale rows run the whole OpenAI document
+(../shared/upstream, skipped when absent) once each, cold (no output folder, no format cache):
+with the default formatter (ruff) on all cores and on one, and with `formatter = "black"` (the
+reference: the bytes must be the same), against datamodel-codegen on the same document; then
+the no-op `check` on it, Stripe (../shared/corpus/real) against datamodel-codegen, and a row
+per document size (fragments cut from the OpenAI document with `specbind extract`) to show how
+time grows with the size of the output. Row (m) generates the whole document and times import,
+client construction and a first call against the official SDK's (`--first-call-only` runs it
+alone).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,6 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SPEC = REPO / "spec" / "conversations.yaml"
 OPENAI = REPO.parent / "shared" / "upstream" / "openai-openapi.2026-05-13.yaml"
+STRIPE = REPO.parent / "shared" / "corpus" / "real" / "stripe-2023-09-12.yaml"
 #: Fragments of the OpenAI document, smallest output first (each: its paths plus what they use).
 PREFIXES = ("/models", "/files", "/chat", "/conversations", "/responses", "/organization")
 sys.path.insert(0, str(REPO / "generated"))
@@ -73,107 +78,94 @@ def py_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.glob("*.py"))
 
 
-def differing_lines(a: Path, b: Path) -> tuple[int, int]:
-    """(modules that differ, lines that differ) between two packages, header lines left out."""
-    import difflib
-
-    modules = lines = 0
-    for left in sorted(a.glob("*.py")):
-        x, y = left.read_text().splitlines()[3:], (b / left.name).read_text().splitlines()[3:]
-        if x != y:
-            modules += 1
-            lines += sum(
-                1 for d in difflib.unified_diff(x, y, n=0, lineterm="") if d[:1] in "+-" and d[:3] not in ("+++", "---")
-            )
-    return modules, lines
+def differing_files(a: Path, b: Path) -> tuple[int, int]:
+    """(files that differ byte for byte, files compared) between two generated packages."""
+    names = sorted(p.name for p in a.iterdir() if p.is_file())
+    return sum((a / n).read_bytes() != (b / n).read_bytes() for n in names), len(names)
 
 
-def scale(rows: list[tuple[str, str, str, str, str]], tmp: Path) -> list[str]:
-    """The whole OpenAI document and a row per size; returns the size table's lines."""
+def one_core() -> tuple[list[str], str]:
+    """A command prefix pinning a run to one core, and how it is pinned."""
+    if shutil.which("taskset"):
+        return ["taskset", "-c", "0"], "taskset -c 0, SPECBIND_WORKERS=1"
+    return [], "SPECBIND_WORKERS=1"
+
+
+def scale(rows: list[tuple[str, str, str, str, str]], tmp: Path, black: bool = True) -> list[str]:
+    """The whole OpenAI document, Stripe, and a row per size; returns the size table's lines."""
     specbind = [sys.executable, "-m", "specbind"]
     no_cache = {"SPECBIND_NO_CACHE": "1"}
 
-    def cold(spec: Path, out: Path, formatter: str) -> list[str]:
-        return ["sh", "-c", f"rm -rf {out} && exec \"$@\"", "sh", *specbind, "generate", "--quiet", "--spec", str(spec),
-                "--out", str(out), "--package", "openai_api", "--formatter", formatter]  # fmt: skip
+    def cold(spec: Path, out: Path, formatter: str | None = None, prefix: list[str] | None = None) -> list[str]:
+        chosen = ["--formatter", formatter] if formatter else []  # None: the default
+        return ["sh", "-c", f"rm -rf {out} && exec \"$@\"", "sh", *(prefix or []), *specbind, "generate", "--quiet",
+                "--spec", str(spec), "--out", str(out), "--package", "openai_api", *chosen]  # fmt: skip
 
-    dcg = [sys.executable, "-m", "datamodel_code_generator", "--input", str(OPENAI), "--input-file-type", "openapi",
-           "--output-model-type", "pydantic_v2.BaseModel", "--output", str(tmp / "dcg_openai.py")]  # fmt: skip
-    t_dcg, m_dcg = measured(dcg)
-    t_black, m_black = measured(cold(OPENAI, tmp / "openai_black", "black"), no_cache)
-    t_ruff, m_ruff = measured(cold(OPENAI, tmp / "openai_ruff", "ruff"), no_cache)
-    what = f"whole OpenAI document ({py_bytes(tmp / 'openai_ruff') / 2**20:.1f} MiB of output)"
-    rows.append(
-        (
-            f"(h) cold generate, {what}, black",
-            f"{t_black:.1f} s",
-            "datamodel-codegen, models only",
-            f"{t_dcg:.1f} s",
-            f"{t_black / t_dcg:.2f}x (target <= 0.7x)",
-        )
-    )
-    rows.append(
-        (
-            f"(h) cold generate, {what}, ruff",
-            f"{t_ruff:.1f} s",
-            "datamodel-codegen, models only",
-            f"{t_dcg:.1f} s",
-            f"{t_ruff / t_dcg:.2f}x (target <= 0.15x)",
-        )
-    )
-    rows.append(
-        (
-            "(i) peak memory, whole document, black",
-            f"{m_black / 1024:.0f} MiB",
-            "datamodel-codegen",
-            f"{m_dcg / 1024:.0f} MiB",
-            f"{m_black / m_dcg:.2f}x (target <= 0.5x)",
-        )
-    )
-    rows.append(
-        (
-            "(i) peak memory, whole document, ruff",
-            f"{m_ruff / 1024:.0f} MiB",
-            "datamodel-codegen",
-            f"{m_dcg / 1024:.0f} MiB",
-            f"{m_ruff / m_dcg:.2f}x (target <= 0.5x)",
-        )
-    )
-    modules, lines = differing_lines(tmp / "openai_black", tmp / "openai_ruff")
-    rows.append(
-        (
-            "(j) ruff output vs black's, whole document",
-            f"{modules} modules, {lines} lines differ",
-            "black",
-            "-",
-            "long annotations with a default, full last docstring lines (see tests/test_formatters.py)",
-        )
-    )
+    def dcg(spec: Path, out: Path) -> list[str]:
+        return [sys.executable, "-m", "datamodel_code_generator", "--input", str(spec), "--input-file-type", "openapi",
+                "--output-model-type", "pydantic_v2.BaseModel", "--output", str(out)]  # fmt: skip
 
+    t_dcg, m_dcg = measured(dcg(OPENAI, tmp / "dcg_openai.py"))
+    t_def, m_def = measured(cold(OPENAI, tmp / "openai_default"), no_cache)
+    pin, how = one_core()
+    t_one, m_one = measured(cold(OPENAI, tmp / "openai_one", prefix=pin), {**no_cache, "SPECBIND_WORKERS": "1"})
+    what = f"whole OpenAI document ({py_bytes(tmp / 'openai_default') / 2**20:.1f} MiB of output)"
+    base = ("datamodel-codegen, models only", f"{t_dcg:.1f} s")
+    rows.append((f"(h) cold generate, {what}, default formatter (ruff)", f"{t_def:.1f} s", *base,
+                 f"{t_def / t_dcg:.2f}x (target <= 0.15x)"))  # fmt: skip
+    rows.append((f"(h) same, one core ({how})", f"{t_one:.1f} s", *base, f"{t_one / t_dcg:.2f}x (target <= 0.15x)"))
+    rows.append(("(i) peak memory, whole document, default formatter", f"{m_def / 1024:.0f} MiB", "datamodel-codegen",
+                 f"{m_dcg / 1024:.0f} MiB", f"{m_def / m_dcg:.2f}x (target <= 0.5x)"))  # fmt: skip
+    rows.append(("(i) same, one core", f"{m_one / 1024:.0f} MiB", "datamodel-codegen", f"{m_dcg / 1024:.0f} MiB",
+                 f"{m_one / m_dcg:.2f}x (target <= 0.5x)"))  # fmt: skip
+    t_black = 0.0
+    if black:
+        t_black, m_black = measured(cold(OPENAI, tmp / "openai_black", "black"), no_cache)
+        rows.append(("(h) cold generate, whole document, formatter = \"black\" (the reference)", f"{t_black:.1f} s",
+                     *base, f"{t_black / t_dcg:.2f}x (not the default; was the 0.7x target's)"))  # fmt: skip
+        rows.append(("(i) peak memory, whole document, black", f"{m_black / 1024:.0f} MiB", "datamodel-codegen",
+                     f"{m_dcg / 1024:.0f} MiB", f"{m_black / m_dcg:.2f}x (target <= 0.5x)"))  # fmt: skip
+        differ, files = differing_files(tmp / "openai_default", tmp / "openai_black")
+        rows.append(("(j) bytes, default formatter vs black, whole document", f"{differ} of {files} files differ",
+                     "-", "-", "target: 0 (one set of bytes, manifest included)"))  # fmt: skip
+    differ, files = differing_files(tmp / "openai_default", tmp / "openai_one")
+    rows.append(("(j) bytes, all cores vs one core", f"{differ} of {files} files differ", "-", "-", "target: 0"))
+
+    check = [*specbind, "check", "--quiet", "--spec", str(OPENAI), "--out", str(tmp / "openai_default"),
+             "--package", "openai_api"]  # fmt: skip
+    t_check = wall(check, repeat=3)
+    rows.append(("(k) check, nothing changed, whole document", f"{t_check:.2f} s", *base,
+                 f"{t_check / t_dcg:.3f}x (target <= 0.15x)"))  # fmt: skip
+
+    if STRIPE.exists():
+        s_dcg, sm_dcg = measured(dcg(STRIPE, tmp / "dcg_stripe"))  # a folder: its modular output
+        s_ours, sm_ours = measured(cold(STRIPE, tmp / "stripe"), no_cache)
+        size = py_bytes(tmp / "stripe") / 2**20
+        rows.append((f"(l) cold generate, Stripe 2023-09-12 ({size:.1f} MiB of output: models, client, server)",
+                     f"{s_ours:.1f} s", "datamodel-codegen, models only", f"{s_dcg:.1f} s",
+                     f"{s_ours / s_dcg:.2f}x (no target; (h)'s is 0.15x)"))  # fmt: skip
+        rows.append(("(l) peak memory, Stripe", f"{sm_ours / 1024:.0f} MiB", "datamodel-codegen",
+                     f"{sm_dcg / 1024:.0f} MiB", f"{sm_ours / sm_dcg:.2f}x (no target; (i)'s is 0.5x)"))  # fmt: skip
+
+    head = "| document | output (.py) | cold, default (ruff) | default ms per output KB |"
     table = [
-        "| document | output (.py) | cold, black | cold, ruff | black ms per output KB | ruff ms per output KB |",
-        "|---|---|---|---|---|---|",
+        head + (" cold, black | black ms per output KB |" if black else ""),
+        "|---|---|---|---|" + ("---|---|" if black else ""),
     ]
     sizes: list[tuple[int, float, float]] = []
     for prefix in PREFIXES:
         frag = tmp / f"frag{prefix.replace('/', '_')}.yaml"
-        subprocess.run(
-            [*specbind, "extract", str(OPENAI), "--path-prefix", prefix, "-o", str(frag)],
-            check=True,
-            capture_output=True,
-            cwd=REPO,
-        )
-        tb, _ = measured(cold(frag, tmp / "frag_black", "black"), no_cache)
-        tr, _ = measured(cold(frag, tmp / "frag_ruff", "ruff"), no_cache)
-        sizes.append((py_bytes(tmp / "frag_ruff"), tb, tr))
-        table.append(
-            f"| OpenAI `{prefix}` paths | {sizes[-1][0] / 1024:.0f} KB | {tb:.1f} s | {tr:.1f} s | {tb * 1e6 / sizes[-1][0]:.1f} | {tr * 1e6 / sizes[-1][0]:.1f} |"
-        )
-    sizes.append((py_bytes(tmp / "openai_ruff"), t_black, t_ruff))
-    table.append(
-        f"| whole OpenAI document | {sizes[-1][0] / 1024:.0f} KB | {t_black:.1f} s | {t_ruff:.1f} s | {t_black * 1e6 / sizes[-1][0]:.1f} | {t_ruff * 1e6 / sizes[-1][0]:.1f} |"
-    )
-    for i, label in ((1, "black"), (2, "ruff")):  # least squares: time = fixed + per_kb * size
+        subprocess.run([*specbind, "extract", str(OPENAI), "--path-prefix", prefix, "-o", str(frag)], check=True,
+                       capture_output=True, cwd=REPO)  # fmt: skip
+        tr, _ = measured(cold(frag, tmp / "frag"), no_cache)
+        tb = measured(cold(frag, tmp / "frag_black", "black"), no_cache)[0] if black else 0.0
+        sizes.append((py_bytes(tmp / "frag"), tr, tb))
+    sizes.append((py_bytes(tmp / "openai_default"), t_def, t_black))
+    names = [f"OpenAI `{p}` paths" for p in PREFIXES] + ["whole OpenAI document"]
+    for name, (size, tr, tb) in zip(names, sizes, strict=True):
+        line = f"| {name} | {size / 1024:.0f} KB | {tr:.1f} s | {tr * 1e6 / size:.1f} |"
+        table.append(line + (f" {tb:.1f} s | {tb * 1e6 / size:.1f} |" if black else ""))
+    for i, label in ((1, "default (ruff)"), (2, "black"))[: 2 if black else 1]:  # time = fixed + per_kb * size
         xs, ys = [s[0] / 1024 for s in sizes], [s[i] for s in sizes]
         mx, my = statistics.fmean(xs), statistics.fmean(ys)
         slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
@@ -211,7 +203,7 @@ model = openai.OpenAI(base_url="http://mock/v1", api_key="k", http_client=http).
 
 
 def first_call(rows: list[tuple[str, str, str, str, str]], tmp: Path, repeat: int) -> None:
-    """(k) The whole OpenAI package from import to its first call, against the official SDK doing
+    """(m) The whole OpenAI package from import to its first call, against the official SDK doing
     the same, alternating the two in fresh interpreters (medians of `repeat` rounds)."""
     out = tmp / "first_call" / "specbind_openai"
     subprocess.run([sys.executable, "-m", "specbind", "generate", "--quiet", "--spec", str(OPENAI), "--out", str(out),
@@ -230,7 +222,7 @@ def first_call(rows: list[tuple[str, str, str, str, str]], tmp: Path, repeat: in
     m_ours, m_sdk = (statistics.median(m for _, m in runs[side]) for side in ("ours", "sdk"))
     rows.append(
         (
-            "(k) whole OpenAI package: import, construct the client, first GET (mock transport)",
+            "(m) whole OpenAI package: import, construct the client, first GET (mock transport)",
             f"{t_ours * 1000:.0f} ms",
             "official SDK, the same",
             f"{t_sdk * 1000:.0f} ms",
@@ -239,7 +231,7 @@ def first_call(rows: list[tuple[str, str, str, str, str]], tmp: Path, repeat: in
     )
     rows.append(
         (
-            "(k) peak memory of the same (fresh interpreter)",
+            "(m) peak memory of the same (fresh interpreter)",
             f"{m_ours / 1024:.0f} MiB",
             "official SDK",
             f"{m_sdk / 1024:.0f} MiB",
@@ -337,19 +329,20 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--best", type=int, default=40, help="runs of each validation measure (best kept)")
-    ap.add_argument("--scale-only", action="store_true", help="only the whole-document and size rows")
+    ap.add_argument("--scale-only", action="store_true", help="only the whole-document, Stripe and size rows")
     ap.add_argument("--items-only", action="store_true", help="only the validation rows (c) and (d)")
-    ap.add_argument("--first-call-only", action="store_true", help="only row (k), import to first call")
+    ap.add_argument("--first-call-only", action="store_true", help="only row (m), import to first call")
+    ap.add_argument("--no-black", action="store_true", help='skip the formatter = "black" reference runs (minutes)')
     args = ap.parse_args()
     rows: list[tuple[str, str, str, str, str]] = []
     tmp = Path(tempfile.mkdtemp())
     if args.first_call_only:
         if OPENAI.exists():
             first_call(rows, tmp, max(args.repeat, 7))
-        _print(rows, [] if OPENAI.exists() else ["(../shared/upstream is absent: no row (k))"])
+        _print(rows, [] if OPENAI.exists() else ["(../shared/upstream is absent: no row (m))"])
         return
     if args.scale_only:
-        _print(rows, scale(rows, tmp) if OPENAI.exists() else [])
+        _print(rows, scale(rows, tmp, not args.no_black) if OPENAI.exists() else [])
         return
     if args.items_only:
         validation(rows, args.best)
@@ -437,7 +430,11 @@ def main() -> None:
 
     if OPENAI.exists():
         first_call(rows, tmp, max(args.repeat, 7))
-    sizes = scale(rows, tmp) if OPENAI.exists() else ["(../shared/upstream is absent: no whole-document rows)"]
+    sizes = (
+        scale(rows, tmp, not args.no_black)
+        if OPENAI.exists()
+        else ["(../shared/upstream is absent: no whole-document rows)"]
+    )
     _print(rows, sizes)
 
 

@@ -1,7 +1,7 @@
 """Property tests: any text round-trips exactly through the `docstring` and `comment` filters,
-before and after black (which strips, re-indents and pads docstrings). A description with
-escapes and a trailing backslash or quote once made generate fail with "rendered code is not
-valid Python"."""
+before and after black (which strips, re-indents and pads docstrings), and ruff writes the
+same bytes as black. A description with escapes and a trailing backslash or quote once made
+generate fail with "rendered code is not valid Python"."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from specbind.fmt import _black
+from specbind.fmt import _black, format_files
 from specbind.render import comment, docstring
 
 # Characters that have broken docstrings before, mixed with anything at all.
@@ -60,6 +60,11 @@ def test_any_text_round_trips_through_the_docstring_filter(text: str, indent: in
     assert _value(source, indent) == layout(text, indent)
     formatted = _black(source)  # black must parse it and must not change the value
     assert _value(formatted, indent) == layout(text, indent)
+    assert _ruff(source) == formatted
+
+
+def _ruff(source: str) -> str:
+    return format_files({"m.py": source}, "ruff", use_cache=False)["m.py"]
 
 
 _COMMENT_ESCAPE = re.compile(r"\\(\\|t|r|x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})")
@@ -83,6 +88,7 @@ def test_any_text_round_trips_through_the_comment_filter(text: str) -> None:
     assert _uncomment(line) == text
     source = f"x = 1  # from {line} (sha256 ...)\n"  # as in the generated header
     assert _black(source) == source
+    assert _ruff(source) == source
 
 
 @pytest.mark.parametrize("text", ["plain text", "a\n\nb", "uses `code`, 'quotes' and \"quotes\" inside"])

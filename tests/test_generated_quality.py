@@ -75,7 +75,7 @@ def test_chunked_formatting_equals_whole_file_black() -> None:
     api = build_api(load_spec(job), package=job.package, spec_name=job.spec.name, overlays=())
     rendered = render_package(api, GeneratorInfo(__version__, fmt.description()))
     assert len(fmt.split_top_level(rendered["models/conversations.py"])) > 2, "a models module is formatted in pieces"
-    chunked = fmt.format_files(rendered)
+    chunked = fmt.format_files(rendered, "black")
     for path, text in rendered.items():
         if path.endswith(".py"):
             assert chunked[path] == fmt._black(text), path

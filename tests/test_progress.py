@@ -63,7 +63,7 @@ def test_terminal_prints_each_phase_with_counts_and_time(tmp_path: Path) -> None
     assert whats[0] == "loaded 1 file"
     assert re.fullmatch(r"built \d+ schemas and \d+ operations", whats[1]), whats[1]
     assert re.fullmatch(r"rendered \d+ files", whats[2]), whats[2]
-    assert whats[3].startswith("formatted ") and "(black " in whats[3]
+    assert whats[3].startswith("formatted ") and "(ruff format 0.17.6)" in whats[3]  # the default
     assert re.fullmatch(r"wrote \d+ changed files", whats[4]), whats[4]
     assert out.strip().splitlines() == [f"specbind: {tmp_path / 'p'}: {whats[4].split()[1]} files changed"]
 

@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         g.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2)")
         g.add_argument("--quiet", action="store_true", help="print errors and warnings only")
         g.add_argument(
-            "--formatter", choices=("black", "ruff"), help="black (default) or ruff (pinned; same output, faster)"
+            "--formatter", choices=("black", "ruff"), help="ruff (default) or black (both pinned; the same bytes)"
         )
         if name == "generate":
             g.add_argument("--explain", action="store_true", help="print each union's dispatch strategy and why")

@@ -45,7 +45,7 @@ class Job:
     overlays: tuple[Path, ...] = field(default=())
     root: Path = field(default_factory=Path.cwd)
     strict: bool = False  # warnings are errors
-    formatter: str = "black"  # or "ruff" (same code, much faster; see fmt.py)
+    formatter: str = "ruff"  # or "black", the reference: the same bytes (see fmt.py)
     configured: bool = True  # False: no [tool.specbind] here, the embedded default job
     python_types: bool = False  # formats date-time/date/time/uuid as datetime/date/time/UUID
     pagination: tuple[Rule, ...] = ()  # [tool.specbind.pagination]: per operationId, and rules by shape
@@ -145,7 +145,7 @@ def _job(name: str, table: dict[str, Any], defaults: dict[str, Any], root: Path,
     strict = merged.get("strict", False)
     if not isinstance(strict, bool):
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}/strict", "`strict` must be true or false")
-    formatter = merged.get("formatter", "black")
+    formatter = merged.get("formatter", "ruff")
     if formatter not in ("black", "ruff"):
         raise SpecError.one(where, f"/tool/specbind/jobs/{name}/formatter", '`formatter` must be "black" or "ruff"')
     python_types = merged.get("python_types", False)

@@ -74,7 +74,8 @@ class _Kinds:
     is_array: bool = False
     is_object: bool = False
     text: bool = False  # a free string, or a schema that says nothing
-    scalar: bool = False  # a number, boolean or null
+    scalar: bool = False  # a number or boolean
+    null: bool = False  # null: left out as a field or parameter, `null` as an array element
     literals: list[str] = field(default_factory=list)  # string enum / const values
 
 
@@ -102,7 +103,7 @@ class Shapes:
             shape["p"] = {k: v for k, v in props.items() if v}  # plain text is the default
             if kinds.extra and (extra := self._many(kinds.extra, seen, depth + 1)):
                 shape["a"] = extra
-        if kinds.scalar and not kinds.text:  # string literals alone stay text
+        if (kinds.scalar or kinds.null) and not kinds.text:  # string literals alone stay text
             shape["j"] = 1
             if kinds.literals:
                 shape["e"] = sorted(set(kinds.literals))
@@ -139,6 +140,8 @@ class Shapes:
                     kinds.literals.append(value)
                 elif isinstance(value, dict | list):
                     kinds.text = True  # structured enum values: not checked (typed Any)
+                elif value is None:
+                    kinds.null = True
                 else:
                     kinds.scalar = True
             return
@@ -151,8 +154,10 @@ class Shapes:
                 kinds.text = True
         if "string" in types:
             kinds.text = True
-        if types & set(_SCALARS):
+        if types & set(_SCALARS) - {"null"}:
             kinds.scalar = True
+        if "null" in types:
+            kinds.null = True
         if "array" in types:
             kinds.is_array = True
             items = schema.get("items")

@@ -26,10 +26,11 @@ def templates_sha256() -> str:
     return digest.hexdigest()
 
 
-def generator_sha256(formatter: str = fmt.DEFAULT) -> str:
+def generator_sha256() -> str:
     """Fingerprint of everything that shapes the output besides the inputs: specbind's own
-    code and templates, and the formatter's identity."""
-    digest = hashlib.sha256(fmt.description(formatter).encode())
+    code and templates, and the pinned formatting (not which formatter ran: both write the
+    same bytes, so switching formatter leaves a package up to date)."""
+    digest = hashlib.sha256(fmt.description().encode())
     package = Path(__file__).resolve().parent
     # The same in a wheel and in a checkout: bundled copies (_vendor, templates) are skipped
     # in the package walk, and the templates are hashed from wherever they live.
@@ -61,7 +62,7 @@ def inputs_record(job: Job, includes: Iterable[str] = ()) -> dict[str, object]:
         "spec": {"name": job.spec.name, "sha256": hashlib.sha256(job.spec.read_bytes()).hexdigest()},
         "overlays": [{"name": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in job.overlays],
         "options": job.options_record(),
-        "generator_sha256": generator_sha256(job.formatter),
+        "generator_sha256": generator_sha256(),
     }
     names = sorted(set(includes))
     if names:  # absent for a one-file spec, so its manifest is unchanged
@@ -115,7 +116,7 @@ def stale_reasons(job: Job) -> list[str]:
     if old.get("options") != new["options"]:
         reasons.append(f"options changed: {old.get('options')} -> {new['options']}")
     if old.get("generator_sha256") != new["generator_sha256"]:
-        reasons.append("specbind itself (code, templates or formatter) changed")
+        reasons.append("specbind itself (code, templates or the pinned formatters) changed")
     edited = hand_edited(job.out, manifest)
     if edited:
         reasons.append("edited by hand: " + ", ".join(edited))

@@ -41,7 +41,7 @@ PACKAGE_FILES: tuple[OutputFile, ...] = (
 @dataclass(frozen=True)
 class GeneratorInfo:
     version: str
-    formatter: str  # e.g. "black 26.10.1 (line-length 88, py311)"
+    formatter: str  # what the bytes are: fmt.description()
 
 
 _NAMED_ESCAPES = {"\t": "\\t", "\r": "\\r", "\\": "\\\\"}
@@ -55,6 +55,9 @@ def _escape(ch: str) -> str:
 
 
 def _docstring_line(line: str, first: bool, last: bool) -> str:
+    plain = line.isprintable() and '"' not in line and "\\" not in line
+    if plain and not line.endswith(" ") and not (first and line.startswith(" ")):
+        return line  # most lines: nothing to escape (the loop was a tenth of a whole-OpenAI run)
     out = []
     for i, ch in enumerate(line):
         if ch == '"':
