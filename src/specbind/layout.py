@@ -68,6 +68,8 @@ CLIENT_ATTRS = frozenset(
     {"close", "aclose", "base_url", "default_headers", "timeout", "max_retries", "array_format", "http_client"}
 )
 _VERSION = re.compile(r"v\d+(?:[._-]\d+)*(?:[a-z]+\d*)?", re.IGNORECASE)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FORMAT_SUFFIX = re.compile(r"\.(?:json|xml|csv|yaml|txt)$", re.IGNORECASE)
 _HTTP_WORDS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace"})
 _CRUD_WORDS = frozenset(
     {
@@ -114,11 +116,12 @@ class _Node:
 
 
 def _tokens(path: str) -> tuple[str, ...]:
-    """Path segments with parameters as ``{}``, a leading version segment left out."""
+    """Path segments with parameters as ``{}``, a leading version segment (`v1`, Twilio's
+    `2010-04-01`) left out, and a format suffix (`Calls.json`) dropped: it names no resource."""
     parts = [s for s in path.split("/") if s]
-    if parts and _VERSION.fullmatch(parts[0]):
+    if parts and (_VERSION.fullmatch(parts[0]) or _DATE.fullmatch(parts[0])):
         parts = parts[1:]
-    return tuple("{}" if "{" in s else s for s in parts)
+    return tuple("{}" if "{" in s else _FORMAT_SUFFIX.sub("", s) or s for s in parts)
 
 
 def _same_word(a: str, b: str) -> bool:

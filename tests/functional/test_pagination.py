@@ -313,7 +313,7 @@ def test_later_pages_carry_the_credentials_and_headers(twilio: dict[str, Any]) -
     client = twilio["client"].Client(
         basic_auth=(SID, "secret"), base_url="https://api.twilio.com", http_client=httpx.Client(transport=transport)
     )
-    calls = list(client.accounts.calls_json.list(SID, page_size=1, extra_headers={"X-Trace": "t1"}))
+    calls = list(client.accounts.calls.list(SID, page_size=1, extra_headers={"X-Trace": "t1"}))
     assert [c.to for c in calls] == [None, "PA1"]
     assert all(
         r.headers["authorization"].startswith("Basic ") and r.headers["x-trace"] == "t1" for r in server.requests
@@ -332,7 +332,7 @@ def test_twilio_next_page_uri(twilio: dict[str, Any]) -> None:
 
     server = Server(handle)
     for got in walk(
-        twilio, server, "accounts.calls_json.list", base_url="https://api.twilio.com", account_sid=SID, page_size=2
+        twilio, server, "accounts.calls.list", base_url="https://api.twilio.com", account_sid=SID, page_size=2
     ):
         assert [c.to for c in got] == ["+155500000", "+155500001", "+155500010", "+155500011", "+155500020"]
         assert all(type(c) is twilio["models"].ApiV2010AccountCall for c in got)

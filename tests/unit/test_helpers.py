@@ -141,3 +141,11 @@ def test_an_inferred_tag_is_a_string_that_tells_variants_apart(tmp_path: Path) -
     api = generate(Job("t", spec, tmp_path / "out", "t", (), tmp_path)).api
     union = next(u for u in api.unions if u.name == "Deleted")
     assert (union.strategy, union.tag_wire) == ("tagged", "object")
+
+
+def test_layout_tokens_leave_out_versions_and_format_suffixes() -> None:
+    from specbind.layout import _tokens
+
+    assert _tokens("/2010-04-01/Accounts/{AccountSid}/Calls.json") == ("Accounts", "{}", "Calls")
+    assert _tokens("/v1/customers/{customer}/sources") == ("customers", "{}", "sources")
+    assert _tokens("/files/{name}.json") == ("files", "{}")

@@ -24,10 +24,8 @@ from ._http import (
 
 __all__ = [
     "NOT_GIVEN",
-    "AccountsCallsJsonResource",
     "AccountsCallsResource",
     "AccountsResource",
-    "AsyncAccountsCallsJsonResource",
     "AsyncAccountsCallsResource",
     "AsyncAccountsResource",
     "AsyncClient",
@@ -70,7 +68,7 @@ def _plain(value: Any) -> Any:
 
 
 class _ListCallArgs(BaseModel, defer_build=True):
-    """The arguments of `accounts.calls_json.list` that the spec constrains, checked before sending."""
+    """The arguments of `accounts.calls.list` that the spec constrains, checked before sending."""
 
     account_sid: Annotated[str, Field(min_length=34, max_length=34)]
     status: (
@@ -209,7 +207,7 @@ class Client:
     def accounts(self) -> AccountsResource:
         """`client.accounts`.
 
-        Sub-resources: `calls_json`, `calls`.
+        Sub-resources: `calls`.
         """
         return AccountsResource(self)
 
@@ -217,7 +215,7 @@ class Client:
 class AccountsResource:
     """`client.accounts`.
 
-    Sub-resources: `calls_json`, `calls`.
+    Sub-resources: `calls`.
     """
 
     def __init__(self, client: Client) -> None:
@@ -225,18 +223,13 @@ class AccountsResource:
         self._request = client._request
 
     @cached_property
-    def calls_json(self) -> AccountsCallsJsonResource:
-        """`client.accounts.calls_json`: `list`."""
-        return AccountsCallsJsonResource(self._client)
-
-    @cached_property
     def calls(self) -> AccountsCallsResource:
-        """`client.accounts.calls`: `retrieve`."""
+        """`client.accounts.calls`: `list`, `retrieve`."""
         return AccountsCallsResource(self._client)
 
 
-class AccountsCallsJsonResource:
-    """`client.accounts.calls_json`: `list`."""
+class AccountsCallsResource:
+    """`client.accounts.calls`: `list`, `retrieve`."""
 
     def __init__(self, client: Client) -> None:
         self._client = client
@@ -332,14 +325,6 @@ class AccountsCallsJsonResource:
             idempotent=True,
             max_retries=max_retries,
         )
-
-
-class AccountsCallsResource:
-    """`client.accounts.calls`: `retrieve`."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-        self._request = client._request
 
     def retrieve(
         self,
@@ -508,7 +493,7 @@ class AsyncClient:
     def accounts(self) -> AsyncAccountsResource:
         """`client.accounts`.
 
-        Sub-resources: `calls_json`, `calls`.
+        Sub-resources: `calls`.
         """
         return AsyncAccountsResource(self)
 
@@ -516,7 +501,7 @@ class AsyncClient:
 class AsyncAccountsResource:
     """`client.accounts`.
 
-    Sub-resources: `calls_json`, `calls`.
+    Sub-resources: `calls`.
     """
 
     def __init__(self, client: AsyncClient) -> None:
@@ -524,18 +509,13 @@ class AsyncAccountsResource:
         self._request = client._request
 
     @cached_property
-    def calls_json(self) -> AsyncAccountsCallsJsonResource:
-        """`client.accounts.calls_json`: `list`."""
-        return AsyncAccountsCallsJsonResource(self._client)
-
-    @cached_property
     def calls(self) -> AsyncAccountsCallsResource:
-        """`client.accounts.calls`: `retrieve`."""
+        """`client.accounts.calls`: `list`, `retrieve`."""
         return AsyncAccountsCallsResource(self._client)
 
 
-class AsyncAccountsCallsJsonResource:
-    """`client.accounts.calls_json`: `list`."""
+class AsyncAccountsCallsResource:
+    """`client.accounts.calls`: `list`, `retrieve`."""
 
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
@@ -631,14 +611,6 @@ class AsyncAccountsCallsJsonResource:
             idempotent=True,
             max_retries=max_retries,
         )
-
-
-class AsyncAccountsCallsResource:
-    """`client.accounts.calls`: `retrieve`."""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-        self._request = client._request
 
     async def retrieve(
         self,
