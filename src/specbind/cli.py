@@ -171,7 +171,7 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace, check: bool) -> int:
-    from .manifest import read_manifest, stale_reasons, up_to_date
+    from .manifest import read_manifest, recorded_warnings, stale_reasons, up_to_date
     from .write import check_target
 
     jobs = _jobs(args)
@@ -188,6 +188,8 @@ def _generate(args: argparse.Namespace, check: bool) -> int:
     fresh = {j.name for j in jobs if not explaining and up_to_date(j)}
     for job in jobs:
         if job.name in fresh:
+            for line in recorded_warnings(job.out):  # nothing rebuilt, but the document still says it
+                print(line, file=sys.stderr)
             say(f"specbind: {job.display(job.out)} is up to date")
     if len(fresh) == len(jobs):
         return 0

@@ -123,14 +123,23 @@ def stale_reasons(job: Job) -> list[str]:
     return reasons
 
 
+def recorded_warnings(out: Path) -> list[str]:
+    """The warnings the last generation printed, as recorded in its manifest."""
+    manifest = read_manifest(out)
+    found = manifest.get("warnings") if manifest else None
+    return [w for w in found if isinstance(w, str)] if isinstance(found, list) else []
+
+
 def up_to_date(job: Job) -> bool:
     """Fast no-op path: the manifest records the same inputs and every file is untouched."""
     try:
         manifest = json.loads((job.out / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("inputs") != inputs_record(job, _recorded_includes(manifest)):
             return False
-        if manifest.get("warnings"):  # rebuild, so the warnings are said again (and fail --strict)
+        if manifest.get("warnings") and job.strict:  # rebuild, so that --strict fails on them
             return False
+        if not all(isinstance(w, str) for w in manifest.get("warnings") or ()):
+            return False  # an older manifest counted them: rebuild to say them
         for rel, sha in manifest["files"].items():
             if hashlib.sha256((job.out / rel).read_bytes()).hexdigest() != sha:
                 return False

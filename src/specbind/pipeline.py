@@ -110,11 +110,13 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
         modules = plural(sum(p.endswith(".py") for p in files), "module")
         ran = f"ruff format {fmt.RUFF_VERSION}" if job.formatter == "ruff" else f"black {fmt.BLACK_VERSION}"
         progress.phase(f"formatted {modules} ({ran})")
-        files[MANIFEST] = manifest(job, doc, files, surface(api), len(diagnostics.warnings))
+        files[MANIFEST] = manifest(job, doc, files, surface(api), tuple(diagnostics.warnings))
     return Result(api, files, tuple(diagnostics.warnings))
 
 
-def manifest(job: Job, doc: Document, files: dict[str, str], api_surface: dict[str, object], warnings: int = 0) -> str:
+def manifest(
+    job: Job, doc: Document, files: dict[str, str], api_surface: dict[str, object], warnings: tuple[Problem, ...] = ()
+) -> str:
     data: dict[str, object] = {
         "generator": f"specbind {__version__}",
         "format": fmt.description(),  # what the bytes are, not which formatter ran
@@ -124,7 +126,8 @@ def manifest(job: Job, doc: Document, files: dict[str, str], api_surface: dict[s
         "surface": api_surface,
     }
     if warnings:  # recorded only when there are some, so clean documents' manifests do not change
-        data["warnings"] = warnings
+        # The lines as printed: the no-op fast path says them again without rebuilding.
+        data["warnings"] = [str(w) for w in warnings]
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
