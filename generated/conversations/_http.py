@@ -85,6 +85,19 @@ RETRY_STATUSES_IDEMPOTENT = frozenset({408, 409, 429, 500, 502, 503, 504})
 RETRY_STATUSES_UNSAFE = frozenset({408, 409, 429, 503})
 
 
+_ARGUMENT_CHECKS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def check_arguments(kind: Any, values: dict[str, Any]) -> None:
+    """Validate a method's constrained arguments (`kind` is its `TypedDict`) before anything is
+    sent. The adapter is built on first use, so importing the client builds no schema and loads
+    no model module."""
+    adapter = _ARGUMENT_CHECKS.get(kind)
+    if adapter is None:
+        adapter = _ARGUMENT_CHECKS[kind] = TypeAdapter(kind)
+    adapter.validate_python(values)
+
+
 def should_retry_status(status: int, idempotent: bool) -> bool:
     return status in (
         RETRY_STATUSES_IDEMPOTENT if idempotent else RETRY_STATUSES_UNSAFE

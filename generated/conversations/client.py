@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal, Self
 
 import httpx
 from pydantic import BaseModel, Field, TypeAdapter
+from typing_extensions import TypedDict
 
 from . import _http, models
 from ._base import lazy_adapter
@@ -77,7 +78,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _ListConversationItemsArgs(BaseModel, defer_build=True):
+class _ListConversationItemsArgs(TypedDict):
     """The arguments of `conversations.items.list` that the spec constrains, checked before sending."""
 
     limit: Annotated[int, Field(ge=1, le=100)] | None
@@ -85,13 +86,13 @@ class _ListConversationItemsArgs(BaseModel, defer_build=True):
     include: list[models.IncludeEnum] | None
 
 
-class _CreateConversationItemsArgs(BaseModel, defer_build=True):
+class _CreateConversationItemsArgs(TypedDict):
     """The arguments of `conversations.items.create` that the spec constrains, checked before sending."""
 
     include: list[models.IncludeEnum] | None
 
 
-class _GetConversationItemArgs(BaseModel, defer_build=True):
+class _GetConversationItemArgs(TypedDict):
     """The arguments of `conversations.items.retrieve` that the spec constrains, checked before sending."""
 
     include: list[models.IncludeEnum] | None
@@ -521,12 +522,13 @@ class ConversationsItemsResource:
                 the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListConversationItemsArgs.model_validate(
+        _http.check_arguments(
+            _ListConversationItemsArgs,
             {
                 "limit": limit,
                 "order": order,
                 "include": include,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -596,10 +598,11 @@ class ConversationsItemsResource:
                 the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _CreateConversationItemsArgs.model_validate(
+        _http.check_arguments(
+            _CreateConversationItemsArgs,
             {
                 "include": include,
-            }
+            },
         )
         response = self._request(
             "POST",
@@ -665,10 +668,11 @@ class ConversationsItemsResource:
                 the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetConversationItemArgs.model_validate(
+        _http.check_arguments(
+            _GetConversationItemArgs,
             {
                 "include": include,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -1165,12 +1169,13 @@ class AsyncConversationsItemsResource:
                 the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListConversationItemsArgs.model_validate(
+        _http.check_arguments(
+            _ListConversationItemsArgs,
             {
                 "limit": limit,
                 "order": order,
                 "include": include,
-            }
+            },
         )
         response = await self._request(
             "GET",
@@ -1240,10 +1245,11 @@ class AsyncConversationsItemsResource:
                 the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _CreateConversationItemsArgs.model_validate(
+        _http.check_arguments(
+            _CreateConversationItemsArgs,
             {
                 "include": include,
-            }
+            },
         )
         response = await self._request(
             "POST",
@@ -1309,10 +1315,11 @@ class AsyncConversationsItemsResource:
                 the parsed `models.ErrorResponse`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetConversationItemArgs.model_validate(
+        _http.check_arguments(
+            _GetConversationItemArgs,
             {
                 "include": include,
-            }
+            },
         )
         response = await self._request(
             "GET",

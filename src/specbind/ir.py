@@ -424,8 +424,13 @@ class Api:
         # `BaseModel` itself, not a model named `BaseModel_` (`models.BaseModel_`).
         takes_models = any(_BASE_MODEL.search(b.param_annotation) for op in self.operations for b in op.body_fields)
         typing = tuple(n for n in ("Annotated",) if n + "[" in used)
-        pydantic = (("BaseModel",) if text or takes_models else ()) + tuple(n for n in ("Field",) if n + "(" in used)
+        pydantic = (("BaseModel",) if takes_models else ()) + tuple(n for n in ("Field",) if n + "(" in used)
         return typing, pydantic
+
+    @property
+    def client_checks(self) -> bool:
+        """Whether some method checks its arguments (a `TypedDict` per method, validated on first use)."""
+        return any(op.client_checks for op in self.operations)
 
     @property
     def client_uses_models(self) -> bool:

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, Self
 
 import httpx
 from pydantic import BaseModel, Field, TypeAdapter
+from typing_extensions import TypedDict
 
 from . import _http, models
 from ._base import lazy_adapter
@@ -69,7 +70,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _ListPetsArgs(BaseModel, defer_build=True):
+class _ListPetsArgs(TypedDict):
     """The arguments of `pets.list` that the spec constrains, checked before sending."""
 
     limit: Annotated[int, Field(ge=1, le=10)] | None
@@ -237,11 +238,12 @@ class PetsResource:
                 the parsed `models.Problem`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListPetsArgs.model_validate(
+        _http.check_arguments(
+            _ListPetsArgs,
             {
                 "limit": limit,
                 "order": order,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -494,11 +496,12 @@ class AsyncPetsResource:
                 the parsed `models.Problem`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListPetsArgs.model_validate(
+        _http.check_arguments(
+            _ListPetsArgs,
             {
                 "limit": limit,
                 "order": order,
-            }
+            },
         )
         response = await self._request(
             "GET",

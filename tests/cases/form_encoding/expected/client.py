@@ -12,7 +12,8 @@ from functools import cached_property
 from typing import Any, Literal, Self
 
 import httpx
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
 
 from . import _http, models
 from ._base import lazy_adapter
@@ -57,7 +58,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _ListCustomersArgs(BaseModel, defer_build=True):
+class _ListCustomersArgs(TypedDict):
     """The arguments of `customers.list` that the spec constrains, checked before sending."""
 
     expand: list[str] | None
@@ -189,11 +190,12 @@ class CustomersResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListCustomersArgs.model_validate(
+        _http.check_arguments(
+            _ListCustomersArgs,
             {
                 "expand": expand,
                 "created": created,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -457,11 +459,12 @@ class AsyncCustomersResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListCustomersArgs.model_validate(
+        _http.check_arguments(
+            _ListCustomersArgs,
             {
                 "expand": expand,
                 "created": created,
-            }
+            },
         )
         response = await self._request(
             "GET",

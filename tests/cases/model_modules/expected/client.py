@@ -11,7 +11,8 @@ from functools import cached_property
 from typing import Any, Literal, Self
 
 import httpx
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
 
 from . import _http, models
 from ._base import lazy_adapter
@@ -60,7 +61,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _GetOrderArgs(BaseModel, defer_build=True):
+class _GetOrderArgs(TypedDict):
     """The arguments of `orders.retrieve` that the spec constrains, checked before sending."""
 
     status: models.OrderStatus | None
@@ -340,10 +341,11 @@ class OrdersResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetOrderArgs.model_validate(
+        _http.check_arguments(
+            _GetOrderArgs,
             {
                 "status": status,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -641,10 +643,11 @@ class AsyncOrdersResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetOrderArgs.model_validate(
+        _http.check_arguments(
+            _GetOrderArgs,
             {
                 "status": status,
-            }
+            },
         )
         response = await self._request(
             "GET",

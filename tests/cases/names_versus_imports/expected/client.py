@@ -11,7 +11,8 @@ from functools import cached_property
 from typing import Any, Literal, Self
 
 import httpx
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
 
 from . import _http, models
 from ._base import lazy_adapter
@@ -56,7 +57,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _CheckArgs(BaseModel, defer_build=True):
+class _CheckArgs(TypedDict):
     """The arguments of `check.create` that the spec constrains, checked before sending."""
 
     models_: models.Models | None
@@ -197,10 +198,11 @@ class CheckResource:
                 the parsed `models.ServiceError`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _CheckArgs.model_validate(
+        _http.check_arguments(
+            _CheckArgs,
             {
                 "models_": models_,
-            }
+            },
         )
         response = self._request(
             "POST",
@@ -377,10 +379,11 @@ class AsyncCheckResource:
                 the parsed `models.ServiceError`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _CheckArgs.model_validate(
+        _http.check_arguments(
+            _CheckArgs,
             {
                 "models_": models_,
-            }
+            },
         )
         response = await self._request(
             "POST",

@@ -11,7 +11,8 @@ from functools import cached_property
 from typing import Annotated, Any, Literal, Self
 
 import httpx
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import Field, TypeAdapter
+from typing_extensions import TypedDict
 
 from . import _http, models
 from ._base import lazy_adapter
@@ -54,7 +55,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _GetThingArgs(BaseModel, defer_build=True):
+class _GetThingArgs(TypedDict):
     """The arguments of `things.retrieve` that the spec constrains, checked before sending."""
 
     tags: list[str] | None
@@ -196,11 +197,12 @@ class ThingsResource:
                 the parsed `models.Problem`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetThingArgs.model_validate(
+        _http.check_arguments(
+            _GetThingArgs,
             {
                 "tags": tags,
                 "limit": limit,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -421,11 +423,12 @@ class AsyncThingsResource:
                 the parsed `models.Problem`.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetThingArgs.model_validate(
+        _http.check_arguments(
+            _GetThingArgs,
             {
                 "tags": tags,
                 "limit": limit,
-            }
+            },
         )
         response = await self._request(
             "GET",

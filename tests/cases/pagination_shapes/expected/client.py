@@ -12,7 +12,8 @@ from functools import cached_property
 from typing import Annotated, Any, Literal, Self
 
 import httpx
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import Field, TypeAdapter
+from typing_extensions import TypedDict
 
 from . import _http, models
 from ._base import lazy_adapter
@@ -116,19 +117,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _ListCustomersArgs(BaseModel, defer_build=True):
+class _ListCustomersArgs(TypedDict):
     """The arguments of `customers.list` that the spec constrains, checked before sending."""
 
     starting_after: Annotated[str, Field(max_length=5000)] | None
 
 
-class _ListDropletsArgs(BaseModel, defer_build=True):
+class _ListDropletsArgs(TypedDict):
     """The arguments of `droplets.list` that the spec constrains, checked before sending."""
 
     page: Annotated[int, Field(ge=1)] | None
 
 
-class _ListRecordsArgs(BaseModel, defer_build=True):
+class _ListRecordsArgs(TypedDict):
     """The arguments of `records.list` that the spec constrains, checked before sending."""
 
     offset: Annotated[int, Field(ge=0)] | None
@@ -325,10 +326,11 @@ class CustomersResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListCustomersArgs.model_validate(
+        _http.check_arguments(
+            _ListCustomersArgs,
             {
                 "starting_after": starting_after,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -499,10 +501,11 @@ class DropletsResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListDropletsArgs.model_validate(
+        _http.check_arguments(
+            _ListDropletsArgs,
             {
                 "page": page,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -630,10 +633,11 @@ class RecordsResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListRecordsArgs.model_validate(
+        _http.check_arguments(
+            _ListRecordsArgs,
             {
                 "offset": offset,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -1023,10 +1027,11 @@ class AsyncCustomersResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListCustomersArgs.model_validate(
+        _http.check_arguments(
+            _ListCustomersArgs,
             {
                 "starting_after": starting_after,
-            }
+            },
         )
         response = await self._request(
             "GET",
@@ -1197,10 +1202,11 @@ class AsyncDropletsResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListDropletsArgs.model_validate(
+        _http.check_arguments(
+            _ListDropletsArgs,
             {
                 "page": page,
-            }
+            },
         )
         response = await self._request(
             "GET",
@@ -1328,10 +1334,11 @@ class AsyncRecordsResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListRecordsArgs.model_validate(
+        _http.check_arguments(
+            _ListRecordsArgs,
             {
                 "offset": offset,
-            }
+            },
         )
         response = await self._request(
             "GET",

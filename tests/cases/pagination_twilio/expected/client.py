@@ -11,7 +11,8 @@ from functools import cached_property
 from typing import Annotated, Any, Literal, Self
 
 import httpx
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import Field, TypeAdapter
+from typing_extensions import TypedDict
 
 from . import _http, models
 from ._http import (
@@ -67,7 +68,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _ListCallArgs(BaseModel, defer_build=True):
+class _ListCallArgs(TypedDict):
     """The arguments of `accounts.calls.list` that the spec constrains, checked before sending."""
 
     account_sid: Annotated[str, Field(min_length=34, max_length=34)]
@@ -290,13 +291,14 @@ class AccountsCallsResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListCallArgs.model_validate(
+        _http.check_arguments(
+            _ListCallArgs,
             {
                 "account_sid": account_sid,
                 "status": status,
                 "page_size": page_size,
                 "page": page,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -576,13 +578,14 @@ class AsyncAccountsCallsResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListCallArgs.model_validate(
+        _http.check_arguments(
+            _ListCallArgs,
             {
                 "account_sid": account_sid,
                 "status": status,
                 "page_size": page_size,
                 "page": page,
-            }
+            },
         )
         response = await self._request(
             "GET",

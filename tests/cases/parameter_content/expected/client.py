@@ -11,7 +11,8 @@ from functools import cached_property
 from typing import Any, Literal, Self
 
 import httpx
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
 
 from . import _http, models
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
@@ -52,7 +53,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _SearchArgs(BaseModel, defer_build=True):
+class _SearchArgs(TypedDict):
     """The arguments of `search.retrieve` that the spec constrains, checked before sending."""
 
     selector: dict[str, int]
@@ -193,12 +194,13 @@ class SearchResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _SearchArgs.model_validate(
+        _http.check_arguments(
+            _SearchArgs,
             {
                 "selector": selector,
                 "filter": filter,
                 "ids": ids,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -362,12 +364,13 @@ class AsyncSearchResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _SearchArgs.model_validate(
+        _http.check_arguments(
+            _SearchArgs,
             {
                 "selector": selector,
                 "filter": filter,
                 "ids": ids,
-            }
+            },
         )
         response = await self._request(
             "GET",

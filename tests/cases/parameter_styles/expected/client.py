@@ -11,7 +11,8 @@ from functools import cached_property
 from typing import Any, Literal, Self
 
 import httpx
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
 
 from . import _http, models
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
@@ -60,7 +61,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _GetLabelArgs(BaseModel, defer_build=True):
+class _GetLabelArgs(TypedDict):
     """The arguments of `label.retrieve` that the spec constrains, checked before sending."""
 
     many: list[str]
@@ -68,7 +69,7 @@ class _GetLabelArgs(BaseModel, defer_build=True):
     ids: list[int]
 
 
-class _GetMatrixArgs(BaseModel, defer_build=True):
+class _GetMatrixArgs(TypedDict):
     """The arguments of `matrix.retrieve` that the spec constrains, checked before sending."""
 
     many: list[str]
@@ -77,7 +78,7 @@ class _GetMatrixArgs(BaseModel, defer_build=True):
     flat: models.Point
 
 
-class _GetSimpleArgs(BaseModel, defer_build=True):
+class _GetSimpleArgs(TypedDict):
     """The arguments of `simple.retrieve` that the spec constrains, checked before sending."""
 
     point: models.Point
@@ -85,7 +86,7 @@ class _GetSimpleArgs(BaseModel, defer_build=True):
     flags: list[bool]
 
 
-class _GetQueryArgs(BaseModel, defer_build=True):
+class _GetQueryArgs(TypedDict):
     """The arguments of `query.retrieve` that the spec constrains, checked before sending."""
 
     spaced: list[int] | None
@@ -245,12 +246,13 @@ class LabelResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetLabelArgs.model_validate(
+        _http.check_arguments(
+            _GetLabelArgs,
             {
                 "many": many,
                 "point": point,
                 "ids": ids,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -316,13 +318,14 @@ class MatrixResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetMatrixArgs.model_validate(
+        _http.check_arguments(
+            _GetMatrixArgs,
             {
                 "many": many,
                 "point": point,
                 "ids": ids,
                 "flat": flat,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -392,12 +395,13 @@ class SimpleResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetSimpleArgs.model_validate(
+        _http.check_arguments(
+            _GetSimpleArgs,
             {
                 "point": point,
                 "exploded": exploded,
                 "flags": flags,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -473,7 +477,8 @@ class QueryResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetQueryArgs.model_validate(
+        _http.check_arguments(
+            _GetQueryArgs,
             {
                 "spaced": spaced,
                 "piped": piped,
@@ -481,7 +486,7 @@ class QueryResource:
                 "spaced_exploded": spaced_exploded,
                 "expand": expand,
                 "filter": filter,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -726,12 +731,13 @@ class AsyncLabelResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetLabelArgs.model_validate(
+        _http.check_arguments(
+            _GetLabelArgs,
             {
                 "many": many,
                 "point": point,
                 "ids": ids,
-            }
+            },
         )
         response = await self._request(
             "GET",
@@ -797,13 +803,14 @@ class AsyncMatrixResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetMatrixArgs.model_validate(
+        _http.check_arguments(
+            _GetMatrixArgs,
             {
                 "many": many,
                 "point": point,
                 "ids": ids,
                 "flat": flat,
-            }
+            },
         )
         response = await self._request(
             "GET",
@@ -873,12 +880,13 @@ class AsyncSimpleResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetSimpleArgs.model_validate(
+        _http.check_arguments(
+            _GetSimpleArgs,
             {
                 "point": point,
                 "exploded": exploded,
                 "flags": flags,
-            }
+            },
         )
         response = await self._request(
             "GET",
@@ -954,7 +962,8 @@ class AsyncQueryResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetQueryArgs.model_validate(
+        _http.check_arguments(
+            _GetQueryArgs,
             {
                 "spaced": spaced,
                 "piped": piped,
@@ -962,7 +971,7 @@ class AsyncQueryResource:
                 "spaced_exploded": spaced_exploded,
                 "expand": expand,
                 "filter": filter,
-            }
+            },
         )
         response = await self._request(
             "GET",

@@ -11,7 +11,8 @@ from functools import cached_property
 from typing import Any, Literal, Self
 
 import httpx
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
 
 from . import _http, models
 from ._base import lazy_adapter
@@ -66,7 +67,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _GetItemArgs(BaseModel, defer_build=True):
+class _GetItemArgs(TypedDict):
     """The arguments of `regions.items.retrieve` that the spec constrains, checked before sending."""
 
     timeout2: int | float | None
@@ -76,7 +77,7 @@ class _GetItemArgs(BaseModel, defer_build=True):
     labels: dict[str, str] | None
 
 
-class _GetPipesArgs(BaseModel, defer_build=True):
+class _GetPipesArgs(TypedDict):
     """The arguments of `pipes.retrieve` that the spec constrains, checked before sending."""
 
     ids: list[int] | None
@@ -297,14 +298,15 @@ class RegionsItemsResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetItemArgs.model_validate(
+        _http.check_arguments(
+            _GetItemArgs,
             {
                 "timeout2": timeout2,
                 "class_": class_,
                 "tags": tags,
                 "filter": filter,
                 "labels": labels,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -513,10 +515,11 @@ class PipesResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetPipesArgs.model_validate(
+        _http.check_arguments(
+            _GetPipesArgs,
             {
                 "ids": ids,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -755,14 +758,15 @@ class AsyncRegionsItemsResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetItemArgs.model_validate(
+        _http.check_arguments(
+            _GetItemArgs,
             {
                 "timeout2": timeout2,
                 "class_": class_,
                 "tags": tags,
                 "filter": filter,
                 "labels": labels,
-            }
+            },
         )
         response = await self._request(
             "GET",
@@ -971,10 +975,11 @@ class AsyncPipesResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _GetPipesArgs.model_validate(
+        _http.check_arguments(
+            _GetPipesArgs,
             {
                 "ids": ids,
-            }
+            },
         )
         response = await self._request(
             "GET",

@@ -11,7 +11,8 @@ from functools import cached_property
 from typing import Annotated, Any, Literal, Self
 
 import httpx
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import Field, TypeAdapter
+from typing_extensions import TypedDict
 
 from . import _http, models
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
@@ -52,7 +53,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _DropletsGetArgs(BaseModel, defer_build=True):
+class _DropletsGetArgs(TypedDict):
     """The arguments of `droplets.get` that the spec constrains, checked before sending."""
 
     droplet_id: Annotated[int, Field(ge=1)]
@@ -227,10 +228,11 @@ class DropletsResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _DropletsGetArgs.model_validate(
+        _http.check_arguments(
+            _DropletsGetArgs,
             {
                 "droplet_id": droplet_id,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -421,10 +423,11 @@ class AsyncDropletsResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _DropletsGetArgs.model_validate(
+        _http.check_arguments(
+            _DropletsGetArgs,
             {
                 "droplet_id": droplet_id,
-            }
+            },
         )
         response = await self._request(
             "GET",

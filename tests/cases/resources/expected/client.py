@@ -12,7 +12,8 @@ from functools import cached_property
 from typing import Any, Literal, Self
 
 import httpx
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
+from typing_extensions import TypedDict
 
 from . import _http, models
 from ._http import (
@@ -90,13 +91,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _ListRunsArgs(BaseModel, defer_build=True):
+class _ListRunsArgs(TypedDict):
     """The arguments of `threads.runs.list` that the spec constrains, checked before sending."""
 
     order: Literal["asc", "desc"] | None
 
 
-class _CreateRunArgs(BaseModel, defer_build=True):
+class _CreateRunArgs(TypedDict):
     """The arguments of `threads.runs.create` that the spec constrains, checked before sending."""
 
     include: list[str] | None
@@ -924,10 +925,11 @@ class ThreadsRunsResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListRunsArgs.model_validate(
+        _http.check_arguments(
+            _ListRunsArgs,
             {
                 "order": order,
-            }
+            },
         )
         response = self._request(
             "GET",
@@ -988,10 +990,11 @@ class ThreadsRunsResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _CreateRunArgs.model_validate(
+        _http.check_arguments(
+            _CreateRunArgs,
             {
                 "include": include,
-            }
+            },
         )
         response = self._request(
             "POST",
@@ -2230,10 +2233,11 @@ class AsyncThreadsRunsResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _ListRunsArgs.model_validate(
+        _http.check_arguments(
+            _ListRunsArgs,
             {
                 "order": order,
-            }
+            },
         )
         response = await self._request(
             "GET",
@@ -2294,10 +2298,11 @@ class AsyncThreadsRunsResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
-        _CreateRunArgs.model_validate(
+        _http.check_arguments(
+            _CreateRunArgs,
             {
                 "include": include,
-            }
+            },
         )
         response = await self._request(
             "POST",
