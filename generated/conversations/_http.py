@@ -20,6 +20,8 @@ from urllib.parse import quote, quote_plus
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
+from ._base import ServerSentEvent
+
 # Re-exported: the errors live in the public `errors` module.
 from .errors import (
     APIConnectionError,
@@ -46,6 +48,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncPage",
+    "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
@@ -55,6 +58,8 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ServerSentEvent",
+    "Stream",
     "SyncPage",
     "UnprocessableEntityError",
 ]
@@ -611,48 +616,382 @@ async def asend_with_retries(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-# -- server-sent events --------------------------------------------------------------------------
-def _event_data(lines: list[str]) -> str | None:
-    return "\n".join(lines) if lines else None
+# -- streams ----------------------------------------------------------------------------------
+# A sequential answer (text/event-stream, JSON Lines, JSON text sequences, multipart/mixed) is
+# read item by item as it arrives. The stream holds its connection until it is exhausted, closed
+# (`close()` / `aclose()`, or the end of a `with` block) or garbage-collected.
+class _End(Exception):
+    """An item that ends the stream (`data: [DONE]`)."""
 
 
-def iter_events(response: httpx.Response, adapter: TypeAdapter[T]) -> Iterator[T]:
-    """A text/event-stream answer: each event's `data` parsed with the event schema; a
-    `[DONE]` event ends the stream. The response is closed when the iteration ends."""
-    try:
-        lines: list[str] = []
-        for line in response.iter_lines():
-            if line.startswith("data:"):
-                lines.append(line[5:].removeprefix(" "))
-            elif not line and (data := _event_data(lines)) is not None:
-                lines = []
-                if data == "[DONE]":
-                    return
-                yield adapter.validate_json(data)
-        if (data := _event_data(lines)) is not None and data != "[DONE]":
-            yield adapter.validate_json(data)
-    finally:
-        response.close()
+class Stream(Generic[T]):
+    """The items of a sequential answer, as they arrive: iterate it; `response` is the answer."""
+
+    def __init__(self, response: httpx.Response, items: Iterator[T]) -> None:
+        self.response = response
+        self._items = items
+        self._closed = False
+
+    def __iter__(self) -> Stream[T]:
+        return self
+
+    def __next__(self) -> T:
+        try:
+            return next(self._items)
+        except (
+            BaseException
+        ):  # the end, a bad item or an interrupted read: the connection goes back
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self.response.close()
+
+    def __enter__(self) -> Stream[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
 
 
-async def aiter_events(
-    response: httpx.Response, adapter: TypeAdapter[T]
-) -> AsyncIterator[T]:
-    """Async twin of `iter_events`."""
-    try:
-        lines: list[str] = []
-        async for line in response.aiter_lines():
-            if line.startswith("data:"):
-                lines.append(line[5:].removeprefix(" "))
-            elif not line and (data := _event_data(lines)) is not None:
-                lines = []
-                if data == "[DONE]":
-                    return
-                yield adapter.validate_json(data)
-        if (data := _event_data(lines)) is not None and data != "[DONE]":
-            yield adapter.validate_json(data)
-    finally:
-        await response.aclose()
+_CLOSING: set[asyncio.Task[None]] = (
+    set()
+)  # streams dropped unclosed, being closed on their loop
+
+
+class AsyncStream(Generic[T]):
+    """Async twin of `Stream`: `async for item in stream`."""
+
+    def __init__(self, response: httpx.Response, items: AsyncIterator[T]) -> None:
+        self.response = response
+        self._items = items
+        self._closed = False
+
+    def __aiter__(self) -> AsyncStream[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        try:
+            return await self._items.__anext__()
+        except BaseException:
+            await self.aclose()
+            raise
+
+    async def aclose(self) -> None:
+        if not self._closed:
+            self._closed = True
+            await self.response.aclose()
+
+    async def __aenter__(self) -> AsyncStream[T]:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def __del__(self) -> None:
+        if self._closed:
+            return
+        try:  # closing takes an await: done on the loop the stream belongs to, if it still runs
+            task = asyncio.get_running_loop().create_task(self.aclose())
+        except RuntimeError:
+            return  # no loop any more: its connections went with it
+        _CLOSING.add(task)
+        task.add_done_callback(_CLOSING.discard)
+
+
+class _Cutter(Generic[T]):
+    """Cuts one answer's body into items: fed text lines (`by_line`) or byte chunks."""
+
+    by_line = True
+
+    def feed(self, piece: Any) -> list[T]:
+        raise NotImplementedError
+
+    def end(self) -> list[T]:
+        return []
+
+
+class Reader(Generic[T]):
+    """How one sequential media type is read: a fresh `_Cutter` per answer."""
+
+    def cutter(self, response: httpx.Response) -> _Cutter[T]:
+        raise NotImplementedError
+
+
+def stream(response: httpx.Response, reader: Reader[T]) -> Stream[T]:
+    cutter = reader.cutter(response)
+
+    def items() -> Iterator[T]:
+        pieces: Iterator[Any] = (
+            response.iter_lines() if cutter.by_line else response.iter_bytes()
+        )
+        try:
+            for piece in pieces:
+                yield from cutter.feed(piece)
+            yield from cutter.end()
+        except _End:
+            return
+
+    return Stream(response, items())
+
+
+def astream(response: httpx.Response, reader: Reader[T]) -> AsyncStream[T]:
+    cutter = reader.cutter(response)
+
+    async def items() -> AsyncIterator[T]:
+        pieces: AsyncIterator[Any] = (
+            response.aiter_lines() if cutter.by_line else response.aiter_bytes()
+        )
+        try:
+            async for piece in pieces:
+                for item in cutter.feed(piece):
+                    yield item
+            for item in cutter.end():
+                yield item
+        except _End:
+            return
+
+    return AsyncStream(response, items())
+
+
+@dataclass
+class _RawEvent:
+    data: str
+    event: str | None
+    id: str | None
+    retry: int | None
+
+
+class _EventCutter(_Cutter[T]):
+    """text/event-stream, parsed as the HTML standard says: `field: value` lines, comments
+    (`:`) and unknown fields ignored, `data` lines joined with newlines, an event dispatched at
+    a blank line when it has data."""
+
+    def __init__(self, decode: Callable[[_RawEvent], T]) -> None:
+        self._decode = decode
+        self._reset()
+
+    def _reset(self) -> None:
+        self._data: list[str] = []
+        self._event: str | None = None
+        self._id: str | None = None
+        self._retry: int | None = None
+
+    def feed(self, piece: Any) -> list[T]:
+        line = str(piece)
+        if line:
+            name, colon, value = line.partition(":")
+            value = value.removeprefix(" ") if colon else ""
+            if name == "data":
+                self._data.append(value)
+            elif name == "event":
+                self._event = value
+            elif name == "id" and "\0" not in value:
+                self._id = value
+            elif name == "retry" and value.isascii() and value.isdigit():
+                self._retry = int(value)
+            return []
+        return self.end()
+
+    def end(self) -> list[T]:
+        raw = (
+            _RawEvent("\n".join(self._data), self._event, self._id, self._retry)
+            if self._data
+            else None
+        )
+        self._reset()
+        return [] if raw is None else [self._decode(raw)]
+
+
+class EventData(Reader[T]):
+    """text/event-stream typed by its `schema` (OpenAPI 3.1): each event's data, parsed with
+    `adapter`; `data: [DONE]` ends the stream."""
+
+    def __init__(self, adapter: TypeAdapter[T]) -> None:
+        self._adapter = adapter
+
+    def _decode(self, raw: _RawEvent) -> T:
+        if raw.data == "[DONE]":
+            raise _End
+        return self._adapter.validate_json(raw.data)
+
+    def cutter(self, response: httpx.Response) -> _Cutter[T]:
+        return _EventCutter(self._decode)
+
+
+#: (adapter, the data is JSON text) for the events of one name.
+EventType = tuple[TypeAdapter[Any], bool]
+
+
+class Events(Reader[ServerSentEvent[Any]]):
+    """text/event-stream with typed events (OpenAPI 3.2's `itemSchema`): each event's data
+    read as its event name says (an event with no `event` field is a `message`)."""
+
+    def __init__(self, types: Mapping[str, EventType], other: EventType) -> None:
+        self._types = types
+        self._other = other
+
+    def _decode(self, raw: _RawEvent) -> ServerSentEvent[Any]:
+        adapter, is_json = self._types.get(
+            raw.event if raw.event is not None else "message", self._other
+        )
+        data = (
+            adapter.validate_json(raw.data)
+            if is_json
+            else adapter.validate_python(raw.data)
+        )
+        return ServerSentEvent(data, raw.event, raw.id, raw.retry)
+
+    def cutter(self, response: httpx.Response) -> _Cutter[ServerSentEvent[Any]]:
+        return _EventCutter(self._decode)
+
+
+class _LineCutter(_Cutter[T]):
+    def __init__(self, adapter: TypeAdapter[T]) -> None:
+        self._adapter = adapter
+
+    def feed(self, piece: Any) -> list[T]:
+        line = str(piece)
+        return [self._adapter.validate_json(line)] if line.strip() else []
+
+
+class JsonLines(Reader[T]):
+    """application/jsonl, application/x-ndjson: one JSON value per line (blank lines skipped)."""
+
+    def __init__(self, adapter: TypeAdapter[T]) -> None:
+        self._adapter = adapter
+
+    def cutter(self, response: httpx.Response) -> _Cutter[T]:
+        return _LineCutter(self._adapter)
+
+
+class _SeqCutter(_Cutter[T]):
+    by_line = False
+
+    def __init__(self, adapter: TypeAdapter[T]) -> None:
+        self._adapter = adapter
+        self._buffer = b""
+
+    def feed(self, piece: Any) -> list[T]:
+        *records, self._buffer = (self._buffer + bytes(piece)).split(b"\x1e")
+        return [self._adapter.validate_json(r) for r in records if r.strip()]
+
+    def end(self) -> list[T]:
+        rest, self._buffer = self._buffer, b""
+        return [self._adapter.validate_json(rest)] if rest.strip() else []
+
+
+class JsonSeq(Reader[T]):
+    """application/json-seq (RFC 7464): each JSON value after a record separator (0x1E)."""
+
+    def __init__(self, adapter: TypeAdapter[T]) -> None:
+        self._adapter = adapter
+
+    def cutter(self, response: httpx.Response) -> _Cutter[T]:
+        return _SeqCutter(self._adapter)
+
+
+class _PartCutter(_Cutter[T]):
+    """multipart/*, part by part as the body arrives: the preamble and epilogue are ignored."""
+
+    by_line = False
+
+    def __init__(self, boundary: bytes, decode: Callable[[bytes, str], T]) -> None:
+        self._open = b"--" + boundary
+        self._next = b"\r\n--" + boundary
+        self._decode = decode
+        self._buffer = b""
+        self._started = False
+        self._done = False
+
+    def feed(self, piece: Any) -> list[T]:
+        self._buffer += bytes(piece)
+        out: list[T] = []
+        while not self._done:
+            if not self._started:
+                at = self._buffer.find(self._open)
+                if at < 0 or len(self._buffer) < at + len(self._open) + 2:
+                    break
+                self._started, self._buffer = True, self._buffer[at + len(self._open) :]
+            elif (at := self._buffer.find(self._next)) >= 0 and len(
+                self._buffer
+            ) >= at + len(self._next) + 2:
+                out.append(self._part(self._buffer[:at]))
+                self._buffer = self._buffer[at + len(self._next) :]
+            else:
+                break
+            if self._buffer.startswith(b"--"):  # the closing delimiter
+                self._done, self._buffer = True, b""
+            else:
+                self._buffer = self._buffer.partition(b"\n")[
+                    2
+                ]  # the rest of the delimiter line
+        return out
+
+    def _part(self, raw: bytes) -> T:
+        # Header lines, a blank line, the content (no header lines: the blank line alone).
+        head, _, body = (
+            (b"", b"", raw[2:])
+            if raw.startswith(b"\r\n")
+            else raw.partition(b"\r\n\r\n")
+        )
+        content_type = (
+            "text/plain"  # RFC 2046: a part without a Content-Type is text/plain
+        )
+        for line in head.decode("latin-1").split("\r\n"):
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "content-type":
+                content_type = value.strip()
+        return self._decode(body, content_type)
+
+
+def _param(content_type: str, name: str) -> str:
+    """A parameter of a Content-Type value (`charset`, `boundary`), "" when it has none."""
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == name:
+            return value.strip().strip('"')
+    return ""
+
+
+class _Multipart(Reader[T]):
+    def _decode(self, body: bytes, content_type: str) -> T:
+        raise NotImplementedError
+
+    def cutter(self, response: httpx.Response) -> _Cutter[T]:
+        boundary = _param(response.headers.get("content-type", ""), "boundary")
+        if not boundary:
+            raise APIConnectionError(
+                "a multipart answer without a boundary", response.request
+            )
+        return _PartCutter(boundary.encode("latin-1"), self._decode)
+
+
+class Parts(_Multipart[T]):
+    """multipart/mixed, one item per part: JSON parts validated, text parts (`text`) read as text."""
+
+    def __init__(self, adapter: TypeAdapter[T], text: bool) -> None:
+        self._adapter = adapter
+        self._text = text
+
+    def _decode(self, body: bytes, content_type: str) -> T:
+        if self._text:
+            return self._adapter.validate_python(
+                body.decode(_param(content_type, "charset") or "utf-8")
+            )
+        return self._adapter.validate_json(body)
+
+
+class BinaryParts(_Multipart[bytes]):
+    """multipart/mixed whose parts are binary: each part's content, as sent."""
+
+    def _decode(self, body: bytes, content_type: str) -> bytes:
+        return body
 
 
 async def async_sleep(seconds: float) -> None:

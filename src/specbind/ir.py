@@ -158,6 +158,38 @@ class BodyField:
     model_assignment: str | None = None  # the body model field's own " = ..." (default, alias), if it has the same name
 
 
+@dataclass(frozen=True)
+class EventType:
+    """text/event-stream with an `itemSchema` (OpenAPI 3.2): how the `data` of the events of
+    one name is read. The event's `event`, `id` and `retry` fields are read as they are."""
+
+    event: str | None  # the `event` field's value; None: any event no other entry names
+    data: str  # annotation of the decoded data
+    json: bool  # the data is JSON text (`contentMediaType: application/json`), else plain text
+    adapter: str = ""  # module constant validating the data (set by ``wire.finish``)
+
+
+#: How a sequential media type is cut into items: `sse` (text/event-stream, each event's
+#: `data` typed by the media type's `schema`, as OpenAPI 3.1 documents do), `events`
+#: (text/event-stream with an `itemSchema`: typed events), `jsonl` (application/jsonl and
+#: application/x-ndjson), `json-seq` (RFC 7464) and `multipart` (multipart/mixed, one item per part).
+StreamFormat = Literal["sse", "events", "jsonl", "json-seq", "multipart"]
+
+
+@dataclass(frozen=True)
+class Stream:
+    """An answer read item by item as it arrives (a sequential media type)."""
+
+    format: StreamFormat
+    media: str  # the media type, as the document writes it
+    item: str  # annotation of one item: what the client's iterator and the service's generator yield
+    events: tuple[EventType, ...] = ()  # `events`: by event name, then the entry for any other event
+    part_kind: Literal["json", "text", "bytes"] = "json"  # `multipart`: how a part's content is read
+    part_type: str = ""  # `multipart`: the Content-Type the server gives each part
+    reader: str = ""  # client expression: an `_http` reader of this format (set by ``wire.finish``)
+    writer: str = ""  # server expression: how the server frames each item (set by ``wire.finish``)
+
+
 PageStyle = Literal["cursor", "next_url", "link_header", "offset", "page"]
 
 
@@ -238,7 +270,9 @@ class Operation:
     stream_method: str = ""  # JSON and text/event-stream both offered: the streaming twin's name
     stream_of: str = ""  # on that twin: the operation it streams (the server routes that one)
     stream_flag: bool = False  # on that twin: the body's boolean `stream` field is sent as true
-    stream_adapter: str = ""  # the twin's event adapter, for the server's handler
+    #: A sequential answer (response_kind "stream"): its format and item type. On a method
+    #: with a `_stream` twin, the twin's (the server answers with it when asked to).
+    stream: Stream | None = None
     errors: tuple[tuple[str, str], ...] = ()  # (status key: "404" / "4XX" / "default", error type)
     error_adapters: tuple[tuple[str, str], ...] = ()  # (status key, adapter constant)
     security: tuple[str, ...] = ()  # client settings (schemes) the operation may send
@@ -402,6 +436,15 @@ class Api:
     @property
     def streams(self) -> bool:
         return any(op.response_kind == "stream" for op in self.operations)
+
+    @property
+    def typed_events(self) -> bool:
+        """Some answer is a text/event-stream of typed events (`ServerSentEvent`)."""
+        return any(op.stream is not None and op.stream.format == "events" for op in self.operations)
+
+    def streams_in(self, *formats: str) -> bool:
+        """Some answer (or `_stream` twin) is a stream of one of ``formats``: server.py defines their writers."""
+        return any(op.stream is not None and op.stream.format in formats for op in self.operations)
 
     @property
     def multipart(self) -> bool:
