@@ -178,6 +178,7 @@ Style = Literal[
     "label",
     "matrix",
     "json",
+    "querystring",
 ]
 _SEPARATORS = {"spaceDelimited": " ", "pipeDelimited": "|"}  # the other styles: ","
 # Kept as they are where `allowReserved` says so. `&`, `+` and `#` are still encoded: they
@@ -264,6 +265,10 @@ def _json(value: Any) -> str:
     return json.dumps(_jsonable(value), separators=(",", ":"))
 
 
+def _texts(value: Any) -> list[str]:
+    return [_element(v) for v in value] if _is_array(value) else [leaf(value)]
+
+
 def pairs(name: str, value: Any, wire: Wire = FORM) -> list[tuple[str, str]]:
     """A query parameter, cookie or form field as (key, text) pairs."""
     value = _jsonable(value)
@@ -275,9 +280,14 @@ def pairs(name: str, value: Any, wire: Wire = FORM) -> list[tuple[str, str]]:
         return list(_deep(name, value))
     separator = _SEPARATORS.get(wire.style, ",")
     if isinstance(value, Mapping):
+        if wire.exploded:  # form: the object's properties are fields of their own (an array's repeated)
+            return [
+                (str(k), part)
+                for k, v in value.items()
+                if v is not None
+                for part in _texts(v)
+            ]
         items = [(str(k), leaf(v)) for k, v in value.items() if v is not None]
-        if wire.exploded:  # form: the object's properties are fields of their own
-            return items
         texts = [part for item in items for part in item]
     elif _is_array(value):
         texts = [_element(v) for v in value]
@@ -352,7 +362,12 @@ def encode_query(params: Mapping[str, Any], array_format: ArrayFormat) -> str:
     mapping (from `extra_query`) as a deepObject."""
     out: list[str] = []
     for key, value in params.items():
-        if isinstance(value, Styled):
+        if (
+            isinstance(value, Styled) and value.wire.style == "querystring"
+        ):  # the whole query string, as JSON
+            if (jsonable := _jsonable(value.value)) is not None:
+                out.append(quote(_json(jsonable), safe=""))
+        elif isinstance(value, Styled):
             out += [
                 _url_pair(k, v, value.wire.allow_reserved)
                 for k, v in pairs(key, value.value, value.wire)

@@ -47,6 +47,12 @@ class Answers:
             plain: list[str] = []
             for m, entry in offered:
                 where = at + ("responses", code, "content", m)
+                if "itemSchema" in entry and sequential(m) is None:
+                    self.sb.warn(
+                        where + ("itemSchema",),
+                        f"{m} is not a sequential media type (text/event-stream, JSON Lines, JSON text "
+                        "sequences, multipart/mixed): its `itemSchema` is ignored, the answer is read whole",
+                    )
                 if sequential(m) is None or media_kind(m) == "json":
                     plain.append(m)
                 elif self.stream is None:

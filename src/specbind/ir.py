@@ -125,7 +125,9 @@ class Param:
     explode: bool = True  # form style: `a=1&a=2`; False: `a=1,2`
     is_array: bool = False
     #: The parameter's `style` (form, simple, label, matrix, spaceDelimited, pipeDelimited,
-    #: deepObject), or `json` for a parameter given by `content` in a JSON media type.
+    #: deepObject), `json` for a parameter given by `content` in a JSON media type, or
+    #: `querystring` for OpenAPI 3.2's `in: querystring` in JSON (a form-encoded one is a
+    #: form-style exploded object, `client_spread`).
     style: str = "form"
     allow_reserved: bool = False  # query: reserved characters are sent as they are
     #: How the server reads the wire text back (JSON text, see `encoding`): where arrays and
@@ -505,7 +507,9 @@ class Api:
         """The server's wire readers the operations use (`_query`, `_cookie`, `_from_text`,
         `_from_rest`, `_form` and `_unclaimed`): server.py defines only those."""
         text = " ".join(p.server_value for op in self.operations for p in op.server_params)
-        found = {name for name in ("_query", "_cookie", "_from_text", "_from_rest") if name + "(" in text}
+        found = {
+            name for name in ("_query", "_querystring", "_cookie", "_from_text", "_from_rest") if name + "(" in text
+        }
         if any(op.body_kind in ("form", "multipart") for op in self.operations):
             found.add("_form")
         if found & {"_form", "_from_rest"}:
@@ -515,7 +519,11 @@ class Api:
     @property
     def server_urllib_imports(self) -> tuple[str, ...]:
         readers = self.server_readers
-        return (("parse_qsl",) if "_form" in readers else ()) + (("unquote",) if "_cookie" in readers else ())
+        return (
+            (("parse_qsl",) if "_form" in readers else ())
+            + (("unquote",) if "_cookie" in readers else ())
+            + (("unquote_to_bytes",) if "_querystring" in readers else ())
+        )
 
     @property
     def server_uses_config_dict(self) -> bool:

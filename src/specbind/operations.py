@@ -39,7 +39,7 @@ RESERVED_ARGS = frozenset(
         "request", "response", "params", "result", "models", "httpx", "json",
     }
 )  # fmt: skip
-_LOCATIONS = {"path": 0, "query": 1, "header": 2, "cookie": 3}
+_LOCATIONS = {"path": 0, "query": 1, "querystring": 1, "header": 2, "cookie": 3}
 
 
 def service_name(data: dict[str, Any], package: str) -> str:
@@ -148,7 +148,9 @@ class OperationBuilder(Bodies, Answers):
         for p in normalized.declared:
             if p.location not in _LOCATIONS:
                 raise Skip(
-                    p.at, f"parameter {p.name!r} is `in: {p.location}`, which is not path, query, header or cookie"
+                    p.at,
+                    f"parameter {p.name!r} is `in: {p.location}`, "
+                    "which is not path, query, querystring, header or cookie",
                 )
             if p.location == "path" and p.spec.get("required") is not True:
                 self.sb.warn(
@@ -165,11 +167,20 @@ class OperationBuilder(Bodies, Answers):
                     "a required string parameter is assumed",
                 )
             merged[(p.name, p.location)] = (p.spec, p.at)
+        whole = [at for (_, loc), (_, at) in merged.items() if loc == "querystring"]
+        if whole and len(whole) + sum(loc == "query" for _, loc in merged) > 1:
+            raise Skip(
+                whole[-1],
+                "an `in: querystring` parameter is the whole query string: no other query parameter can come with it",
+            )
         return merged
 
     def param(self, p: dict[str, Any], p_at: Parts, wire: str, loc: str, base: str, name: str) -> ir.Param:
         schema, schema_at, enc = p.get("schema") or {}, p_at + ("schema",), None
-        if "schema" not in p and isinstance(p.get("content"), dict):
+        if loc == "querystring":  # read as a query parameter whose value is every pair
+            schema, schema_at, enc = self.querystring(p, p_at, wire)
+            p, loc = {**p, "style": "form", "explode": True}, "query"
+        elif "schema" not in p and isinstance(p.get("content"), dict):
             schema, schema_at, enc = self.param_content(p, p_at, wire)
         if enc is None:
             enc, why = encoding.decide(
@@ -221,6 +232,37 @@ class OperationBuilder(Bodies, Answers):
         schema = entry.get("schema", {}) if isinstance(entry, dict) else {}
         at = p_at + ("content", media, "schema")
         return (schema, at, encoding.AS_JSON) if kind == "json" else ({"type": "string"}, at, None)
+
+    def querystring(self, p: dict[str, Any], p_at: Parts, wire: str) -> tuple[Any, Parts, encoding.Encoding | None]:
+        """OpenAPI 3.2's `in: querystring`: the whole query string is one value, in the media type
+        of its `content`. Form-encoded: an object whose properties are the pairs (the encoding is
+        a form-style exploded object's); JSON: the percent-encoded JSON text, nothing else."""
+        content = p.get("content")
+        if not isinstance(content, dict) or len(content) != 1:
+            raise Skip(p_at, f"parameter {wire!r} is `in: querystring`: its `content` must name exactly one media type")
+        media, entry = next(iter(content.items()))
+        schema = entry.get("schema", {}) if isinstance(entry, dict) else {}
+        at = p_at + ("content", media, "schema")
+        kind = media_kind(str(media))
+        if kind == "json":
+            return schema, at, encoding.Encoding("querystring", False, False, encoding.AS_JSON.shape)
+        if kind != "form":
+            raise Skip(
+                p_at + ("content", media),
+                f"parameter {wire!r} is `in: querystring` in {media!r}: "
+                "application/x-www-form-urlencoded and JSON media types are supported",
+            )
+        shape = self.shapes.of(schema)
+        fields = [*shape.get("p", {}).values(), shape.get("a", {})]
+        # Each property one form field (an array: repeated, `tag=a&tag=b`), as in a form body.
+        if "p" not in shape or "i" in shape or shape.get("s"):
+            raise Skip(at, f"parameter {wire!r} is `in: querystring`, form-encoded: its schema must be an object")
+        if not all(
+            encoding.leafish(f) or ("i" in f and set(f) <= {"i", "z"} and encoding.leafish(f["i"])) for f in fields
+        ):
+            raise Skip(at, f"parameter {wire!r} is `in: querystring`, form-encoded: a property holds an object")
+        required = encoding.required(shape) if p.get("required") is True else shape
+        return schema, at, encoding.Encoding("form", True, False, encoding.text(required))
 
     # -- the operation ----------------------------------------------------------------------------
     def operation(self, path: str, method: str, item: dict[str, Any], op: dict[str, Any], at: Parts) -> ir.Operation:

@@ -194,6 +194,8 @@ def wire_values(p: ir.Param) -> ir.Param:
         server = raw if plain else f"_from_text({raw}, {wire}{_server_args(p, 'simple', False)})"
     elif p.client_spread:  # form, exploded: `a=1&b=2` (set in `finish`, which knows the other names)
         server = ""
+    elif p.style == "querystring":  # OpenAPI 3.2 `in: querystring`, as JSON: the whole query string
+        server = "_querystring(request)"
     else:
         reader = "_query" if p.location == "query" else "_cookie"
         server = f"{reader}(request, {wire}{_server_args(p, 'form', True)})"

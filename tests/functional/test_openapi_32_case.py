@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import importlib
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -56,6 +57,18 @@ class Logs:
     async def purge_logs(self, ctx: Any, *, before: str | None = None) -> None:
         self.calls.append(("purge", before))
 
+    async def count_logs(self, ctx: Any, *, filter: Any) -> int:
+        self.calls.append(("count", filter))
+        return sum(e.level == filter.level and (filter.word or "") in e.message for e in self.entries)
+
+    async def find_logs(self, ctx: Any, *, selector: Any = None) -> list[Any]:
+        self.calls.append(("find", selector))
+        return [e for e in self.entries if selector is None or selector.text in e.message]
+
+    async def export_logs(self, ctx: Any) -> AsyncIterator[Any]:
+        for entry in reversed(self.entries):
+            yield entry
+
     async def tail_logs(self, ctx: Any) -> AsyncIterator[Any]:
         for entry in self.entries:
             yield entry
@@ -100,11 +113,32 @@ def test_query_and_additional_methods(pkg: dict[str, Any]) -> None:
     assert http.request("LINK", "/logs").status_code == 405  # only the document's methods are routed
 
 
+def test_querystring(pkg: dict[str, Any]) -> None:
+    """`in: querystring`: the whole query string is one value, form-encoded or JSON."""
+    service = Logs(pkg)
+    client, seen = _clients(pkg, service)
+    flt = pkg["models"].LogFilter(level=1, tags=["a b", "c"], word="h")
+    assert client.logs.count(filter=flt) == 1
+    assert seen[-1].url.query == b"level=1&tags=a+b&tags=c&word=h"
+    assert service.calls[-1] == ("count", flt)
+    assert client.logs.find.list(selector={"text": "multi", "limit": 2}) == [service.entries[1]]
+    assert seen[-1].url.query == b"%7B%22text%22%3A%22multi%22%2C%22limit%22%3A2%7D"
+    assert service.calls[-1] == ("find", pkg["models"].LogQuery(text="multi", limit=2))
+    assert client.logs.find.list() == service.entries and service.calls[-1] == ("find", None)
+    assert seen[-1].url.query == b""
+    http = TestClient(pkg["server"].create_app(service))
+    assert http.get("/logs/count?level=1&word=multi").json() == 0  # `tags` is optional
+    assert http.get("/logs/count?word=x").status_code == 400  # `level` is required: the model says so
+    assert http.get("/logs/find?not%20json").status_code == 400
+
+
 def test_streams_round_trip(pkg: dict[str, Any]) -> None:
     service = Logs(pkg)
     client, seen = _clients(pkg, service)
     assert list(client.logs.tail()) == service.entries
     assert seen[-1].headers["accept"] == "application/jsonl"
+    assert list(client.logs.export()) == service.entries[::-1]
+    assert seen[-1].headers["accept"] == "application/x-ndjson"
     assert list(client.logs.records.retrieve()) == service.entries
     assert list(client.logs.snapshots.retrieve()) == service.entries
     events = list(client.logs.events.retrieve())
@@ -147,15 +181,19 @@ def test_async_client(pkg: dict[str, Any]) -> None:
             base_url="http://testserver", http_client=httpx.AsyncClient(transport=transport), max_retries=0
         ) as client:
             found = await client.logs.search(text="multi")
+            counted = await client.logs.count(filter={"level": 1, "tags": ["x"]})
+            selected = await client.logs.find.list(selector={"text": "hi"})
+            exported = [e async for e in await client.logs.export()]
             await client.logs.purge()
             tail = [e async for e in await client.logs.tail()]
             records = [e async for e in await client.logs.records.retrieve()]
             parts = [e async for e in await client.logs.snapshots.retrieve()]
             events = [(e.event, e.data) async for e in await client.logs.events.retrieve()]
-            return found, tail, records, parts, events
+            return found, counted, selected, exported, tail, records, parts, events
 
-    found, tail, records, parts, events = asyncio.run(run())
-    assert found == [service.entries[1]] and service.calls[-1] == ("purge", None)
+    found, counted, selected, exported, tail, records, parts, events = asyncio.run(run())
+    assert counted == 1 and selected == [service.entries[0]] and exported == service.entries[::-1]
+    assert found == [service.entries[1]] and ("purge", None) in service.calls
     assert tail == records == parts == service.entries
     assert events == [("entry", service.entries[0]), ("note", "two\nlines"), ("other", "plain")]
 
@@ -252,9 +290,18 @@ def test_async_streams_close_their_connection(pkg: dict[str, Any]) -> None:
     asyncio.run(run())
 
 
-def test_generated_code_is_clean(pkg: dict[str, Any], tmp_path: Path) -> None:
-    """mypy --strict and ruff over the package are run by tests/test_generated_quality.py for
-    every case folder; here, what a reader sees: the stream types in the signatures."""
-    client = Path(pkg["client"].__file__).read_text()
+def test_generated_code_is_clean(pkg: dict[str, Any]) -> None:
+    """The package passes mypy --strict and ruff (the case folders are not in `generated/`,
+    which tests/test_generated_quality.py checks); a reader sees the stream types."""
+    root = Path(pkg["client"].__file__).parent
+    for args in (
+        ("mypy", "--strict", "--no-incremental", root.name),
+        ("ruff", "check", "--isolated", "--no-cache", root.name),
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", *args], cwd=root.parent, capture_output=True, text=True, check=False
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    client = (root / "client.py").read_text()
     assert "-> _http.Stream[ServerSentEvent[models.LogEntry | str]]" in client
     assert "-> _http.AsyncStream[models.LogEntry]" in client
