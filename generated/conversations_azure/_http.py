@@ -671,7 +671,8 @@ class Stream(Generic[T]):
         self.close()
 
     def __del__(self) -> None:
-        self.close()
+        if hasattr(self, "_closed"):  # not when __init__ failed
+            self.close()
 
 
 _CLOSING: set[asyncio.Task[None]] = (
@@ -709,7 +710,7 @@ class AsyncStream(Generic[T]):
         await self.aclose()
 
     def __del__(self) -> None:
-        if self._closed:
+        if getattr(self, "_closed", True):
             return
         try:  # closing takes an await: done on the loop the stream belongs to, if it still runs
             task = asyncio.get_running_loop().create_task(self.aclose())
@@ -739,9 +740,11 @@ class Reader(Generic[T]):
 
 
 def stream(response: httpx.Response, reader: Reader[T]) -> Stream[T]:
-    cutter = reader.cutter(response)
+    """The items of `response` as `reader` cuts them (an answer it cannot read, such as a
+    multipart one without a boundary, raises on the first `next()` and is closed)."""
 
     def items() -> Iterator[T]:
+        cutter = reader.cutter(response)
         pieces: Iterator[Any] = (
             response.iter_lines() if cutter.by_line else response.iter_bytes()
         )
@@ -756,9 +759,10 @@ def stream(response: httpx.Response, reader: Reader[T]) -> Stream[T]:
 
 
 def astream(response: httpx.Response, reader: Reader[T]) -> AsyncStream[T]:
-    cutter = reader.cutter(response)
+    """Async twin of `stream`."""
 
     async def items() -> AsyncIterator[T]:
+        cutter = reader.cutter(response)
         pieces: AsyncIterator[Any] = (
             response.aiter_lines() if cutter.by_line else response.aiter_bytes()
         )

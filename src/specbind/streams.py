@@ -48,9 +48,18 @@ class StreamPlanner:
         item_at = at + ("itemSchema",)
         if "itemSchema" not in entry:
             whole = self.resolve(entry.get("schema"))
-            if not (isinstance(whole, dict) and type_name(whole) == "array" and isinstance(whole.get("items"), dict)):
+            if isinstance(whole, dict) and type_name(whole) == "array" and isinstance(whole.get("items"), dict):
+                item, item_at = whole["items"], self.located(entry.get("schema"), at + ("schema",)) + ("items",)
+            elif fmt != "multipart" and isinstance(whole, dict) and whole:
+                # Written before 3.2 had `itemSchema`: such a schema means one line / record.
+                self.sb.warn(
+                    at + ("schema",),
+                    f"the `schema` of {media} types the whole sequence (as an array) and this one is not an "
+                    "array: it is read as the schema of each item (say so with `itemSchema`)",
+                )
+                item, item_at = entry.get("schema"), at + ("schema",)
+            else:
                 return None  # nothing types one item: the body is read whole (bytes)
-            item, item_at = whole["items"], self.located(entry.get("schema"), at + ("schema",)) + ("items",)
         annotation = self.sb.type_of(item, item_at, hint).annotation()
         if fmt != "multipart":
             return ir.Stream(fmt, media, annotation)

@@ -228,6 +228,27 @@ def test_items_arriving_in_pieces(pkg: dict[str, Any]) -> None:
     assert [e.message for e in client.logs.snapshots.retrieve()] == ["a", "b"]
 
 
+def test_stream_failures(pkg: dict[str, Any]) -> None:
+    """An error status raises before any item; an answer the reader cannot cut raises on the
+    first item and gives the connection back."""
+    streams: list[_Tracked] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/logs/tail":
+            return httpx.Response(404, json={"error": {"message": "no logs"}})
+        streams.append(_Tracked(b"--x\r\n\r\n{}\r\n--x--\r\n"))
+        return httpx.Response(200, stream=streams[-1], headers={"content-type": "multipart/mixed"})
+
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    client = pkg["client"].Client(base_url="http://x", http_client=http, max_retries=0)
+    with pytest.raises(pkg["_http"].NotFoundError):
+        client.logs.tail()
+    parts = client.logs.snapshots.retrieve()
+    with pytest.raises(pkg["_http"].APIConnectionError, match="without a boundary"):
+        next(parts)
+    assert streams[-1].closed
+
+
 class _Tracked(httpx.ByteStream):
     closed: list[bool]
 
