@@ -83,13 +83,19 @@ class StreamPlanner:
         """How one multipart part is read, and the Content-Type OpenAPI gives it by default
         (the Encoding Object's defaults: no type is binary, a string text, the rest JSON)."""
         schema = self.resolve(item)
-        if not isinstance(schema, dict) or schema.get("format") == "binary" or "contentMediaType" in schema:
+        if isinstance(schema, dict) and isinstance(schema.get("contentMediaType"), str):
+            return "bytes", schema["contentMediaType"]
+        if not isinstance(schema, dict) or schema.get("format") == "binary":
             return "bytes", "application/octet-stream"
         kind = type_name(schema)
         if kind is None and not any(k in schema for k in ("properties", "items", "enum", "const")):
             return "bytes", "application/octet-stream"
         if kind == "string":
-            return ("bytes", "application/octet-stream") if "contentEncoding" in schema else ("text", "text/plain")
+            return (
+                ("bytes", "application/octet-stream")
+                if "contentEncoding" in schema
+                else ("text", "text/plain; charset=utf-8")
+            )
         return "json", "application/json"
 
     # -- text/event-stream with an itemSchema -------------------------------------------------------
