@@ -188,7 +188,7 @@ class Stream:
     events: tuple[EventType, ...] = ()  # `events`: by event name, then the entry for any other event
     part_kind: Literal["json", "text", "bytes"] = "json"  # `multipart`: how a part's content is read
     part_type: str = ""  # `multipart`: the Content-Type the server gives each part
-    reader: str = ""  # client expression: an `_http` reader of this format (set by ``wire.finish``)
+    reader: str = ""  # client expression: a `_streams` reader of this format (set by ``wire.finish``)
     writer: str = ""  # server expression: how the server frames each item (set by ``wire.finish``)
 
 

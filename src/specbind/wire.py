@@ -284,20 +284,22 @@ def finish(
 
 
 def stream_io(stream: ir.Stream, adapters: Adapters) -> ir.Stream:
-    """The adapters of a stream's items, and the expressions the client reads it with (an
-    `_http` reader) and the server frames each item with (a function of server.py)."""
+    """The adapters of a stream's items, and the expressions the client reads it with (a
+    `_streams` reader) and the server frames each item with (a function of server.py)."""
     if stream.format == "events":
         events = tuple(replace(e, adapter=adapters(e.data)) for e in stream.events)
         table = "{" + ", ".join(f"{e.event!r}: ({e.adapter}, {e.json})" for e in events if e.event is not None) + "}"
         other = next(e for e in events if e.event is None)
         args = f"{table}, ({other.adapter}, {other.json})"
-        return replace(stream, events=events, reader=f"_http.Events({args})", writer=f"_sse_events({args})")
+        return replace(stream, events=events, reader=f"_streams.Events({args})", writer=f"_sse_events({args})")
     if stream.format == "multipart" and stream.part_kind == "bytes":
-        return replace(stream, reader="_http.BinaryParts()", writer=f"_part(None, {stream.part_type!r})")
+        return replace(stream, reader="_streams.BinaryParts()", writer=f"_part(None, {stream.part_type!r})")
     if stream.format == "multipart":
         adapter, text = adapters(stream.item), stream.part_kind == "text"
         return replace(
-            stream, reader=f"_http.Parts({adapter}, {text})", writer=f"_part(({adapter}, {text}), {stream.part_type!r})"
+            stream,
+            reader=f"_streams.Parts({adapter}, {text})",
+            writer=f"_part(({adapter}, {text}), {stream.part_type!r})",
         )
     adapter = adapters(stream.item)
     reader, writer = {
@@ -305,7 +307,7 @@ def stream_io(stream: ir.Stream, adapters: Adapters) -> ir.Stream:
         "jsonl": ("JsonLines", "_json_line"),
         "json-seq": ("JsonSeq", "_json_seq_record"),
     }[stream.format]
-    return replace(stream, reader=f"_http.{reader}({adapter})", writer=f"{writer}({adapter})")
+    return replace(stream, reader=f"_streams.{reader}({adapter})", writer=f"{writer}({adapter})")
 
 
 def qualified(op: ir.Operation, defined: set[str], none_aliases: frozenset[str]) -> ir.Operation:

@@ -324,5 +324,5 @@ def test_generated_code_is_clean(pkg: dict[str, Any]) -> None:
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
     client = (root / "client.py").read_text()
-    assert "-> _http.Stream[ServerSentEvent[models.LogEntry | str]]" in client
-    assert "-> _http.AsyncStream[models.LogEntry]" in client
+    assert "-> _streams.Stream[ServerSentEvent[models.LogEntry | str]]" in client
+    assert "-> _streams.AsyncStream[models.LogEntry]" in client

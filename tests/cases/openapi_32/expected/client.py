@@ -14,9 +14,9 @@ from typing import Any, Literal, Self
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
-from . import _http, models
-from ._base import lazy_adapter
-from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat, ServerSentEvent
+from . import _http, _streams, models
+from ._base import ServerSentEvent, lazy_adapter
+from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
     "NOT_GIVEN",
@@ -309,7 +309,7 @@ class LogsResource:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> _http.Stream[models.LogEntry]:
+    ) -> _streams.Stream[models.LogEntry]:
         """GET /logs/tail
 
         Args:
@@ -340,7 +340,7 @@ class LogsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.stream(response, _http.JsonLines(_LOG_ENTRY_ADAPTER))
+        return _streams.stream(response, _streams.JsonLines(_LOG_ENTRY_ADAPTER))
 
     def export(
         self,
@@ -349,7 +349,7 @@ class LogsResource:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> _http.Stream[models.LogEntry]:
+    ) -> _streams.Stream[models.LogEntry]:
         """GET /logs/export
 
         Args:
@@ -380,7 +380,7 @@ class LogsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.stream(response, _http.JsonLines(_LOG_ENTRY_ADAPTER))
+        return _streams.stream(response, _streams.JsonLines(_LOG_ENTRY_ADAPTER))
 
     def count(
         self,
@@ -501,7 +501,7 @@ class LogsRecordsResource:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> _http.Stream[models.LogEntry]:
+    ) -> _streams.Stream[models.LogEntry]:
         """GET /logs/records
 
         Args:
@@ -532,7 +532,7 @@ class LogsRecordsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.stream(response, _http.JsonSeq(_LOG_ENTRY_ADAPTER))
+        return _streams.stream(response, _streams.JsonSeq(_LOG_ENTRY_ADAPTER))
 
 
 class LogsEventsResource:
@@ -549,7 +549,7 @@ class LogsEventsResource:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> _http.Stream[ServerSentEvent[models.LogEntry | str]]:
+    ) -> _streams.Stream[ServerSentEvent[models.LogEntry | str]]:
         """GET /logs/events
 
         Args:
@@ -580,9 +580,9 @@ class LogsEventsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.stream(
+        return _streams.stream(
             response,
-            _http.Events(
+            _streams.Events(
                 {"entry": (_LOG_ENTRY_ADAPTER, True), "note": (_STR_ADAPTER, False)},
                 (_STR_ADAPTER, False),
             ),
@@ -603,7 +603,7 @@ class LogsSnapshotsResource:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> _http.Stream[models.LogEntry]:
+    ) -> _streams.Stream[models.LogEntry]:
         """GET /logs/snapshots
 
         Args:
@@ -634,7 +634,7 @@ class LogsSnapshotsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.stream(response, _http.Parts(_LOG_ENTRY_ADAPTER, False))
+        return _streams.stream(response, _streams.Parts(_LOG_ENTRY_ADAPTER, False))
 
 
 class AsyncClient:
@@ -870,7 +870,7 @@ class AsyncLogsResource:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> _http.AsyncStream[models.LogEntry]:
+    ) -> _streams.AsyncStream[models.LogEntry]:
         """GET /logs/tail
 
         Args:
@@ -901,7 +901,7 @@ class AsyncLogsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.astream(response, _http.JsonLines(_LOG_ENTRY_ADAPTER))
+        return _streams.astream(response, _streams.JsonLines(_LOG_ENTRY_ADAPTER))
 
     async def export(
         self,
@@ -910,7 +910,7 @@ class AsyncLogsResource:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> _http.AsyncStream[models.LogEntry]:
+    ) -> _streams.AsyncStream[models.LogEntry]:
         """GET /logs/export
 
         Args:
@@ -941,7 +941,7 @@ class AsyncLogsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.astream(response, _http.JsonLines(_LOG_ENTRY_ADAPTER))
+        return _streams.astream(response, _streams.JsonLines(_LOG_ENTRY_ADAPTER))
 
     async def count(
         self,
@@ -1062,7 +1062,7 @@ class AsyncLogsRecordsResource:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> _http.AsyncStream[models.LogEntry]:
+    ) -> _streams.AsyncStream[models.LogEntry]:
         """GET /logs/records
 
         Args:
@@ -1093,7 +1093,7 @@ class AsyncLogsRecordsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.astream(response, _http.JsonSeq(_LOG_ENTRY_ADAPTER))
+        return _streams.astream(response, _streams.JsonSeq(_LOG_ENTRY_ADAPTER))
 
 
 class AsyncLogsEventsResource:
@@ -1110,7 +1110,7 @@ class AsyncLogsEventsResource:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> _http.AsyncStream[ServerSentEvent[models.LogEntry | str]]:
+    ) -> _streams.AsyncStream[ServerSentEvent[models.LogEntry | str]]:
         """GET /logs/events
 
         Args:
@@ -1141,9 +1141,9 @@ class AsyncLogsEventsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.astream(
+        return _streams.astream(
             response,
-            _http.Events(
+            _streams.Events(
                 {"entry": (_LOG_ENTRY_ADAPTER, True), "note": (_STR_ADAPTER, False)},
                 (_STR_ADAPTER, False),
             ),
@@ -1164,7 +1164,7 @@ class AsyncLogsSnapshotsResource:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> _http.AsyncStream[models.LogEntry]:
+    ) -> _streams.AsyncStream[models.LogEntry]:
         """GET /logs/snapshots
 
         Args:
@@ -1195,4 +1195,4 @@ class AsyncLogsSnapshotsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.astream(response, _http.Parts(_LOG_ENTRY_ADAPTER, False))
+        return _streams.astream(response, _streams.Parts(_LOG_ENTRY_ADAPTER, False))

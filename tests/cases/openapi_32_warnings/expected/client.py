@@ -13,7 +13,7 @@ from typing import Any, Literal, Self
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http, models
+from . import _http, _streams, models
 from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
@@ -215,7 +215,7 @@ class LinesResource:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> _http.Stream[models.Line]:
+    ) -> _streams.Stream[models.Line]:
         """GET /lines
 
         Args:
@@ -246,7 +246,7 @@ class LinesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.stream(response, _http.JsonLines(_LINE_ADAPTER))
+        return _streams.stream(response, _streams.JsonLines(_LINE_ADAPTER))
 
 
 class AsyncClient:
@@ -412,7 +412,7 @@ class AsyncLinesResource:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> _http.AsyncStream[models.Line]:
+    ) -> _streams.AsyncStream[models.Line]:
         """GET /lines
 
         Args:
@@ -443,4 +443,4 @@ class AsyncLinesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.astream(response, _http.JsonLines(_LINE_ADAPTER))
+        return _streams.astream(response, _streams.JsonLines(_LINE_ADAPTER))
