@@ -59,7 +59,7 @@ def method_token(o: Listed) -> str:
     """The method an operation is sent with: a fixed field's name in upper case (`query` is
     QUERY), an `additionalOperations` key exactly as written (OpenAPI 3.2: "the HTTP method
     with the same capitalization that is to be sent")."""
-    if o.method in METHODS:
+    if o.method in METHODS and o.at[-2:-1] != ("additionalOperations",):
         return o.method.upper()
     if not _TOKEN.fullmatch(o.method):
         raise Skip(o.at, f"{o.method!r} is not an HTTP method (RFC 9110 token characters only)")
