@@ -1,4 +1,4 @@
-"""Media types: which kind of body each one is, and which carry a sequence of items."""
+"""Media types that carry a sequence of items (OpenAPI 3.2's sequential media types)."""
 
 from __future__ import annotations
 
