@@ -40,3 +40,23 @@ def test_closure_follows_a_default_response(tmp_path: Path) -> None:
     out = tmp_path / "fragment.yaml"
     assert main(["extract", str(spec), "--path-prefix", "/a", "-o", str(out)]) == 0
     assert set(yaml.safe_load(out.read_text())["components"]["schemas"]) == {"error"}
+
+
+def test_openapi_32_operations_keep_their_security_and_tags(tmp_path: Path) -> None:
+    """A `query` operation and an `additionalOperations` entry are operations: the security
+    schemes and tags only they use belong to the fragment."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "openapi: 3.2.0\ninfo: {title: t, version: '1'}\n"
+        "tags: [{name: q}, {name: purge}, {name: other}]\npaths:\n  /a:\n"
+        "    query: {tags: [q], security: [{key: []}], responses: {'204': {description: ok}}}\n"
+        "    additionalOperations:\n"
+        "      PURGE: {tags: [purge], security: [{basic: []}], responses: {'204': {description: ok}}}\n"
+        "components:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: k}\n"
+        "    basic: {type: http, scheme: basic}\n    unused: {type: http, scheme: bearer}\n"
+    )
+    out = tmp_path / "fragment.yaml"
+    assert main(["extract", str(spec), "--path-prefix", "/a", "-o", str(out)]) == 0
+    data = yaml.safe_load(out.read_text())
+    assert sorted(data["components"]["securitySchemes"]) == ["basic", "key"]
+    assert [t["name"] for t in data["tags"]] == ["q", "purge"]

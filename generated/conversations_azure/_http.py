@@ -186,6 +186,7 @@ Style = Literal[
     "label",
     "matrix",
     "json",
+    "querystring",
 ]
 _SEPARATORS = {"spaceDelimited": " ", "pipeDelimited": "|"}  # the other styles: ","
 # Kept as they are where `allowReserved` says so. `&`, `+` and `#` are still encoded: they
@@ -272,6 +273,10 @@ def _json(value: Any) -> str:
     return json.dumps(_jsonable(value), separators=(",", ":"))
 
 
+def _texts(value: Any) -> list[str]:
+    return [_element(v) for v in value] if _is_array(value) else [leaf(value)]
+
+
 def pairs(name: str, value: Any, wire: Wire = FORM) -> list[tuple[str, str]]:
     """A query parameter, cookie or form field as (key, text) pairs."""
     value = _jsonable(value)
@@ -283,9 +288,14 @@ def pairs(name: str, value: Any, wire: Wire = FORM) -> list[tuple[str, str]]:
         return list(_deep(name, value))
     separator = _SEPARATORS.get(wire.style, ",")
     if isinstance(value, Mapping):
+        if wire.exploded:  # form: the object's properties are fields of their own (an array's repeated)
+            return [
+                (str(k), part)
+                for k, v in value.items()
+                if v is not None
+                for part in _texts(v)
+            ]
         items = [(str(k), leaf(v)) for k, v in value.items() if v is not None]
-        if wire.exploded:  # form: the object's properties are fields of their own
-            return items
         texts = [part for item in items for part in item]
     elif _is_array(value):
         texts = [_element(v) for v in value]
@@ -360,7 +370,12 @@ def encode_query(params: Mapping[str, Any], array_format: ArrayFormat) -> str:
     mapping (from `extra_query`) as a deepObject."""
     out: list[str] = []
     for key, value in params.items():
-        if isinstance(value, Styled):
+        if (
+            isinstance(value, Styled) and value.wire.style == "querystring"
+        ):  # the whole query string, as JSON
+            if (jsonable := _jsonable(value.value)) is not None:
+                out.append(quote(_json(jsonable), safe=""))
+        elif isinstance(value, Styled):
             out += [
                 _url_pair(k, v, value.wire.allow_reserved)
                 for k, v in pairs(key, value.value, value.wire)
@@ -622,50 +637,6 @@ async def asend_with_retries(
         await response.aclose()
         await sleep(retry_delay(attempt, response))
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-# -- server-sent events --------------------------------------------------------------------------
-def _event_data(lines: list[str]) -> str | None:
-    return "\n".join(lines) if lines else None
-
-
-def iter_events(response: httpx.Response, adapter: TypeAdapter[T]) -> Iterator[T]:
-    """A text/event-stream answer: each event's `data` parsed with the event schema; a
-    `[DONE]` event ends the stream. The response is closed when the iteration ends."""
-    try:
-        lines: list[str] = []
-        for line in response.iter_lines():
-            if line.startswith("data:"):
-                lines.append(line[5:].removeprefix(" "))
-            elif not line and (data := _event_data(lines)) is not None:
-                lines = []
-                if data == "[DONE]":
-                    return
-                yield adapter.validate_json(data)
-        if (data := _event_data(lines)) is not None and data != "[DONE]":
-            yield adapter.validate_json(data)
-    finally:
-        response.close()
-
-
-async def aiter_events(
-    response: httpx.Response, adapter: TypeAdapter[T]
-) -> AsyncIterator[T]:
-    """Async twin of `iter_events`."""
-    try:
-        lines: list[str] = []
-        async for line in response.aiter_lines():
-            if line.startswith("data:"):
-                lines.append(line[5:].removeprefix(" "))
-            elif not line and (data := _event_data(lines)) is not None:
-                lines = []
-                if data == "[DONE]":
-                    return
-                yield adapter.validate_json(data)
-        if (data := _event_data(lines)) is not None and data != "[DONE]":
-            yield adapter.validate_json(data)
-    finally:
-        await response.aclose()
 
 
 async def async_sleep(seconds: float) -> None:

@@ -88,6 +88,12 @@ class Bodies:
             raise Skip(at + ("requestBody", "content", media), f"request body {media!r} is not supported")
         media, entry = by_kind[kind]
         where = at + ("requestBody", "content", media, "schema")
+        if "itemSchema" in entry:  # OpenAPI 3.2: a body sent item by item
+            whole = f"as {kind}" if kind in ("bytes", "text") else "typed by its `schema`"
+            self.sb.warn(
+                where[:-1] + ("itemSchema",),
+                f"a request body sent item by item (`itemSchema`) is not generated: it is sent whole, {whole}",
+            )
         if kind in ("bytes", "text"):
             return None, (), required, kind, media, "bytes" if kind == "bytes" else "str"
         schema = self.resolve(entry.get("schema"))

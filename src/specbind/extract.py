@@ -18,6 +18,15 @@ except AttributeError:  # pragma: no cover
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
+def _operations(item: Any) -> list[dict[str, Any]]:
+    """A path item's operations: the fixed fields (3.2 adds `query`) and `additionalOperations`."""
+    if not isinstance(item, dict):
+        return []
+    more = item.get("additionalOperations")
+    found = [item.get(m) for m in (*HTTP_METHODS, "query")] + list(more.values() if isinstance(more, dict) else [])
+    return [op for op in found if isinstance(op, dict)]
+
+
 def _matches(path: str, prefix: str) -> bool:
     prefix = prefix.rstrip("/")
     return path == prefix or path.startswith(prefix + "/")
@@ -32,7 +41,7 @@ def extract(doc: Document, prefix: str, source_name: str) -> dict[str, Any]:
     if not paths:
         raise doc.error(("paths",), f"no path matches the prefix {prefix!r}")
     security = [data.get("security", [])] + [
-        op.get("security", []) for item in paths.values() for m, op in item.items() if m in HTTP_METHODS
+        op.get("security", []) for item in paths.values() for op in _operations(item)
     ]
     needed = closure(data, paths)
     components: dict[str, Any] = {}
@@ -47,9 +56,7 @@ def extract(doc: Document, prefix: str, source_name: str) -> dict[str, Any]:
     for key in ("servers", "security"):
         if key in data:
             out[key] = data[key]
-    used_tags = {
-        t for item in paths.values() for m, op in item.items() if m in HTTP_METHODS for t in op.get("tags", [])
-    }
+    used_tags = {t for item in paths.values() for op in _operations(item) for t in op.get("tags", [])}
     tags = [t for t in data.get("tags", []) if isinstance(t, dict) and t.get("name") in used_tags]
     if tags:
         out["tags"] = tags

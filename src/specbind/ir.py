@@ -125,7 +125,9 @@ class Param:
     explode: bool = True  # form style: `a=1&a=2`; False: `a=1,2`
     is_array: bool = False
     #: The parameter's `style` (form, simple, label, matrix, spaceDelimited, pipeDelimited,
-    #: deepObject), or `json` for a parameter given by `content` in a JSON media type.
+    #: deepObject), `json` for a parameter given by `content` in a JSON media type, or
+    #: `querystring` for OpenAPI 3.2's `in: querystring` in JSON (a form-encoded one is a
+    #: form-style exploded object, `client_spread`).
     style: str = "form"
     allow_reserved: bool = False  # query: reserved characters are sent as they are
     #: How the server reads the wire text back (JSON text, see `encoding`): where arrays and
@@ -156,6 +158,38 @@ class BodyField:
     server_annotation: str = ""  # multipart: what the server's parts model declares
     server_assignment: str = ""  # multipart: "" or " = ..." in the server's parts model
     model_assignment: str | None = None  # the body model field's own " = ..." (default, alias), if it has the same name
+
+
+@dataclass(frozen=True)
+class EventType:
+    """text/event-stream with an `itemSchema` (OpenAPI 3.2): how the `data` of the events of
+    one name is read. The event's `event`, `id` and `retry` fields are read as they are."""
+
+    event: str | None  # the `event` field's value; None: any event no other entry names
+    data: str  # annotation of the decoded data
+    json: bool  # the data is JSON text (`contentMediaType: application/json`), else plain text
+    adapter: str = ""  # module constant validating the data (set by ``wire.finish``)
+
+
+#: How a sequential media type is cut into items: `sse` (text/event-stream, each event's
+#: `data` typed by the media type's `schema`, as OpenAPI 3.1 documents do), `events`
+#: (text/event-stream with an `itemSchema`: typed events), `jsonl` (application/jsonl and
+#: application/x-ndjson), `json-seq` (RFC 7464) and `multipart` (multipart/mixed, one item per part).
+StreamFormat = Literal["sse", "events", "jsonl", "json-seq", "multipart"]
+
+
+@dataclass(frozen=True)
+class Stream:
+    """An answer read item by item as it arrives (a sequential media type)."""
+
+    format: StreamFormat
+    media: str  # the media type, as the document writes it
+    item: str  # annotation of one item: what the client's iterator and the service's generator yield
+    events: tuple[EventType, ...] = ()  # `events`: by event name, then the entry for any other event
+    part_kind: Literal["json", "text", "bytes"] = "json"  # `multipart`: how a part's content is read
+    part_type: str = ""  # `multipart`: the Content-Type the server gives each part
+    reader: str = ""  # client expression: a `_streams` reader of this format (set by ``wire.finish``)
+    writer: str = ""  # server expression: how the server frames each item (set by ``wire.finish``)
 
 
 PageStyle = Literal["cursor", "next_url", "link_header", "offset", "page"]
@@ -238,7 +272,9 @@ class Operation:
     stream_method: str = ""  # JSON and text/event-stream both offered: the streaming twin's name
     stream_of: str = ""  # on that twin: the operation it streams (the server routes that one)
     stream_flag: bool = False  # on that twin: the body's boolean `stream` field is sent as true
-    stream_adapter: str = ""  # the twin's event adapter, for the server's handler
+    #: A sequential answer (response_kind "stream"): its format and item type. On a method
+    #: with a `_stream` twin, the twin's (the server answers with it when asked to).
+    stream: Stream | None = None
     errors: tuple[tuple[str, str], ...] = ()  # (status key: "404" / "4XX" / "default", error type)
     error_adapters: tuple[tuple[str, str], ...] = ()  # (status key, adapter constant)
     security: tuple[str, ...] = ()  # client settings (schemes) the operation may send
@@ -404,6 +440,15 @@ class Api:
         return any(op.response_kind == "stream" for op in self.operations)
 
     @property
+    def typed_events(self) -> bool:
+        """Some answer is a text/event-stream of typed events (`ServerSentEvent`)."""
+        return any(op.stream is not None and op.stream.format == "events" for op in self.operations)
+
+    def streams_in(self, *formats: str) -> bool:
+        """Some answer (or `_stream` twin) is a stream of one of ``formats``: server.py defines their writers."""
+        return any(op.stream is not None and op.stream.format in formats for op in self.operations)
+
+    @property
     def multipart(self) -> bool:
         return any(op.body_kind == "multipart" for op in self.operations)
 
@@ -467,7 +512,9 @@ class Api:
         """The server's wire readers the operations use (`_query`, `_cookie`, `_from_text`,
         `_from_rest`, `_form` and `_unclaimed`): server.py defines only those."""
         text = " ".join(p.server_value for op in self.operations for p in op.server_params)
-        found = {name for name in ("_query", "_cookie", "_from_text", "_from_rest") if name + "(" in text}
+        found = {
+            name for name in ("_query", "_querystring", "_cookie", "_from_text", "_from_rest") if name + "(" in text
+        }
         if any(op.body_kind in ("form", "multipart") for op in self.operations):
             found.add("_form")
         if found & {"_form", "_from_rest"}:
@@ -477,7 +524,11 @@ class Api:
     @property
     def server_urllib_imports(self) -> tuple[str, ...]:
         readers = self.server_readers
-        return (("parse_qsl",) if "_form" in readers else ()) + (("unquote",) if "_cookie" in readers else ())
+        return (
+            (("parse_qsl",) if "_form" in readers else ())
+            + (("unquote",) if "_cookie" in readers else ())
+            + (("unquote_to_bytes",) if "_querystring" in readers else ())
+        )
 
     @property
     def server_uses_config_dict(self) -> bool:

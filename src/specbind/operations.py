@@ -13,19 +13,24 @@ from dataclasses import replace
 from typing import Any
 
 from . import encoding, idempotency, ir, naming
+from .answers import Answers
 from .bodies import Bodies, media_kind
 from .encoding import Skip
-from .extract import HTTP_METHODS
-from .normalize import Normalized
+from .normalize import METHODS, Normalized
+from .normalize import Operation as Listed
 from .pagination import Detector
 from .pagination_config import Rule
 from .resolve import Parts
 from .schemas import SchemaBuilder, clean_doc
+from .streams import StreamPlanner
 from .typetext import or_none, strip_constraints
 
 __all__ = ["OperationBuilder", "Skip", "media_kind", "or_none", "service_name", "strip_constraints"]
 
-IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+#: Methods a retry cannot make act twice (RFC 9110; QUERY is safe and idempotent too).
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "QUERY"})
+#: RFC 9110's `token`: what an HTTP method may be made of.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 #: Argument names the generated methods use themselves, and module names their bodies read.
 RESERVED_ARGS = frozenset(
@@ -34,20 +39,44 @@ RESERVED_ARGS = frozenset(
         "request", "response", "params", "result", "models", "httpx", "json",
     }
 )  # fmt: skip
-_LOCATIONS = {"path": 0, "query": 1, "header": 2, "cookie": 3}
+_LOCATIONS = {"path": 0, "query": 1, "querystring": 1, "header": 2, "cookie": 3}
 
 
 def service_name(data: dict[str, Any], package: str) -> str:
     """`<FirstTag>Service` (e.g. ConversationsService), else `<Package>Service`."""
     for item in (data.get("paths") or {}).values():
-        for method in HTTP_METHODS:
-            tags = (item.get(method) or {}).get("tags") if isinstance(item, dict) else None
+        if not isinstance(item, dict):
+            continue
+        more = item.get("additionalOperations")
+        for op in [item.get(m) for m in METHODS] + list(more.values() if isinstance(more, dict) else []):
+            tags = op.get("tags") if isinstance(op, dict) else None
             if isinstance(tags, list) and tags and isinstance(tags[0], str) and naming.pascal(tags[0]):
                 return naming.pascal(tags[0]) + "Service"
     return (naming.pascal(package.rsplit(".", 1)[-1]) or "Api") + "Service"
 
 
-class OperationBuilder(Bodies):
+def method_token(o: Listed) -> str:
+    """The method an operation is sent with: a fixed field's name in upper case (`query` is
+    QUERY), an `additionalOperations` key exactly as written (OpenAPI 3.2: "the HTTP method
+    with the same capitalization that is to be sent")."""
+    if o.method in METHODS and o.at[-2:-1] != ("additionalOperations",):
+        return o.method.upper()
+    if not _TOKEN.fullmatch(o.method):
+        raise Skip(o.at, f"{o.method!r} is not an HTTP method (RFC 9110 token characters only)")
+    if o.method.lower() in METHODS:
+        raise Skip(
+            o.at, f"`additionalOperations` must not hold {o.method}: OpenAPI gives it the `{o.method.lower()}` field"
+        )
+    if o.method != o.method.upper():
+        raise Skip(
+            o.at,
+            f"the method {o.method!r} is not in upper case: Starlette, which serves the generated server, "
+            "matches upper-case methods only",
+        )
+    return o.method
+
+
+class OperationBuilder(Bodies, Answers):
     def __init__(
         self,
         n: Normalized,
@@ -67,8 +96,9 @@ class OperationBuilder(Bodies):
         #: every error type seen, with how often: the most common one types `APIStatusError.error`
         self.error_types: dict[str, int] = {}
         self.error_schemas: list[tuple[Any, str]] = []  # (raw schema, type), document order
-        # Per operation, while it is built: the text/event-stream event type, multipart part types.
-        self.stream_event: str | None = None
+        self.streams = StreamPlanner(n, sb, self.resolve)
+        # Per operation, while it is built: the sequential answer, multipart part types.
+        self.stream: ir.Stream | None = None
         self.part_types: tuple[tuple[str, str], ...] = ()
         self.form_wires, self.form_fields = "", "{}"
 
@@ -77,9 +107,7 @@ class OperationBuilder(Bodies):
         for o in self.n.operations:
             op, method, path = o.spec, o.method, o.path
             try:
-                if method not in HTTP_METHODS:
-                    raise Skip(o.at, f"the {method.upper()} method (OpenAPI 3.2) is not supported yet")
-                built = self.operation(path, method, o.item, op, o.at)
+                built = self.operation(path, method_token(o), o.item, op, o.at)
                 ops.extend(self.with_stream_twin(built))
             except Skip as skip:
                 op_id = op.get("operationId") or f"{method.upper()} {path}"
@@ -88,10 +116,11 @@ class OperationBuilder(Bodies):
         return tuple(ops)
 
     def with_stream_twin(self, op: ir.Operation) -> tuple[ir.Operation, ...]:
-        """An answer offered both as JSON (or bytes...) and as text/event-stream: the method
-        returns the former, `<method>_stream` iterates the events (asking with `accept` and,
-        when the body has a boolean `stream` field, `stream: true`)."""
-        if self.stream_event is None or op.response_kind == "stream":
+        """An answer offered both whole (JSON, bytes...) and as a stream of items (text/event-stream,
+        JSON Lines...): the method returns the former, `<method>_stream` iterates the items (asking
+        with `accept` and, when the body has a boolean `stream` field, `stream: true`)."""
+        stream = self.stream
+        if stream is None or op.response_kind == "stream":
             return (op,)
         flag = [
             b
@@ -99,12 +128,13 @@ class OperationBuilder(Bodies):
             if b.wire == "stream" and strip_constraints(b.annotation).removesuffix(" | None") == "bool"
         ]
         twin = replace(
-            op, name=self.names.claim(op.name + "_stream"), response=self.stream_event, response_kind="stream",
-            response_media="text/event-stream", pagination=None, pagination_note="", item_type=None, stream_of=op.name,
-            stream_flag=bool(flag), body_fields=tuple(b for b in op.body_fields if b not in flag),
-            summary=(op.summary or op.operation_id) + " (events, as they come)",
+            op, name=self.names.claim(op.name + "_stream"), response=stream.item, response_kind="stream",
+            response_media=stream.media, stream=stream, pagination=None, pagination_note="", item_type=None,
+            stream_of=op.name, stream_flag=bool(flag), body_fields=tuple(b for b in op.body_fields if b not in flag),
+            summary=(op.summary or op.operation_id)
+            + (" (events, as they come)" if stream.format in ("sse", "events") else " (items, as they come)"),
         )  # fmt: skip
-        return replace(op, stream_method=twin.name), twin
+        return replace(op, stream_method=twin.name, stream=stream), twin
 
     def resolve(self, node: Any) -> Any:
         """A schema with its `$ref`s followed (a lookup in the normalized document)."""
@@ -118,7 +148,9 @@ class OperationBuilder(Bodies):
         for p in normalized.declared:
             if p.location not in _LOCATIONS:
                 raise Skip(
-                    p.at, f"parameter {p.name!r} is `in: {p.location}`, which is not path, query, header or cookie"
+                    p.at,
+                    f"parameter {p.name!r} is `in: {p.location}`, "
+                    "which is not path, query, querystring, header or cookie",
                 )
             if p.location == "path" and p.spec.get("required") is not True:
                 self.sb.warn(
@@ -135,11 +167,20 @@ class OperationBuilder(Bodies):
                     "a required string parameter is assumed",
                 )
             merged[(p.name, p.location)] = (p.spec, p.at)
+        whole = [at for (_, loc), (_, at) in merged.items() if loc == "querystring"]
+        if whole and len(whole) + sum(loc == "query" for _, loc in merged) > 1:
+            raise Skip(
+                whole[-1],
+                "an `in: querystring` parameter is the whole query string: no other query parameter can come with it",
+            )
         return merged
 
     def param(self, p: dict[str, Any], p_at: Parts, wire: str, loc: str, base: str, name: str) -> ir.Param:
         schema, schema_at, enc = p.get("schema") or {}, p_at + ("schema",), None
-        if "schema" not in p and isinstance(p.get("content"), dict):
+        if loc == "querystring":  # read as a query parameter whose value is every pair
+            schema, schema_at, enc = self.querystring(p, p_at, wire)
+            p, loc = {**p, "style": "form", "explode": True}, "query"
+        elif "schema" not in p and isinstance(p.get("content"), dict):
             schema, schema_at, enc = self.param_content(p, p_at, wire)
         if enc is None:
             enc, why = encoding.decide(
@@ -192,6 +233,37 @@ class OperationBuilder(Bodies):
         at = p_at + ("content", media, "schema")
         return (schema, at, encoding.AS_JSON) if kind == "json" else ({"type": "string"}, at, None)
 
+    def querystring(self, p: dict[str, Any], p_at: Parts, wire: str) -> tuple[Any, Parts, encoding.Encoding | None]:
+        """OpenAPI 3.2's `in: querystring`: the whole query string is one value, in the media type
+        of its `content`. Form-encoded: an object whose properties are the pairs (the encoding is
+        a form-style exploded object's); JSON: the percent-encoded JSON text, nothing else."""
+        content = p.get("content")
+        if not isinstance(content, dict) or len(content) != 1:
+            raise Skip(p_at, f"parameter {wire!r} is `in: querystring`: its `content` must name exactly one media type")
+        media, entry = next(iter(content.items()))
+        schema = entry.get("schema", {}) if isinstance(entry, dict) else {}
+        at = p_at + ("content", media, "schema")
+        kind = media_kind(str(media))
+        if kind == "json":
+            return schema, at, encoding.Encoding("querystring", False, False, encoding.AS_JSON.shape)
+        if kind != "form":
+            raise Skip(
+                p_at + ("content", media),
+                f"parameter {wire!r} is `in: querystring` in {media!r}: "
+                "application/x-www-form-urlencoded and JSON media types are supported",
+            )
+        shape = self.shapes.of(schema)
+        fields = [*shape.get("p", {}).values(), shape.get("a", {})]
+        # Each property one form field (an array: repeated, `tag=a&tag=b`), as in a form body.
+        if "p" not in shape or "i" in shape or shape.get("s"):
+            raise Skip(at, f"parameter {wire!r} is `in: querystring`, form-encoded: its schema must be an object")
+        if not all(
+            encoding.leafish(f) or ("i" in f and set(f) <= {"i", "z"} and encoding.leafish(f["i"])) for f in fields
+        ):
+            raise Skip(at, f"parameter {wire!r} is `in: querystring`, form-encoded: a property holds an object")
+        required = encoding.required(shape) if p.get("required") is True else shape
+        return schema, at, encoding.Encoding("form", True, False, encoding.text(required))
+
     # -- the operation ----------------------------------------------------------------------------
     def operation(self, path: str, method: str, item: dict[str, Any], op: dict[str, Any], at: Parts) -> ir.Operation:
         op_id = op.get("operationId") or f"{method}_{path}"
@@ -219,7 +291,6 @@ class OperationBuilder(Bodies):
             for (wire, loc), (p, p_at) in ordered
         ]
         params, key_header = idempotency.key_header(self.n.data, op, method, params, arg_names, self.idempotency_header)
-        self.stream_event = None
         status, response, kind, media = self.response(op, at, base)
         errors = self.errors(op, at, base)
         raw_query = {wire: p.get("schema") for (wire, loc), (p, _) in ordered if loc == "query"}
@@ -249,7 +320,7 @@ class OperationBuilder(Bodies):
             idempotent=method.upper() in IDEMPOTENT or bool(key_header), idempotency_header=key_header,
             path_expr=path_expr,
             params_model="_" + base + "Params", status=status,
-            response_kind=kind, response_media=media,  # type: ignore[arg-type]
+            response_kind=kind, response_media=media, stream=self.stream if kind == "stream" else None,  # type: ignore[arg-type]
             body_kind=body[3], body_media=body[4], body_annotation=body[5], errors=errors,  # type: ignore[arg-type]
             security=self.security(op), part_types=self.part_types,
             parts_model=base + "Parts" if body[3] == "multipart" else "",
@@ -265,69 +336,6 @@ class OperationBuilder(Bodies):
         else:
             wanted = {n for alt in declared if isinstance(alt, dict) for n in alt}
         return tuple(setting for name, setting in self.schemes.items() if name in wanted)
-
-    # -- answers --------------------------------------------------------------------------------
-    def response(self, op: dict[str, Any], at: Parts, base: str) -> tuple[int, str | None, str, str]:
-        """(status, type, kind, media type) of the success answer. The server answers the first
-        declared 2xx code; several codes with different JSON schemas give a union."""
-        responses: dict[Any, Any] = op["responses"] if isinstance(op.get("responses"), dict) else {}
-        codes = sorted(str(k) for k in responses if str(k)[:1] == "2" and (str(k).isdigit() or str(k).upper() == "2XX"))
-        status = next((int(c) for c in codes if c.isdigit()), 200)
-        types: list[str] = []
-        kind, media = "none", ""
-        for code in codes:
-            raw = responses.get(code, responses.get(int(code)) if code.isdigit() else None)
-            offered = self.content(raw)  # followed by normalize
-            by_kind = {media_kind(m): (m, b) for m, b in reversed(offered)}
-            if "json" in by_kind:
-                m, entry = by_kind["json"]
-                info = self.sb.type_of(
-                    entry.get("schema"), at + ("responses", code, "content", m, "schema"), base + "Response"
-                )
-                if kind in ("none", "json"):
-                    kind, media = "json", m
-                    if info.annotation() not in types:
-                        types.append(info.annotation())
-            elif offered and kind == "none":
-                plain = [m for m, _ in offered if media_kind(m) != "event-stream"]
-                m = plain[0] if plain else offered[0][0]
-                kind, media = (
-                    ("text", m)
-                    if media_kind(m) == "text"
-                    else ("stream", m)
-                    if media_kind(m) == "event-stream"
-                    else ("bytes", m)
-                )
-            if "event-stream" in by_kind and self.stream_event is None:
-                m, entry = by_kind["event-stream"]
-                self.stream_event = self.sb.type_of(
-                    entry.get("schema"), at + ("responses", code, "content", m, "schema"), base + "Event"
-                ).annotation()
-        if kind == "stream":
-            return status, self.stream_event, kind, media
-        if kind in ("text", "bytes"):
-            return status, "str" if kind == "text" else "bytes", kind, media
-        if not types:
-            return status, None, "none", ""
-        return status, " | ".join(types) if len(types) > 1 else types[0], "json", media
-
-    def errors(self, op: dict[str, Any], at: Parts, base: str) -> tuple[tuple[str, str], ...]:
-        """(status key, type) for each declared error answer with a JSON schema."""
-        responses: dict[Any, Any] = op["responses"] if isinstance(op.get("responses"), dict) else {}
-        out: list[tuple[str, str]] = []
-        for code in (str(k) for k in responses):
-            if not (code == "default" or code[:1] in ("4", "5")):
-                continue
-            offered = {media_kind(m): (m, b) for m, b in reversed(self.content(responses[code]))}
-            if "json" not in offered:
-                continue
-            m, entry = offered["json"]
-            where = at + ("responses", code, "content", m, "schema")
-            info = self.sb.type_of(entry.get("schema"), where, base + "Error")
-            out.append((code.upper() if code != "default" else code, info.annotation()))
-            self.error_types[info.annotation()] = self.error_types.get(info.annotation(), 0) + 1
-            self.error_schemas.append((self.resolve(entry.get("schema")), info.annotation()))
-        return tuple(out)
 
 
 def path_expression(path: str, params: list[ir.Param]) -> str:

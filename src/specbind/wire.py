@@ -194,6 +194,8 @@ def wire_values(p: ir.Param) -> ir.Param:
         server = raw if plain else f"_from_text({raw}, {wire}{_server_args(p, 'simple', False)})"
     elif p.client_spread:  # form, exploded: `a=1&b=2` (set in `finish`, which knows the other names)
         server = ""
+    elif p.style == "querystring":  # OpenAPI 3.2 `in: querystring`, as JSON: the whole query string
+        server = "_querystring(request)"
     else:
         reader = "_query" if p.location == "query" else "_cookie"
         server = f"{reader}(request, {wire}{_server_args(p, 'form', True)})"
@@ -271,15 +273,41 @@ def finish(
             params=params,
             response_is_model=is_model,
             response_adapter=adapters(op.response)
-            if op.response and (op.response_kind == "json" and not is_model or op.response_kind == "stream")
+            if op.response and op.response_kind == "json" and not is_model
             else None,
             body_adapter=adapters(op.body_model) if op.body_kind == "json" and op.body_model else None,
             error_adapters=tuple((key, errors(t)) for key, t in op.errors),
+            stream=stream_io(op.stream, adapters) if op.stream else None,
         )
         out.append(qualified(op, defined, none_aliases))
-    twins = {op.stream_of: op.response_adapter or "" for op in out if op.stream_of}
-    out = [replace(op, stream_adapter=twins[op.name]) if op.stream_method else op for op in out]
     return tuple(out), adapters, errors
+
+
+def stream_io(stream: ir.Stream, adapters: Adapters) -> ir.Stream:
+    """The adapters of a stream's items, and the expressions the client reads it with (a
+    `_streams` reader) and the server frames each item with (a function of server.py)."""
+    if stream.format == "events":
+        events = tuple(replace(e, adapter=adapters(e.data)) for e in stream.events)
+        table = "{" + ", ".join(f"{e.event!r}: ({e.adapter}, {e.json})" for e in events if e.event is not None) + "}"
+        other = next(e for e in events if e.event is None)
+        args = f"{table}, ({other.adapter}, {other.json})"
+        return replace(stream, events=events, reader=f"_streams.Events({args})", writer=f"_sse_events({args})")
+    if stream.format == "multipart" and stream.part_kind == "bytes":
+        return replace(stream, reader="_streams.BinaryParts()", writer=f"_part(None, {stream.part_type!r})")
+    if stream.format == "multipart":
+        adapter, text = adapters(stream.item), stream.part_kind == "text"
+        return replace(
+            stream,
+            reader=f"_streams.Parts({adapter}, {text})",
+            writer=f"_part(({adapter}, {text}), {stream.part_type!r})",
+        )
+    adapter = adapters(stream.item)
+    reader, writer = {
+        "sse": ("EventData", "_sse_data"),
+        "jsonl": ("JsonLines", "_json_line"),
+        "json-seq": ("JsonSeq", "_json_seq_record"),
+    }[stream.format]
+    return replace(stream, reader=f"_streams.{reader}({adapter})", writer=f"{writer}({adapter})")
 
 
 def qualified(op: ir.Operation, defined: set[str], none_aliases: frozenset[str]) -> ir.Operation:
@@ -317,6 +345,11 @@ def qualified(op: ir.Operation, defined: set[str], none_aliases: frozenset[str])
         ),
         response=q(op.response),
         item_type=q(op.item_type),
+        stream=replace(
+            op.stream, item=q(op.stream.item), events=tuple(replace(e, data=q(e.data)) for e in op.stream.events)
+        )
+        if op.stream
+        else None,
         errors=tuple((k, q(t)) for k, t in op.errors),
         body_type=argument(body_type(op, q(op.body_model))),
         file_parts=f"frozenset({tuple(sorted(b.wire for b in op.body_fields if b.is_file))!r})",

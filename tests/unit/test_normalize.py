@@ -191,11 +191,14 @@ def test_operations_of_every_method_with_their_parameters_merged() -> None:
     assert media["itemSchema"] == {"type": ["integer", "null"]}
 
 
-def test_methods_the_builders_do_not_support_yet_are_located_warnings() -> None:
+def test_query_and_additional_methods_are_built_with_their_item_schema() -> None:
     diagnostics = Diagnostics()
     doc = load_bytes("spec.yaml", textwrap.dedent(SPEC_32).encode())
     api = build_api(doc, package="p", spec_name="spec.yaml", diagnostics=diagnostics)
-    assert [op.operation_id for op in api.operations] == ["get"]
-    messages = [w.message for w in diagnostics.warnings]
-    assert "operation q: the QUERY method (OpenAPI 3.2) is not supported yet; no method is generated for it" in messages
-    assert any(m.startswith("operation copy: the COPY method") for m in messages)
+    by_id = {op.operation_id: op for op in api.operations}
+    assert [(i, by_id[i].method) for i in by_id] == [("get", "GET"), ("q", "QUERY"), ("copy", "COPY")]
+    q = by_id["q"]
+    assert q.response_kind == "stream" and q.stream is not None
+    assert (q.stream.format, q.stream.media, q.stream.item) == ("jsonl", "application/jsonl", "int | None")
+    assert by_id["copy"].response_kind == "none"
+    assert not [w for w in diagnostics.warnings if "operation" in w.message]

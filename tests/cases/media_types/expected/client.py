@@ -6,14 +6,14 @@ into resources (`client.<resource>.<method>`; `specbind generate --explain` prin
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any, Literal, Self
 
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http, models
+from . import _http, _streams, models
 from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
@@ -577,7 +577,7 @@ class EventsResource:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Iterator[models.Event]:
+    ) -> _streams.Stream[models.Event]:
         """GET /events
 
         Args:
@@ -608,7 +608,7 @@ class EventsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.iter_events(response, _EVENT_ADAPTER)
+        return _streams.stream(response, _streams.EventData(_EVENT_ADAPTER))
 
 
 class CompleteResource:
@@ -683,7 +683,7 @@ class CompleteResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> Iterator[models.Event]:
+    ) -> _streams.Stream[models.Event]:
         """complete (events, as they come)
 
         Args:
@@ -727,7 +727,7 @@ class CompleteResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.iter_events(response, _EVENT_ADAPTER)
+        return _streams.stream(response, _streams.EventData(_EVENT_ADAPTER))
 
 
 class AsyncClient:
@@ -1234,7 +1234,7 @@ class AsyncEventsResource:
         extra_query: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> AsyncIterator[models.Event]:
+    ) -> _streams.AsyncStream[models.Event]:
         """GET /events
 
         Args:
@@ -1265,7 +1265,7 @@ class AsyncEventsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.aiter_events(response, _EVENT_ADAPTER)
+        return _streams.astream(response, _streams.EventData(_EVENT_ADAPTER))
 
 
 class AsyncCompleteResource:
@@ -1340,7 +1340,7 @@ class AsyncCompleteResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> AsyncIterator[models.Event]:
+    ) -> _streams.AsyncStream[models.Event]:
         """complete (events, as they come)
 
         Args:
@@ -1384,4 +1384,4 @@ class AsyncCompleteResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _http.aiter_events(response, _EVENT_ADAPTER)
+        return _streams.astream(response, _streams.EventData(_EVENT_ADAPTER))

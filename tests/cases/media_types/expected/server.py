@@ -564,18 +564,27 @@ def _context(request: Request) -> RequestContext:
     )
 
 
-def _event_stream(
-    events: AsyncIterator[Any], adapter: TypeAdapter[Any], status: int
+def _streamed(
+    items: AsyncIterator[Any],
+    frame: Callable[[Any], bytes],
+    media_type: str,
+    status: int,
 ) -> Response:
-    """What a service yields, as text/event-stream (`data: <json>` per event)."""
+    """What a service yields, sent as it comes: one frame per item."""
 
-    async def lines() -> AsyncIterator[bytes]:
-        async for event in events:
-            data = adapter.dump_json(event, by_alias=True, exclude_unset=True)
-            yield b"data: " + data + b"\n\n"
+    async def body() -> AsyncIterator[bytes]:
+        async for item in items:
+            yield frame(item)
 
-    return StreamingResponse(
-        lines(), status_code=status, media_type="text/event-stream"
+    return StreamingResponse(body(), status_code=status, media_type=media_type)
+
+
+def _sse_data(adapter: TypeAdapter[Any]) -> Callable[[Any], bytes]:
+    """text/event-stream typed by its schema: `data: <json>` per event."""
+    return lambda event: (
+        b"data: "
+        + adapter.dump_json(event, by_alias=True, exclude_unset=True)
+        + b"\n\n"
     )
 
 
@@ -725,10 +734,10 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
     @_guarded
     async def events(request: Request) -> Response:
         ctx = _context(request)
-        events = service.events(
+        items = service.events(
             ctx,
         )
-        return _event_stream(events, _EVENT_ADAPTER, 200)
+        return _streamed(items, _sse_data(_EVENT_ADAPTER), "text/event-stream", 200)
 
     router.add_api_route(
         prefix + "/events", events, methods=["GET"], include_in_schema=False
@@ -740,11 +749,11 @@ def create_router(service: CaseService, prefix: str = "") -> APIRouter:
         body = _body(models.CompleteBody, await request.body())
         _reject_unknown(body, "")
         if "text/event-stream" in request.headers.get("accept", ""):
-            events = service.complete_stream(
+            items = service.complete_stream(
                 ctx,
                 body,
             )
-            return _event_stream(events, _EVENT_ADAPTER, 200)
+            return _streamed(items, _sse_data(_EVENT_ADAPTER), "text/event-stream", 200)
         result = await service.complete(
             ctx,
             body,
