@@ -24,6 +24,16 @@ from .resolve import check_refs
 from .schemas import SchemaBuilder
 
 
+#: The newest OpenAPI minor version specbind reads (a later one may change what a key means).
+NEWEST = (3, 2)
+
+
+def _above_supported(version: str) -> bool:
+    """`3.3.0`, `3.10`: a minor version above ``NEWEST`` (patch versions never change meaning)."""
+    minor = re.match(r"3\.(\d+)", version)
+    return minor is not None and (3, int(minor[1])) > NEWEST
+
+
 def validate_root(doc: Document) -> None:
     data = doc.data
     if not isinstance(data, dict):
@@ -36,6 +46,8 @@ def validate_root(doc: Document) -> None:
             ("openapi",) if "openapi" in data else (),
             "not an OpenAPI 3.x document (missing or unsupported `openapi` version)",
         )
+    if _above_supported(version):
+        raise doc.error(("openapi",), f"OpenAPI {version} is not supported: specbind reads 3.0, 3.1 and 3.2")
     for key in ("paths", "components"):
         if key in data and not isinstance(data[key], dict | None):
             raise doc.error((key,), f"`{key}` must be a mapping")
