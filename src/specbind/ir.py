@@ -106,11 +106,25 @@ class Union:
     when_null: tuple[Candidate, ...] = ()
     unknown: str | None = None  # fallback model name
     dispatch_name: str | None = None  # module constant holding the dispatcher
+    #: The discriminator's `defaultMapping` (3.2): the variant for a tag absent or unmapped.
+    default: str | None = None
     nullable: bool = False
     lazy: bool = False  # plain union that refers to itself: a ``TypeAliasType``
     #: A request body uses it: models of other classes (the response class of the same kind,
     #: another library's model) are re-dispatched on their dumped fields.
     accepts_other_models: bool = False
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A Tag Object. OpenAPI 3.2 adds `summary`, `parent` (the name of the tag it sits under:
+    the client layout nests its resource there) and `kind` (`nav`, `badge`, `audience`, or any)."""
+
+    name: str
+    summary: str | None = None
+    description: str | None = None
+    parent: str | None = None  # a known tag's name (``layout`` warns about any other)
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -274,6 +288,17 @@ class Security:
     location: Literal["header", "query", "cookie"] = "header"
     wire: str = "authorization"  # header / query / cookie name
     env: str = ""  # environment variable read when the setting is not given
+    deprecated: bool = False  # `deprecated: true` (3.2): still sent, said so in the docs
+    #: OAuth 2: the flows the scheme offers, by name (`deviceAuthorization`: 3.2) with the URL
+    #: the user starts at (the client sends the token the flow gave; it runs no flow itself).
+    flows: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def doc(self) -> str:
+        """How the client docstring names the scheme: `(name)`, deprecated or not, and flows."""
+        said = ["deprecated"] if self.deprecated else []
+        said += [f"OAuth 2 {flow} at {url}" if url else f"OAuth 2 {flow}" for flow, url in self.flows]
+        return self.name + "".join(f", {s}" for s in said)
 
 
 @dataclass(frozen=True)
@@ -369,6 +394,7 @@ class Api:
     model_index: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, its names in import order)
     client_stdlib_imports: tuple[str, ...] = ()  # the same, for body arguments of client methods
     securities: tuple[Security, ...] = ()
+    tags: tuple[Tag, ...] = ()  # the document's `tags`, in order
     credentials_doc: str = ""  # the client docstring's sentence on credentials
     #: Python expression (over status, message, param, code, error_type) building the body of
     #: the server's own errors, in the document's error schema or the minimal default.
