@@ -424,7 +424,7 @@ class _Bundler:
             value["$ref"] = self.base.localize(value["$ref"], file)
         disc = value.get("discriminator")
         if isinstance(disc, dict):
-            named = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
+            named = disc["mapping"] if isinstance(disc.get("mapping"), dict) else {}
             for key, target in named.items():
                 if isinstance(target, str):
                     named[key] = self.base.localize(target, file)
