@@ -448,7 +448,11 @@ class Api:
         # Answer types with constraints (`Annotated[tuple[...], Field(strict=False)]`) in adapters.
         used = " ".join([text] + [t for _, t in self.adapters + self.error_adapters])
         # `BaseModel` itself, not a model named `BaseModel_` (`models.BaseModel_`).
-        takes_models = any(_BASE_MODEL.search(b.param_annotation) for op in self.operations for b in op.body_fields)
+        takes_models = any(
+            _BASE_MODEL.search(text)
+            for op in self.operations
+            for text in (op.body_annotation, *(b.param_annotation for b in op.body_fields))
+        )  # a union body, whole or a field, takes any model
         typing = tuple(n for n in ("Annotated",) if n + "[" in used)
         pydantic = (("BaseModel",) if text or takes_models else ()) + tuple(n for n in ("Field",) if n + "(" in used)
         return typing, pydantic

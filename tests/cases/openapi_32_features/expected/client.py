@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any, Literal, Self
 
 import httpx
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from . import _http, models
 from ._base import lazy_adapter
