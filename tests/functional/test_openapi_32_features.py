@@ -4,6 +4,9 @@ deprecated security scheme and the device authorization flow, example `dataValue
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +15,10 @@ from pydantic import TypeAdapter
 
 from specbind import ir
 from specbind.build import build_api
+from specbind.config import Job
 from specbind.load import load_file
+from specbind.pipeline import generate
+from specbind.write import write_tree
 
 Case = tuple[dict[str, Any], list[str]]
 
@@ -103,3 +109,14 @@ def test_warnings_are_located_and_none_is_about_examples(case: Case) -> None:
     assert any("/tags/2/parent" in w and "'Nobody' is not the name of a tag" in w for w in warnings)
     assert any("/tags/3/summary" in w for w in warnings)
     assert not any("example" in w.lower() or "dataValue" in w for w in warnings)
+
+
+@pytest.mark.parametrize("name", ["openapi_32_features", "self_base_uri"])
+def test_the_whole_package_passes_mypy_strict_and_ruff(name: str, tmp_path: Path) -> None:
+    result = generate(Job(name, CASES / name / "spec.yaml", tmp_path / "pkg", "pkg", (), CASES / name))
+    write_tree(tmp_path / "pkg", result.files)
+    for tool in (["mypy", "--strict", "--no-incremental"], ["ruff", "check", "--isolated", "--no-cache"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", *tool, "pkg"], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
