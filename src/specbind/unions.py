@@ -223,7 +223,7 @@ class UnionPlanner:
         self.variants[name] = flat
         self.tag_of[name] = prop
         union = self.plan(name, doc, source, prop, taggings, reason_prefix)
-        default = self.default_variant(disc, flat, at)
+        default = self.default_variant(disc, flat, at, union.unknown)
         if default is not None:
             why = f"; `defaultMapping`: {default} when `{prop}` is absent or names no variant"
             union = replace(union, default=default, when_missing=(), reason=union.reason + why)
@@ -264,7 +264,7 @@ class UnionPlanner:
                 return wire
         return next((wire for wire, distinct in found if distinct > 1), None)
 
-    def default_variant(self, disc: Any, flat: list[VariantInfo], at: Parts) -> str | None:
+    def default_variant(self, disc: Any, flat: list[VariantInfo], at: Parts, unknown: str | None) -> str | None:
         """The variant a discriminator's `defaultMapping` (3.2) names: a schema name or a
         `$ref` to a component; one that is no variant of the union is a warning, left out."""
         target = disc.get("defaultMapping") if isinstance(disc, dict) else None
@@ -275,7 +275,7 @@ class UnionPlanner:
             return model
         self.b.warn(
             at + ("discriminator", "defaultMapping"),
-            f"defaultMapping {target!r} names no variant of this union: left out (an unknown tag is kept as is)",
+            f"defaultMapping {target!r} names no variant of this union: left out (an unknown tag stays {unknown})",
         )
         return None
 
