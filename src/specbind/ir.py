@@ -123,7 +123,7 @@ class Tag:
     name: str
     summary: str | None = None
     description: str | None = None
-    parent: str | None = None  # a known tag's name (``layout`` warns about any other)
+    parent: str | None = None  # a known tag's name (``layout`` warns about any other, and cuts a loop)
     kind: str | None = None
 
 

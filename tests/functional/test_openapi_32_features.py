@@ -98,6 +98,8 @@ def test_tags_keep_summary_parent_and_kind() -> None:
         ir.Tag("Toys", "A pet's toys", None, "Pets", "nav"),
         ir.Tag("Orphans"),  # its parent names no tag: a warning (below), no parent
         ir.Tag("Badged", kind="badge"),  # a summary that is no string: a warning, left out
+        ir.Tag("Chicken", parent="Egg"),
+        ir.Tag("Egg", parent="Chicken"),  # a loop: the layout cuts it (a warning, below)
     )
     security = {s.name: s for s in api.securities}
     assert security["legacyKey"].deprecated and not security["device"].deprecated
@@ -108,6 +110,7 @@ def test_warnings_are_located_and_none_is_about_examples(case: Case) -> None:
     _, warnings = case
     assert any("/tags/2/parent" in w and "'Nobody' is not the name of a tag" in w for w in warnings)
     assert any("/tags/3/summary" in w for w in warnings)
+    assert any("/paths/~1eggs/get/tags/0" in w and "chain loops at 'Egg'" in w for w in warnings)
     assert not any("example" in w.lower() or "dataValue" in w for w in warnings)
 
 
