@@ -20,6 +20,8 @@ BAD = {
     "list_root": (b"- 1\n- 2\n", "root must be a mapping"),
     "swagger": (b"swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", "Swagger 2.0"),
     "no_openapi": (b"info: {title: x, version: '1'}\npaths: {}\n", "not an OpenAPI 3.x"),
+    "openapi_33": (b"openapi: 3.3.0\ninfo: {title: x, version: '1'}\npaths: {}\n", "OpenAPI 3.3.0 is not supported"),
+    "openapi_4": (b"openapi: 4.0.0\ninfo: {title: x, version: '1'}\npaths: {}\n", "not an OpenAPI 3.x"),
     "bad_json": (b'{"openapi": "3.1.0", ', "invalid JSON"),
     "dup_keys": (b"openapi: 3.1.0\nopenapi: 3.0.0\n", "duplicate key"),
     "dangling": (

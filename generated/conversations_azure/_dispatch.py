@@ -13,7 +13,8 @@ optional or nullable) are `Annotated` metadata that build one pydantic-core unio
 2. Tried only when that fails: a missing tag (a `Choose` over the variants whose tag is
    optional), a tag the spec does not know (the `Unknown...` fallback), a model instance.
    For anything else it adds no error, so a known kind with bad fields is reported once,
-   as that kind's errors.
+   as that kind's errors. A `default` (the discriminator's `defaultMapping`, OpenAPI 3.2)
+   takes a missing or unknown tag instead.
 
 `Choose` knows, per candidate, structural checks (key present, JSON type, enum value) and
 the keys it declares that not every other candidate does. Of the candidates whose checks
@@ -165,6 +166,7 @@ class _Dispatch:
 
     __slots__ = (
         "_classes",
+        "_default",
         "_known",
         "_missing",
         "_name",
@@ -173,10 +175,13 @@ class _Dispatch:
         "_unknown",
     )
 
-    def __init__(self, name: str, tag: str, unknown: str, other_models: bool) -> None:
+    def __init__(
+        self, name: str, tag: str, unknown: str, other_models: bool, default: str | None
+    ) -> None:
         self._name = name
         self._tag = tag
         self._unknown = unknown
+        self._default = default  # `defaultMapping`: for a tag absent or unknown
         self._other = other_models
         self._known: frozenset[str] = frozenset()
         self._missing: Choose | None = None
@@ -205,6 +210,10 @@ class _Dispatch:
         }
         for name in self._missing.names if self._missing else ():
             choices[name] = handler.generate_schema(self._classes[name])
+        if self._default is not None:
+            choices[self._default] = handler.generate_schema(
+                self._classes[self._default]
+            )
         tried: list[CoreSchema | tuple[CoreSchema, str]] = [
             # Labelled like pydantic's own: an error's location reads (...,
             # "tagged-union[Name]", tag, field...); a reader skips the tag after it.
@@ -239,6 +248,10 @@ class _Dispatch:
             own = tuple(self._classes.values())
             return _INSTANCE if isinstance(value, own) else _NOTHING
         tag = value.get(self._tag, _MISSING)
+        if self._default is not None and (
+            tag is _MISSING or isinstance(tag, str) and tag not in self._known
+        ):
+            return self._default
         if tag is _MISSING and self._missing is not None:
             return self._missing(value)
         if isinstance(tag, str) and tag not in self._known:
@@ -274,10 +287,12 @@ class Tagged(_Dispatch):
         name: str,
         unknown: str,
         tag: str | None = None,
+        default: str | None = None,
         other_models: bool = False,
     ) -> None:
-        """`field`: the tag's Python name; `tag`: its wire name, when that differs."""
-        super().__init__(name, tag or field, unknown, other_models)
+        """`field`: the tag's Python name; `tag`: its wire name, when that differs;
+        `default`: the variant for a tag absent or unknown (`defaultMapping`)."""
+        super().__init__(name, tag or field, unknown, other_models, default)
         self._field = field
 
     def _native(
@@ -303,14 +318,18 @@ class TagThenStructure(_Dispatch):
         when_missing: tuple[Candidate, ...],
         when_null: tuple[Candidate, ...],
         unknown: str,
+        default: str | None = None,
         other_models: bool = False,
     ) -> None:
-        super().__init__(name, tag, unknown, other_models)
+        super().__init__(name, tag, unknown, other_models, default)
         self._routes = {
             tag: route if isinstance(route, str) else Choose(f"{name}[{tag}]", route)
             for tag, route in routes.items()
         }
-        self._missing = Choose(name, when_missing) if when_missing else None
+        # A `defaultMapping` decides a missing tag: the structure does not.
+        self._missing = (
+            Choose(name, when_missing) if when_missing and default is None else None
+        )
         self._null = Choose(name, when_null) if when_null else None
 
     def _native(

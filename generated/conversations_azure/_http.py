@@ -185,6 +185,7 @@ Style = Literal[
     "simple",
     "label",
     "matrix",
+    "cookie",
     "json",
     "querystring",
 ]
@@ -206,7 +207,9 @@ class Wire(NamedTuple):
 
     @property
     def exploded(self) -> bool:
-        return self.style == "form" if self.explode is None else self.explode
+        return (
+            self.style in ("form", "cookie") if self.explode is None else self.explode
+        )
 
 
 FORM = Wire()
@@ -440,6 +443,16 @@ def resolve_base_url(base_url: str | httpx.URL | None) -> str:
     return str(url).rstrip("/")
 
 
+def _cookie_octets(value: str) -> str:
+    """A `style: cookie` value (OpenAPI 3.2): sent as given, never percent-encoded (the caller
+    escapes it); one that would end the cookie or the header is refused."""
+    if ";" in value or any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        raise ValueError(
+            f"cookie value {value!r} holds `;` or a control character: escape it first"
+        )
+    return value
+
+
 def build_headers(
     accept: str,
     auth: Auth,
@@ -463,7 +476,10 @@ def build_headers(
             if isinstance(value, Styled)
             else pairs(name, value)
         )
-        jar += [(k, quote(v, safe=_COOKIE_SAFE)) for k, v in found]
+        if isinstance(value, Styled) and value.wire.style == "cookie":
+            jar += [(k, _cookie_octets(v)) for k, v in found]
+        else:
+            jar += [(k, quote(v, safe=_COOKIE_SAFE)) for k, v in found]
     if jar:
         headers["cookie"] = "; ".join(f"{k}={v}" for k, v in jar)
     headers.update({k.lower(): v for k, v in default_headers.items()})

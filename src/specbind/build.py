@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from . import __version__, client_docs, client_tree, ir, layout, modules, naming, public, signature, wire
+from . import __version__, client_docs, client_tree, ir, layout, modules, naming, public, signature, tags, wire
 from .errors import Diagnostics, SpecError
 from .load import Document
 from .modules import names_used as _names
@@ -22,6 +22,15 @@ from .operations import OperationBuilder, service_name
 from .pagination_config import Rule
 from .resolve import check_refs
 from .schemas import SchemaBuilder
+
+#: The newest OpenAPI minor version specbind reads (a later one may change what a key means).
+NEWEST = (3, 2)
+
+
+def _above_supported(version: str) -> bool:
+    """`3.3.0`, `3.10`: a minor version above ``NEWEST`` (patch versions never change meaning)."""
+    minor = re.match(r"3\.(\d+)", version)
+    return minor is not None and (3, int(minor[1])) > NEWEST
 
 
 def validate_root(doc: Document) -> None:
@@ -36,6 +45,8 @@ def validate_root(doc: Document) -> None:
             ("openapi",) if "openapi" in data else (),
             "not an OpenAPI 3.x document (missing or unsupported `openapi` version)",
         )
+    if _above_supported(version):
+        raise doc.error(("openapi",), f"OpenAPI {version} is not supported: specbind reads 3.0, 3.1 and 3.2")
     for key in ("paths", "components"):
         if key in data and not isinstance(data[key], dict | None):
             raise doc.error((key,), f"`{key}` must be a mapping")
@@ -88,6 +99,7 @@ def build_api(
     none_aliases = frozenset(n for n, a in built.aliases.items() if a.annotation == "None")
     ops, adapters, error_adapters = wire.finish(raw_ops, set(built.models), defined, none_aliases)
     client_attrs = [s.setting for s in securities] + [p.name for p in wire.client_headers(ops)]
+    doc_tags = tags.tags(data, sb.warn)
     placed = layout.Layout(data, client_layout, sb.warn, _list_like(sb, built), client_attrs).assign(ops)
     ops = signature.with_arguments(placed, client_layout.path_parameters)
     diagnostics.finish()
@@ -172,7 +184,8 @@ def build_api(
         exports=tuple(sorted(order, key=naming.export_key)),
         client_stdlib_imports=client_stdlib,
         securities=securities,
-        credentials_doc="".join(f";\n`{s.setting}` ({s.name}) to ${s.env}" for s in securities),
+        tags=doc_tags,
+        credentials_doc="".join(f";\n`{s.setting}` ({s.doc}) to ${s.env}" for s in securities),
         error_body=error_body,
         error_media=error_media,
         package_exports=public.package_exports(order, bool(ops)),

@@ -20,6 +20,9 @@ Names are deterministic and collision-free: a root component that is nothing but
 another file lends its own name to the target; otherwise the target's own name (the last
 pointer token, or the file stem for a whole file), then `<stem>_<name>`, then a number.
 
+A 3.2 `$self` naming the spec's folder is the base of references (``base_uri``): a URL below it
+is the file here, and the document's own URI is this document.
+
 What is never read: URLs (left for `resolve.check_refs` to refuse), absolute paths, and any
 path that resolves (symlinks included) outside the folder holding the root spec. Every file
 that was read is recorded (``Document.includes``) for the manifest, and every bundled location
@@ -31,10 +34,12 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, NamedTuple
 from urllib.parse import unquote
 
+from .base_uri import Base, base_of
 from .errors import Problem, SpecError, pointer_of
 from .load import Document, load_file
 from .places import (
@@ -99,8 +104,9 @@ class _Target(NamedTuple):
 
 
 class _Bundler:
-    def __init__(self, root: Document, spec: Path, display: Callable[[Path], str]) -> None:
+    def __init__(self, root: Document, spec: Path, display: Callable[[Path], str], base: Base | None = None) -> None:
         self.root_doc = root
+        self.base = base  # the document's `$self` (3.2), honoured
         self.root_file = spec.resolve()
         self.folder = self.root_file.parent
         self.display = display
@@ -141,6 +147,7 @@ class _Bundler:
                 )
                 return None
             target = (file.parent / raw).resolve()
+            target = self.base.file_of(target) if self.base else target
             if not target.is_relative_to(self.folder):
                 self.problem(
                     doc, at, f"external $ref {ref!r} refused: it leaves the spec's folder (nothing outside it is read)"
@@ -386,6 +393,7 @@ class _Bundler:
                 self.inline_string(value, key, src)
                 if isinstance(value[key], dict):  # refused, and reported
                     break
+            self.localize(value, src.file)
             ref = value.get("$ref")
             path_item = src.file == self.root_file and len(here) == 2 and here[0] in ("paths", "webhooks")
             if (path_item and is_external(ref)) or (kind == "operation" and isinstance(ref, str)):
@@ -408,11 +416,28 @@ class _Bundler:
                 (v, _child_kind(kind, k, v), src.child(k), here + (k,)) for k, v in reversed(list(value.items()))
             )
 
+    def localize(self, value: dict[str, Any], file: Path) -> None:
+        """The references of ``value`` that name a file by the document's `$self` made local."""
+        if self.base is None:
+            return
+        if isinstance(value.get("$ref"), str):
+            value["$ref"] = self.base.localize(value["$ref"], file)
+        disc = value.get("discriminator")
+        if isinstance(disc, dict):
+            named = disc["mapping"] if isinstance(disc.get("mapping"), dict) else {}
+            for key, target in named.items():
+                if isinstance(target, str):
+                    named[key] = self.base.localize(target, file)
+            if isinstance(disc.get("defaultMapping"), str):
+                disc["defaultMapping"] = self.base.localize(disc["defaultMapping"], file)
+
     def run(self) -> Document:
         root = self.root_doc
         self.data = copy.deepcopy(root.data)
         schemas = (self.data.get("components") or {}).get("schemas") or {}
         for name, schema in schemas.items():  # bare aliases first: they name their targets
+            if isinstance(schema, dict):
+                self.localize(schema, self.root_file)
             if isinstance(schema, dict) and list(schema) == ["$ref"] and is_external(schema["$ref"]):
                 at = ("components", "schemas", name, "$ref")
                 new = self.rewrite(schema["$ref"], self.root_file, root, at, name=name)
@@ -452,9 +477,13 @@ class _Bundler:
 def bundle(doc: Document, spec: Path, display: Callable[[Path], str]) -> Document:
     """``doc`` with every reference to another file followed and copied in, and the strings and
     maps of names given by reference inlined (see the module doc)."""
-    if not isinstance(doc.data, dict) or not _needs_bundling(doc.data):
+    if not isinstance(doc.data, dict):
         return doc
-    return _Bundler(doc, spec, display).run()
+    base, said = base_of(doc, spec)
+    if base is None and not _needs_bundling(doc.data):
+        return replace(doc, warnings=(*doc.warnings, *said)) if said else doc
+    bundled = _Bundler(doc, spec, display, base).run()
+    return replace(bundled, warnings=(*bundled.warnings, *said)) if said else bundled
 
 
 def _needs_bundling(data: Any) -> bool:

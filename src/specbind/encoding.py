@@ -28,7 +28,7 @@ STYLES = {
     "path": ("simple", "label", "matrix"),
     "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
     "header": ("simple",),
-    "cookie": ("form",),
+    "cookie": ("form", "cookie"),  # cookie: 3.2, form's pairs as RFC 6265 writes them, not percent-encoded
     "form": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
     "multipart": ("form", "deepObject"),
 }
@@ -196,7 +196,7 @@ def wire_literal(enc: Encoding) -> str:
     """The client's `_http.Wire(...)` for an encoding; explode is printed where it is not the
     style's own default (true for form, false for the others)."""
     args = [json.dumps(enc.style)]
-    if enc.style not in ("json", "deepObject") and enc.explode != (enc.style == "form"):
+    if enc.style not in ("json", "deepObject") and enc.explode != (enc.style in ("form", "cookie")):
         args.append(f"explode={enc.explode}")
     if enc.allow_reserved:
         args.append("allow_reserved=True")
@@ -220,11 +220,11 @@ def problem(shape: dict[str, Any], style: str, explode: bool, spread_ok: bool) -
         return None
     if not flat(shape):
         return f"style {style!r} cannot carry {'an array' if 'i' in shape else 'an object'} holding arrays or objects"
-    if "p" in shape and style == "form" and explode:
+    if "p" in shape and style in ("form", "cookie") and explode:
         if not spread_ok:
-            return "an object in style 'form', exploded, has no name of its own on the wire here"
+            return f"an object in style {style!r}, exploded, has no name of its own on the wire here"
         if "i" in shape or shape.get("s"):
-            return "a value that may be an object in style 'form', exploded, cannot be told apart from other fields"
+            return f"a value that may be an object in style {style!r}, exploded, cannot be told apart from other fields"
     return None
 
 
@@ -246,7 +246,7 @@ def decide(
     if not isinstance(style, str) or style not in STYLES[where]:
         return None, f"style {style!r} is not one of {', '.join(STYLES[where])} (for {where})"
     # deepObject is defined for explode: true only; documents often leave explode out.
-    explode = declared.get("explode", style in ("form", "deepObject")) or style == "deepObject"
+    explode = declared.get("explode", style in ("form", "cookie", "deepObject")) or style == "deepObject"
     if not isinstance(explode, bool):
         return None, "explode must be a boolean"
     reserved = declared.get("allowReserved") is True and where in ("query", "form")

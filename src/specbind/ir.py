@@ -106,11 +106,25 @@ class Union:
     when_null: tuple[Candidate, ...] = ()
     unknown: str | None = None  # fallback model name
     dispatch_name: str | None = None  # module constant holding the dispatcher
+    #: The discriminator's `defaultMapping` (3.2): the variant for a tag absent or unmapped.
+    default: str | None = None
     nullable: bool = False
     lazy: bool = False  # plain union that refers to itself: a ``TypeAliasType``
     #: A request body uses it: models of other classes (the response class of the same kind,
     #: another library's model) are re-dispatched on their dumped fields.
     accepts_other_models: bool = False
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A Tag Object. OpenAPI 3.2 adds `summary`, `parent` (the name of the tag it sits under:
+    the client layout nests its resource there) and `kind` (`nav`, `badge`, `audience`, or any)."""
+
+    name: str
+    summary: str | None = None
+    description: str | None = None
+    parent: str | None = None  # a known tag's name (``layout`` warns about any other, and cuts a loop)
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -310,6 +324,17 @@ class Security:
     location: Literal["header", "query", "cookie"] = "header"
     wire: str = "authorization"  # header / query / cookie name
     env: str = ""  # environment variable read when the setting is not given
+    deprecated: bool = False  # `deprecated: true` (3.2): still sent, said so in the docs
+    #: OAuth 2: the flows the scheme offers, by name (`deviceAuthorization`: 3.2) with the URL
+    #: the user starts at (the client sends the token the flow gave; it runs no flow itself).
+    flows: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def doc(self) -> str:
+        """How the client docstring names the scheme: `(name)`, deprecated or not, and flows."""
+        said = ["deprecated"] if self.deprecated else []
+        said += [f"OAuth 2 {flow} at {url}" if url else f"OAuth 2 {flow}" for flow, url in self.flows]
+        return self.name + "".join(f", {s}" for s in said)
 
 
 @dataclass(frozen=True)
@@ -405,6 +430,7 @@ class Api:
     model_index: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, its names in import order)
     client_stdlib_imports: tuple[str, ...] = ()  # the same, for body arguments of client methods
     securities: tuple[Security, ...] = ()
+    tags: tuple[Tag, ...] = ()  # the document's `tags`, in order
     credentials_doc: str = ""  # the client docstring's sentence on credentials
     #: Python expression (over status, message, param, code, error_type) building the body of
     #: the server's own errors, in the document's error schema or the minimal default.
@@ -467,7 +493,11 @@ class Api:
         # Answer types with constraints (`Annotated[tuple[...], Field(strict=False)]`) in adapters.
         used = " ".join([text] + [t for _, t in self.adapters + self.error_adapters])
         # `BaseModel` itself, not a model named `BaseModel_` (`models.BaseModel_`).
-        takes_models = any(_BASE_MODEL.search(b.param_annotation) for op in self.operations for b in op.body_fields)
+        takes_models = any(
+            _BASE_MODEL.search(text)
+            for op in self.operations
+            for text in (op.body_annotation, *(b.param_annotation for b in op.body_fields))
+        )  # a union body, whole or a field, takes any model
         typing = tuple(n for n in ("Annotated",) if n + "[" in used)
         pydantic = (("BaseModel",) if takes_models else ()) + tuple(n for n in ("Field",) if n + "(" in used)
         return typing, pydantic

@@ -212,7 +212,7 @@ class OperationBuilder(Bodies, Answers):
             doc=clean_doc(p), explode=enc.explode, is_array="array" in info.json_types, style=enc.style,
             allow_reserved=enc.allow_reserved, shape=shape,
             is_object="object" in info.json_types and "array" not in info.json_types,
-            client_spread=enc.style == "form" and enc.explode and '"p":' in shape,
+            client_spread=enc.style in ("form", "cookie") and enc.explode and '"p":' in shape,
             constrained=constrained, service_annotation=strip_constraints(constrained),
         )  # fmt: skip
 

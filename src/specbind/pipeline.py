@@ -148,7 +148,18 @@ def explain(api: ir.Api) -> str:
             lines.append(f"  {u.tag_wire} missing: " + _cands(u.when_missing))
         if u.when_null:
             lines.append(f"  {u.tag_wire} null: " + _cands(u.when_null))
-        lines.append(f"  any other {u.tag_wire}: {u.unknown}")
+        if u.default:
+            lines.append(f"  {u.tag_wire} missing or any other: {u.default} (defaultMapping)")
+        else:
+            lines.append(f"  any other {u.tag_wire}: {u.unknown}")
+    if any(t.summary or t.parent or t.kind for t in api.tags):
+        lines.extend(("", "Tags (OpenAPI 3.2 summary, parent, kind):"))
+        for t in api.tags:
+            said = [f"parent {t.parent}" if t.parent else "", f"kind {t.kind}" if t.kind else ""]
+            lines.append(f"{t.name}" + "".join(f" [{s}]" for s in said if s) + (f": {t.summary}" if t.summary else ""))
+    if any(s.deprecated or s.flows for s in api.securities):
+        lines.extend(("", "Security schemes:"))
+        lines.extend(f"{s.setting}: {s.kind} ({s.doc})" for s in api.securities)
     if api.which_class:
         lines.extend(("", api.which_class))
     lines.extend(_explain_operations(api))

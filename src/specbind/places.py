@@ -83,7 +83,7 @@ CHILDREN: dict[str, dict[str, str]] = {
     "response": {"headers": "map:header", "content": "map:mediaType", "links": "map:link"},
     "mediaType": {"schema": "schema", "examples": "map:example", "encoding": "map:encoding", "example": DATA},
     "encoding": {"headers": "map:header"},
-    "example": {"value": DATA},
+    "example": {"value": DATA, "dataValue": DATA},  # dataValue: 3.2, the value before serializing
     "link": {"parameters": DATA, "requestBody": DATA, "server": "server"},
     "server": {"variables": "map:serverVariable"},
     "serverVariable": {"enum": DATA, "default": DATA},
@@ -115,7 +115,7 @@ STRINGS: dict[str, frozenset[str]] = {
         "header": ("description", "style"),
         "requestBody": ("description",),
         "response": ("description",),
-        "example": ("summary", "description", "externalValue"),
+        "example": ("summary", "description", "externalValue", "serializedValue"),  # serializedValue: 3.2
         "link": ("operationRef", "operationId", "description"),
         "securityScheme": ("type", "description", "name", "in", "scheme", "bearerFormat", "openIdConnectUrl"),
         "encoding": ("contentType", "style"),

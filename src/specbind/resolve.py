@@ -151,8 +151,9 @@ def component_refs(node: Any) -> Iterator[Parts]:
         if isinstance(ref, str) and ref.startswith("#/"):
             yield parse_pointer(ref[1:])
         disc = mapping.get("discriminator")
-        if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
-            for target in disc["mapping"].values():
+        if isinstance(disc, dict):
+            named = disc["mapping"].values() if isinstance(disc.get("mapping"), dict) else ()
+            for target in [*named, disc.get("defaultMapping")]:  # defaultMapping: 3.2
                 if isinstance(target, str) and target.startswith("#/"):
                     yield parse_pointer(target[1:])
                 elif isinstance(target, str):  # a bare schema name

@@ -15,7 +15,7 @@ Nested discriminated unions on the same tag are flattened into their parent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import ir, naming
@@ -42,6 +42,7 @@ class SchemaHost(Protocol):
     def variant_info(self, info: TypeInfo) -> VariantInfo | None: ...
     def use(self, name: str) -> None: ...
     def problem(self, at: Parts, message: str) -> None: ...
+    def warn(self, at: Parts, message: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,10 @@ class UnionPlanner:
         self.variants[name] = flat
         self.tag_of[name] = prop
         union = self.plan(name, doc, source, prop, taggings, reason_prefix)
+        default = self.default_variant(disc, flat, at, union.unknown)
+        if default is not None:
+            why = f"; `defaultMapping`: {default} when `{prop}` is absent or names no variant"
+            union = replace(union, default=default, when_missing=(), reason=union.reason + why)
         b.out.unions[name] = union
         b.out.deps[name] = deps | {v.model for v in flat}
         b.use(name)
@@ -258,6 +263,21 @@ class UnionPlanner:
             if distinct == len(flat):
                 return wire
         return next((wire for wire, distinct in found if distinct > 1), None)
+
+    def default_variant(self, disc: Any, flat: list[VariantInfo], at: Parts, unknown: str | None) -> str | None:
+        """The variant a discriminator's `defaultMapping` (3.2) names: a schema name or a
+        `$ref` to a component; one that is no variant of the union is a warning, left out."""
+        target = disc.get("defaultMapping") if isinstance(disc, dict) else None
+        if target is None:
+            return None
+        model = self.b.component_name.get(str(target).rsplit("/", 1)[-1]) if isinstance(target, str) else None
+        if model is not None and model in {v.model for v in flat}:
+            return model
+        self.b.warn(
+            at + ("discriminator", "defaultMapping"),
+            f"defaultMapping {target!r} names no variant of this union: left out (an unknown tag stays {unknown})",
+        )
+        return None
 
     def tagging(self, v: VariantInfo, prop: str, mapping: dict[str, Any], at: Parts) -> Tagging:
         p = v.prop(prop)

@@ -51,6 +51,7 @@ def securities(data: dict[str, Any], package: str, env_prefix: str, api_key_env:
     Env vars: `x-specbind-client.api-key-env` for a single scheme, else `<PREFIX>_<SCHEME>`."""
     schemes = (data.get("components") or {}).get("securitySchemes") or {}
     found: list[tuple[str, str, str, str]] = []  # (name, kind, location, wire)
+    said: dict[str, dict[str, Any]] = {}  # name -> what the docs say of it (deprecated, flows)
     for name, s in schemes.items() if isinstance(schemes, dict) else ():
         if not isinstance(s, dict):
             continue
@@ -61,6 +62,7 @@ def securities(data: dict[str, Any], package: str, env_prefix: str, api_key_env:
             found.append((str(name), "basic", "header", "authorization"))
         elif kind == "apiKey" and s.get("in") in ("header", "query", "cookie") and isinstance(s.get("name"), str):
             found.append((str(name), "api_key", str(s["in"]), str(s["name"])))
+        said[str(name)] = {"deprecated": s.get("deprecated") is True, "flows": _flows(s)}
     out: list[ir.Security] = []
     taken = naming.NameTable({"base_url", "default_headers", "timeout", "max_retries", "http_client", "array_format"})
     for name, kind, location, wire in found:
@@ -70,8 +72,19 @@ def securities(data: dict[str, Any], package: str, env_prefix: str, api_key_env:
         else:
             setting = taken.claim(naming.field_name(naming.snake(name) or "auth"))
             env = f"{env_prefix}_{setting.upper().strip('_')}"
-        out.append(ir.Security(name, setting, kind, location, wire, env))  # type: ignore[arg-type]
+        out.append(ir.Security(name, setting, kind, location, wire, env, **said[name]))  # type: ignore[arg-type]
     return tuple(out)
+
+
+def _flows(scheme: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The OAuth 2 flows the docs name, with the URL each starts at: the device authorization
+    flow (3.2, RFC 8628); the older ones are left to the scheme's description, as before."""
+    flows = scheme.get("flows") if scheme.get("type") == "oauth2" else None
+    device = flows.get("deviceAuthorization") if isinstance(flows, dict) else None
+    if not isinstance(device, dict):
+        return ()
+    url = device.get("deviceAuthorizationUrl")
+    return (("deviceAuthorization", url if isinstance(url, str) else ""),)
 
 
 # -- the server's own errors --------------------------------------------------------------------
@@ -218,6 +231,11 @@ def wire_values(p: ir.Param) -> ir.Param:
 _READERS = {"query": "request.query_params.multi_items()", "cookie": "_cookies(request)"}
 
 
+def _reader(p: ir.Param) -> str:
+    """The pairs a spread object is read from (`style: cookie` values are not percent-decoded)."""
+    return "_cookies(request, False)" if p.style == "cookie" else _READERS[p.location]
+
+
 def _known(params: tuple[ir.Param, ...], location: str) -> tuple[str, ...]:
     return tuple(p.wire for p in params if p.location == location and not p.client_spread)
 
@@ -260,7 +278,7 @@ def finish(
         params = tuple(
             replace(
                 p,
-                server_value=f"_from_rest({_READERS[p.location]}, frozenset({_known(params, p.location)!r}), "
+                server_value=f"_from_rest({_reader(p)}, frozenset({_known(params, p.location)!r}), "
                 f"{p.shape!r})" + (" or {}" if p.required else ""),
             )
             if p.client_spread

@@ -236,3 +236,54 @@ def test_operations_given_by_ref_are_copied_in_place(tmp_path: Path) -> None:
     result = generate(_job(spec))
     assert [op.operation_id for op in result.api.operations] == ["things_list"]
     assert list(load_spec(_job(spec)).data["components"]) == ["responses"]  # a response, not a schema
+
+
+# -- `$self` (OpenAPI 3.2): the base URI of references, never fetched ---------------------------
+HEAD_32 = "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n"
+
+
+def test_self_names_this_folder_so_its_urls_are_read_here(tmp_path: Path) -> None:
+    (tmp_path / "b.yaml").write_text(
+        "B: {type: object, properties: {a: {$ref: 'https://x.example/api/api.yaml#/components/schemas/A'}}}\n"
+    )
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "$self: https://x.example/api/api.yaml\n" + HEAD_32 + "components:\n  schemas:\n"
+        "    A: {type: string}\n    B: {$ref: 'https://x.example/api/b.yaml#/B'}\n"
+        "    C: {$ref: 'https://x.example/api/api.yaml#/components/schemas/A'}\n    D: {$ref: 'api.yaml#/components/schemas/A'}\n"
+    )
+    doc = load_spec(_job(spec))
+    schemas = doc.data["components"]["schemas"]
+    assert schemas["B"]["properties"]["a"] == {"$ref": "#/components/schemas/A"}  # in b.yaml, by the root's URI
+    assert schemas["C"] == schemas["D"] == {"$ref": "#/components/schemas/A"}  # this document, by its `$self`
+    assert [name for name, _ in doc.includes] == ["b.yaml"] and not doc.warnings
+
+
+def test_a_url_outside_the_self_folder_is_still_refused(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "$self: https://x.example/api/api.yaml\n" + HEAD_32 + "components:\n  schemas:\n"
+        "    A: {$ref: 'https://x.example/other/a.yaml#/A'}\n"
+    )
+    with pytest.raises(SpecError, match="remote \\$ref .* refused: specbind never fetches anything"):
+        generate(_job(spec))
+
+
+@pytest.mark.parametrize(
+    ("head", "self_", "why"),
+    [
+        (HEAD_32, "../elsewhere/api.yaml", "names another folder than the spec's"),
+        (HEAD_32, "sub/api.yaml", "names another folder than the spec's"),
+        (HEAD_32, "api.yaml#frag", "holds a fragment"),
+        (HEAD, "https://x.example/api/api.yaml", "`$self` is OpenAPI 3.2, and this document is 3.1.0"),
+    ],
+)
+def test_a_self_not_honoured_is_a_located_warning(tmp_path: Path, head: str, self_: str, why: str) -> None:
+    (tmp_path / "b.yaml").write_text("B: {type: string}\n")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"$self: '{self_}'\n" + head + "components:\n  schemas:\n    A: {items: {$ref: 'b.yaml#/B'}}\n")
+    doc = load_spec(_job(spec))
+    assert doc.data["components"]["schemas"]["A"]["items"] == {"$ref": "#/components/schemas/B"}  # against the file
+    (warning,) = doc.warnings
+    assert (warning.line, warning.pointer) == (1, "/$self") and why in warning.message
+    assert "references resolve against the file" in warning.message

@@ -77,7 +77,7 @@ class _Walker:
         loc = out.get("in")
         style = out.get("style") or ("form" if loc in ("query", "cookie") else "simple")
         out["style"] = style
-        out["explode"] = out.get("explode", style == "form")
+        out["explode"] = out.get("explode", style in ("form", "cookie"))  # cookie: 3.2, form's default
         return out
 
     def header(self, value: Any, at: Parts) -> Any:

@@ -380,13 +380,15 @@ def _query(
     )
 
 
-def _cookies(request: Request) -> list[tuple[str, str]]:
-    """The Cookie header's pairs, repeated names kept (an exploded array sends one per element)."""
+def _cookies(request: Request, decode: bool = True) -> list[tuple[str, str]]:
+    """The Cookie header's pairs, repeated names kept (an exploded array sends one per
+    element), percent-decoded but for `style: cookie` (3.2), whose values are as sent.
+    """
     pairs = (
         part.strip().partition("=")
         for part in request.headers.get("cookie", "").split(";")
     )
-    return [(k, unquote(v)) for k, _, v in pairs if k]
+    return [(k, unquote(v) if decode else v) for k, _, v in pairs if k]
 
 
 def _cookie(
@@ -396,7 +398,9 @@ def _cookie(
     explode: bool = True,
     shape: str = "{}",
 ) -> Any:
-    return _value(_cookies(request), name, style, explode, _shape(shape))
+    return _value(
+        _cookies(request, style != "cookie"), name, style, explode, _shape(shape)
+    )
 
 
 def _from_text(
