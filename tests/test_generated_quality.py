@@ -17,8 +17,13 @@ def _run(*args: str, cwd: Path = GENERATED, env: dict[str, str] | None = None) -
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False, env=env)
 
 
+#: A user's code against the generated client, checked in the same run (its `assert_type`s).
+USAGE = REPO / "tests" / "typing" / "conversations_usage.py"
+
+
 def test_mypy_strict() -> None:
-    proc = _run(sys.executable, "-m", "mypy", "--strict", "--no-incremental", *(p.name for p in PACKAGES))
+    packages = (p.name for p in PACKAGES)
+    proc = _run(sys.executable, "-m", "mypy", "--strict", "--no-incremental", *packages, str(USAGE))
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

@@ -7,14 +7,22 @@ from __future__ import annotations
 import asyncio
 import base64
 import email.utils
+import functools
 import json
 import os
 import random
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+)
 from dataclasses import dataclass
-from typing import IO, Any, Generic, Literal, NamedTuple, TypeVar
+from typing import IO, Any, Generic, Literal, NamedTuple, ParamSpec, TypeVar
 from urllib.parse import quote, quote_plus
 
 import httpx
@@ -61,6 +69,7 @@ __all__ = [
 
 ArrayFormat = Literal["repeat", "brackets"]
 T = TypeVar("T")
+P = ParamSpec("P")
 M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
@@ -970,3 +979,34 @@ class AsyncPage(_Page[T]):
         async for page in self.iter_pages():
             for item in page.data:
                 yield item
+
+
+class AsyncPager(Generic[T]):
+    """What an async list method returns, as in the official SDKs: `await` it for the first
+    page (an `AsyncPage`), or `async for` over it to walk every item of every page. Nothing
+    is sent until one of the two; each starts from the first page."""
+
+    __slots__ = ("_first",)
+
+    def __init__(self, first: Callable[[], Awaitable[AsyncPage[T]]]) -> None:
+        self._first = first
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+        return self._load().__await__()
+
+    async def _load(self) -> AsyncPage[T]:
+        return await self._first()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for item in await self._first():
+            yield item
+
+
+def paged(method: Callable[P, Awaitable[AsyncPage[T]]]) -> Callable[P, AsyncPager[T]]:
+    """An async list method that can be awaited or iterated directly (`AsyncPager`)."""
+
+    @functools.wraps(method)
+    def pager(*args: P.args, **kwargs: P.kwargs) -> AsyncPager[T]:
+        return AsyncPager(lambda: method(*args, **kwargs))
+
+    return pager

@@ -513,7 +513,8 @@ class ConversationsItemsResource:
         Returns:
             A page of `models.ConversationItem`: `data` (this page's items),
                 `has_next_page()`, `get_next_page()`, `iter_pages()`; iterating it walks
-                every item of every page.
+                every item of every page. `AsyncClient`: await the call for the first page,
+                or `async for` over the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1110,6 +1111,7 @@ class AsyncConversationsItemsResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         conversation_id: str,
@@ -1160,7 +1162,8 @@ class AsyncConversationsItemsResource:
         Returns:
             A page of `models.ConversationItem`: `data` (this page's items),
                 `has_next_page()`, `get_next_page()`, `iter_pages()`; iterating it walks
-                every item of every page.
+                every item of every page. `AsyncClient`: await the call for the first page,
+                or `async for` over the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from . import client, errors, models
-    from ._http import AsyncPage, SyncPage
+    from ._http import AsyncPage, AsyncPager, SyncPage
     from .client import NOT_GIVEN, AsyncClient, Client, NotGiven
     from .errors import (
         APIConnectionError,
@@ -61,6 +61,7 @@ __all__ = [
     "ApproximateLocation",
     "AsyncClient",
     "AsyncPage",
+    "AsyncPager",
     "AuthenticationError",
     "AutoCodeInterpreterToolParam",
     "AutoCodeInterpreterToolParamNetworkPolicy",
@@ -313,6 +314,7 @@ _LAZY: dict[str, str] = {
     "errors": "",
     "models": "",
     "AsyncPage": "_http",
+    "AsyncPager": "_http",
     "SyncPage": "_http",
     "NOT_GIVEN": "client",
     "AsyncClient": "client",

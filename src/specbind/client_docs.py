@@ -163,7 +163,8 @@ def docstring(op: ir.Operation, aliases: dict[str, str], error_model: str | None
     if op.paginated:
         lines += _wrap(
             f"A page of `{op.item_type}`: `data` (this page's items), `has_next_page()`, `get_next_page()`, "
-            "`iter_pages()`; iterating it walks every item of every page.",
+            "`iter_pages()`; iterating it walks every item of every page. `AsyncClient`: await the call "
+            "for the first page, or `async for` over the call itself.",
             "    ",
         )
     elif op.response:

@@ -36,7 +36,7 @@ MODULE_RESERVED = frozenset(
         "field_validator", "unique_items", "TYPE_CHECKING", "typing", "pydantic", "__all__",
         "BeforeValidator", "FromOtherModels",
         # client.py / server.py (they refer to models as `models.X`; kept for the package's top level)
-        "Client", "AsyncClient", "SyncPage", "AsyncPage", "NotGiven", "NOT_GIVEN", "Mapping", "Sequence",
+        "Client", "AsyncClient", "SyncPage", "AsyncPage", "AsyncPager", "NotGiven", "NOT_GIVEN", "Mapping", "Sequence",
         "TypeAdapter", "httpx", "Request", "APIRouter", "FastAPI", "Depends", "Header", "Query", "Path",
         # the package's modules: `from . import models` must find the module, not a schema
         "models", "client", "server", "errors", "UploadedFile",

@@ -18,7 +18,7 @@ from . import ir, naming
 #: ``__all__`` of the client and errors templates.
 CLIENT_NAMES: dict[str, tuple[str, ...]] = {
     "client": ("NOT_GIVEN", "AsyncClient", "Client", "NotGiven"),
-    "_http": ("AsyncPage", "SyncPage"),
+    "_http": ("AsyncPage", "AsyncPager", "SyncPage"),
     "errors": (
         "APIConnectionError",
         "APIError",

@@ -176,7 +176,8 @@ def sdk_flow(OpenAI: Any, NotFoundError: Any, base_url: str) -> dict[str, Any]:
 
 
 async def async_sdk_flow(AsyncOpenAI: Any, NotFoundError: Any, base_url: str) -> dict[str, Any]:
-    """The same docs, written against `openai.AsyncOpenAI` (a page is awaited, then iterated)."""
+    """The same docs, written against `openai.AsyncOpenAI`: a page awaited, then iterated, and a list
+    iterated directly (`async for` over the call)."""
     client = AsyncOpenAI(api_key="sk-test", base_url=base_url, max_retries=0)
     conversation = await client.conversations.create(metadata={"topic": "demo"}, items=FIRST)
     await client.conversations.items.create(
@@ -191,6 +192,9 @@ async def async_sdk_flow(AsyncOpenAI: Any, NotFoundError: Any, base_url: str) ->
     )
     page = await client.conversations.items.list(conversation.id, limit=2, order="asc")
     items = [i async for i in page]
+    # The SDK's README form: `async for` over the call itself, no `await`, across pages.
+    walked = [i.id async for i in client.conversations.items.list(conversation.id, limit=2, order="asc")]
+    assert walked == [i.id for i in items]
     item = await client.conversations.items.retrieve(
         items[0].id, conversation_id=conversation.id, include=["message.output_text.logprobs"]
     )
@@ -262,4 +266,7 @@ def test_same_call_shape_as_the_official_sdk(sdk: str, ours: str, is_async: bool
     expected, got = shape(theirs, sdk), shape(mine, ours)
     assert [p for p in got if p[0] not in tail] == [p for p in expected if p[0] not in tail]
     assert [p[0] for p in got if p[0] in tail][-2:] == ["timeout", "max_retries"]
-    assert inspect.iscoroutinefunction(functools.reduce(getattr, ours.split("."), mine)) is is_async
+    # Awaited where the SDK's is (its async list returns a pager: awaited or iterated directly).
+    is_coroutine = inspect.iscoroutinefunction(functools.reduce(getattr, ours.split("."), mine))
+    assert is_coroutine is inspect.iscoroutinefunction(functools.reduce(getattr, sdk.split("."), theirs))
+    assert is_coroutine is (is_async and not ours.endswith(".list"))

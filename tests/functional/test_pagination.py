@@ -131,6 +131,25 @@ def test_page_methods(shapes: dict[str, Any]) -> None:
         pages[-1].get_next_page()
 
 
+def test_async_list_is_awaited_or_iterated_directly(shapes: dict[str, Any]) -> None:
+    """As the official SDKs' async lists: `await` gives the first page, `async for` over the call
+    walks every page; nothing is sent before either, and each starts from the first page."""
+    server = Server(stripe_like(CUSTOMERS))
+    _, asynchronous = clients(shapes, server)
+
+    async def run() -> tuple[list[str], list[str], int]:
+        pager = asynchronous.customers.list(limit=2)
+        assert isinstance(pager, shapes["_http"].AsyncPager) and server.requests == []
+        first = await pager
+        assert isinstance(first, shapes["_http"].AsyncPage)
+        walked = [c.id async for c in asynchronous.customers.list(limit=2)]
+        return [c.id for c in first.data], walked, len(server.requests)
+
+    first, walked, sent = asyncio.run(run())
+    assert first == ["cus_0", "cus_1"] and walked == [c["id"] for c in CUSTOMERS]
+    assert sent == 1 + 3 and server.params("starting_after") == [None, None, "cus_1", "cus_3"]
+
+
 EVENTS = {None: (["e0", "e1"], "t1"), "t1": (["e2"], "t2"), "t2": (["e3"], None)}
 
 

@@ -229,7 +229,8 @@ class PetsResource:
         Returns:
             A page of `models.Pet`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -459,6 +460,7 @@ class AsyncPetsResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -487,7 +489,8 @@ class AsyncPetsResource:
         Returns:
             A page of `models.Pet`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was

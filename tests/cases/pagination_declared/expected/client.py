@@ -336,7 +336,8 @@ class PlantsResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -396,7 +397,8 @@ class AnimalsResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -456,7 +458,8 @@ class TreesResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -518,7 +521,8 @@ class RocksResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -577,7 +581,8 @@ class ShellsResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -696,7 +701,8 @@ class StonesResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -758,7 +764,8 @@ class LeavesResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -872,7 +879,8 @@ class LogsResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -937,7 +945,8 @@ class AuditsResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1206,6 +1215,7 @@ class AsyncPlantsResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -1225,7 +1235,8 @@ class AsyncPlantsResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1266,6 +1277,7 @@ class AsyncAnimalsResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -1285,7 +1297,8 @@ class AsyncAnimalsResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1326,6 +1339,7 @@ class AsyncTreesResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -1345,7 +1359,8 @@ class AsyncTreesResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1386,6 +1401,7 @@ class AsyncRocksResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -1407,7 +1423,8 @@ class AsyncRocksResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1449,6 +1466,7 @@ class AsyncShellsResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -1466,7 +1484,8 @@ class AsyncShellsResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1566,6 +1585,7 @@ class AsyncStonesResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -1585,7 +1605,8 @@ class AsyncStonesResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1626,6 +1647,7 @@ class AsyncLeavesResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -1647,7 +1669,8 @@ class AsyncLeavesResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1740,6 +1763,7 @@ class AsyncLogsResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -1761,7 +1785,8 @@ class AsyncLogsResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1803,6 +1828,7 @@ class AsyncAuditsResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -1826,7 +1852,8 @@ class AsyncAuditsResource:
         Returns:
             A page of `models.Thing`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was

@@ -317,7 +317,8 @@ class CustomersResource:
         Returns:
             A page of `models.Customer`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -428,7 +429,8 @@ class EventsResource:
         Returns:
             A page of `models.Event`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -492,7 +494,8 @@ class DropletsResource:
         Returns:
             A page of `models.Droplet`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -561,7 +564,8 @@ class ReposResource:
         Returns:
             A page of `models.Repo`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -624,7 +628,8 @@ class RecordsResource:
         Returns:
             A page of `models.Record`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -693,7 +698,8 @@ class PhotosResource:
         Returns:
             A page of `models.Photo`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -995,6 +1001,7 @@ class AsyncCustomersResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -1018,7 +1025,8 @@ class AsyncCustomersResource:
         Returns:
             A page of `models.Customer`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1108,6 +1116,7 @@ class AsyncEventsResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -1129,7 +1138,8 @@ class AsyncEventsResource:
         Returns:
             A page of `models.Event`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1171,6 +1181,7 @@ class AsyncDropletsResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -1193,7 +1204,8 @@ class AsyncDropletsResource:
         Returns:
             A page of `models.Droplet`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1241,6 +1253,7 @@ class AsyncReposResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -1262,7 +1275,8 @@ class AsyncReposResource:
         Returns:
             A page of `models.Repo`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1304,6 +1318,7 @@ class AsyncRecordsResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -1325,7 +1340,8 @@ class AsyncRecordsResource:
         Returns:
             A page of `models.Record`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1373,6 +1389,7 @@ class AsyncPhotosResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         *,
@@ -1394,7 +1411,8 @@ class AsyncPhotosResource:
         Returns:
             A page of `models.Photo`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was

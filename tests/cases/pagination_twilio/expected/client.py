@@ -282,7 +282,8 @@ class AccountsCallsResource:
         Returns:
             A page of `models.ApiV2010AccountCall`: `data` (this page's items),
                 `has_next_page()`, `get_next_page()`, `iter_pages()`; iterating it walks
-                every item of every page.
+                every item of every page. `AsyncClient`: await the call for the first page,
+                or `async for` over the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -524,6 +525,7 @@ class AsyncAccountsCallsResource:
         self._request = client._request
         self._page = client._page
 
+    @_http.paged
     async def list(
         self,
         account_sid: str,
@@ -569,7 +571,8 @@ class AsyncAccountsCallsResource:
         Returns:
             A page of `models.ApiV2010AccountCall`: `data` (this page's items),
                 `has_next_page()`, `get_next_page()`, `iter_pages()`; iterating it walks
-                every item of every page.
+                every item of every page. `AsyncClient`: await the call for the first page,
+                or `async for` over the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was

@@ -916,7 +916,8 @@ class ThreadsRunsResource:
         Returns:
             A page of `models.Customer`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -2201,6 +2202,7 @@ class AsyncThreadsRunsResource:
         )
         await response.aclose()
 
+    @_http.paged
     async def list(
         self,
         thread_id: str,
@@ -2224,7 +2226,8 @@ class AsyncThreadsRunsResource:
         Returns:
             A page of `models.Customer`: `data` (this page's items), `has_next_page()`,
                 `get_next_page()`, `iter_pages()`; iterating it walks every item of every
-                page.
+                page. `AsyncClient`: await the call for the first page, or `async for` over
+                the call itself.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
