@@ -300,7 +300,8 @@ def pairs(name: str, value: Any, wire: Wire = FORM) -> list[tuple[str, str]]:
         return list(_deep(name, value))
     separator = _SEPARATORS.get(wire.style, ",")
     if isinstance(value, Mapping):
-        if wire.exploded:  # form: the object's properties are fields of their own (an array's repeated)
+        # form, exploded: the object's properties are fields of their own (an array's repeated)
+        if wire.exploded:
             return [
                 (str(k), part)
                 for k, v in value.items()
@@ -382,9 +383,8 @@ def encode_query(params: Mapping[str, Any], array_format: ArrayFormat) -> str:
     mapping (from `extra_query`) as a deepObject."""
     out: list[str] = []
     for key, value in params.items():
-        if (
-            isinstance(value, Styled) and value.wire.style == "querystring"
-        ):  # the whole query string, as JSON
+        # `in: querystring`: the whole query string, as JSON
+        if isinstance(value, Styled) and value.wire.style == "querystring":
             if (jsonable := _jsonable(value.value)) is not None:
                 out.append(quote(_json(jsonable), safe=""))
         elif isinstance(value, Styled):

@@ -581,11 +581,15 @@ def _streamed(
 
 def _sse_data(adapter: TypeAdapter[Any]) -> Callable[[Any], bytes]:
     """text/event-stream typed by its schema: `data: <json>` per event."""
-    return lambda event: (
-        b"data: "
-        + adapter.dump_json(event, by_alias=True, exclude_unset=True)
-        + b"\n\n"
-    )
+
+    def encode(event: Any) -> bytes:
+        return (
+            b"data: "
+            + adapter.dump_json(event, by_alias=True, exclude_unset=True)
+            + b"\n\n"
+        )
+
+    return encode
 
 
 def _json(model: BaseModel, status: int) -> Response:

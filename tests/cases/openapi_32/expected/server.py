@@ -564,16 +564,22 @@ def _sse_events(
 
 def _json_line(adapter: TypeAdapter[Any]) -> Callable[[Any], bytes]:
     """JSON Lines / NDJSON: one JSON value per line."""
-    return lambda item: (
-        adapter.dump_json(item, by_alias=True, exclude_unset=True) + b"\n"
-    )
+
+    def encode(item: Any) -> bytes:
+        return adapter.dump_json(item, by_alias=True, exclude_unset=True) + b"\n"
+
+    return encode
 
 
 def _json_seq_record(adapter: TypeAdapter[Any]) -> Callable[[Any], bytes]:
     """JSON text sequences (RFC 7464): a record separator, a JSON value, a line feed."""
-    return lambda item: (
-        b"\x1e" + adapter.dump_json(item, by_alias=True, exclude_unset=True) + b"\n"
-    )
+
+    def encode(item: Any) -> bytes:
+        return (
+            b"\x1e" + adapter.dump_json(item, by_alias=True, exclude_unset=True) + b"\n"
+        )
+
+    return encode
 
 
 @dataclass(frozen=True)

@@ -391,9 +391,11 @@ def _streamed(
 
 def _json_line(adapter: TypeAdapter[Any]) -> Callable[[Any], bytes]:
     """JSON Lines / NDJSON: one JSON value per line."""
-    return lambda item: (
-        adapter.dump_json(item, by_alias=True, exclude_unset=True) + b"\n"
-    )
+
+    def encode(item: Any) -> bytes:
+        return adapter.dump_json(item, by_alias=True, exclude_unset=True) + b"\n"
+
+    return encode
 
 
 def _json(model: BaseModel, status: int) -> Response:
