@@ -15,7 +15,7 @@ import httpx
 from pydantic import BaseModel, Field, TypeAdapter
 from typing_extensions import TypedDict
 
-from . import _http, models
+from . import _http, _response, models
 from ._base import lazy_adapter
 from ._http import (
     DEFAULT_MAX_RETRIES,
@@ -180,7 +180,7 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
@@ -209,9 +209,22 @@ class Client:
                 errors=errors,
             )
 
-        return SyncPage(
-            response, parse, scheme, self.base_url, send, renew_header=renew_header
+        return _response.answer(
+            response,
+            lambda _: SyncPage(
+                response, parse, scheme, self.base_url, send, renew_header=renew_header
+            ),
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def conversations(self) -> ConversationsResource:
@@ -231,6 +244,16 @@ class ConversationsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> ConversationsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ConversationsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ConversationsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ConversationsResourceWithStreamingResponse(self)
 
     @cached_property
     def items(self) -> ConversationsItemsResource:
@@ -302,7 +325,9 @@ class ConversationsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ConversationResource.model_validate_json(response.content)
+        return _response.answer(
+            response, models.ConversationResource.model_validate_json
+        )
 
     def retrieve(
         self,
@@ -346,7 +371,9 @@ class ConversationsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ConversationResource.model_validate_json(response.content)
+        return _response.answer(
+            response, models.ConversationResource.model_validate_json
+        )
 
     def update(
         self,
@@ -408,7 +435,9 @@ class ConversationsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ConversationResource.model_validate_json(response.content)
+        return _response.answer(
+            response, models.ConversationResource.model_validate_json
+        )
 
     def delete(
         self,
@@ -452,7 +481,9 @@ class ConversationsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.DeletedConversationResource.model_validate_json(response.content)
+        return _response.answer(
+            response, models.DeletedConversationResource.model_validate_json
+        )
 
 
 class ConversationsItemsResource:
@@ -462,6 +493,18 @@ class ConversationsItemsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> ConversationsItemsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ConversationsItemsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> ConversationsItemsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ConversationsItemsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -634,7 +677,9 @@ class ConversationsItemsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ConversationItemList.model_validate_json(response.content)
+        return _response.answer(
+            response, models.ConversationItemList.model_validate_json
+        )
 
     def retrieve(
         self,
@@ -693,7 +738,7 @@ class ConversationsItemsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _CONVERSATION_ITEM_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _CONVERSATION_ITEM_ADAPTER.validate_json)
 
     def delete(
         self,
@@ -739,7 +784,9 @@ class ConversationsItemsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ConversationResource.model_validate_json(response.content)
+        return _response.answer(
+            response, models.ConversationResource.model_validate_json
+        )
 
 
 class AsyncClient:
@@ -828,7 +875,7 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
@@ -857,9 +904,22 @@ class AsyncClient:
                 errors=errors,
             )
 
-        return AsyncPage(
-            response, parse, scheme, self.base_url, send, renew_header=renew_header
+        return _response.answer(
+            response,
+            lambda _: AsyncPage(
+                response, parse, scheme, self.base_url, send, renew_header=renew_header
+            ),
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def conversations(self) -> AsyncConversationsResource:
@@ -879,6 +939,18 @@ class AsyncConversationsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncConversationsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncConversationsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncConversationsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncConversationsResourceWithStreamingResponse(self)
 
     @cached_property
     def items(self) -> AsyncConversationsItemsResource:
@@ -950,7 +1022,9 @@ class AsyncConversationsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ConversationResource.model_validate_json(response.content)
+        return _response.answer(
+            response, models.ConversationResource.model_validate_json
+        )
 
     async def retrieve(
         self,
@@ -994,7 +1068,9 @@ class AsyncConversationsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ConversationResource.model_validate_json(response.content)
+        return _response.answer(
+            response, models.ConversationResource.model_validate_json
+        )
 
     async def update(
         self,
@@ -1056,7 +1132,9 @@ class AsyncConversationsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ConversationResource.model_validate_json(response.content)
+        return _response.answer(
+            response, models.ConversationResource.model_validate_json
+        )
 
     async def delete(
         self,
@@ -1100,7 +1178,9 @@ class AsyncConversationsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.DeletedConversationResource.model_validate_json(response.content)
+        return _response.answer(
+            response, models.DeletedConversationResource.model_validate_json
+        )
 
 
 class AsyncConversationsItemsResource:
@@ -1110,6 +1190,18 @@ class AsyncConversationsItemsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AsyncConversationsItemsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncConversationsItemsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncConversationsItemsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncConversationsItemsResourceWithStreamingResponse(self)
 
     @_http.paged
     async def list(
@@ -1283,7 +1375,9 @@ class AsyncConversationsItemsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ConversationItemList.model_validate_json(response.content)
+        return _response.answer(
+            response, models.ConversationItemList.model_validate_json
+        )
 
     async def retrieve(
         self,
@@ -1342,7 +1436,7 @@ class AsyncConversationsItemsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _CONVERSATION_ITEM_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _CONVERSATION_ITEM_ADAPTER.validate_json)
 
     async def delete(
         self,
@@ -1388,4 +1482,164 @@ class AsyncConversationsItemsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ConversationResource.model_validate_json(response.content)
+        return _response.answer(
+            response, models.ConversationResource.model_validate_json
+        )
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def conversations(self) -> ConversationsResourceWithRawResponse:
+        return ConversationsResourceWithRawResponse(self._resource.conversations)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def conversations(self) -> ConversationsResourceWithStreamingResponse:
+        return ConversationsResourceWithStreamingResponse(self._resource.conversations)
+
+
+class ConversationsResourceWithRawResponse:
+    """`client.conversations.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: ConversationsResource) -> None:
+        self._resource = resource
+        self.create = _response.raw(resource.create)
+        self.retrieve = _response.raw(resource.retrieve)
+        self.update = _response.raw(resource.update)
+        self.delete = _response.raw(resource.delete)
+
+    @cached_property
+    def items(self) -> ConversationsItemsResourceWithRawResponse:
+        return ConversationsItemsResourceWithRawResponse(self._resource.items)
+
+
+class ConversationsResourceWithStreamingResponse:
+    """`client.conversations.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: ConversationsResource) -> None:
+        self._resource = resource
+        self.create = _response.streamed(resource.create)
+        self.retrieve = _response.streamed(resource.retrieve)
+        self.update = _response.streamed(resource.update)
+        self.delete = _response.streamed(resource.delete)
+
+    @cached_property
+    def items(self) -> ConversationsItemsResourceWithStreamingResponse:
+        return ConversationsItemsResourceWithStreamingResponse(self._resource.items)
+
+
+class ConversationsItemsResourceWithRawResponse:
+    """`client.conversations.items.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: ConversationsItemsResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+        self.create = _response.raw(resource.create)
+        self.retrieve = _response.raw(resource.retrieve)
+        self.delete = _response.raw(resource.delete)
+
+
+class ConversationsItemsResourceWithStreamingResponse:
+    """`client.conversations.items.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: ConversationsItemsResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+        self.create = _response.streamed(resource.create)
+        self.retrieve = _response.streamed(resource.retrieve)
+        self.delete = _response.streamed(resource.delete)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def conversations(self) -> AsyncConversationsResourceWithRawResponse:
+        return AsyncConversationsResourceWithRawResponse(self._resource.conversations)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def conversations(self) -> AsyncConversationsResourceWithStreamingResponse:
+        return AsyncConversationsResourceWithStreamingResponse(
+            self._resource.conversations
+        )
+
+
+class AsyncConversationsResourceWithRawResponse:
+    """`client.conversations.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncConversationsResource) -> None:
+        self._resource = resource
+        self.create = _response.async_raw(resource.create)
+        self.retrieve = _response.async_raw(resource.retrieve)
+        self.update = _response.async_raw(resource.update)
+        self.delete = _response.async_raw(resource.delete)
+
+    @cached_property
+    def items(self) -> AsyncConversationsItemsResourceWithRawResponse:
+        return AsyncConversationsItemsResourceWithRawResponse(self._resource.items)
+
+
+class AsyncConversationsResourceWithStreamingResponse:
+    """`client.conversations.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncConversationsResource) -> None:
+        self._resource = resource
+        self.create = _response.async_streamed(resource.create)
+        self.retrieve = _response.async_streamed(resource.retrieve)
+        self.update = _response.async_streamed(resource.update)
+        self.delete = _response.async_streamed(resource.delete)
+
+    @cached_property
+    def items(self) -> AsyncConversationsItemsResourceWithStreamingResponse:
+        return AsyncConversationsItemsResourceWithStreamingResponse(
+            self._resource.items
+        )
+
+
+class AsyncConversationsItemsResourceWithRawResponse:
+    """`client.conversations.items.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncConversationsItemsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+        self.create = _response.async_raw(resource.create)
+        self.retrieve = _response.async_raw(resource.retrieve)
+        self.delete = _response.async_raw(resource.delete)
+
+
+class AsyncConversationsItemsResourceWithStreamingResponse:
+    """`client.conversations.items.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncConversationsItemsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+        self.create = _response.async_streamed(resource.create)
+        self.retrieve = _response.async_streamed(resource.retrieve)
+        self.delete = _response.async_streamed(resource.delete)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from . import client, errors, models
     from ._http import AsyncPage, AsyncPager, SyncPage
+    from ._response import APIResponse, AsyncStreamedResponse, StreamedResponse
     from .client import NOT_GIVEN, AsyncClient, Client, NotGiven
     from .errors import (
         APIConnectionError,
@@ -38,6 +39,7 @@ __all__ = [
     "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIStatusError",
     "APITimeoutError",
     "Annotation",
@@ -62,6 +64,7 @@ __all__ = [
     "AsyncClient",
     "AsyncPage",
     "AsyncPager",
+    "AsyncStreamedResponse",
     "AuthenticationError",
     "AutoCodeInterpreterToolParam",
     "AutoCodeInterpreterToolParamNetworkPolicy",
@@ -247,6 +250,7 @@ __all__ = [
     "SearchContentType",
     "SearchContextSize",
     "SkillReferenceParam",
+    "StreamedResponse",
     "SummaryTextContent",
     "SyncPage",
     "TextContent",
@@ -316,6 +320,9 @@ _LAZY: dict[str, str] = {
     "AsyncPage": "_http",
     "AsyncPager": "_http",
     "SyncPage": "_http",
+    "APIResponse": "_response",
+    "AsyncStreamedResponse": "_response",
+    "StreamedResponse": "_response",
     "NOT_GIVEN": "client",
     "AsyncClient": "client",
     "Client": "client",

@@ -23,10 +23,19 @@ def tree(ops: tuple[ir.Operation, ...]) -> ir.Resource:
         order[op.resource_path].append(op)
     classes = naming.NameTable(naming.MODULE_RESERVED | {"cached_property"})
     names: dict[tuple[str, ...], tuple[str, str]] = {}
+    views: dict[tuple[str, ...], tuple[str, str, str, str]] = {}
     for path in order:
         if path:
             sync = classes.claim(naming.resource_class(path))
             names[path] = (sync, classes.claim("Async" + sync))
+    for path in order:  # after every resource class, which keep their plain names
+        raw, streaming, async_raw, async_streaming = naming.response_views(names[path][0] if path else "Client")
+        views[path] = (
+            classes.claim(raw),
+            classes.claim(streaming),
+            classes.claim(async_raw),
+            classes.claim(async_streaming),
+        )
 
     def build(path: tuple[str, ...]) -> ir.Resource:
         children = tuple(build(p) for p in order if len(p) == len(path) + 1 and p[: len(path)] == path)
@@ -40,7 +49,7 @@ def tree(ops: tuple[ir.Operation, ...]) -> ir.Resource:
         sync, async_ = names.get(path, ("", ""))
         if "list" in {c.name for c in children} | {op.method_name for op in methods}:
             methods = [_typing_list(op) for op in methods]
-        return ir.Resource(path, sync, async_, doc, children, tuple(methods))
+        return ir.Resource(path, sync, async_, doc, children, tuple(methods), views[path])
 
     return build(())
 

@@ -366,6 +366,9 @@ class Resource:
     doc: str
     children: tuple[Resource, ...]
     operations: tuple[Operation, ...]  # the methods, in document order
+    # Its `with_raw_response` / `with_streaming_response` views: sync raw, sync streaming,
+    # async raw, async streaming (ConversationsResourceWithRawResponse, ...).
+    views: tuple[str, str, str, str] = ("", "", "", "")
 
     @property
     def name(self) -> str:

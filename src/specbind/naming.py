@@ -36,7 +36,8 @@ MODULE_RESERVED = frozenset(
         "field_validator", "unique_items", "TYPE_CHECKING", "typing", "pydantic", "__all__",
         "BeforeValidator", "FromOtherModels",
         # client.py / server.py (they refer to models as `models.X`; kept for the package's top level)
-        "Client", "AsyncClient", "SyncPage", "AsyncPage", "AsyncPager", "NotGiven", "NOT_GIVEN", "Mapping", "Sequence",
+        "Client", "AsyncClient", "SyncPage", "AsyncPage", "AsyncPager", "APIResponse", "StreamedResponse",
+        "AsyncStreamedResponse", "NotGiven", "NOT_GIVEN", "Mapping", "Sequence",
         "TypeAdapter", "httpx", "Request", "APIRouter", "FastAPI", "Depends", "Header", "Query", "Path",
         # the package's modules: `from . import models` must find the module, not a schema
         "models", "client", "server", "errors", "UploadedFile",
@@ -211,6 +212,17 @@ def resource_name(text: str) -> str:
 def resource_class(path: Sequence[str], is_async: bool = False) -> str:
     """``("conversations", "items")`` -> ``ConversationsItemsResource``."""
     return ("Async" if is_async else "") + ("".join(pascal(p) for p in path) or "Client") + "Resource"
+
+
+def response_views(resource: str) -> tuple[str, str, str, str]:
+    """The classes of a resource's `with_raw_response` and `with_streaming_response`, sync then
+    async: ``ConversationsResource`` -> ``ConversationsResourceWithRawResponse``, ..."""
+    return (
+        resource + "WithRawResponse",
+        resource + "WithStreamingResponse",
+        "Async" + resource + "WithRawResponse",
+        "Async" + resource + "WithStreamingResponse",
+    )
 
 
 class NameTable:

@@ -19,6 +19,7 @@ from . import ir, naming
 CLIENT_NAMES: dict[str, tuple[str, ...]] = {
     "client": ("NOT_GIVEN", "AsyncClient", "Client", "NotGiven"),
     "_http": ("AsyncPage", "AsyncPager", "SyncPage"),
+    "_response": ("APIResponse", "AsyncStreamedResponse", "StreamedResponse"),
     "errors": (
         "APIConnectionError",
         "APIError",

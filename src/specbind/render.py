@@ -29,6 +29,7 @@ PACKAGE_FILES: tuple[OutputFile, ...] = (
     OutputFile("_base.py", "_base.py.jinja"),
     OutputFile("_dispatch.py", "_dispatch.py.jinja", when="uses_dispatch"),
     OutputFile("_http.py", "_http.py.jinja"),
+    OutputFile("_response.py", "_response.py.jinja"),
     OutputFile("_streams.py", "_streams.py.jinja", when="streams"),
     OutputFile("client.py", "client.py.jinja"),
     OutputFile("errors.py", "errors.py.jinja"),

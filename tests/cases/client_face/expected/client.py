@@ -14,7 +14,7 @@ import httpx
 from pydantic import BaseModel, Field, TypeAdapter
 from typing_extensions import TypedDict
 
-from . import _http, models
+from . import _http, _response, models
 from ._base import lazy_adapter
 from ._http import (
     DEFAULT_MAX_RETRIES,
@@ -154,7 +154,7 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
@@ -183,9 +183,22 @@ class Client:
                 errors=errors,
             )
 
-        return SyncPage(
-            response, parse, scheme, self.base_url, send, renew_header=renew_header
+        return _response.answer(
+            response,
+            lambda _: SyncPage(
+                response, parse, scheme, self.base_url, send, renew_header=renew_header
+            ),
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def pets(self) -> PetsResource:
@@ -200,6 +213,16 @@ class PetsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> PetsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return PetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PetsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return PetsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -329,7 +352,7 @@ class PetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.PetList.model_validate_json(response.content)
+        return _response.answer(response, models.PetList.model_validate_json)
 
 
 class AsyncClient:
@@ -413,7 +436,7 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
@@ -442,9 +465,22 @@ class AsyncClient:
                 errors=errors,
             )
 
-        return AsyncPage(
-            response, parse, scheme, self.base_url, send, renew_header=renew_header
+        return _response.answer(
+            response,
+            lambda _: AsyncPage(
+                response, parse, scheme, self.base_url, send, renew_header=renew_header
+            ),
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def pets(self) -> AsyncPetsResource:
@@ -459,6 +495,16 @@ class AsyncPetsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPetsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncPetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPetsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncPetsResourceWithStreamingResponse(self)
 
     @_http.paged
     async def list(
@@ -589,4 +635,88 @@ class AsyncPetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.PetList.model_validate_json(response.content)
+        return _response.answer(response, models.PetList.model_validate_json)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> PetsResourceWithRawResponse:
+        return PetsResourceWithRawResponse(self._resource.pets)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> PetsResourceWithStreamingResponse:
+        return PetsResourceWithStreamingResponse(self._resource.pets)
+
+
+class PetsResourceWithRawResponse:
+    """`client.pets.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: PetsResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+        self.create = _response.raw(resource.create)
+
+
+class PetsResourceWithStreamingResponse:
+    """`client.pets.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: PetsResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+        self.create = _response.streamed(resource.create)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> AsyncPetsResourceWithRawResponse:
+        return AsyncPetsResourceWithRawResponse(self._resource.pets)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> AsyncPetsResourceWithStreamingResponse:
+        return AsyncPetsResourceWithStreamingResponse(self._resource.pets)
+
+
+class AsyncPetsResourceWithRawResponse:
+    """`client.pets.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPetsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+        self.create = _response.async_raw(resource.create)
+
+
+class AsyncPetsResourceWithStreamingResponse:
+    """`client.pets.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPetsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+        self.create = _response.async_streamed(resource.create)

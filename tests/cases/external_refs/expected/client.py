@@ -14,7 +14,7 @@ from typing import Any, Literal, Self
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http, models
+from . import _http, _response, models
 from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
@@ -134,12 +134,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def feedback(self) -> FeedbackResource:
@@ -153,6 +163,16 @@ class FeedbackResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> FeedbackResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return FeedbackResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> FeedbackResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return FeedbackResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -191,7 +211,7 @@ class FeedbackResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _LIST_FEEDBACK_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _LIST_FEEDBACK_ADAPTER.validate_json)
 
     def create(
         self,
@@ -253,7 +273,7 @@ class FeedbackResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Feedback.model_validate_json(response.content)
+        return _response.answer(response, models.Feedback.model_validate_json)
 
 
 class AsyncClient:
@@ -337,12 +357,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def feedback(self) -> AsyncFeedbackResource:
@@ -356,6 +386,16 @@ class AsyncFeedbackResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncFeedbackResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncFeedbackResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncFeedbackResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncFeedbackResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -394,7 +434,7 @@ class AsyncFeedbackResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _LIST_FEEDBACK_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _LIST_FEEDBACK_ADAPTER.validate_json)
 
     async def create(
         self,
@@ -456,4 +496,88 @@ class AsyncFeedbackResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Feedback.model_validate_json(response.content)
+        return _response.answer(response, models.Feedback.model_validate_json)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def feedback(self) -> FeedbackResourceWithRawResponse:
+        return FeedbackResourceWithRawResponse(self._resource.feedback)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def feedback(self) -> FeedbackResourceWithStreamingResponse:
+        return FeedbackResourceWithStreamingResponse(self._resource.feedback)
+
+
+class FeedbackResourceWithRawResponse:
+    """`client.feedback.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: FeedbackResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+        self.create = _response.raw(resource.create)
+
+
+class FeedbackResourceWithStreamingResponse:
+    """`client.feedback.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: FeedbackResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+        self.create = _response.streamed(resource.create)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def feedback(self) -> AsyncFeedbackResourceWithRawResponse:
+        return AsyncFeedbackResourceWithRawResponse(self._resource.feedback)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def feedback(self) -> AsyncFeedbackResourceWithStreamingResponse:
+        return AsyncFeedbackResourceWithStreamingResponse(self._resource.feedback)
+
+
+class AsyncFeedbackResourceWithRawResponse:
+    """`client.feedback.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncFeedbackResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+        self.create = _response.async_raw(resource.create)
+
+
+class AsyncFeedbackResourceWithStreamingResponse:
+    """`client.feedback.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncFeedbackResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+        self.create = _response.async_streamed(resource.create)

@@ -15,7 +15,7 @@ import httpx
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
-from . import _http, models
+from . import _http, _response, models
 from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
@@ -142,12 +142,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def customers(self) -> CustomersResource:
@@ -161,6 +171,16 @@ class CustomersResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> CustomersResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return CustomersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return CustomersResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -213,7 +233,7 @@ class CustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _LIST_CUSTOMER_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _LIST_CUSTOMER_ADAPTER.validate_json)
 
     def create(
         self,
@@ -327,7 +347,7 @@ class CustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
 
 
 class AsyncClient:
@@ -411,12 +431,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def customers(self) -> AsyncCustomersResource:
@@ -430,6 +460,16 @@ class AsyncCustomersResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncCustomersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncCustomersResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -482,7 +522,7 @@ class AsyncCustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _LIST_CUSTOMER_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _LIST_CUSTOMER_ADAPTER.validate_json)
 
     async def create(
         self,
@@ -596,4 +636,88 @@ class AsyncCustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def customers(self) -> CustomersResourceWithRawResponse:
+        return CustomersResourceWithRawResponse(self._resource.customers)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def customers(self) -> CustomersResourceWithStreamingResponse:
+        return CustomersResourceWithStreamingResponse(self._resource.customers)
+
+
+class CustomersResourceWithRawResponse:
+    """`client.customers.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: CustomersResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+        self.create = _response.raw(resource.create)
+
+
+class CustomersResourceWithStreamingResponse:
+    """`client.customers.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: CustomersResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+        self.create = _response.streamed(resource.create)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def customers(self) -> AsyncCustomersResourceWithRawResponse:
+        return AsyncCustomersResourceWithRawResponse(self._resource.customers)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def customers(self) -> AsyncCustomersResourceWithStreamingResponse:
+        return AsyncCustomersResourceWithStreamingResponse(self._resource.customers)
+
+
+class AsyncCustomersResourceWithRawResponse:
+    """`client.customers.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncCustomersResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+        self.create = _response.async_raw(resource.create)
+
+
+class AsyncCustomersResourceWithStreamingResponse:
+    """`client.customers.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncCustomersResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+        self.create = _response.async_streamed(resource.create)

@@ -14,7 +14,7 @@ from typing import Any, Literal, Self
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http, models
+from . import _http, _response, models
 from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
@@ -138,12 +138,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def payments(self) -> PaymentsResource:
@@ -167,6 +177,16 @@ class PaymentsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> PaymentsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return PaymentsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PaymentsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return PaymentsResourceWithStreamingResponse(self)
 
     def create(
         self,
@@ -228,7 +248,7 @@ class PaymentsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Payment.model_validate_json(response.content)
+        return _response.answer(response, models.Payment.model_validate_json)
 
 
 class RefundsResource:
@@ -237,6 +257,16 @@ class RefundsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> RefundsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return RefundsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> RefundsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return RefundsResourceWithStreamingResponse(self)
 
     def create(
         self,
@@ -298,7 +328,7 @@ class RefundsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Payment.model_validate_json(response.content)
+        return _response.answer(response, models.Payment.model_validate_json)
 
 
 class TransfersResource:
@@ -307,6 +337,16 @@ class TransfersResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> TransfersResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return TransfersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TransfersResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return TransfersResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -345,7 +385,7 @@ class TransfersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _LIST_PAYMENT_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _LIST_PAYMENT_ADAPTER.validate_json)
 
     def create(
         self,
@@ -407,7 +447,7 @@ class TransfersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Payment.model_validate_json(response.content)
+        return _response.answer(response, models.Payment.model_validate_json)
 
     def update(
         self,
@@ -471,7 +511,7 @@ class TransfersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Payment.model_validate_json(response.content)
+        return _response.answer(response, models.Payment.model_validate_json)
 
 
 class AsyncClient:
@@ -555,12 +595,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def payments(self) -> AsyncPaymentsResource:
@@ -584,6 +634,16 @@ class AsyncPaymentsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPaymentsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncPaymentsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPaymentsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncPaymentsResourceWithStreamingResponse(self)
 
     async def create(
         self,
@@ -645,7 +705,7 @@ class AsyncPaymentsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Payment.model_validate_json(response.content)
+        return _response.answer(response, models.Payment.model_validate_json)
 
 
 class AsyncRefundsResource:
@@ -654,6 +714,16 @@ class AsyncRefundsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRefundsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncRefundsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncRefundsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncRefundsResourceWithStreamingResponse(self)
 
     async def create(
         self,
@@ -715,7 +785,7 @@ class AsyncRefundsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Payment.model_validate_json(response.content)
+        return _response.answer(response, models.Payment.model_validate_json)
 
 
 class AsyncTransfersResource:
@@ -724,6 +794,16 @@ class AsyncTransfersResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTransfersResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncTransfersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTransfersResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncTransfersResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -762,7 +842,7 @@ class AsyncTransfersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _LIST_PAYMENT_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _LIST_PAYMENT_ADAPTER.validate_json)
 
     async def create(
         self,
@@ -824,7 +904,7 @@ class AsyncTransfersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Payment.model_validate_json(response.content)
+        return _response.answer(response, models.Payment.model_validate_json)
 
     async def update(
         self,
@@ -888,4 +968,192 @@ class AsyncTransfersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Payment.model_validate_json(response.content)
+        return _response.answer(response, models.Payment.model_validate_json)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def payments(self) -> PaymentsResourceWithRawResponse:
+        return PaymentsResourceWithRawResponse(self._resource.payments)
+
+    @cached_property
+    def refunds(self) -> RefundsResourceWithRawResponse:
+        return RefundsResourceWithRawResponse(self._resource.refunds)
+
+    @cached_property
+    def transfers(self) -> TransfersResourceWithRawResponse:
+        return TransfersResourceWithRawResponse(self._resource.transfers)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def payments(self) -> PaymentsResourceWithStreamingResponse:
+        return PaymentsResourceWithStreamingResponse(self._resource.payments)
+
+    @cached_property
+    def refunds(self) -> RefundsResourceWithStreamingResponse:
+        return RefundsResourceWithStreamingResponse(self._resource.refunds)
+
+    @cached_property
+    def transfers(self) -> TransfersResourceWithStreamingResponse:
+        return TransfersResourceWithStreamingResponse(self._resource.transfers)
+
+
+class PaymentsResourceWithRawResponse:
+    """`client.payments.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: PaymentsResource) -> None:
+        self._resource = resource
+        self.create = _response.raw(resource.create)
+
+
+class PaymentsResourceWithStreamingResponse:
+    """`client.payments.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: PaymentsResource) -> None:
+        self._resource = resource
+        self.create = _response.streamed(resource.create)
+
+
+class RefundsResourceWithRawResponse:
+    """`client.refunds.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: RefundsResource) -> None:
+        self._resource = resource
+        self.create = _response.raw(resource.create)
+
+
+class RefundsResourceWithStreamingResponse:
+    """`client.refunds.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: RefundsResource) -> None:
+        self._resource = resource
+        self.create = _response.streamed(resource.create)
+
+
+class TransfersResourceWithRawResponse:
+    """`client.transfers.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: TransfersResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+        self.create = _response.raw(resource.create)
+        self.update = _response.raw(resource.update)
+
+
+class TransfersResourceWithStreamingResponse:
+    """`client.transfers.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: TransfersResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+        self.create = _response.streamed(resource.create)
+        self.update = _response.streamed(resource.update)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def payments(self) -> AsyncPaymentsResourceWithRawResponse:
+        return AsyncPaymentsResourceWithRawResponse(self._resource.payments)
+
+    @cached_property
+    def refunds(self) -> AsyncRefundsResourceWithRawResponse:
+        return AsyncRefundsResourceWithRawResponse(self._resource.refunds)
+
+    @cached_property
+    def transfers(self) -> AsyncTransfersResourceWithRawResponse:
+        return AsyncTransfersResourceWithRawResponse(self._resource.transfers)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def payments(self) -> AsyncPaymentsResourceWithStreamingResponse:
+        return AsyncPaymentsResourceWithStreamingResponse(self._resource.payments)
+
+    @cached_property
+    def refunds(self) -> AsyncRefundsResourceWithStreamingResponse:
+        return AsyncRefundsResourceWithStreamingResponse(self._resource.refunds)
+
+    @cached_property
+    def transfers(self) -> AsyncTransfersResourceWithStreamingResponse:
+        return AsyncTransfersResourceWithStreamingResponse(self._resource.transfers)
+
+
+class AsyncPaymentsResourceWithRawResponse:
+    """`client.payments.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPaymentsResource) -> None:
+        self._resource = resource
+        self.create = _response.async_raw(resource.create)
+
+
+class AsyncPaymentsResourceWithStreamingResponse:
+    """`client.payments.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPaymentsResource) -> None:
+        self._resource = resource
+        self.create = _response.async_streamed(resource.create)
+
+
+class AsyncRefundsResourceWithRawResponse:
+    """`client.refunds.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncRefundsResource) -> None:
+        self._resource = resource
+        self.create = _response.async_raw(resource.create)
+
+
+class AsyncRefundsResourceWithStreamingResponse:
+    """`client.refunds.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncRefundsResource) -> None:
+        self._resource = resource
+        self.create = _response.async_streamed(resource.create)
+
+
+class AsyncTransfersResourceWithRawResponse:
+    """`client.transfers.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncTransfersResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+        self.create = _response.async_raw(resource.create)
+        self.update = _response.async_raw(resource.update)
+
+
+class AsyncTransfersResourceWithStreamingResponse:
+    """`client.transfers.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncTransfersResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+        self.create = _response.async_streamed(resource.create)
+        self.update = _response.async_streamed(resource.update)

@@ -13,7 +13,7 @@ from typing import Any, Literal, Self
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http, models
+from . import _http, _response, models
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
@@ -129,12 +129,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def things(self) -> ThingsResource:
@@ -148,6 +158,16 @@ class ThingsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> ThingsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ThingsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ThingsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ThingsResourceWithStreamingResponse(self)
 
     def createan_api_keyforaserviceaccount(
         self,
@@ -247,7 +267,7 @@ class ThingsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Thing.model_validate_json(response.content)
+        return _response.answer(response, models.Thing.model_validate_json)
 
 
 class AsyncClient:
@@ -331,12 +351,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def things(self) -> AsyncThingsResource:
@@ -350,6 +380,16 @@ class AsyncThingsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncThingsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncThingsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncThingsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncThingsResourceWithStreamingResponse(self)
 
     async def createan_api_keyforaserviceaccount(
         self,
@@ -449,4 +489,92 @@ class AsyncThingsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Thing.model_validate_json(response.content)
+        return _response.answer(response, models.Thing.model_validate_json)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def things(self) -> ThingsResourceWithRawResponse:
+        return ThingsResourceWithRawResponse(self._resource.things)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def things(self) -> ThingsResourceWithStreamingResponse:
+        return ThingsResourceWithStreamingResponse(self._resource.things)
+
+
+class ThingsResourceWithRawResponse:
+    """`client.things.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: ThingsResource) -> None:
+        self._resource = resource
+        self.createan_api_keyforaserviceaccount = _response.raw(
+            resource.createan_api_keyforaserviceaccount
+        )
+
+
+class ThingsResourceWithStreamingResponse:
+    """`client.things.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: ThingsResource) -> None:
+        self._resource = resource
+        self.createan_api_keyforaserviceaccount = _response.streamed(
+            resource.createan_api_keyforaserviceaccount
+        )
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def things(self) -> AsyncThingsResourceWithRawResponse:
+        return AsyncThingsResourceWithRawResponse(self._resource.things)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def things(self) -> AsyncThingsResourceWithStreamingResponse:
+        return AsyncThingsResourceWithStreamingResponse(self._resource.things)
+
+
+class AsyncThingsResourceWithRawResponse:
+    """`client.things.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncThingsResource) -> None:
+        self._resource = resource
+        self.createan_api_keyforaserviceaccount = _response.async_raw(
+            resource.createan_api_keyforaserviceaccount
+        )
+
+
+class AsyncThingsResourceWithStreamingResponse:
+    """`client.things.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncThingsResource) -> None:
+        self._resource = resource
+        self.createan_api_keyforaserviceaccount = _response.async_streamed(
+            resource.createan_api_keyforaserviceaccount
+        )

@@ -13,7 +13,7 @@ from typing import Any, Literal, Self
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http, _streams, models
+from . import _http, _response, _streams, models
 from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
@@ -154,12 +154,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def upload(self) -> UploadResource:
@@ -209,6 +219,16 @@ class UploadResource:
         self._client = client
         self._request = client._request
 
+    @cached_property
+    def with_raw_response(self) -> UploadResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return UploadResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> UploadResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return UploadResourceWithStreamingResponse(self)
+
     def create(
         self,
         body: bytes,
@@ -249,7 +269,7 @@ class UploadResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return response.text
+        return _response.answer(response, lambda _: response.text)
 
 
 class SpeechResource:
@@ -258,6 +278,16 @@ class SpeechResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> SpeechResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return SpeechResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SpeechResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return SpeechResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -296,7 +326,7 @@ class SpeechResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return response.content
+        return _response.answer(response, bytes)
 
 
 class TokenResource:
@@ -305,6 +335,16 @@ class TokenResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> TokenResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return TokenResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TokenResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return TokenResourceWithStreamingResponse(self)
 
     def create(
         self,
@@ -366,7 +406,7 @@ class TokenResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Token.model_validate_json(response.content)
+        return _response.answer(response, models.Token.model_validate_json)
 
 
 class TagsResource:
@@ -375,6 +415,16 @@ class TagsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> TagsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return TagsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TagsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return TagsResourceWithStreamingResponse(self)
 
     def update(
         self,
@@ -424,7 +474,7 @@ class TagsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _LIST_STR_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _LIST_STR_ADAPTER.validate_json)
 
 
 class EchoResource:
@@ -433,6 +483,16 @@ class EchoResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> EchoResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return EchoResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> EchoResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return EchoResourceWithStreamingResponse(self)
 
     def create(
         self,
@@ -486,7 +546,7 @@ class EchoResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _DICT_STR_ANY_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _DICT_STR_ANY_ADAPTER.validate_json)
 
 
 class FilesResource:
@@ -495,6 +555,16 @@ class FilesResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> FilesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return FilesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> FilesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return FilesResourceWithStreamingResponse(self)
 
     def upload(
         self,
@@ -560,7 +630,7 @@ class FilesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class EventsResource:
@@ -569,6 +639,16 @@ class EventsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> EventsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return EventsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> EventsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return EventsResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -608,7 +688,10 @@ class EventsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.stream(response, _streams.EventData(_EVENT_ADAPTER))
+        return _response.answer_stream(
+            response,
+            lambda: _streams.stream(response, _streams.EventData(_EVENT_ADAPTER)),
+        )
 
 
 class CompleteResource:
@@ -617,6 +700,16 @@ class CompleteResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> CompleteResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return CompleteResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CompleteResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return CompleteResourceWithStreamingResponse(self)
 
     def create(
         self,
@@ -672,7 +765,7 @@ class CompleteResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Event.model_validate_json(response.content)
+        return _response.answer(response, models.Event.model_validate_json)
 
     def create_stream(
         self,
@@ -727,7 +820,10 @@ class CompleteResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.stream(response, _streams.EventData(_EVENT_ADAPTER))
+        return _response.answer_stream(
+            response,
+            lambda: _streams.stream(response, _streams.EventData(_EVENT_ADAPTER)),
+        )
 
 
 class AsyncClient:
@@ -811,12 +907,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def upload(self) -> AsyncUploadResource:
@@ -866,6 +972,16 @@ class AsyncUploadResource:
         self._client = client
         self._request = client._request
 
+    @cached_property
+    def with_raw_response(self) -> AsyncUploadResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncUploadResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncUploadResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncUploadResourceWithStreamingResponse(self)
+
     async def create(
         self,
         body: bytes,
@@ -906,7 +1022,7 @@ class AsyncUploadResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return response.text
+        return _response.answer(response, lambda _: response.text)
 
 
 class AsyncSpeechResource:
@@ -915,6 +1031,16 @@ class AsyncSpeechResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSpeechResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncSpeechResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSpeechResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncSpeechResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -953,7 +1079,7 @@ class AsyncSpeechResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return response.content
+        return _response.answer(response, bytes)
 
 
 class AsyncTokenResource:
@@ -962,6 +1088,16 @@ class AsyncTokenResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTokenResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncTokenResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTokenResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncTokenResourceWithStreamingResponse(self)
 
     async def create(
         self,
@@ -1023,7 +1159,7 @@ class AsyncTokenResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Token.model_validate_json(response.content)
+        return _response.answer(response, models.Token.model_validate_json)
 
 
 class AsyncTagsResource:
@@ -1032,6 +1168,16 @@ class AsyncTagsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTagsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncTagsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTagsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncTagsResourceWithStreamingResponse(self)
 
     async def update(
         self,
@@ -1081,7 +1227,7 @@ class AsyncTagsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _LIST_STR_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _LIST_STR_ADAPTER.validate_json)
 
 
 class AsyncEchoResource:
@@ -1090,6 +1236,16 @@ class AsyncEchoResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncEchoResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncEchoResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncEchoResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncEchoResourceWithStreamingResponse(self)
 
     async def create(
         self,
@@ -1143,7 +1299,7 @@ class AsyncEchoResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _DICT_STR_ANY_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _DICT_STR_ANY_ADAPTER.validate_json)
 
 
 class AsyncFilesResource:
@@ -1152,6 +1308,16 @@ class AsyncFilesResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncFilesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncFilesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncFilesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncFilesResourceWithStreamingResponse(self)
 
     async def upload(
         self,
@@ -1217,7 +1383,7 @@ class AsyncFilesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncEventsResource:
@@ -1226,6 +1392,16 @@ class AsyncEventsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncEventsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncEventsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncEventsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncEventsResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -1265,7 +1441,10 @@ class AsyncEventsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.astream(response, _streams.EventData(_EVENT_ADAPTER))
+        return _response.answer_stream(
+            response,
+            lambda: _streams.astream(response, _streams.EventData(_EVENT_ADAPTER)),
+        )
 
 
 class AsyncCompleteResource:
@@ -1274,6 +1453,16 @@ class AsyncCompleteResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCompleteResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncCompleteResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCompleteResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncCompleteResourceWithStreamingResponse(self)
 
     async def create(
         self,
@@ -1329,7 +1518,7 @@ class AsyncCompleteResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Event.model_validate_json(response.content)
+        return _response.answer(response, models.Event.model_validate_json)
 
     async def create_stream(
         self,
@@ -1384,4 +1573,441 @@ class AsyncCompleteResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.astream(response, _streams.EventData(_EVENT_ADAPTER))
+        return _response.answer_stream(
+            response,
+            lambda: _streams.astream(response, _streams.EventData(_EVENT_ADAPTER)),
+        )
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def upload(self) -> UploadResourceWithRawResponse:
+        return UploadResourceWithRawResponse(self._resource.upload)
+
+    @cached_property
+    def speech(self) -> SpeechResourceWithRawResponse:
+        return SpeechResourceWithRawResponse(self._resource.speech)
+
+    @cached_property
+    def token(self) -> TokenResourceWithRawResponse:
+        return TokenResourceWithRawResponse(self._resource.token)
+
+    @cached_property
+    def tags(self) -> TagsResourceWithRawResponse:
+        return TagsResourceWithRawResponse(self._resource.tags)
+
+    @cached_property
+    def echo(self) -> EchoResourceWithRawResponse:
+        return EchoResourceWithRawResponse(self._resource.echo)
+
+    @cached_property
+    def files(self) -> FilesResourceWithRawResponse:
+        return FilesResourceWithRawResponse(self._resource.files)
+
+    @cached_property
+    def events(self) -> EventsResourceWithRawResponse:
+        return EventsResourceWithRawResponse(self._resource.events)
+
+    @cached_property
+    def complete(self) -> CompleteResourceWithRawResponse:
+        return CompleteResourceWithRawResponse(self._resource.complete)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def upload(self) -> UploadResourceWithStreamingResponse:
+        return UploadResourceWithStreamingResponse(self._resource.upload)
+
+    @cached_property
+    def speech(self) -> SpeechResourceWithStreamingResponse:
+        return SpeechResourceWithStreamingResponse(self._resource.speech)
+
+    @cached_property
+    def token(self) -> TokenResourceWithStreamingResponse:
+        return TokenResourceWithStreamingResponse(self._resource.token)
+
+    @cached_property
+    def tags(self) -> TagsResourceWithStreamingResponse:
+        return TagsResourceWithStreamingResponse(self._resource.tags)
+
+    @cached_property
+    def echo(self) -> EchoResourceWithStreamingResponse:
+        return EchoResourceWithStreamingResponse(self._resource.echo)
+
+    @cached_property
+    def files(self) -> FilesResourceWithStreamingResponse:
+        return FilesResourceWithStreamingResponse(self._resource.files)
+
+    @cached_property
+    def events(self) -> EventsResourceWithStreamingResponse:
+        return EventsResourceWithStreamingResponse(self._resource.events)
+
+    @cached_property
+    def complete(self) -> CompleteResourceWithStreamingResponse:
+        return CompleteResourceWithStreamingResponse(self._resource.complete)
+
+
+class UploadResourceWithRawResponse:
+    """`client.upload.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: UploadResource) -> None:
+        self._resource = resource
+        self.create = _response.raw(resource.create)
+
+
+class UploadResourceWithStreamingResponse:
+    """`client.upload.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: UploadResource) -> None:
+        self._resource = resource
+        self.create = _response.streamed(resource.create)
+
+
+class SpeechResourceWithRawResponse:
+    """`client.speech.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: SpeechResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class SpeechResourceWithStreamingResponse:
+    """`client.speech.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: SpeechResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class TokenResourceWithRawResponse:
+    """`client.token.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: TokenResource) -> None:
+        self._resource = resource
+        self.create = _response.raw(resource.create)
+
+
+class TokenResourceWithStreamingResponse:
+    """`client.token.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: TokenResource) -> None:
+        self._resource = resource
+        self.create = _response.streamed(resource.create)
+
+
+class TagsResourceWithRawResponse:
+    """`client.tags.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: TagsResource) -> None:
+        self._resource = resource
+        self.update = _response.raw(resource.update)
+
+
+class TagsResourceWithStreamingResponse:
+    """`client.tags.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: TagsResource) -> None:
+        self._resource = resource
+        self.update = _response.streamed(resource.update)
+
+
+class EchoResourceWithRawResponse:
+    """`client.echo.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: EchoResource) -> None:
+        self._resource = resource
+        self.create = _response.raw(resource.create)
+
+
+class EchoResourceWithStreamingResponse:
+    """`client.echo.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: EchoResource) -> None:
+        self._resource = resource
+        self.create = _response.streamed(resource.create)
+
+
+class FilesResourceWithRawResponse:
+    """`client.files.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: FilesResource) -> None:
+        self._resource = resource
+        self.upload = _response.raw(resource.upload)
+
+
+class FilesResourceWithStreamingResponse:
+    """`client.files.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: FilesResource) -> None:
+        self._resource = resource
+        self.upload = _response.streamed(resource.upload)
+
+
+class EventsResourceWithRawResponse:
+    """`client.events.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: EventsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class EventsResourceWithStreamingResponse:
+    """`client.events.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: EventsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class CompleteResourceWithRawResponse:
+    """`client.complete.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: CompleteResource) -> None:
+        self._resource = resource
+        self.create = _response.raw(resource.create)
+        self.create_stream = _response.raw(resource.create_stream)
+
+
+class CompleteResourceWithStreamingResponse:
+    """`client.complete.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: CompleteResource) -> None:
+        self._resource = resource
+        self.create = _response.streamed(resource.create)
+        self.create_stream = _response.streamed(resource.create_stream)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def upload(self) -> AsyncUploadResourceWithRawResponse:
+        return AsyncUploadResourceWithRawResponse(self._resource.upload)
+
+    @cached_property
+    def speech(self) -> AsyncSpeechResourceWithRawResponse:
+        return AsyncSpeechResourceWithRawResponse(self._resource.speech)
+
+    @cached_property
+    def token(self) -> AsyncTokenResourceWithRawResponse:
+        return AsyncTokenResourceWithRawResponse(self._resource.token)
+
+    @cached_property
+    def tags(self) -> AsyncTagsResourceWithRawResponse:
+        return AsyncTagsResourceWithRawResponse(self._resource.tags)
+
+    @cached_property
+    def echo(self) -> AsyncEchoResourceWithRawResponse:
+        return AsyncEchoResourceWithRawResponse(self._resource.echo)
+
+    @cached_property
+    def files(self) -> AsyncFilesResourceWithRawResponse:
+        return AsyncFilesResourceWithRawResponse(self._resource.files)
+
+    @cached_property
+    def events(self) -> AsyncEventsResourceWithRawResponse:
+        return AsyncEventsResourceWithRawResponse(self._resource.events)
+
+    @cached_property
+    def complete(self) -> AsyncCompleteResourceWithRawResponse:
+        return AsyncCompleteResourceWithRawResponse(self._resource.complete)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def upload(self) -> AsyncUploadResourceWithStreamingResponse:
+        return AsyncUploadResourceWithStreamingResponse(self._resource.upload)
+
+    @cached_property
+    def speech(self) -> AsyncSpeechResourceWithStreamingResponse:
+        return AsyncSpeechResourceWithStreamingResponse(self._resource.speech)
+
+    @cached_property
+    def token(self) -> AsyncTokenResourceWithStreamingResponse:
+        return AsyncTokenResourceWithStreamingResponse(self._resource.token)
+
+    @cached_property
+    def tags(self) -> AsyncTagsResourceWithStreamingResponse:
+        return AsyncTagsResourceWithStreamingResponse(self._resource.tags)
+
+    @cached_property
+    def echo(self) -> AsyncEchoResourceWithStreamingResponse:
+        return AsyncEchoResourceWithStreamingResponse(self._resource.echo)
+
+    @cached_property
+    def files(self) -> AsyncFilesResourceWithStreamingResponse:
+        return AsyncFilesResourceWithStreamingResponse(self._resource.files)
+
+    @cached_property
+    def events(self) -> AsyncEventsResourceWithStreamingResponse:
+        return AsyncEventsResourceWithStreamingResponse(self._resource.events)
+
+    @cached_property
+    def complete(self) -> AsyncCompleteResourceWithStreamingResponse:
+        return AsyncCompleteResourceWithStreamingResponse(self._resource.complete)
+
+
+class AsyncUploadResourceWithRawResponse:
+    """`client.upload.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncUploadResource) -> None:
+        self._resource = resource
+        self.create = _response.async_raw(resource.create)
+
+
+class AsyncUploadResourceWithStreamingResponse:
+    """`client.upload.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncUploadResource) -> None:
+        self._resource = resource
+        self.create = _response.async_streamed(resource.create)
+
+
+class AsyncSpeechResourceWithRawResponse:
+    """`client.speech.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncSpeechResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncSpeechResourceWithStreamingResponse:
+    """`client.speech.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncSpeechResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncTokenResourceWithRawResponse:
+    """`client.token.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncTokenResource) -> None:
+        self._resource = resource
+        self.create = _response.async_raw(resource.create)
+
+
+class AsyncTokenResourceWithStreamingResponse:
+    """`client.token.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncTokenResource) -> None:
+        self._resource = resource
+        self.create = _response.async_streamed(resource.create)
+
+
+class AsyncTagsResourceWithRawResponse:
+    """`client.tags.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncTagsResource) -> None:
+        self._resource = resource
+        self.update = _response.async_raw(resource.update)
+
+
+class AsyncTagsResourceWithStreamingResponse:
+    """`client.tags.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncTagsResource) -> None:
+        self._resource = resource
+        self.update = _response.async_streamed(resource.update)
+
+
+class AsyncEchoResourceWithRawResponse:
+    """`client.echo.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncEchoResource) -> None:
+        self._resource = resource
+        self.create = _response.async_raw(resource.create)
+
+
+class AsyncEchoResourceWithStreamingResponse:
+    """`client.echo.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncEchoResource) -> None:
+        self._resource = resource
+        self.create = _response.async_streamed(resource.create)
+
+
+class AsyncFilesResourceWithRawResponse:
+    """`client.files.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncFilesResource) -> None:
+        self._resource = resource
+        self.upload = _response.async_raw(resource.upload)
+
+
+class AsyncFilesResourceWithStreamingResponse:
+    """`client.files.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncFilesResource) -> None:
+        self._resource = resource
+        self.upload = _response.async_streamed(resource.upload)
+
+
+class AsyncEventsResourceWithRawResponse:
+    """`client.events.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncEventsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncEventsResourceWithStreamingResponse:
+    """`client.events.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncEventsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncCompleteResourceWithRawResponse:
+    """`client.complete.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncCompleteResource) -> None:
+        self._resource = resource
+        self.create = _response.async_raw(resource.create)
+        self.create_stream = _response.async_raw(resource.create_stream)
+
+
+class AsyncCompleteResourceWithStreamingResponse:
+    """`client.complete.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncCompleteResource) -> None:
+        self._resource = resource
+        self.create = _response.async_streamed(resource.create)
+        self.create_stream = _response.async_streamed(resource.create_stream)

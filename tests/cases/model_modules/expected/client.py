@@ -14,7 +14,7 @@ import httpx
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
-from . import _http, models
+from . import _http, _response, models
 from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
@@ -144,12 +144,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def pets(self) -> PetsResource:
@@ -173,6 +183,16 @@ class PetsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> PetsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return PetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PetsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return PetsResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -213,7 +233,7 @@ class PetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Pet.model_validate_json(response.content)
+        return _response.answer(response, models.Pet.model_validate_json)
 
     def contact(
         self,
@@ -254,7 +274,7 @@ class PetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _PET_CONTACT_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _PET_CONTACT_ADAPTER.validate_json)
 
 
 class StoresResource:
@@ -263,6 +283,16 @@ class StoresResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> StoresResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return StoresResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> StoresResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return StoresResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -303,7 +333,7 @@ class StoresResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Store.model_validate_json(response.content)
+        return _response.answer(response, models.Store.model_validate_json)
 
 
 class OrdersResource:
@@ -312,6 +342,16 @@ class OrdersResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> OrdersResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return OrdersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> OrdersResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return OrdersResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -362,7 +402,7 @@ class OrdersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Order.model_validate_json(response.content)
+        return _response.answer(response, models.Order.model_validate_json)
 
 
 class AsyncClient:
@@ -446,12 +486,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def pets(self) -> AsyncPetsResource:
@@ -475,6 +525,16 @@ class AsyncPetsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPetsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncPetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPetsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncPetsResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -515,7 +575,7 @@ class AsyncPetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Pet.model_validate_json(response.content)
+        return _response.answer(response, models.Pet.model_validate_json)
 
     async def contact(
         self,
@@ -556,7 +616,7 @@ class AsyncPetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _PET_CONTACT_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _PET_CONTACT_ADAPTER.validate_json)
 
 
 class AsyncStoresResource:
@@ -565,6 +625,16 @@ class AsyncStoresResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncStoresResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncStoresResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncStoresResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncStoresResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -605,7 +675,7 @@ class AsyncStoresResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Store.model_validate_json(response.content)
+        return _response.answer(response, models.Store.model_validate_json)
 
 
 class AsyncOrdersResource:
@@ -614,6 +684,16 @@ class AsyncOrdersResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncOrdersResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncOrdersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncOrdersResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncOrdersResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -664,4 +744,188 @@ class AsyncOrdersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Order.model_validate_json(response.content)
+        return _response.answer(response, models.Order.model_validate_json)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> PetsResourceWithRawResponse:
+        return PetsResourceWithRawResponse(self._resource.pets)
+
+    @cached_property
+    def stores(self) -> StoresResourceWithRawResponse:
+        return StoresResourceWithRawResponse(self._resource.stores)
+
+    @cached_property
+    def orders(self) -> OrdersResourceWithRawResponse:
+        return OrdersResourceWithRawResponse(self._resource.orders)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> PetsResourceWithStreamingResponse:
+        return PetsResourceWithStreamingResponse(self._resource.pets)
+
+    @cached_property
+    def stores(self) -> StoresResourceWithStreamingResponse:
+        return StoresResourceWithStreamingResponse(self._resource.stores)
+
+    @cached_property
+    def orders(self) -> OrdersResourceWithStreamingResponse:
+        return OrdersResourceWithStreamingResponse(self._resource.orders)
+
+
+class PetsResourceWithRawResponse:
+    """`client.pets.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: PetsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+        self.contact = _response.raw(resource.contact)
+
+
+class PetsResourceWithStreamingResponse:
+    """`client.pets.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: PetsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+        self.contact = _response.streamed(resource.contact)
+
+
+class StoresResourceWithRawResponse:
+    """`client.stores.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: StoresResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class StoresResourceWithStreamingResponse:
+    """`client.stores.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: StoresResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class OrdersResourceWithRawResponse:
+    """`client.orders.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: OrdersResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class OrdersResourceWithStreamingResponse:
+    """`client.orders.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: OrdersResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> AsyncPetsResourceWithRawResponse:
+        return AsyncPetsResourceWithRawResponse(self._resource.pets)
+
+    @cached_property
+    def stores(self) -> AsyncStoresResourceWithRawResponse:
+        return AsyncStoresResourceWithRawResponse(self._resource.stores)
+
+    @cached_property
+    def orders(self) -> AsyncOrdersResourceWithRawResponse:
+        return AsyncOrdersResourceWithRawResponse(self._resource.orders)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> AsyncPetsResourceWithStreamingResponse:
+        return AsyncPetsResourceWithStreamingResponse(self._resource.pets)
+
+    @cached_property
+    def stores(self) -> AsyncStoresResourceWithStreamingResponse:
+        return AsyncStoresResourceWithStreamingResponse(self._resource.stores)
+
+    @cached_property
+    def orders(self) -> AsyncOrdersResourceWithStreamingResponse:
+        return AsyncOrdersResourceWithStreamingResponse(self._resource.orders)
+
+
+class AsyncPetsResourceWithRawResponse:
+    """`client.pets.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPetsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+        self.contact = _response.async_raw(resource.contact)
+
+
+class AsyncPetsResourceWithStreamingResponse:
+    """`client.pets.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPetsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+        self.contact = _response.async_streamed(resource.contact)
+
+
+class AsyncStoresResourceWithRawResponse:
+    """`client.stores.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncStoresResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncStoresResourceWithStreamingResponse:
+    """`client.stores.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncStoresResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncOrdersResourceWithRawResponse:
+    """`client.orders.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncOrdersResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncOrdersResourceWithStreamingResponse:
+    """`client.orders.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncOrdersResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)

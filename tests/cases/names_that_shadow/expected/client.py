@@ -13,7 +13,7 @@ from typing import Any, Literal, Self
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http, models
+from . import _http, _response, models
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
@@ -129,12 +129,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def repositories(self) -> RepositoriesResource:
@@ -148,6 +158,16 @@ class RepositoriesResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> RepositoriesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return RepositoriesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> RepositoriesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return RepositoriesResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -188,7 +208,7 @@ class RepositoriesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Response.model_validate_json(response.content)
+        return _response.answer(response, models.Response.model_validate_json)
 
     def createan_api_keyforaserviceaccount(
         self,
@@ -258,7 +278,7 @@ class RepositoriesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Repository.model_validate_json(response.content)
+        return _response.answer(response, models.Repository.model_validate_json)
 
     def delete(
         self,
@@ -299,7 +319,7 @@ class RepositoriesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Exception.model_validate_json(response.content)
+        return _response.answer(response, models.Exception.model_validate_json)
 
 
 class AsyncClient:
@@ -383,12 +403,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def repositories(self) -> AsyncRepositoriesResource:
@@ -402,6 +432,16 @@ class AsyncRepositoriesResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRepositoriesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncRepositoriesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncRepositoriesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncRepositoriesResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -442,7 +482,7 @@ class AsyncRepositoriesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Response.model_validate_json(response.content)
+        return _response.answer(response, models.Response.model_validate_json)
 
     async def createan_api_keyforaserviceaccount(
         self,
@@ -512,7 +552,7 @@ class AsyncRepositoriesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Repository.model_validate_json(response.content)
+        return _response.answer(response, models.Repository.model_validate_json)
 
     async def delete(
         self,
@@ -553,4 +593,102 @@ class AsyncRepositoriesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Exception.model_validate_json(response.content)
+        return _response.answer(response, models.Exception.model_validate_json)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def repositories(self) -> RepositoriesResourceWithRawResponse:
+        return RepositoriesResourceWithRawResponse(self._resource.repositories)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def repositories(self) -> RepositoriesResourceWithStreamingResponse:
+        return RepositoriesResourceWithStreamingResponse(self._resource.repositories)
+
+
+class RepositoriesResourceWithRawResponse:
+    """`client.repositories.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: RepositoriesResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+        self.createan_api_keyforaserviceaccount = _response.raw(
+            resource.createan_api_keyforaserviceaccount
+        )
+        self.delete = _response.raw(resource.delete)
+
+
+class RepositoriesResourceWithStreamingResponse:
+    """`client.repositories.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: RepositoriesResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+        self.createan_api_keyforaserviceaccount = _response.streamed(
+            resource.createan_api_keyforaserviceaccount
+        )
+        self.delete = _response.streamed(resource.delete)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def repositories(self) -> AsyncRepositoriesResourceWithRawResponse:
+        return AsyncRepositoriesResourceWithRawResponse(self._resource.repositories)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def repositories(self) -> AsyncRepositoriesResourceWithStreamingResponse:
+        return AsyncRepositoriesResourceWithStreamingResponse(
+            self._resource.repositories
+        )
+
+
+class AsyncRepositoriesResourceWithRawResponse:
+    """`client.repositories.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncRepositoriesResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+        self.createan_api_keyforaserviceaccount = _response.async_raw(
+            resource.createan_api_keyforaserviceaccount
+        )
+        self.delete = _response.async_raw(resource.delete)
+
+
+class AsyncRepositoriesResourceWithStreamingResponse:
+    """`client.repositories.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncRepositoriesResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+        self.createan_api_keyforaserviceaccount = _response.async_streamed(
+            resource.createan_api_keyforaserviceaccount
+        )
+        self.delete = _response.async_streamed(resource.delete)

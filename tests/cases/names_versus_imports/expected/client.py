@@ -14,7 +14,7 @@ import httpx
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
-from . import _http, models
+from . import _http, _response, models
 from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
@@ -143,12 +143,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def check(self) -> CheckResource:
@@ -162,6 +172,16 @@ class CheckResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> CheckResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return CheckResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CheckResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return CheckResourceWithStreamingResponse(self)
 
     def create(
         self,
@@ -237,7 +257,7 @@ class CheckResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Response.model_validate_json(response.content)
+        return _response.answer(response, models.Response.model_validate_json)
 
 
 class AsyncClient:
@@ -324,12 +344,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def check(self) -> AsyncCheckResource:
@@ -343,6 +373,16 @@ class AsyncCheckResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCheckResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncCheckResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCheckResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncCheckResourceWithStreamingResponse(self)
 
     async def create(
         self,
@@ -418,4 +458,84 @@ class AsyncCheckResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Response.model_validate_json(response.content)
+        return _response.answer(response, models.Response.model_validate_json)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def check(self) -> CheckResourceWithRawResponse:
+        return CheckResourceWithRawResponse(self._resource.check)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def check(self) -> CheckResourceWithStreamingResponse:
+        return CheckResourceWithStreamingResponse(self._resource.check)
+
+
+class CheckResourceWithRawResponse:
+    """`client.check.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: CheckResource) -> None:
+        self._resource = resource
+        self.create = _response.raw(resource.create)
+
+
+class CheckResourceWithStreamingResponse:
+    """`client.check.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: CheckResource) -> None:
+        self._resource = resource
+        self.create = _response.streamed(resource.create)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def check(self) -> AsyncCheckResourceWithRawResponse:
+        return AsyncCheckResourceWithRawResponse(self._resource.check)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def check(self) -> AsyncCheckResourceWithStreamingResponse:
+        return AsyncCheckResourceWithStreamingResponse(self._resource.check)
+
+
+class AsyncCheckResourceWithRawResponse:
+    """`client.check.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncCheckResource) -> None:
+        self._resource = resource
+        self.create = _response.async_raw(resource.create)
+
+
+class AsyncCheckResourceWithStreamingResponse:
+    """`client.check.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncCheckResource) -> None:
+        self._resource = resource
+        self.create = _response.async_streamed(resource.create)

@@ -15,7 +15,7 @@ import httpx
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
-from . import _http, _streams, models
+from . import _http, _response, _streams, models
 from ._base import ServerSentEvent, lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
@@ -158,12 +158,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def logs(self) -> LogsResource:
@@ -183,6 +193,16 @@ class LogsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> LogsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return LogsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> LogsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return LogsResourceWithStreamingResponse(self)
 
     @cached_property
     def find(self) -> LogsFindResource:
@@ -258,7 +278,7 @@ class LogsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _LIST_LOG_ENTRY_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _LIST_LOG_ENTRY_ADAPTER.validate_json)
 
     def purge(
         self,
@@ -301,7 +321,7 @@ class LogsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
     def tail(
         self,
@@ -341,7 +361,10 @@ class LogsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.stream(response, _streams.JsonLines(_LOG_ENTRY_ADAPTER))
+        return _response.answer_stream(
+            response,
+            lambda: _streams.stream(response, _streams.JsonLines(_LOG_ENTRY_ADAPTER)),
+        )
 
     def export(
         self,
@@ -381,7 +404,10 @@ class LogsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.stream(response, _streams.JsonLines(_LOG_ENTRY_ADAPTER))
+        return _response.answer_stream(
+            response,
+            lambda: _streams.stream(response, _streams.JsonLines(_LOG_ENTRY_ADAPTER)),
+        )
 
     def count(
         self,
@@ -430,7 +456,7 @@ class LogsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _INT_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _INT_ADAPTER.validate_json)
 
 
 class LogsFindResource:
@@ -439,6 +465,16 @@ class LogsFindResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> LogsFindResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return LogsFindResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> LogsFindResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return LogsFindResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -487,7 +523,7 @@ class LogsFindResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _LIST_LOG_ENTRY_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _LIST_LOG_ENTRY_ADAPTER.validate_json)
 
 
 class LogsRecordsResource:
@@ -496,6 +532,16 @@ class LogsRecordsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> LogsRecordsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return LogsRecordsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> LogsRecordsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return LogsRecordsResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -535,7 +581,10 @@ class LogsRecordsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.stream(response, _streams.JsonSeq(_LOG_ENTRY_ADAPTER))
+        return _response.answer_stream(
+            response,
+            lambda: _streams.stream(response, _streams.JsonSeq(_LOG_ENTRY_ADAPTER)),
+        )
 
 
 class LogsEventsResource:
@@ -544,6 +593,16 @@ class LogsEventsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> LogsEventsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return LogsEventsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> LogsEventsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return LogsEventsResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -583,11 +642,17 @@ class LogsEventsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.stream(
+        return _response.answer_stream(
             response,
-            _streams.Events(
-                {"entry": (_LOG_ENTRY_ADAPTER, True), "note": (_STR_ADAPTER, False)},
-                (_STR_ADAPTER, False),
+            lambda: _streams.stream(
+                response,
+                _streams.Events(
+                    {
+                        "entry": (_LOG_ENTRY_ADAPTER, True),
+                        "note": (_STR_ADAPTER, False),
+                    },
+                    (_STR_ADAPTER, False),
+                ),
             ),
         )
 
@@ -598,6 +663,16 @@ class LogsSnapshotsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> LogsSnapshotsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return LogsSnapshotsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> LogsSnapshotsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return LogsSnapshotsResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -637,7 +712,12 @@ class LogsSnapshotsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.stream(response, _streams.Parts(_LOG_ENTRY_ADAPTER, False))
+        return _response.answer_stream(
+            response,
+            lambda: _streams.stream(
+                response, _streams.Parts(_LOG_ENTRY_ADAPTER, False)
+            ),
+        )
 
 
 class AsyncClient:
@@ -721,12 +801,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def logs(self) -> AsyncLogsResource:
@@ -746,6 +836,16 @@ class AsyncLogsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncLogsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncLogsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncLogsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncLogsResourceWithStreamingResponse(self)
 
     @cached_property
     def find(self) -> AsyncLogsFindResource:
@@ -821,7 +921,7 @@ class AsyncLogsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _LIST_LOG_ENTRY_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _LIST_LOG_ENTRY_ADAPTER.validate_json)
 
     async def purge(
         self,
@@ -864,7 +964,7 @@ class AsyncLogsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
     async def tail(
         self,
@@ -904,7 +1004,10 @@ class AsyncLogsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.astream(response, _streams.JsonLines(_LOG_ENTRY_ADAPTER))
+        return _response.answer_stream(
+            response,
+            lambda: _streams.astream(response, _streams.JsonLines(_LOG_ENTRY_ADAPTER)),
+        )
 
     async def export(
         self,
@@ -944,7 +1047,10 @@ class AsyncLogsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.astream(response, _streams.JsonLines(_LOG_ENTRY_ADAPTER))
+        return _response.answer_stream(
+            response,
+            lambda: _streams.astream(response, _streams.JsonLines(_LOG_ENTRY_ADAPTER)),
+        )
 
     async def count(
         self,
@@ -993,7 +1099,7 @@ class AsyncLogsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _INT_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _INT_ADAPTER.validate_json)
 
 
 class AsyncLogsFindResource:
@@ -1002,6 +1108,16 @@ class AsyncLogsFindResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncLogsFindResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncLogsFindResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncLogsFindResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncLogsFindResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -1050,7 +1166,7 @@ class AsyncLogsFindResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _LIST_LOG_ENTRY_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _LIST_LOG_ENTRY_ADAPTER.validate_json)
 
 
 class AsyncLogsRecordsResource:
@@ -1059,6 +1175,16 @@ class AsyncLogsRecordsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncLogsRecordsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncLogsRecordsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncLogsRecordsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncLogsRecordsResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -1098,7 +1224,10 @@ class AsyncLogsRecordsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.astream(response, _streams.JsonSeq(_LOG_ENTRY_ADAPTER))
+        return _response.answer_stream(
+            response,
+            lambda: _streams.astream(response, _streams.JsonSeq(_LOG_ENTRY_ADAPTER)),
+        )
 
 
 class AsyncLogsEventsResource:
@@ -1107,6 +1236,16 @@ class AsyncLogsEventsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncLogsEventsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncLogsEventsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncLogsEventsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncLogsEventsResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -1146,11 +1285,17 @@ class AsyncLogsEventsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.astream(
+        return _response.answer_stream(
             response,
-            _streams.Events(
-                {"entry": (_LOG_ENTRY_ADAPTER, True), "note": (_STR_ADAPTER, False)},
-                (_STR_ADAPTER, False),
+            lambda: _streams.astream(
+                response,
+                _streams.Events(
+                    {
+                        "entry": (_LOG_ENTRY_ADAPTER, True),
+                        "note": (_STR_ADAPTER, False),
+                    },
+                    (_STR_ADAPTER, False),
+                ),
             ),
         )
 
@@ -1161,6 +1306,18 @@ class AsyncLogsSnapshotsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncLogsSnapshotsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncLogsSnapshotsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncLogsSnapshotsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncLogsSnapshotsResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -1200,4 +1357,305 @@ class AsyncLogsSnapshotsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.astream(response, _streams.Parts(_LOG_ENTRY_ADAPTER, False))
+        return _response.answer_stream(
+            response,
+            lambda: _streams.astream(
+                response, _streams.Parts(_LOG_ENTRY_ADAPTER, False)
+            ),
+        )
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def logs(self) -> LogsResourceWithRawResponse:
+        return LogsResourceWithRawResponse(self._resource.logs)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def logs(self) -> LogsResourceWithStreamingResponse:
+        return LogsResourceWithStreamingResponse(self._resource.logs)
+
+
+class LogsResourceWithRawResponse:
+    """`client.logs.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: LogsResource) -> None:
+        self._resource = resource
+        self.search = _response.raw(resource.search)
+        self.purge = _response.raw(resource.purge)
+        self.tail = _response.raw(resource.tail)
+        self.export = _response.raw(resource.export)
+        self.count = _response.raw(resource.count)
+
+    @cached_property
+    def find(self) -> LogsFindResourceWithRawResponse:
+        return LogsFindResourceWithRawResponse(self._resource.find)
+
+    @cached_property
+    def records(self) -> LogsRecordsResourceWithRawResponse:
+        return LogsRecordsResourceWithRawResponse(self._resource.records)
+
+    @cached_property
+    def events(self) -> LogsEventsResourceWithRawResponse:
+        return LogsEventsResourceWithRawResponse(self._resource.events)
+
+    @cached_property
+    def snapshots(self) -> LogsSnapshotsResourceWithRawResponse:
+        return LogsSnapshotsResourceWithRawResponse(self._resource.snapshots)
+
+
+class LogsResourceWithStreamingResponse:
+    """`client.logs.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: LogsResource) -> None:
+        self._resource = resource
+        self.search = _response.streamed(resource.search)
+        self.purge = _response.streamed(resource.purge)
+        self.tail = _response.streamed(resource.tail)
+        self.export = _response.streamed(resource.export)
+        self.count = _response.streamed(resource.count)
+
+    @cached_property
+    def find(self) -> LogsFindResourceWithStreamingResponse:
+        return LogsFindResourceWithStreamingResponse(self._resource.find)
+
+    @cached_property
+    def records(self) -> LogsRecordsResourceWithStreamingResponse:
+        return LogsRecordsResourceWithStreamingResponse(self._resource.records)
+
+    @cached_property
+    def events(self) -> LogsEventsResourceWithStreamingResponse:
+        return LogsEventsResourceWithStreamingResponse(self._resource.events)
+
+    @cached_property
+    def snapshots(self) -> LogsSnapshotsResourceWithStreamingResponse:
+        return LogsSnapshotsResourceWithStreamingResponse(self._resource.snapshots)
+
+
+class LogsFindResourceWithRawResponse:
+    """`client.logs.find.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: LogsFindResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class LogsFindResourceWithStreamingResponse:
+    """`client.logs.find.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: LogsFindResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class LogsRecordsResourceWithRawResponse:
+    """`client.logs.records.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: LogsRecordsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class LogsRecordsResourceWithStreamingResponse:
+    """`client.logs.records.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: LogsRecordsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class LogsEventsResourceWithRawResponse:
+    """`client.logs.events.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: LogsEventsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class LogsEventsResourceWithStreamingResponse:
+    """`client.logs.events.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: LogsEventsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class LogsSnapshotsResourceWithRawResponse:
+    """`client.logs.snapshots.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: LogsSnapshotsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class LogsSnapshotsResourceWithStreamingResponse:
+    """`client.logs.snapshots.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: LogsSnapshotsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def logs(self) -> AsyncLogsResourceWithRawResponse:
+        return AsyncLogsResourceWithRawResponse(self._resource.logs)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def logs(self) -> AsyncLogsResourceWithStreamingResponse:
+        return AsyncLogsResourceWithStreamingResponse(self._resource.logs)
+
+
+class AsyncLogsResourceWithRawResponse:
+    """`client.logs.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLogsResource) -> None:
+        self._resource = resource
+        self.search = _response.async_raw(resource.search)
+        self.purge = _response.async_raw(resource.purge)
+        self.tail = _response.async_raw(resource.tail)
+        self.export = _response.async_raw(resource.export)
+        self.count = _response.async_raw(resource.count)
+
+    @cached_property
+    def find(self) -> AsyncLogsFindResourceWithRawResponse:
+        return AsyncLogsFindResourceWithRawResponse(self._resource.find)
+
+    @cached_property
+    def records(self) -> AsyncLogsRecordsResourceWithRawResponse:
+        return AsyncLogsRecordsResourceWithRawResponse(self._resource.records)
+
+    @cached_property
+    def events(self) -> AsyncLogsEventsResourceWithRawResponse:
+        return AsyncLogsEventsResourceWithRawResponse(self._resource.events)
+
+    @cached_property
+    def snapshots(self) -> AsyncLogsSnapshotsResourceWithRawResponse:
+        return AsyncLogsSnapshotsResourceWithRawResponse(self._resource.snapshots)
+
+
+class AsyncLogsResourceWithStreamingResponse:
+    """`client.logs.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLogsResource) -> None:
+        self._resource = resource
+        self.search = _response.async_streamed(resource.search)
+        self.purge = _response.async_streamed(resource.purge)
+        self.tail = _response.async_streamed(resource.tail)
+        self.export = _response.async_streamed(resource.export)
+        self.count = _response.async_streamed(resource.count)
+
+    @cached_property
+    def find(self) -> AsyncLogsFindResourceWithStreamingResponse:
+        return AsyncLogsFindResourceWithStreamingResponse(self._resource.find)
+
+    @cached_property
+    def records(self) -> AsyncLogsRecordsResourceWithStreamingResponse:
+        return AsyncLogsRecordsResourceWithStreamingResponse(self._resource.records)
+
+    @cached_property
+    def events(self) -> AsyncLogsEventsResourceWithStreamingResponse:
+        return AsyncLogsEventsResourceWithStreamingResponse(self._resource.events)
+
+    @cached_property
+    def snapshots(self) -> AsyncLogsSnapshotsResourceWithStreamingResponse:
+        return AsyncLogsSnapshotsResourceWithStreamingResponse(self._resource.snapshots)
+
+
+class AsyncLogsFindResourceWithRawResponse:
+    """`client.logs.find.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLogsFindResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncLogsFindResourceWithStreamingResponse:
+    """`client.logs.find.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLogsFindResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncLogsRecordsResourceWithRawResponse:
+    """`client.logs.records.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLogsRecordsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncLogsRecordsResourceWithStreamingResponse:
+    """`client.logs.records.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLogsRecordsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncLogsEventsResourceWithRawResponse:
+    """`client.logs.events.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLogsEventsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncLogsEventsResourceWithStreamingResponse:
+    """`client.logs.events.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLogsEventsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncLogsSnapshotsResourceWithRawResponse:
+    """`client.logs.snapshots.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLogsSnapshotsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncLogsSnapshotsResourceWithStreamingResponse:
+    """`client.logs.snapshots.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLogsSnapshotsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)

@@ -14,7 +14,7 @@ from typing import Any, Literal, Self
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
-from . import _http, models
+from . import _http, _response, models
 from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
@@ -154,12 +154,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def pets(self) -> PetsResource:
@@ -192,6 +202,16 @@ class PetsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> PetsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return PetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PetsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return PetsResourceWithStreamingResponse(self)
 
     @cached_property
     def toys(self) -> PetsToysResource:
@@ -250,7 +270,7 @@ class PetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _DRAWING_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _DRAWING_ADAPTER.validate_json)
 
 
 class PetsToysResource:
@@ -259,6 +279,16 @@ class PetsToysResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> PetsToysResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return PetsToysResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PetsToysResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return PetsToysResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -316,7 +346,7 @@ class PetsToysResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _LIST_SHAPE_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _LIST_SHAPE_ADAPTER.validate_json)
 
 
 class OrphansResource:
@@ -325,6 +355,16 @@ class OrphansResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> OrphansResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return OrphansResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> OrphansResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return OrphansResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -363,7 +403,7 @@ class OrphansResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class ChickenResource:
@@ -377,6 +417,16 @@ class ChickenResource:
         self._request = client._request
 
     @cached_property
+    def with_raw_response(self) -> ChickenResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ChickenResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ChickenResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ChickenResourceWithStreamingResponse(self)
+
+    @cached_property
     def eggs(self) -> ChickenEggsResource:
         """`client.chicken.eggs`: `list`."""
         return ChickenEggsResource(self._client)
@@ -388,6 +438,16 @@ class ChickenEggsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> ChickenEggsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ChickenEggsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ChickenEggsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ChickenEggsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -426,7 +486,7 @@ class ChickenEggsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncClient:
@@ -520,12 +580,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def pets(self) -> AsyncPetsResource:
@@ -558,6 +628,16 @@ class AsyncPetsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPetsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncPetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPetsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncPetsResourceWithStreamingResponse(self)
 
     @cached_property
     def toys(self) -> AsyncPetsToysResource:
@@ -616,7 +696,7 @@ class AsyncPetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _DRAWING_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _DRAWING_ADAPTER.validate_json)
 
 
 class AsyncPetsToysResource:
@@ -625,6 +705,16 @@ class AsyncPetsToysResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPetsToysResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncPetsToysResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPetsToysResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncPetsToysResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -682,7 +772,7 @@ class AsyncPetsToysResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _LIST_SHAPE_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _LIST_SHAPE_ADAPTER.validate_json)
 
 
 class AsyncOrphansResource:
@@ -691,6 +781,16 @@ class AsyncOrphansResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncOrphansResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncOrphansResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncOrphansResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncOrphansResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -729,7 +829,7 @@ class AsyncOrphansResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncChickenResource:
@@ -743,6 +843,16 @@ class AsyncChickenResource:
         self._request = client._request
 
     @cached_property
+    def with_raw_response(self) -> AsyncChickenResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncChickenResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncChickenResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncChickenResourceWithStreamingResponse(self)
+
+    @cached_property
     def eggs(self) -> AsyncChickenEggsResource:
         """`client.chicken.eggs`: `list`."""
         return AsyncChickenEggsResource(self._client)
@@ -754,6 +864,16 @@ class AsyncChickenEggsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncChickenEggsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncChickenEggsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncChickenEggsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncChickenEggsResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -792,4 +912,280 @@ class AsyncChickenEggsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> PetsResourceWithRawResponse:
+        return PetsResourceWithRawResponse(self._resource.pets)
+
+    @cached_property
+    def orphans(self) -> OrphansResourceWithRawResponse:
+        return OrphansResourceWithRawResponse(self._resource.orphans)
+
+    @cached_property
+    def chicken(self) -> ChickenResourceWithRawResponse:
+        return ChickenResourceWithRawResponse(self._resource.chicken)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> PetsResourceWithStreamingResponse:
+        return PetsResourceWithStreamingResponse(self._resource.pets)
+
+    @cached_property
+    def orphans(self) -> OrphansResourceWithStreamingResponse:
+        return OrphansResourceWithStreamingResponse(self._resource.orphans)
+
+    @cached_property
+    def chicken(self) -> ChickenResourceWithStreamingResponse:
+        return ChickenResourceWithStreamingResponse(self._resource.chicken)
+
+
+class PetsResourceWithRawResponse:
+    """`client.pets.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: PetsResource) -> None:
+        self._resource = resource
+        self.drawing = _response.raw(resource.drawing)
+
+    @cached_property
+    def toys(self) -> PetsToysResourceWithRawResponse:
+        return PetsToysResourceWithRawResponse(self._resource.toys)
+
+
+class PetsResourceWithStreamingResponse:
+    """`client.pets.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: PetsResource) -> None:
+        self._resource = resource
+        self.drawing = _response.streamed(resource.drawing)
+
+    @cached_property
+    def toys(self) -> PetsToysResourceWithStreamingResponse:
+        return PetsToysResourceWithStreamingResponse(self._resource.toys)
+
+
+class PetsToysResourceWithRawResponse:
+    """`client.pets.toys.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: PetsToysResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class PetsToysResourceWithStreamingResponse:
+    """`client.pets.toys.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: PetsToysResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class OrphansResourceWithRawResponse:
+    """`client.orphans.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: OrphansResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class OrphansResourceWithStreamingResponse:
+    """`client.orphans.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: OrphansResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class ChickenResourceWithRawResponse:
+    """`client.chicken.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: ChickenResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def eggs(self) -> ChickenEggsResourceWithRawResponse:
+        return ChickenEggsResourceWithRawResponse(self._resource.eggs)
+
+
+class ChickenResourceWithStreamingResponse:
+    """`client.chicken.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: ChickenResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def eggs(self) -> ChickenEggsResourceWithStreamingResponse:
+        return ChickenEggsResourceWithStreamingResponse(self._resource.eggs)
+
+
+class ChickenEggsResourceWithRawResponse:
+    """`client.chicken.eggs.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: ChickenEggsResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class ChickenEggsResourceWithStreamingResponse:
+    """`client.chicken.eggs.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: ChickenEggsResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> AsyncPetsResourceWithRawResponse:
+        return AsyncPetsResourceWithRawResponse(self._resource.pets)
+
+    @cached_property
+    def orphans(self) -> AsyncOrphansResourceWithRawResponse:
+        return AsyncOrphansResourceWithRawResponse(self._resource.orphans)
+
+    @cached_property
+    def chicken(self) -> AsyncChickenResourceWithRawResponse:
+        return AsyncChickenResourceWithRawResponse(self._resource.chicken)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> AsyncPetsResourceWithStreamingResponse:
+        return AsyncPetsResourceWithStreamingResponse(self._resource.pets)
+
+    @cached_property
+    def orphans(self) -> AsyncOrphansResourceWithStreamingResponse:
+        return AsyncOrphansResourceWithStreamingResponse(self._resource.orphans)
+
+    @cached_property
+    def chicken(self) -> AsyncChickenResourceWithStreamingResponse:
+        return AsyncChickenResourceWithStreamingResponse(self._resource.chicken)
+
+
+class AsyncPetsResourceWithRawResponse:
+    """`client.pets.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPetsResource) -> None:
+        self._resource = resource
+        self.drawing = _response.async_raw(resource.drawing)
+
+    @cached_property
+    def toys(self) -> AsyncPetsToysResourceWithRawResponse:
+        return AsyncPetsToysResourceWithRawResponse(self._resource.toys)
+
+
+class AsyncPetsResourceWithStreamingResponse:
+    """`client.pets.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPetsResource) -> None:
+        self._resource = resource
+        self.drawing = _response.async_streamed(resource.drawing)
+
+    @cached_property
+    def toys(self) -> AsyncPetsToysResourceWithStreamingResponse:
+        return AsyncPetsToysResourceWithStreamingResponse(self._resource.toys)
+
+
+class AsyncPetsToysResourceWithRawResponse:
+    """`client.pets.toys.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPetsToysResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncPetsToysResourceWithStreamingResponse:
+    """`client.pets.toys.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPetsToysResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncOrphansResourceWithRawResponse:
+    """`client.orphans.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncOrphansResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncOrphansResourceWithStreamingResponse:
+    """`client.orphans.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncOrphansResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncChickenResourceWithRawResponse:
+    """`client.chicken.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncChickenResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def eggs(self) -> AsyncChickenEggsResourceWithRawResponse:
+        return AsyncChickenEggsResourceWithRawResponse(self._resource.eggs)
+
+
+class AsyncChickenResourceWithStreamingResponse:
+    """`client.chicken.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncChickenResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def eggs(self) -> AsyncChickenEggsResourceWithStreamingResponse:
+        return AsyncChickenEggsResourceWithStreamingResponse(self._resource.eggs)
+
+
+class AsyncChickenEggsResourceWithRawResponse:
+    """`client.chicken.eggs.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncChickenEggsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncChickenEggsResourceWithStreamingResponse:
+    """`client.chicken.eggs.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncChickenEggsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)

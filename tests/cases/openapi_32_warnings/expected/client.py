@@ -13,7 +13,7 @@ from typing import Any, Literal, Self
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http, _streams, models
+from . import _http, _response, _streams, models
 from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
@@ -133,12 +133,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def upload(self) -> UploadResource:
@@ -157,6 +167,16 @@ class UploadResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> UploadResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return UploadResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> UploadResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return UploadResourceWithStreamingResponse(self)
 
     def create(
         self,
@@ -198,7 +218,7 @@ class UploadResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Line.model_validate_json(response.content)
+        return _response.answer(response, models.Line.model_validate_json)
 
 
 class LinesResource:
@@ -207,6 +227,16 @@ class LinesResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> LinesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return LinesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> LinesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return LinesResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -246,7 +276,10 @@ class LinesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.stream(response, _streams.JsonLines(_LINE_ADAPTER))
+        return _response.answer_stream(
+            response,
+            lambda: _streams.stream(response, _streams.JsonLines(_LINE_ADAPTER)),
+        )
 
 
 class AsyncClient:
@@ -330,12 +363,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def upload(self) -> AsyncUploadResource:
@@ -354,6 +397,16 @@ class AsyncUploadResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncUploadResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncUploadResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncUploadResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncUploadResourceWithStreamingResponse(self)
 
     async def create(
         self,
@@ -395,7 +448,7 @@ class AsyncUploadResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Line.model_validate_json(response.content)
+        return _response.answer(response, models.Line.model_validate_json)
 
 
 class AsyncLinesResource:
@@ -404,6 +457,16 @@ class AsyncLinesResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncLinesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncLinesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncLinesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncLinesResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -443,4 +506,137 @@ class AsyncLinesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _streams.astream(response, _streams.JsonLines(_LINE_ADAPTER))
+        return _response.answer_stream(
+            response,
+            lambda: _streams.astream(response, _streams.JsonLines(_LINE_ADAPTER)),
+        )
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def upload(self) -> UploadResourceWithRawResponse:
+        return UploadResourceWithRawResponse(self._resource.upload)
+
+    @cached_property
+    def lines(self) -> LinesResourceWithRawResponse:
+        return LinesResourceWithRawResponse(self._resource.lines)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def upload(self) -> UploadResourceWithStreamingResponse:
+        return UploadResourceWithStreamingResponse(self._resource.upload)
+
+    @cached_property
+    def lines(self) -> LinesResourceWithStreamingResponse:
+        return LinesResourceWithStreamingResponse(self._resource.lines)
+
+
+class UploadResourceWithRawResponse:
+    """`client.upload.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: UploadResource) -> None:
+        self._resource = resource
+        self.create = _response.raw(resource.create)
+
+
+class UploadResourceWithStreamingResponse:
+    """`client.upload.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: UploadResource) -> None:
+        self._resource = resource
+        self.create = _response.streamed(resource.create)
+
+
+class LinesResourceWithRawResponse:
+    """`client.lines.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: LinesResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class LinesResourceWithStreamingResponse:
+    """`client.lines.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: LinesResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def upload(self) -> AsyncUploadResourceWithRawResponse:
+        return AsyncUploadResourceWithRawResponse(self._resource.upload)
+
+    @cached_property
+    def lines(self) -> AsyncLinesResourceWithRawResponse:
+        return AsyncLinesResourceWithRawResponse(self._resource.lines)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def upload(self) -> AsyncUploadResourceWithStreamingResponse:
+        return AsyncUploadResourceWithStreamingResponse(self._resource.upload)
+
+    @cached_property
+    def lines(self) -> AsyncLinesResourceWithStreamingResponse:
+        return AsyncLinesResourceWithStreamingResponse(self._resource.lines)
+
+
+class AsyncUploadResourceWithRawResponse:
+    """`client.upload.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncUploadResource) -> None:
+        self._resource = resource
+        self.create = _response.async_raw(resource.create)
+
+
+class AsyncUploadResourceWithStreamingResponse:
+    """`client.upload.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncUploadResource) -> None:
+        self._resource = resource
+        self.create = _response.async_streamed(resource.create)
+
+
+class AsyncLinesResourceWithRawResponse:
+    """`client.lines.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLinesResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncLinesResourceWithStreamingResponse:
+    """`client.lines.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLinesResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)

@@ -13,7 +13,7 @@ from typing import Any, Literal, Self
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http, models
+from . import _http, _response, models
 from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -215,7 +215,7 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
@@ -244,9 +244,22 @@ class Client:
                 errors=errors,
             )
 
-        return SyncPage(
-            response, parse, scheme, self.base_url, send, renew_header=renew_header
+        return _response.answer(
+            response,
+            lambda _: SyncPage(
+                response, parse, scheme, self.base_url, send, renew_header=renew_header
+            ),
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def plants(self) -> PlantsResource:
@@ -317,6 +330,16 @@ class PlantsResource:
         self._request = client._request
         self._page = client._page
 
+    @cached_property
+    def with_raw_response(self) -> PlantsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return PlantsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PlantsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return PlantsResourceWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -377,6 +400,16 @@ class AnimalsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AnimalsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AnimalsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AnimalsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AnimalsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -439,6 +472,16 @@ class TreesResource:
         self._request = client._request
         self._page = client._page
 
+    @cached_property
+    def with_raw_response(self) -> TreesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return TreesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TreesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return TreesResourceWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -499,6 +542,16 @@ class RocksResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> RocksResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return RocksResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> RocksResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return RocksResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -564,6 +617,16 @@ class ShellsResource:
         self._request = client._request
         self._page = client._page
 
+    @cached_property
+    def with_raw_response(self) -> ShellsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ShellsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ShellsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ShellsResourceWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -620,6 +683,16 @@ class SeedsResource:
         self._client = client
         self._request = client._request
 
+    @cached_property
+    def with_raw_response(self) -> SeedsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return SeedsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SeedsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return SeedsResourceWithStreamingResponse(self)
+
     def search(
         self,
         *,
@@ -671,7 +744,9 @@ class SeedsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.SearchSeedsResponse.model_validate_json(response.content)
+        return _response.answer(
+            response, models.SearchSeedsResponse.model_validate_json
+        )
 
 
 class StonesResource:
@@ -681,6 +756,16 @@ class StonesResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> StonesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return StonesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> StonesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return StonesResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -742,6 +827,16 @@ class LeavesResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> LeavesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return LeavesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> LeavesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return LeavesResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -806,6 +901,16 @@ class MossResource:
         self._client = client
         self._request = client._request
 
+    @cached_property
+    def with_raw_response(self) -> MossResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return MossResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> MossResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return MossResourceWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -847,7 +952,7 @@ class MossResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ListMossResponse.model_validate_json(response.content)
+        return _response.answer(response, models.ListMossResponse.model_validate_json)
 
 
 class LogsResource:
@@ -857,6 +962,16 @@ class LogsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> LogsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return LogsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> LogsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return LogsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -921,6 +1036,16 @@ class AuditsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AuditsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AuditsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AuditsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AuditsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -988,6 +1113,16 @@ class SettingsResource:
         self._client = client
         self._request = client._request
 
+    @cached_property
+    def with_raw_response(self) -> SettingsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return SettingsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SettingsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return SettingsResourceWithStreamingResponse(self)
+
     def retrieve(
         self,
         *,
@@ -1029,7 +1164,9 @@ class SettingsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.GetSettingsResponse.model_validate_json(response.content)
+        return _response.answer(
+            response, models.GetSettingsResponse.model_validate_json
+        )
 
 
 class AsyncClient:
@@ -1113,7 +1250,7 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
@@ -1142,9 +1279,22 @@ class AsyncClient:
                 errors=errors,
             )
 
-        return AsyncPage(
-            response, parse, scheme, self.base_url, send, renew_header=renew_header
+        return _response.answer(
+            response,
+            lambda _: AsyncPage(
+                response, parse, scheme, self.base_url, send, renew_header=renew_header
+            ),
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def plants(self) -> AsyncPlantsResource:
@@ -1215,6 +1365,16 @@ class AsyncPlantsResource:
         self._request = client._request
         self._page = client._page
 
+    @cached_property
+    def with_raw_response(self) -> AsyncPlantsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncPlantsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPlantsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncPlantsResourceWithStreamingResponse(self)
+
     @_http.paged
     async def list(
         self,
@@ -1276,6 +1436,16 @@ class AsyncAnimalsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AsyncAnimalsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncAnimalsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAnimalsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncAnimalsResourceWithStreamingResponse(self)
 
     @_http.paged
     async def list(
@@ -1339,6 +1509,16 @@ class AsyncTreesResource:
         self._request = client._request
         self._page = client._page
 
+    @cached_property
+    def with_raw_response(self) -> AsyncTreesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncTreesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTreesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncTreesResourceWithStreamingResponse(self)
+
     @_http.paged
     async def list(
         self,
@@ -1400,6 +1580,16 @@ class AsyncRocksResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRocksResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncRocksResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncRocksResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncRocksResourceWithStreamingResponse(self)
 
     @_http.paged
     async def list(
@@ -1466,6 +1656,16 @@ class AsyncShellsResource:
         self._request = client._request
         self._page = client._page
 
+    @cached_property
+    def with_raw_response(self) -> AsyncShellsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncShellsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncShellsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncShellsResourceWithStreamingResponse(self)
+
     @_http.paged
     async def list(
         self,
@@ -1523,6 +1723,16 @@ class AsyncSeedsResource:
         self._client = client
         self._request = client._request
 
+    @cached_property
+    def with_raw_response(self) -> AsyncSeedsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncSeedsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSeedsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncSeedsResourceWithStreamingResponse(self)
+
     async def search(
         self,
         *,
@@ -1574,7 +1784,9 @@ class AsyncSeedsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.SearchSeedsResponse.model_validate_json(response.content)
+        return _response.answer(
+            response, models.SearchSeedsResponse.model_validate_json
+        )
 
 
 class AsyncStonesResource:
@@ -1584,6 +1796,16 @@ class AsyncStonesResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AsyncStonesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncStonesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncStonesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncStonesResourceWithStreamingResponse(self)
 
     @_http.paged
     async def list(
@@ -1646,6 +1868,16 @@ class AsyncLeavesResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AsyncLeavesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncLeavesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncLeavesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncLeavesResourceWithStreamingResponse(self)
 
     @_http.paged
     async def list(
@@ -1711,6 +1943,16 @@ class AsyncMossResource:
         self._client = client
         self._request = client._request
 
+    @cached_property
+    def with_raw_response(self) -> AsyncMossResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncMossResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMossResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncMossResourceWithStreamingResponse(self)
+
     async def list(
         self,
         *,
@@ -1752,7 +1994,7 @@ class AsyncMossResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ListMossResponse.model_validate_json(response.content)
+        return _response.answer(response, models.ListMossResponse.model_validate_json)
 
 
 class AsyncLogsResource:
@@ -1762,6 +2004,16 @@ class AsyncLogsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AsyncLogsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncLogsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncLogsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncLogsResourceWithStreamingResponse(self)
 
     @_http.paged
     async def list(
@@ -1827,6 +2079,16 @@ class AsyncAuditsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AsyncAuditsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncAuditsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAuditsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncAuditsResourceWithStreamingResponse(self)
 
     @_http.paged
     async def list(
@@ -1895,6 +2157,16 @@ class AsyncSettingsResource:
         self._client = client
         self._request = client._request
 
+    @cached_property
+    def with_raw_response(self) -> AsyncSettingsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncSettingsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSettingsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncSettingsResourceWithStreamingResponse(self)
+
     async def retrieve(
         self,
         *,
@@ -1936,4 +2208,636 @@ class AsyncSettingsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.GetSettingsResponse.model_validate_json(response.content)
+        return _response.answer(
+            response, models.GetSettingsResponse.model_validate_json
+        )
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def plants(self) -> PlantsResourceWithRawResponse:
+        return PlantsResourceWithRawResponse(self._resource.plants)
+
+    @cached_property
+    def animals(self) -> AnimalsResourceWithRawResponse:
+        return AnimalsResourceWithRawResponse(self._resource.animals)
+
+    @cached_property
+    def trees(self) -> TreesResourceWithRawResponse:
+        return TreesResourceWithRawResponse(self._resource.trees)
+
+    @cached_property
+    def rocks(self) -> RocksResourceWithRawResponse:
+        return RocksResourceWithRawResponse(self._resource.rocks)
+
+    @cached_property
+    def shells(self) -> ShellsResourceWithRawResponse:
+        return ShellsResourceWithRawResponse(self._resource.shells)
+
+    @cached_property
+    def seeds(self) -> SeedsResourceWithRawResponse:
+        return SeedsResourceWithRawResponse(self._resource.seeds)
+
+    @cached_property
+    def stones(self) -> StonesResourceWithRawResponse:
+        return StonesResourceWithRawResponse(self._resource.stones)
+
+    @cached_property
+    def leaves(self) -> LeavesResourceWithRawResponse:
+        return LeavesResourceWithRawResponse(self._resource.leaves)
+
+    @cached_property
+    def moss(self) -> MossResourceWithRawResponse:
+        return MossResourceWithRawResponse(self._resource.moss)
+
+    @cached_property
+    def logs(self) -> LogsResourceWithRawResponse:
+        return LogsResourceWithRawResponse(self._resource.logs)
+
+    @cached_property
+    def audits(self) -> AuditsResourceWithRawResponse:
+        return AuditsResourceWithRawResponse(self._resource.audits)
+
+    @cached_property
+    def settings(self) -> SettingsResourceWithRawResponse:
+        return SettingsResourceWithRawResponse(self._resource.settings)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def plants(self) -> PlantsResourceWithStreamingResponse:
+        return PlantsResourceWithStreamingResponse(self._resource.plants)
+
+    @cached_property
+    def animals(self) -> AnimalsResourceWithStreamingResponse:
+        return AnimalsResourceWithStreamingResponse(self._resource.animals)
+
+    @cached_property
+    def trees(self) -> TreesResourceWithStreamingResponse:
+        return TreesResourceWithStreamingResponse(self._resource.trees)
+
+    @cached_property
+    def rocks(self) -> RocksResourceWithStreamingResponse:
+        return RocksResourceWithStreamingResponse(self._resource.rocks)
+
+    @cached_property
+    def shells(self) -> ShellsResourceWithStreamingResponse:
+        return ShellsResourceWithStreamingResponse(self._resource.shells)
+
+    @cached_property
+    def seeds(self) -> SeedsResourceWithStreamingResponse:
+        return SeedsResourceWithStreamingResponse(self._resource.seeds)
+
+    @cached_property
+    def stones(self) -> StonesResourceWithStreamingResponse:
+        return StonesResourceWithStreamingResponse(self._resource.stones)
+
+    @cached_property
+    def leaves(self) -> LeavesResourceWithStreamingResponse:
+        return LeavesResourceWithStreamingResponse(self._resource.leaves)
+
+    @cached_property
+    def moss(self) -> MossResourceWithStreamingResponse:
+        return MossResourceWithStreamingResponse(self._resource.moss)
+
+    @cached_property
+    def logs(self) -> LogsResourceWithStreamingResponse:
+        return LogsResourceWithStreamingResponse(self._resource.logs)
+
+    @cached_property
+    def audits(self) -> AuditsResourceWithStreamingResponse:
+        return AuditsResourceWithStreamingResponse(self._resource.audits)
+
+    @cached_property
+    def settings(self) -> SettingsResourceWithStreamingResponse:
+        return SettingsResourceWithStreamingResponse(self._resource.settings)
+
+
+class PlantsResourceWithRawResponse:
+    """`client.plants.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: PlantsResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class PlantsResourceWithStreamingResponse:
+    """`client.plants.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: PlantsResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class AnimalsResourceWithRawResponse:
+    """`client.animals.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AnimalsResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class AnimalsResourceWithStreamingResponse:
+    """`client.animals.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AnimalsResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class TreesResourceWithRawResponse:
+    """`client.trees.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: TreesResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class TreesResourceWithStreamingResponse:
+    """`client.trees.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: TreesResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class RocksResourceWithRawResponse:
+    """`client.rocks.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: RocksResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class RocksResourceWithStreamingResponse:
+    """`client.rocks.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: RocksResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class ShellsResourceWithRawResponse:
+    """`client.shells.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: ShellsResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class ShellsResourceWithStreamingResponse:
+    """`client.shells.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: ShellsResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class SeedsResourceWithRawResponse:
+    """`client.seeds.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: SeedsResource) -> None:
+        self._resource = resource
+        self.search = _response.raw(resource.search)
+
+
+class SeedsResourceWithStreamingResponse:
+    """`client.seeds.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: SeedsResource) -> None:
+        self._resource = resource
+        self.search = _response.streamed(resource.search)
+
+
+class StonesResourceWithRawResponse:
+    """`client.stones.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: StonesResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class StonesResourceWithStreamingResponse:
+    """`client.stones.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: StonesResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class LeavesResourceWithRawResponse:
+    """`client.leaves.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: LeavesResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class LeavesResourceWithStreamingResponse:
+    """`client.leaves.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: LeavesResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class MossResourceWithRawResponse:
+    """`client.moss.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: MossResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class MossResourceWithStreamingResponse:
+    """`client.moss.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: MossResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class LogsResourceWithRawResponse:
+    """`client.logs.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: LogsResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class LogsResourceWithStreamingResponse:
+    """`client.logs.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: LogsResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class AuditsResourceWithRawResponse:
+    """`client.audits.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AuditsResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class AuditsResourceWithStreamingResponse:
+    """`client.audits.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AuditsResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class SettingsResourceWithRawResponse:
+    """`client.settings.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: SettingsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class SettingsResourceWithStreamingResponse:
+    """`client.settings.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: SettingsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def plants(self) -> AsyncPlantsResourceWithRawResponse:
+        return AsyncPlantsResourceWithRawResponse(self._resource.plants)
+
+    @cached_property
+    def animals(self) -> AsyncAnimalsResourceWithRawResponse:
+        return AsyncAnimalsResourceWithRawResponse(self._resource.animals)
+
+    @cached_property
+    def trees(self) -> AsyncTreesResourceWithRawResponse:
+        return AsyncTreesResourceWithRawResponse(self._resource.trees)
+
+    @cached_property
+    def rocks(self) -> AsyncRocksResourceWithRawResponse:
+        return AsyncRocksResourceWithRawResponse(self._resource.rocks)
+
+    @cached_property
+    def shells(self) -> AsyncShellsResourceWithRawResponse:
+        return AsyncShellsResourceWithRawResponse(self._resource.shells)
+
+    @cached_property
+    def seeds(self) -> AsyncSeedsResourceWithRawResponse:
+        return AsyncSeedsResourceWithRawResponse(self._resource.seeds)
+
+    @cached_property
+    def stones(self) -> AsyncStonesResourceWithRawResponse:
+        return AsyncStonesResourceWithRawResponse(self._resource.stones)
+
+    @cached_property
+    def leaves(self) -> AsyncLeavesResourceWithRawResponse:
+        return AsyncLeavesResourceWithRawResponse(self._resource.leaves)
+
+    @cached_property
+    def moss(self) -> AsyncMossResourceWithRawResponse:
+        return AsyncMossResourceWithRawResponse(self._resource.moss)
+
+    @cached_property
+    def logs(self) -> AsyncLogsResourceWithRawResponse:
+        return AsyncLogsResourceWithRawResponse(self._resource.logs)
+
+    @cached_property
+    def audits(self) -> AsyncAuditsResourceWithRawResponse:
+        return AsyncAuditsResourceWithRawResponse(self._resource.audits)
+
+    @cached_property
+    def settings(self) -> AsyncSettingsResourceWithRawResponse:
+        return AsyncSettingsResourceWithRawResponse(self._resource.settings)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def plants(self) -> AsyncPlantsResourceWithStreamingResponse:
+        return AsyncPlantsResourceWithStreamingResponse(self._resource.plants)
+
+    @cached_property
+    def animals(self) -> AsyncAnimalsResourceWithStreamingResponse:
+        return AsyncAnimalsResourceWithStreamingResponse(self._resource.animals)
+
+    @cached_property
+    def trees(self) -> AsyncTreesResourceWithStreamingResponse:
+        return AsyncTreesResourceWithStreamingResponse(self._resource.trees)
+
+    @cached_property
+    def rocks(self) -> AsyncRocksResourceWithStreamingResponse:
+        return AsyncRocksResourceWithStreamingResponse(self._resource.rocks)
+
+    @cached_property
+    def shells(self) -> AsyncShellsResourceWithStreamingResponse:
+        return AsyncShellsResourceWithStreamingResponse(self._resource.shells)
+
+    @cached_property
+    def seeds(self) -> AsyncSeedsResourceWithStreamingResponse:
+        return AsyncSeedsResourceWithStreamingResponse(self._resource.seeds)
+
+    @cached_property
+    def stones(self) -> AsyncStonesResourceWithStreamingResponse:
+        return AsyncStonesResourceWithStreamingResponse(self._resource.stones)
+
+    @cached_property
+    def leaves(self) -> AsyncLeavesResourceWithStreamingResponse:
+        return AsyncLeavesResourceWithStreamingResponse(self._resource.leaves)
+
+    @cached_property
+    def moss(self) -> AsyncMossResourceWithStreamingResponse:
+        return AsyncMossResourceWithStreamingResponse(self._resource.moss)
+
+    @cached_property
+    def logs(self) -> AsyncLogsResourceWithStreamingResponse:
+        return AsyncLogsResourceWithStreamingResponse(self._resource.logs)
+
+    @cached_property
+    def audits(self) -> AsyncAuditsResourceWithStreamingResponse:
+        return AsyncAuditsResourceWithStreamingResponse(self._resource.audits)
+
+    @cached_property
+    def settings(self) -> AsyncSettingsResourceWithStreamingResponse:
+        return AsyncSettingsResourceWithStreamingResponse(self._resource.settings)
+
+
+class AsyncPlantsResourceWithRawResponse:
+    """`client.plants.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPlantsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncPlantsResourceWithStreamingResponse:
+    """`client.plants.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPlantsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncAnimalsResourceWithRawResponse:
+    """`client.animals.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncAnimalsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncAnimalsResourceWithStreamingResponse:
+    """`client.animals.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncAnimalsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncTreesResourceWithRawResponse:
+    """`client.trees.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncTreesResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncTreesResourceWithStreamingResponse:
+    """`client.trees.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncTreesResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncRocksResourceWithRawResponse:
+    """`client.rocks.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncRocksResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncRocksResourceWithStreamingResponse:
+    """`client.rocks.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncRocksResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncShellsResourceWithRawResponse:
+    """`client.shells.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncShellsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncShellsResourceWithStreamingResponse:
+    """`client.shells.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncShellsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncSeedsResourceWithRawResponse:
+    """`client.seeds.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncSeedsResource) -> None:
+        self._resource = resource
+        self.search = _response.async_raw(resource.search)
+
+
+class AsyncSeedsResourceWithStreamingResponse:
+    """`client.seeds.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncSeedsResource) -> None:
+        self._resource = resource
+        self.search = _response.async_streamed(resource.search)
+
+
+class AsyncStonesResourceWithRawResponse:
+    """`client.stones.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncStonesResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncStonesResourceWithStreamingResponse:
+    """`client.stones.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncStonesResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncLeavesResourceWithRawResponse:
+    """`client.leaves.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLeavesResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncLeavesResourceWithStreamingResponse:
+    """`client.leaves.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLeavesResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncMossResourceWithRawResponse:
+    """`client.moss.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncMossResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncMossResourceWithStreamingResponse:
+    """`client.moss.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncMossResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncLogsResourceWithRawResponse:
+    """`client.logs.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLogsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncLogsResourceWithStreamingResponse:
+    """`client.logs.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLogsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncAuditsResourceWithRawResponse:
+    """`client.audits.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncAuditsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncAuditsResourceWithStreamingResponse:
+    """`client.audits.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncAuditsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncSettingsResourceWithRawResponse:
+    """`client.settings.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncSettingsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncSettingsResourceWithStreamingResponse:
+    """`client.settings.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncSettingsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)

@@ -15,7 +15,7 @@ import httpx
 from pydantic import Field, TypeAdapter
 from typing_extensions import TypedDict
 
-from . import _http, models
+from . import _http, _response, models
 from ._base import lazy_adapter
 from ._http import (
     DEFAULT_MAX_RETRIES,
@@ -212,7 +212,7 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
@@ -241,9 +241,22 @@ class Client:
                 errors=errors,
             )
 
-        return SyncPage(
-            response, parse, scheme, self.base_url, send, renew_header=renew_header
+        return _response.answer(
+            response,
+            lambda _: SyncPage(
+                response, parse, scheme, self.base_url, send, renew_header=renew_header
+            ),
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def customers(self) -> CustomersResource:
@@ -293,6 +306,16 @@ class CustomersResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> CustomersResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return CustomersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return CustomersResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -397,7 +420,9 @@ class CustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.GetCustomerResponse.model_validate_json(response.content)
+        return _response.answer(
+            response, models.GetCustomerResponse.model_validate_json
+        )
 
 
 class EventsResource:
@@ -407,6 +432,16 @@ class EventsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> EventsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return EventsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> EventsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return EventsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -471,6 +506,16 @@ class DropletsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> DropletsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return DropletsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> DropletsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return DropletsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -543,6 +588,16 @@ class ReposResource:
         self._request = client._request
         self._page = client._page
 
+    @cached_property
+    def with_raw_response(self) -> ReposResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ReposResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ReposResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ReposResourceWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -606,6 +661,16 @@ class RecordsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> RecordsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return RecordsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> RecordsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return RecordsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -677,6 +742,16 @@ class PhotosResource:
         self._request = client._request
         self._page = client._page
 
+    @cached_property
+    def with_raw_response(self) -> PhotosResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return PhotosResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PhotosResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return PhotosResourceWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -740,6 +815,16 @@ class ReportsResource:
         self._client = client
         self._request = client._request
 
+    @cached_property
+    def with_raw_response(self) -> ReportsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ReportsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ReportsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ReportsResourceWithStreamingResponse(self)
+
     def list(
         self,
         *,
@@ -781,7 +866,9 @@ class ReportsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ListReportsResponse.model_validate_json(response.content)
+        return _response.answer(
+            response, models.ListReportsResponse.model_validate_json
+        )
 
 
 class MixedResource:
@@ -790,6 +877,16 @@ class MixedResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> MixedResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return MixedResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> MixedResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return MixedResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -835,7 +932,7 @@ class MixedResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ListMixedResponse.model_validate_json(response.content)
+        return _response.answer(response, models.ListMixedResponse.model_validate_json)
 
 
 class AsyncClient:
@@ -919,7 +1016,7 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
@@ -948,9 +1045,22 @@ class AsyncClient:
                 errors=errors,
             )
 
-        return AsyncPage(
-            response, parse, scheme, self.base_url, send, renew_header=renew_header
+        return _response.answer(
+            response,
+            lambda _: AsyncPage(
+                response, parse, scheme, self.base_url, send, renew_header=renew_header
+            ),
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def customers(self) -> AsyncCustomersResource:
@@ -1000,6 +1110,16 @@ class AsyncCustomersResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncCustomersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncCustomersResourceWithStreamingResponse(self)
 
     @_http.paged
     async def list(
@@ -1105,7 +1225,9 @@ class AsyncCustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.GetCustomerResponse.model_validate_json(response.content)
+        return _response.answer(
+            response, models.GetCustomerResponse.model_validate_json
+        )
 
 
 class AsyncEventsResource:
@@ -1115,6 +1237,16 @@ class AsyncEventsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AsyncEventsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncEventsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncEventsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncEventsResourceWithStreamingResponse(self)
 
     @_http.paged
     async def list(
@@ -1180,6 +1312,16 @@ class AsyncDropletsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AsyncDropletsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncDropletsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncDropletsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncDropletsResourceWithStreamingResponse(self)
 
     @_http.paged
     async def list(
@@ -1253,6 +1395,16 @@ class AsyncReposResource:
         self._request = client._request
         self._page = client._page
 
+    @cached_property
+    def with_raw_response(self) -> AsyncReposResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncReposResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncReposResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncReposResourceWithStreamingResponse(self)
+
     @_http.paged
     async def list(
         self,
@@ -1317,6 +1469,16 @@ class AsyncRecordsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRecordsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncRecordsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncRecordsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncRecordsResourceWithStreamingResponse(self)
 
     @_http.paged
     async def list(
@@ -1389,6 +1551,16 @@ class AsyncPhotosResource:
         self._request = client._request
         self._page = client._page
 
+    @cached_property
+    def with_raw_response(self) -> AsyncPhotosResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncPhotosResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPhotosResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncPhotosResourceWithStreamingResponse(self)
+
     @_http.paged
     async def list(
         self,
@@ -1453,6 +1625,16 @@ class AsyncReportsResource:
         self._client = client
         self._request = client._request
 
+    @cached_property
+    def with_raw_response(self) -> AsyncReportsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncReportsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncReportsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncReportsResourceWithStreamingResponse(self)
+
     async def list(
         self,
         *,
@@ -1494,7 +1676,9 @@ class AsyncReportsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ListReportsResponse.model_validate_json(response.content)
+        return _response.answer(
+            response, models.ListReportsResponse.model_validate_json
+        )
 
 
 class AsyncMixedResource:
@@ -1503,6 +1687,16 @@ class AsyncMixedResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncMixedResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncMixedResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMixedResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncMixedResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -1548,4 +1742,438 @@ class AsyncMixedResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ListMixedResponse.model_validate_json(response.content)
+        return _response.answer(response, models.ListMixedResponse.model_validate_json)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def customers(self) -> CustomersResourceWithRawResponse:
+        return CustomersResourceWithRawResponse(self._resource.customers)
+
+    @cached_property
+    def events(self) -> EventsResourceWithRawResponse:
+        return EventsResourceWithRawResponse(self._resource.events)
+
+    @cached_property
+    def droplets(self) -> DropletsResourceWithRawResponse:
+        return DropletsResourceWithRawResponse(self._resource.droplets)
+
+    @cached_property
+    def repos(self) -> ReposResourceWithRawResponse:
+        return ReposResourceWithRawResponse(self._resource.repos)
+
+    @cached_property
+    def records(self) -> RecordsResourceWithRawResponse:
+        return RecordsResourceWithRawResponse(self._resource.records)
+
+    @cached_property
+    def photos(self) -> PhotosResourceWithRawResponse:
+        return PhotosResourceWithRawResponse(self._resource.photos)
+
+    @cached_property
+    def reports(self) -> ReportsResourceWithRawResponse:
+        return ReportsResourceWithRawResponse(self._resource.reports)
+
+    @cached_property
+    def mixed(self) -> MixedResourceWithRawResponse:
+        return MixedResourceWithRawResponse(self._resource.mixed)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def customers(self) -> CustomersResourceWithStreamingResponse:
+        return CustomersResourceWithStreamingResponse(self._resource.customers)
+
+    @cached_property
+    def events(self) -> EventsResourceWithStreamingResponse:
+        return EventsResourceWithStreamingResponse(self._resource.events)
+
+    @cached_property
+    def droplets(self) -> DropletsResourceWithStreamingResponse:
+        return DropletsResourceWithStreamingResponse(self._resource.droplets)
+
+    @cached_property
+    def repos(self) -> ReposResourceWithStreamingResponse:
+        return ReposResourceWithStreamingResponse(self._resource.repos)
+
+    @cached_property
+    def records(self) -> RecordsResourceWithStreamingResponse:
+        return RecordsResourceWithStreamingResponse(self._resource.records)
+
+    @cached_property
+    def photos(self) -> PhotosResourceWithStreamingResponse:
+        return PhotosResourceWithStreamingResponse(self._resource.photos)
+
+    @cached_property
+    def reports(self) -> ReportsResourceWithStreamingResponse:
+        return ReportsResourceWithStreamingResponse(self._resource.reports)
+
+    @cached_property
+    def mixed(self) -> MixedResourceWithStreamingResponse:
+        return MixedResourceWithStreamingResponse(self._resource.mixed)
+
+
+class CustomersResourceWithRawResponse:
+    """`client.customers.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: CustomersResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class CustomersResourceWithStreamingResponse:
+    """`client.customers.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: CustomersResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class EventsResourceWithRawResponse:
+    """`client.events.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: EventsResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class EventsResourceWithStreamingResponse:
+    """`client.events.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: EventsResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class DropletsResourceWithRawResponse:
+    """`client.droplets.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: DropletsResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class DropletsResourceWithStreamingResponse:
+    """`client.droplets.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: DropletsResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class ReposResourceWithRawResponse:
+    """`client.repos.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: ReposResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class ReposResourceWithStreamingResponse:
+    """`client.repos.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: ReposResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class RecordsResourceWithRawResponse:
+    """`client.records.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: RecordsResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class RecordsResourceWithStreamingResponse:
+    """`client.records.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: RecordsResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class PhotosResourceWithRawResponse:
+    """`client.photos.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: PhotosResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class PhotosResourceWithStreamingResponse:
+    """`client.photos.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: PhotosResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class ReportsResourceWithRawResponse:
+    """`client.reports.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: ReportsResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class ReportsResourceWithStreamingResponse:
+    """`client.reports.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: ReportsResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class MixedResourceWithRawResponse:
+    """`client.mixed.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: MixedResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class MixedResourceWithStreamingResponse:
+    """`client.mixed.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: MixedResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def customers(self) -> AsyncCustomersResourceWithRawResponse:
+        return AsyncCustomersResourceWithRawResponse(self._resource.customers)
+
+    @cached_property
+    def events(self) -> AsyncEventsResourceWithRawResponse:
+        return AsyncEventsResourceWithRawResponse(self._resource.events)
+
+    @cached_property
+    def droplets(self) -> AsyncDropletsResourceWithRawResponse:
+        return AsyncDropletsResourceWithRawResponse(self._resource.droplets)
+
+    @cached_property
+    def repos(self) -> AsyncReposResourceWithRawResponse:
+        return AsyncReposResourceWithRawResponse(self._resource.repos)
+
+    @cached_property
+    def records(self) -> AsyncRecordsResourceWithRawResponse:
+        return AsyncRecordsResourceWithRawResponse(self._resource.records)
+
+    @cached_property
+    def photos(self) -> AsyncPhotosResourceWithRawResponse:
+        return AsyncPhotosResourceWithRawResponse(self._resource.photos)
+
+    @cached_property
+    def reports(self) -> AsyncReportsResourceWithRawResponse:
+        return AsyncReportsResourceWithRawResponse(self._resource.reports)
+
+    @cached_property
+    def mixed(self) -> AsyncMixedResourceWithRawResponse:
+        return AsyncMixedResourceWithRawResponse(self._resource.mixed)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def customers(self) -> AsyncCustomersResourceWithStreamingResponse:
+        return AsyncCustomersResourceWithStreamingResponse(self._resource.customers)
+
+    @cached_property
+    def events(self) -> AsyncEventsResourceWithStreamingResponse:
+        return AsyncEventsResourceWithStreamingResponse(self._resource.events)
+
+    @cached_property
+    def droplets(self) -> AsyncDropletsResourceWithStreamingResponse:
+        return AsyncDropletsResourceWithStreamingResponse(self._resource.droplets)
+
+    @cached_property
+    def repos(self) -> AsyncReposResourceWithStreamingResponse:
+        return AsyncReposResourceWithStreamingResponse(self._resource.repos)
+
+    @cached_property
+    def records(self) -> AsyncRecordsResourceWithStreamingResponse:
+        return AsyncRecordsResourceWithStreamingResponse(self._resource.records)
+
+    @cached_property
+    def photos(self) -> AsyncPhotosResourceWithStreamingResponse:
+        return AsyncPhotosResourceWithStreamingResponse(self._resource.photos)
+
+    @cached_property
+    def reports(self) -> AsyncReportsResourceWithStreamingResponse:
+        return AsyncReportsResourceWithStreamingResponse(self._resource.reports)
+
+    @cached_property
+    def mixed(self) -> AsyncMixedResourceWithStreamingResponse:
+        return AsyncMixedResourceWithStreamingResponse(self._resource.mixed)
+
+
+class AsyncCustomersResourceWithRawResponse:
+    """`client.customers.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncCustomersResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncCustomersResourceWithStreamingResponse:
+    """`client.customers.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncCustomersResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncEventsResourceWithRawResponse:
+    """`client.events.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncEventsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncEventsResourceWithStreamingResponse:
+    """`client.events.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncEventsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncDropletsResourceWithRawResponse:
+    """`client.droplets.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncDropletsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncDropletsResourceWithStreamingResponse:
+    """`client.droplets.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncDropletsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncReposResourceWithRawResponse:
+    """`client.repos.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncReposResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncReposResourceWithStreamingResponse:
+    """`client.repos.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncReposResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncRecordsResourceWithRawResponse:
+    """`client.records.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncRecordsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncRecordsResourceWithStreamingResponse:
+    """`client.records.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncRecordsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncPhotosResourceWithRawResponse:
+    """`client.photos.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPhotosResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncPhotosResourceWithStreamingResponse:
+    """`client.photos.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPhotosResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncReportsResourceWithRawResponse:
+    """`client.reports.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncReportsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncReportsResourceWithStreamingResponse:
+    """`client.reports.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncReportsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+
+
+class AsyncMixedResourceWithRawResponse:
+    """`client.mixed.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncMixedResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncMixedResourceWithStreamingResponse:
+    """`client.mixed.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncMixedResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)

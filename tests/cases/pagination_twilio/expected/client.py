@@ -14,7 +14,7 @@ import httpx
 from pydantic import Field, TypeAdapter
 from typing_extensions import TypedDict
 
-from . import _http, models
+from . import _http, _response, models
 from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -171,7 +171,7 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
@@ -200,9 +200,22 @@ class Client:
                 errors=errors,
             )
 
-        return SyncPage(
-            response, parse, scheme, self.base_url, send, renew_header=renew_header
+        return _response.answer(
+            response,
+            lambda _: SyncPage(
+                response, parse, scheme, self.base_url, send, renew_header=renew_header
+            ),
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def accounts(self) -> AccountsResource:
@@ -224,6 +237,16 @@ class AccountsResource:
         self._request = client._request
 
     @cached_property
+    def with_raw_response(self) -> AccountsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AccountsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AccountsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AccountsResourceWithStreamingResponse(self)
+
+    @cached_property
     def calls(self) -> AccountsCallsResource:
         """`client.accounts.calls`: `list`, `retrieve`."""
         return AccountsCallsResource(self._client)
@@ -236,6 +259,16 @@ class AccountsCallsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AccountsCallsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AccountsCallsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AccountsCallsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AccountsCallsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -370,7 +403,9 @@ class AccountsCallsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ApiV2010AccountCall.model_validate_json(response.content)
+        return _response.answer(
+            response, models.ApiV2010AccountCall.model_validate_json
+        )
 
 
 class AsyncClient:
@@ -459,7 +494,7 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
@@ -488,9 +523,22 @@ class AsyncClient:
                 errors=errors,
             )
 
-        return AsyncPage(
-            response, parse, scheme, self.base_url, send, renew_header=renew_header
+        return _response.answer(
+            response,
+            lambda _: AsyncPage(
+                response, parse, scheme, self.base_url, send, renew_header=renew_header
+            ),
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def accounts(self) -> AsyncAccountsResource:
@@ -512,6 +560,16 @@ class AsyncAccountsResource:
         self._request = client._request
 
     @cached_property
+    def with_raw_response(self) -> AsyncAccountsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncAccountsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAccountsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncAccountsResourceWithStreamingResponse(self)
+
+    @cached_property
     def calls(self) -> AsyncAccountsCallsResource:
         """`client.accounts.calls`: `list`, `retrieve`."""
         return AsyncAccountsCallsResource(self._client)
@@ -524,6 +582,18 @@ class AsyncAccountsCallsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AsyncAccountsCallsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncAccountsCallsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncAccountsCallsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncAccountsCallsResourceWithStreamingResponse(self)
 
     @_http.paged
     async def list(
@@ -659,4 +729,136 @@ class AsyncAccountsCallsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.ApiV2010AccountCall.model_validate_json(response.content)
+        return _response.answer(
+            response, models.ApiV2010AccountCall.model_validate_json
+        )
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def accounts(self) -> AccountsResourceWithRawResponse:
+        return AccountsResourceWithRawResponse(self._resource.accounts)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def accounts(self) -> AccountsResourceWithStreamingResponse:
+        return AccountsResourceWithStreamingResponse(self._resource.accounts)
+
+
+class AccountsResourceWithRawResponse:
+    """`client.accounts.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AccountsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def calls(self) -> AccountsCallsResourceWithRawResponse:
+        return AccountsCallsResourceWithRawResponse(self._resource.calls)
+
+
+class AccountsResourceWithStreamingResponse:
+    """`client.accounts.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AccountsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def calls(self) -> AccountsCallsResourceWithStreamingResponse:
+        return AccountsCallsResourceWithStreamingResponse(self._resource.calls)
+
+
+class AccountsCallsResourceWithRawResponse:
+    """`client.accounts.calls.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AccountsCallsResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class AccountsCallsResourceWithStreamingResponse:
+    """`client.accounts.calls.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AccountsCallsResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def accounts(self) -> AsyncAccountsResourceWithRawResponse:
+        return AsyncAccountsResourceWithRawResponse(self._resource.accounts)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def accounts(self) -> AsyncAccountsResourceWithStreamingResponse:
+        return AsyncAccountsResourceWithStreamingResponse(self._resource.accounts)
+
+
+class AsyncAccountsResourceWithRawResponse:
+    """`client.accounts.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncAccountsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def calls(self) -> AsyncAccountsCallsResourceWithRawResponse:
+        return AsyncAccountsCallsResourceWithRawResponse(self._resource.calls)
+
+
+class AsyncAccountsResourceWithStreamingResponse:
+    """`client.accounts.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncAccountsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def calls(self) -> AsyncAccountsCallsResourceWithStreamingResponse:
+        return AsyncAccountsCallsResourceWithStreamingResponse(self._resource.calls)
+
+
+class AsyncAccountsCallsResourceWithRawResponse:
+    """`client.accounts.calls.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncAccountsCallsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncAccountsCallsResourceWithStreamingResponse:
+    """`client.accounts.calls.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncAccountsCallsResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+        self.retrieve = _response.async_streamed(resource.retrieve)

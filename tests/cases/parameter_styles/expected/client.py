@@ -14,7 +14,7 @@ import httpx
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
-from . import _http, models
+from . import _http, _response, models
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
@@ -174,12 +174,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def label(self) -> LabelResource:
@@ -213,6 +223,16 @@ class LabelResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> LabelResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return LabelResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> LabelResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return LabelResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -274,7 +294,7 @@ class LabelResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class MatrixResource:
@@ -283,6 +303,16 @@ class MatrixResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> MatrixResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return MatrixResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> MatrixResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return MatrixResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -349,7 +379,7 @@ class MatrixResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class SimpleResource:
@@ -358,6 +388,16 @@ class SimpleResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> SimpleResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return SimpleResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SimpleResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return SimpleResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -427,7 +467,7 @@ class SimpleResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class QueryResource:
@@ -436,6 +476,16 @@ class QueryResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> QueryResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return QueryResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> QueryResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return QueryResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -514,7 +564,7 @@ class QueryResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class CookiesResource:
@@ -523,6 +573,16 @@ class CookiesResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> CookiesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return CookiesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CookiesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return CookiesResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -575,7 +635,7 @@ class CookiesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncClient:
@@ -659,12 +719,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def label(self) -> AsyncLabelResource:
@@ -698,6 +768,16 @@ class AsyncLabelResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncLabelResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncLabelResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncLabelResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncLabelResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -759,7 +839,7 @@ class AsyncLabelResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncMatrixResource:
@@ -768,6 +848,16 @@ class AsyncMatrixResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncMatrixResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncMatrixResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMatrixResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncMatrixResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -834,7 +924,7 @@ class AsyncMatrixResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncSimpleResource:
@@ -843,6 +933,16 @@ class AsyncSimpleResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSimpleResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncSimpleResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSimpleResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncSimpleResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -912,7 +1012,7 @@ class AsyncSimpleResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncQueryResource:
@@ -921,6 +1021,16 @@ class AsyncQueryResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncQueryResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncQueryResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncQueryResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncQueryResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -999,7 +1109,7 @@ class AsyncQueryResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncCookiesResource:
@@ -1008,6 +1118,16 @@ class AsyncCookiesResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCookiesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncCookiesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCookiesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncCookiesResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -1060,4 +1180,284 @@ class AsyncCookiesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def label(self) -> LabelResourceWithRawResponse:
+        return LabelResourceWithRawResponse(self._resource.label)
+
+    @cached_property
+    def matrix(self) -> MatrixResourceWithRawResponse:
+        return MatrixResourceWithRawResponse(self._resource.matrix)
+
+    @cached_property
+    def simple(self) -> SimpleResourceWithRawResponse:
+        return SimpleResourceWithRawResponse(self._resource.simple)
+
+    @cached_property
+    def query(self) -> QueryResourceWithRawResponse:
+        return QueryResourceWithRawResponse(self._resource.query)
+
+    @cached_property
+    def cookies(self) -> CookiesResourceWithRawResponse:
+        return CookiesResourceWithRawResponse(self._resource.cookies)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def label(self) -> LabelResourceWithStreamingResponse:
+        return LabelResourceWithStreamingResponse(self._resource.label)
+
+    @cached_property
+    def matrix(self) -> MatrixResourceWithStreamingResponse:
+        return MatrixResourceWithStreamingResponse(self._resource.matrix)
+
+    @cached_property
+    def simple(self) -> SimpleResourceWithStreamingResponse:
+        return SimpleResourceWithStreamingResponse(self._resource.simple)
+
+    @cached_property
+    def query(self) -> QueryResourceWithStreamingResponse:
+        return QueryResourceWithStreamingResponse(self._resource.query)
+
+    @cached_property
+    def cookies(self) -> CookiesResourceWithStreamingResponse:
+        return CookiesResourceWithStreamingResponse(self._resource.cookies)
+
+
+class LabelResourceWithRawResponse:
+    """`client.label.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: LabelResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class LabelResourceWithStreamingResponse:
+    """`client.label.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: LabelResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class MatrixResourceWithRawResponse:
+    """`client.matrix.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: MatrixResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class MatrixResourceWithStreamingResponse:
+    """`client.matrix.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: MatrixResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class SimpleResourceWithRawResponse:
+    """`client.simple.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: SimpleResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class SimpleResourceWithStreamingResponse:
+    """`client.simple.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: SimpleResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class QueryResourceWithRawResponse:
+    """`client.query.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: QueryResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class QueryResourceWithStreamingResponse:
+    """`client.query.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: QueryResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class CookiesResourceWithRawResponse:
+    """`client.cookies.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: CookiesResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class CookiesResourceWithStreamingResponse:
+    """`client.cookies.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: CookiesResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def label(self) -> AsyncLabelResourceWithRawResponse:
+        return AsyncLabelResourceWithRawResponse(self._resource.label)
+
+    @cached_property
+    def matrix(self) -> AsyncMatrixResourceWithRawResponse:
+        return AsyncMatrixResourceWithRawResponse(self._resource.matrix)
+
+    @cached_property
+    def simple(self) -> AsyncSimpleResourceWithRawResponse:
+        return AsyncSimpleResourceWithRawResponse(self._resource.simple)
+
+    @cached_property
+    def query(self) -> AsyncQueryResourceWithRawResponse:
+        return AsyncQueryResourceWithRawResponse(self._resource.query)
+
+    @cached_property
+    def cookies(self) -> AsyncCookiesResourceWithRawResponse:
+        return AsyncCookiesResourceWithRawResponse(self._resource.cookies)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def label(self) -> AsyncLabelResourceWithStreamingResponse:
+        return AsyncLabelResourceWithStreamingResponse(self._resource.label)
+
+    @cached_property
+    def matrix(self) -> AsyncMatrixResourceWithStreamingResponse:
+        return AsyncMatrixResourceWithStreamingResponse(self._resource.matrix)
+
+    @cached_property
+    def simple(self) -> AsyncSimpleResourceWithStreamingResponse:
+        return AsyncSimpleResourceWithStreamingResponse(self._resource.simple)
+
+    @cached_property
+    def query(self) -> AsyncQueryResourceWithStreamingResponse:
+        return AsyncQueryResourceWithStreamingResponse(self._resource.query)
+
+    @cached_property
+    def cookies(self) -> AsyncCookiesResourceWithStreamingResponse:
+        return AsyncCookiesResourceWithStreamingResponse(self._resource.cookies)
+
+
+class AsyncLabelResourceWithRawResponse:
+    """`client.label.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLabelResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncLabelResourceWithStreamingResponse:
+    """`client.label.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLabelResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncMatrixResourceWithRawResponse:
+    """`client.matrix.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncMatrixResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncMatrixResourceWithStreamingResponse:
+    """`client.matrix.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncMatrixResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncSimpleResourceWithRawResponse:
+    """`client.simple.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncSimpleResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncSimpleResourceWithStreamingResponse:
+    """`client.simple.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncSimpleResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncQueryResourceWithRawResponse:
+    """`client.query.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncQueryResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncQueryResourceWithStreamingResponse:
+    """`client.query.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncQueryResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncCookiesResourceWithRawResponse:
+    """`client.cookies.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncCookiesResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncCookiesResourceWithStreamingResponse:
+    """`client.cookies.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncCookiesResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)

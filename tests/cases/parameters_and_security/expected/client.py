@@ -14,7 +14,7 @@ import httpx
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
-from . import _http, models
+from . import _http, _response, models
 from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
@@ -185,12 +185,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def regions(self) -> RegionsResource:
@@ -232,6 +242,16 @@ class RegionsResource:
         self._request = client._request
 
     @cached_property
+    def with_raw_response(self) -> RegionsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return RegionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> RegionsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return RegionsResourceWithStreamingResponse(self)
+
+    @cached_property
     def items(self) -> RegionsItemsResource:
         """`client.regions.items`: `retrieve`."""
         return RegionsItemsResource(self._client)
@@ -243,6 +263,16 @@ class RegionsItemsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> RegionsItemsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return RegionsItemsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> RegionsItemsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return RegionsItemsResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -338,7 +368,7 @@ class RegionsItemsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _DICT_STR_ANY_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _DICT_STR_ANY_ADAPTER.validate_json)
 
 
 class PublicResource:
@@ -347,6 +377,16 @@ class PublicResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> PublicResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return PublicResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PublicResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return PublicResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -385,7 +425,7 @@ class PublicResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class BasicResource:
@@ -394,6 +434,16 @@ class BasicResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> BasicResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return BasicResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BasicResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return BasicResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -432,7 +482,7 @@ class BasicResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class KeysResource:
@@ -441,6 +491,16 @@ class KeysResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> KeysResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return KeysResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> KeysResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return KeysResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -479,7 +539,7 @@ class KeysResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class PipesResource:
@@ -488,6 +548,16 @@ class PipesResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> PipesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return PipesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PipesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return PipesResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -536,7 +606,7 @@ class PipesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncClient:
@@ -645,12 +715,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def regions(self) -> AsyncRegionsResource:
@@ -692,6 +772,16 @@ class AsyncRegionsResource:
         self._request = client._request
 
     @cached_property
+    def with_raw_response(self) -> AsyncRegionsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncRegionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncRegionsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncRegionsResourceWithStreamingResponse(self)
+
+    @cached_property
     def items(self) -> AsyncRegionsItemsResource:
         """`client.regions.items`: `retrieve`."""
         return AsyncRegionsItemsResource(self._client)
@@ -703,6 +793,16 @@ class AsyncRegionsItemsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRegionsItemsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncRegionsItemsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncRegionsItemsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncRegionsItemsResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -798,7 +898,7 @@ class AsyncRegionsItemsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _DICT_STR_ANY_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _DICT_STR_ANY_ADAPTER.validate_json)
 
 
 class AsyncPublicResource:
@@ -807,6 +907,16 @@ class AsyncPublicResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPublicResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncPublicResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPublicResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncPublicResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -845,7 +955,7 @@ class AsyncPublicResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncBasicResource:
@@ -854,6 +964,16 @@ class AsyncBasicResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncBasicResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncBasicResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncBasicResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncBasicResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -892,7 +1012,7 @@ class AsyncBasicResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncKeysResource:
@@ -901,6 +1021,16 @@ class AsyncKeysResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncKeysResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncKeysResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncKeysResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncKeysResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -939,7 +1069,7 @@ class AsyncKeysResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncPipesResource:
@@ -948,6 +1078,16 @@ class AsyncPipesResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPipesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncPipesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPipesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncPipesResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -996,4 +1136,330 @@ class AsyncPipesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def regions(self) -> RegionsResourceWithRawResponse:
+        return RegionsResourceWithRawResponse(self._resource.regions)
+
+    @cached_property
+    def public(self) -> PublicResourceWithRawResponse:
+        return PublicResourceWithRawResponse(self._resource.public)
+
+    @cached_property
+    def basic_(self) -> BasicResourceWithRawResponse:
+        return BasicResourceWithRawResponse(self._resource.basic_)
+
+    @cached_property
+    def keys(self) -> KeysResourceWithRawResponse:
+        return KeysResourceWithRawResponse(self._resource.keys)
+
+    @cached_property
+    def pipes(self) -> PipesResourceWithRawResponse:
+        return PipesResourceWithRawResponse(self._resource.pipes)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def regions(self) -> RegionsResourceWithStreamingResponse:
+        return RegionsResourceWithStreamingResponse(self._resource.regions)
+
+    @cached_property
+    def public(self) -> PublicResourceWithStreamingResponse:
+        return PublicResourceWithStreamingResponse(self._resource.public)
+
+    @cached_property
+    def basic_(self) -> BasicResourceWithStreamingResponse:
+        return BasicResourceWithStreamingResponse(self._resource.basic_)
+
+    @cached_property
+    def keys(self) -> KeysResourceWithStreamingResponse:
+        return KeysResourceWithStreamingResponse(self._resource.keys)
+
+    @cached_property
+    def pipes(self) -> PipesResourceWithStreamingResponse:
+        return PipesResourceWithStreamingResponse(self._resource.pipes)
+
+
+class RegionsResourceWithRawResponse:
+    """`client.regions.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: RegionsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def items(self) -> RegionsItemsResourceWithRawResponse:
+        return RegionsItemsResourceWithRawResponse(self._resource.items)
+
+
+class RegionsResourceWithStreamingResponse:
+    """`client.regions.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: RegionsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def items(self) -> RegionsItemsResourceWithStreamingResponse:
+        return RegionsItemsResourceWithStreamingResponse(self._resource.items)
+
+
+class RegionsItemsResourceWithRawResponse:
+    """`client.regions.items.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: RegionsItemsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class RegionsItemsResourceWithStreamingResponse:
+    """`client.regions.items.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: RegionsItemsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class PublicResourceWithRawResponse:
+    """`client.public.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: PublicResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class PublicResourceWithStreamingResponse:
+    """`client.public.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: PublicResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class BasicResourceWithRawResponse:
+    """`client.basic_.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: BasicResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class BasicResourceWithStreamingResponse:
+    """`client.basic_.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: BasicResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class KeysResourceWithRawResponse:
+    """`client.keys.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: KeysResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class KeysResourceWithStreamingResponse:
+    """`client.keys.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: KeysResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class PipesResourceWithRawResponse:
+    """`client.pipes.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: PipesResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class PipesResourceWithStreamingResponse:
+    """`client.pipes.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: PipesResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def regions(self) -> AsyncRegionsResourceWithRawResponse:
+        return AsyncRegionsResourceWithRawResponse(self._resource.regions)
+
+    @cached_property
+    def public(self) -> AsyncPublicResourceWithRawResponse:
+        return AsyncPublicResourceWithRawResponse(self._resource.public)
+
+    @cached_property
+    def basic_(self) -> AsyncBasicResourceWithRawResponse:
+        return AsyncBasicResourceWithRawResponse(self._resource.basic_)
+
+    @cached_property
+    def keys(self) -> AsyncKeysResourceWithRawResponse:
+        return AsyncKeysResourceWithRawResponse(self._resource.keys)
+
+    @cached_property
+    def pipes(self) -> AsyncPipesResourceWithRawResponse:
+        return AsyncPipesResourceWithRawResponse(self._resource.pipes)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def regions(self) -> AsyncRegionsResourceWithStreamingResponse:
+        return AsyncRegionsResourceWithStreamingResponse(self._resource.regions)
+
+    @cached_property
+    def public(self) -> AsyncPublicResourceWithStreamingResponse:
+        return AsyncPublicResourceWithStreamingResponse(self._resource.public)
+
+    @cached_property
+    def basic_(self) -> AsyncBasicResourceWithStreamingResponse:
+        return AsyncBasicResourceWithStreamingResponse(self._resource.basic_)
+
+    @cached_property
+    def keys(self) -> AsyncKeysResourceWithStreamingResponse:
+        return AsyncKeysResourceWithStreamingResponse(self._resource.keys)
+
+    @cached_property
+    def pipes(self) -> AsyncPipesResourceWithStreamingResponse:
+        return AsyncPipesResourceWithStreamingResponse(self._resource.pipes)
+
+
+class AsyncRegionsResourceWithRawResponse:
+    """`client.regions.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncRegionsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def items(self) -> AsyncRegionsItemsResourceWithRawResponse:
+        return AsyncRegionsItemsResourceWithRawResponse(self._resource.items)
+
+
+class AsyncRegionsResourceWithStreamingResponse:
+    """`client.regions.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncRegionsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def items(self) -> AsyncRegionsItemsResourceWithStreamingResponse:
+        return AsyncRegionsItemsResourceWithStreamingResponse(self._resource.items)
+
+
+class AsyncRegionsItemsResourceWithRawResponse:
+    """`client.regions.items.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncRegionsItemsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncRegionsItemsResourceWithStreamingResponse:
+    """`client.regions.items.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncRegionsItemsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncPublicResourceWithRawResponse:
+    """`client.public.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPublicResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncPublicResourceWithStreamingResponse:
+    """`client.public.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPublicResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncBasicResourceWithRawResponse:
+    """`client.basic_.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncBasicResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncBasicResourceWithStreamingResponse:
+    """`client.basic_.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncBasicResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncKeysResourceWithRawResponse:
+    """`client.keys.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncKeysResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncKeysResourceWithStreamingResponse:
+    """`client.keys.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncKeysResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncPipesResourceWithRawResponse:
+    """`client.pipes.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPipesResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncPipesResourceWithStreamingResponse:
+    """`client.pipes.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPipesResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)

@@ -13,7 +13,7 @@ from typing import Any, Literal, Self
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http, models
+from . import _http, _response, models
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
@@ -131,12 +131,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def things(self) -> ThingsResource:
@@ -155,6 +165,16 @@ class ThingsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> ThingsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ThingsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ThingsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ThingsResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -203,7 +223,7 @@ class ThingsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.GetThingResponse.model_validate_json(response.content)
+        return _response.answer(response, models.GetThingResponse.model_validate_json)
 
 
 class SearchResource:
@@ -212,6 +232,16 @@ class SearchResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> SearchResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return SearchResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SearchResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return SearchResourceWithStreamingResponse(self)
 
     def things(
         self,
@@ -250,7 +280,7 @@ class SearchResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
     def link_things(
         self,
@@ -289,7 +319,7 @@ class SearchResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncClient:
@@ -373,12 +403,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def things(self) -> AsyncThingsResource:
@@ -397,6 +437,16 @@ class AsyncThingsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncThingsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncThingsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncThingsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncThingsResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -445,7 +495,7 @@ class AsyncThingsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.GetThingResponse.model_validate_json(response.content)
+        return _response.answer(response, models.GetThingResponse.model_validate_json)
 
 
 class AsyncSearchResource:
@@ -454,6 +504,16 @@ class AsyncSearchResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSearchResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncSearchResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncSearchResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncSearchResourceWithStreamingResponse(self)
 
     async def things(
         self,
@@ -492,7 +552,7 @@ class AsyncSearchResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
     async def link_things(
         self,
@@ -531,4 +591,138 @@ class AsyncSearchResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def things(self) -> ThingsResourceWithRawResponse:
+        return ThingsResourceWithRawResponse(self._resource.things)
+
+    @cached_property
+    def search(self) -> SearchResourceWithRawResponse:
+        return SearchResourceWithRawResponse(self._resource.search)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def things(self) -> ThingsResourceWithStreamingResponse:
+        return ThingsResourceWithStreamingResponse(self._resource.things)
+
+    @cached_property
+    def search(self) -> SearchResourceWithStreamingResponse:
+        return SearchResourceWithStreamingResponse(self._resource.search)
+
+
+class ThingsResourceWithRawResponse:
+    """`client.things.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: ThingsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class ThingsResourceWithStreamingResponse:
+    """`client.things.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: ThingsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class SearchResourceWithRawResponse:
+    """`client.search.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: SearchResource) -> None:
+        self._resource = resource
+        self.things = _response.raw(resource.things)
+        self.link_things = _response.raw(resource.link_things)
+
+
+class SearchResourceWithStreamingResponse:
+    """`client.search.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: SearchResource) -> None:
+        self._resource = resource
+        self.things = _response.streamed(resource.things)
+        self.link_things = _response.streamed(resource.link_things)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def things(self) -> AsyncThingsResourceWithRawResponse:
+        return AsyncThingsResourceWithRawResponse(self._resource.things)
+
+    @cached_property
+    def search(self) -> AsyncSearchResourceWithRawResponse:
+        return AsyncSearchResourceWithRawResponse(self._resource.search)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def things(self) -> AsyncThingsResourceWithStreamingResponse:
+        return AsyncThingsResourceWithStreamingResponse(self._resource.things)
+
+    @cached_property
+    def search(self) -> AsyncSearchResourceWithStreamingResponse:
+        return AsyncSearchResourceWithStreamingResponse(self._resource.search)
+
+
+class AsyncThingsResourceWithRawResponse:
+    """`client.things.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncThingsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncThingsResourceWithStreamingResponse:
+    """`client.things.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncThingsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncSearchResourceWithRawResponse:
+    """`client.search.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncSearchResource) -> None:
+        self._resource = resource
+        self.things = _response.async_raw(resource.things)
+        self.link_things = _response.async_raw(resource.link_things)
+
+
+class AsyncSearchResourceWithStreamingResponse:
+    """`client.search.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncSearchResource) -> None:
+        self._resource = resource
+        self.things = _response.async_streamed(resource.things)
+        self.link_things = _response.async_streamed(resource.link_things)

@@ -13,7 +13,7 @@ from typing import Any, Literal, Self
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http, models
+from . import _http, _response, models
 from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
@@ -133,12 +133,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def load_balancers(self) -> LoadBalancersResource:
@@ -152,6 +162,16 @@ class LoadBalancersResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> LoadBalancersResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return LoadBalancersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> LoadBalancersResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return LoadBalancersResourceWithStreamingResponse(self)
 
     def create(
         self,
@@ -201,7 +221,7 @@ class LoadBalancersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.LoadBalancer.model_validate_json(response.content)
+        return _response.answer(response, models.LoadBalancer.model_validate_json)
 
 
 class AsyncClient:
@@ -285,12 +305,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def load_balancers(self) -> AsyncLoadBalancersResource:
@@ -304,6 +334,18 @@ class AsyncLoadBalancersResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncLoadBalancersResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncLoadBalancersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncLoadBalancersResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncLoadBalancersResourceWithStreamingResponse(self)
 
     async def create(
         self,
@@ -353,4 +395,86 @@ class AsyncLoadBalancersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.LoadBalancer.model_validate_json(response.content)
+        return _response.answer(response, models.LoadBalancer.model_validate_json)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def load_balancers(self) -> LoadBalancersResourceWithRawResponse:
+        return LoadBalancersResourceWithRawResponse(self._resource.load_balancers)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def load_balancers(self) -> LoadBalancersResourceWithStreamingResponse:
+        return LoadBalancersResourceWithStreamingResponse(self._resource.load_balancers)
+
+
+class LoadBalancersResourceWithRawResponse:
+    """`client.load_balancers.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: LoadBalancersResource) -> None:
+        self._resource = resource
+        self.create = _response.raw(resource.create)
+
+
+class LoadBalancersResourceWithStreamingResponse:
+    """`client.load_balancers.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: LoadBalancersResource) -> None:
+        self._resource = resource
+        self.create = _response.streamed(resource.create)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def load_balancers(self) -> AsyncLoadBalancersResourceWithRawResponse:
+        return AsyncLoadBalancersResourceWithRawResponse(self._resource.load_balancers)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def load_balancers(self) -> AsyncLoadBalancersResourceWithStreamingResponse:
+        return AsyncLoadBalancersResourceWithStreamingResponse(
+            self._resource.load_balancers
+        )
+
+
+class AsyncLoadBalancersResourceWithRawResponse:
+    """`client.load_balancers.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLoadBalancersResource) -> None:
+        self._resource = resource
+        self.create = _response.async_raw(resource.create)
+
+
+class AsyncLoadBalancersResourceWithStreamingResponse:
+    """`client.load_balancers.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncLoadBalancersResource) -> None:
+        self._resource = resource
+        self.create = _response.async_streamed(resource.create)

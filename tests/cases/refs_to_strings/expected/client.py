@@ -14,7 +14,7 @@ import httpx
 from pydantic import Field, TypeAdapter
 from typing_extensions import TypedDict
 
-from . import _http, models
+from . import _http, _response, models
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
@@ -136,12 +136,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def droplets(self) -> DropletsResource:
@@ -155,6 +165,16 @@ class DropletsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> DropletsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return DropletsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> DropletsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return DropletsResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -199,7 +219,9 @@ class DropletsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.DropletsListResponse.model_validate_json(response.content)
+        return _response.answer(
+            response, models.DropletsListResponse.model_validate_json
+        )
 
     def get(
         self,
@@ -247,7 +269,9 @@ class DropletsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.DropletsGetResponse.model_validate_json(response.content)
+        return _response.answer(
+            response, models.DropletsGetResponse.model_validate_json
+        )
 
 
 class AsyncClient:
@@ -331,12 +355,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def droplets(self) -> AsyncDropletsResource:
@@ -350,6 +384,16 @@ class AsyncDropletsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncDropletsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncDropletsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncDropletsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncDropletsResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -394,7 +438,9 @@ class AsyncDropletsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.DropletsListResponse.model_validate_json(response.content)
+        return _response.answer(
+            response, models.DropletsListResponse.model_validate_json
+        )
 
     async def get(
         self,
@@ -442,4 +488,90 @@ class AsyncDropletsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.DropletsGetResponse.model_validate_json(response.content)
+        return _response.answer(
+            response, models.DropletsGetResponse.model_validate_json
+        )
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def droplets(self) -> DropletsResourceWithRawResponse:
+        return DropletsResourceWithRawResponse(self._resource.droplets)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def droplets(self) -> DropletsResourceWithStreamingResponse:
+        return DropletsResourceWithStreamingResponse(self._resource.droplets)
+
+
+class DropletsResourceWithRawResponse:
+    """`client.droplets.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: DropletsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+        self.get = _response.raw(resource.get)
+
+
+class DropletsResourceWithStreamingResponse:
+    """`client.droplets.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: DropletsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+        self.get = _response.streamed(resource.get)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def droplets(self) -> AsyncDropletsResourceWithRawResponse:
+        return AsyncDropletsResourceWithRawResponse(self._resource.droplets)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def droplets(self) -> AsyncDropletsResourceWithStreamingResponse:
+        return AsyncDropletsResourceWithStreamingResponse(self._resource.droplets)
+
+
+class AsyncDropletsResourceWithRawResponse:
+    """`client.droplets.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncDropletsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+        self.get = _response.async_raw(resource.get)
+
+
+class AsyncDropletsResourceWithStreamingResponse:
+    """`client.droplets.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncDropletsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+        self.get = _response.async_streamed(resource.get)

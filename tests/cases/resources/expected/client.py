@@ -15,7 +15,7 @@ import httpx
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
-from . import _http, models
+from . import _http, _response, models
 from ._http import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -180,7 +180,7 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
@@ -209,9 +209,22 @@ class Client:
                 errors=errors,
             )
 
-        return SyncPage(
-            response, parse, scheme, self.base_url, send, renew_header=renew_header
+        return _response.answer(
+            response,
+            lambda _: SyncPage(
+                response, parse, scheme, self.base_url, send, renew_header=renew_header
+            ),
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def customers(self) -> CustomersResource:
@@ -302,7 +315,7 @@ class Client:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
     def with_raw_response2(
         self,
@@ -341,7 +354,7 @@ class Client:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class CustomersResource:
@@ -353,6 +366,16 @@ class CustomersResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> CustomersResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return CustomersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return CustomersResourceWithStreamingResponse(self)
 
     @cached_property
     def sources(self) -> CustomersSourcesResource:
@@ -396,7 +419,7 @@ class CustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.CustomerList.model_validate_json(response.content)
+        return _response.answer(response, models.CustomerList.model_validate_json)
 
     def create(
         self,
@@ -452,7 +475,7 @@ class CustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
 
     def search(
         self,
@@ -495,7 +518,7 @@ class CustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.CustomerList.model_validate_json(response.content)
+        return _response.answer(response, models.CustomerList.model_validate_json)
 
     def retrieve(
         self,
@@ -536,7 +559,7 @@ class CustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
 
     def update(
         self,
@@ -594,7 +617,7 @@ class CustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
 
     def delete(
         self,
@@ -635,7 +658,7 @@ class CustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class CustomersSourcesResource:
@@ -644,6 +667,16 @@ class CustomersSourcesResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> CustomersSourcesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return CustomersSourcesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersSourcesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return CustomersSourcesResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -684,7 +717,7 @@ class CustomersSourcesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.CustomerList.model_validate_json(response.content)
+        return _response.answer(response, models.CustomerList.model_validate_json)
 
     def delete(
         self,
@@ -727,7 +760,7 @@ class CustomersSourcesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class InvoicesResource:
@@ -736,6 +769,16 @@ class InvoicesResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> InvoicesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return InvoicesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> InvoicesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return InvoicesResourceWithStreamingResponse(self)
 
     def pay(
         self,
@@ -776,7 +819,7 @@ class InvoicesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class BalanceResource:
@@ -785,6 +828,16 @@ class BalanceResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> BalanceResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return BalanceResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BalanceResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return BalanceResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -823,7 +876,7 @@ class BalanceResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
 
 
 class ThreadsResource:
@@ -835,6 +888,16 @@ class ThreadsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> ThreadsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ThreadsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ThreadsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ThreadsResourceWithStreamingResponse(self)
 
     @cached_property
     def runs(self) -> ThreadsRunsResource:
@@ -849,6 +912,16 @@ class ThreadsRunsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> ThreadsRunsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ThreadsRunsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ThreadsRunsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ThreadsRunsResourceWithStreamingResponse(self)
 
     def cancel(
         self,
@@ -891,7 +964,7 @@ class ThreadsRunsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
     def list(
         self,
@@ -1025,7 +1098,7 @@ class ThreadsRunsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
 
 
 class GradersResource:
@@ -1034,6 +1107,16 @@ class GradersResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> GradersResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return GradersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> GradersResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return GradersResourceWithStreamingResponse(self)
 
     def run(
         self,
@@ -1072,7 +1155,7 @@ class GradersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
     def create(
         self,
@@ -1111,7 +1194,7 @@ class GradersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class BatchResource:
@@ -1125,6 +1208,16 @@ class BatchResource:
         self._request = client._request
 
     @cached_property
+    def with_raw_response(self) -> BatchResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return BatchResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BatchResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return BatchResourceWithStreamingResponse(self)
+
+    @cached_property
     def jobs(self) -> BatchJobsResource:
         """`client.batch.jobs`: `all`, `submit`."""
         return BatchJobsResource(self._client)
@@ -1136,6 +1229,16 @@ class BatchJobsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> BatchJobsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return BatchJobsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BatchJobsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return BatchJobsResourceWithStreamingResponse(self)
 
     def all(
         self,
@@ -1174,7 +1277,7 @@ class BatchJobsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.CustomerList.model_validate_json(response.content)
+        return _response.answer(response, models.CustomerList.model_validate_json)
 
     def submit(
         self,
@@ -1213,7 +1316,7 @@ class BatchJobsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class JobsResource:
@@ -1222,6 +1325,16 @@ class JobsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> JobsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return JobsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> JobsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return JobsResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -1262,7 +1375,7 @@ class JobsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
 
 
 class ReportsResource:
@@ -1274,6 +1387,16 @@ class ReportsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> ReportsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ReportsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ReportsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ReportsResourceWithStreamingResponse(self)
 
     @cached_property
     def list(self) -> ReportsListResource:
@@ -1317,7 +1440,7 @@ class ReportsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.CustomerList.model_validate_json(response.content)
+        return _response.answer(response, models.CustomerList.model_validate_json)
 
     def latest(
         self,
@@ -1356,7 +1479,7 @@ class ReportsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
 
 
 class ReportsListResource:
@@ -1365,6 +1488,16 @@ class ReportsListResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> ReportsListResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ReportsListResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ReportsListResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ReportsListResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -1405,7 +1538,7 @@ class ReportsListResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.CustomerList.model_validate_json(response.content)
+        return _response.answer(response, models.CustomerList.model_validate_json)
 
 
 class AsyncClient:
@@ -1489,7 +1622,7 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
@@ -1518,9 +1651,22 @@ class AsyncClient:
                 errors=errors,
             )
 
-        return AsyncPage(
-            response, parse, scheme, self.base_url, send, renew_header=renew_header
+        return _response.answer(
+            response,
+            lambda _: AsyncPage(
+                response, parse, scheme, self.base_url, send, renew_header=renew_header
+            ),
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def customers(self) -> AsyncCustomersResource:
@@ -1611,7 +1757,7 @@ class AsyncClient:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
     async def with_raw_response2(
         self,
@@ -1650,7 +1796,7 @@ class AsyncClient:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncCustomersResource:
@@ -1662,6 +1808,16 @@ class AsyncCustomersResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncCustomersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncCustomersResourceWithStreamingResponse(self)
 
     @cached_property
     def sources(self) -> AsyncCustomersSourcesResource:
@@ -1705,7 +1861,7 @@ class AsyncCustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.CustomerList.model_validate_json(response.content)
+        return _response.answer(response, models.CustomerList.model_validate_json)
 
     async def create(
         self,
@@ -1761,7 +1917,7 @@ class AsyncCustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
 
     async def search(
         self,
@@ -1804,7 +1960,7 @@ class AsyncCustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.CustomerList.model_validate_json(response.content)
+        return _response.answer(response, models.CustomerList.model_validate_json)
 
     async def retrieve(
         self,
@@ -1845,7 +2001,7 @@ class AsyncCustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
 
     async def update(
         self,
@@ -1903,7 +2059,7 @@ class AsyncCustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
 
     async def delete(
         self,
@@ -1944,7 +2100,7 @@ class AsyncCustomersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncCustomersSourcesResource:
@@ -1953,6 +2109,18 @@ class AsyncCustomersSourcesResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersSourcesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncCustomersSourcesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(
+        self,
+    ) -> AsyncCustomersSourcesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncCustomersSourcesResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -1993,7 +2161,7 @@ class AsyncCustomersSourcesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.CustomerList.model_validate_json(response.content)
+        return _response.answer(response, models.CustomerList.model_validate_json)
 
     async def delete(
         self,
@@ -2036,7 +2204,7 @@ class AsyncCustomersSourcesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncInvoicesResource:
@@ -2045,6 +2213,16 @@ class AsyncInvoicesResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncInvoicesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncInvoicesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncInvoicesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncInvoicesResourceWithStreamingResponse(self)
 
     async def pay(
         self,
@@ -2085,7 +2263,7 @@ class AsyncInvoicesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncBalanceResource:
@@ -2094,6 +2272,16 @@ class AsyncBalanceResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncBalanceResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncBalanceResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncBalanceResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncBalanceResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -2132,7 +2320,7 @@ class AsyncBalanceResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
 
 
 class AsyncThreadsResource:
@@ -2144,6 +2332,16 @@ class AsyncThreadsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncThreadsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncThreadsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncThreadsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncThreadsResourceWithStreamingResponse(self)
 
     @cached_property
     def runs(self) -> AsyncThreadsRunsResource:
@@ -2158,6 +2356,16 @@ class AsyncThreadsRunsResource:
         self._client = client
         self._request = client._request
         self._page = client._page
+
+    @cached_property
+    def with_raw_response(self) -> AsyncThreadsRunsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncThreadsRunsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncThreadsRunsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncThreadsRunsResourceWithStreamingResponse(self)
 
     async def cancel(
         self,
@@ -2200,7 +2408,7 @@ class AsyncThreadsRunsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
     @_http.paged
     async def list(
@@ -2335,7 +2543,7 @@ class AsyncThreadsRunsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
 
 
 class AsyncGradersResource:
@@ -2344,6 +2552,16 @@ class AsyncGradersResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncGradersResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncGradersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncGradersResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncGradersResourceWithStreamingResponse(self)
 
     async def run(
         self,
@@ -2382,7 +2600,7 @@ class AsyncGradersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
     async def create(
         self,
@@ -2421,7 +2639,7 @@ class AsyncGradersResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncBatchResource:
@@ -2435,6 +2653,16 @@ class AsyncBatchResource:
         self._request = client._request
 
     @cached_property
+    def with_raw_response(self) -> AsyncBatchResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncBatchResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncBatchResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncBatchResourceWithStreamingResponse(self)
+
+    @cached_property
     def jobs(self) -> AsyncBatchJobsResource:
         """`client.batch.jobs`: `all`, `submit`."""
         return AsyncBatchJobsResource(self._client)
@@ -2446,6 +2674,16 @@ class AsyncBatchJobsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncBatchJobsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncBatchJobsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncBatchJobsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncBatchJobsResourceWithStreamingResponse(self)
 
     async def all(
         self,
@@ -2484,7 +2722,7 @@ class AsyncBatchJobsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.CustomerList.model_validate_json(response.content)
+        return _response.answer(response, models.CustomerList.model_validate_json)
 
     async def submit(
         self,
@@ -2523,7 +2761,7 @@ class AsyncBatchJobsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncJobsResource:
@@ -2532,6 +2770,16 @@ class AsyncJobsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncJobsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncJobsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncJobsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncJobsResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -2572,7 +2820,7 @@ class AsyncJobsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
 
 
 class AsyncReportsResource:
@@ -2584,6 +2832,16 @@ class AsyncReportsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncReportsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncReportsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncReportsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncReportsResourceWithStreamingResponse(self)
 
     @cached_property
     def list(self) -> AsyncReportsListResource:
@@ -2627,7 +2885,7 @@ class AsyncReportsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.CustomerList.model_validate_json(response.content)
+        return _response.answer(response, models.CustomerList.model_validate_json)
 
     async def latest(
         self,
@@ -2666,7 +2924,7 @@ class AsyncReportsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Customer.model_validate_json(response.content)
+        return _response.answer(response, models.Customer.model_validate_json)
 
 
 class AsyncReportsListResource:
@@ -2675,6 +2933,16 @@ class AsyncReportsListResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncReportsListResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncReportsListResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncReportsListResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncReportsListResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -2715,4 +2983,680 @@ class AsyncReportsListResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.CustomerList.model_validate_json(response.content)
+        return _response.answer(response, models.CustomerList.model_validate_json)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+        self.close2 = _response.raw(resource.close2)
+        self.with_raw_response2 = _response.raw(resource.with_raw_response2)
+
+    @cached_property
+    def customers(self) -> CustomersResourceWithRawResponse:
+        return CustomersResourceWithRawResponse(self._resource.customers)
+
+    @cached_property
+    def invoices(self) -> InvoicesResourceWithRawResponse:
+        return InvoicesResourceWithRawResponse(self._resource.invoices)
+
+    @cached_property
+    def balance(self) -> BalanceResourceWithRawResponse:
+        return BalanceResourceWithRawResponse(self._resource.balance)
+
+    @cached_property
+    def threads(self) -> ThreadsResourceWithRawResponse:
+        return ThreadsResourceWithRawResponse(self._resource.threads)
+
+    @cached_property
+    def graders(self) -> GradersResourceWithRawResponse:
+        return GradersResourceWithRawResponse(self._resource.graders)
+
+    @cached_property
+    def batch(self) -> BatchResourceWithRawResponse:
+        return BatchResourceWithRawResponse(self._resource.batch)
+
+    @cached_property
+    def jobs(self) -> JobsResourceWithRawResponse:
+        return JobsResourceWithRawResponse(self._resource.jobs)
+
+    @cached_property
+    def reports(self) -> ReportsResourceWithRawResponse:
+        return ReportsResourceWithRawResponse(self._resource.reports)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+        self.close2 = _response.streamed(resource.close2)
+        self.with_raw_response2 = _response.streamed(resource.with_raw_response2)
+
+    @cached_property
+    def customers(self) -> CustomersResourceWithStreamingResponse:
+        return CustomersResourceWithStreamingResponse(self._resource.customers)
+
+    @cached_property
+    def invoices(self) -> InvoicesResourceWithStreamingResponse:
+        return InvoicesResourceWithStreamingResponse(self._resource.invoices)
+
+    @cached_property
+    def balance(self) -> BalanceResourceWithStreamingResponse:
+        return BalanceResourceWithStreamingResponse(self._resource.balance)
+
+    @cached_property
+    def threads(self) -> ThreadsResourceWithStreamingResponse:
+        return ThreadsResourceWithStreamingResponse(self._resource.threads)
+
+    @cached_property
+    def graders(self) -> GradersResourceWithStreamingResponse:
+        return GradersResourceWithStreamingResponse(self._resource.graders)
+
+    @cached_property
+    def batch(self) -> BatchResourceWithStreamingResponse:
+        return BatchResourceWithStreamingResponse(self._resource.batch)
+
+    @cached_property
+    def jobs(self) -> JobsResourceWithStreamingResponse:
+        return JobsResourceWithStreamingResponse(self._resource.jobs)
+
+    @cached_property
+    def reports(self) -> ReportsResourceWithStreamingResponse:
+        return ReportsResourceWithStreamingResponse(self._resource.reports)
+
+
+class CustomersResourceWithRawResponse:
+    """`client.customers.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: CustomersResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+        self.create = _response.raw(resource.create)
+        self.search = _response.raw(resource.search)
+        self.retrieve = _response.raw(resource.retrieve)
+        self.update = _response.raw(resource.update)
+        self.delete = _response.raw(resource.delete)
+
+    @cached_property
+    def sources(self) -> CustomersSourcesResourceWithRawResponse:
+        return CustomersSourcesResourceWithRawResponse(self._resource.sources)
+
+
+class CustomersResourceWithStreamingResponse:
+    """`client.customers.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: CustomersResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+        self.create = _response.streamed(resource.create)
+        self.search = _response.streamed(resource.search)
+        self.retrieve = _response.streamed(resource.retrieve)
+        self.update = _response.streamed(resource.update)
+        self.delete = _response.streamed(resource.delete)
+
+    @cached_property
+    def sources(self) -> CustomersSourcesResourceWithStreamingResponse:
+        return CustomersSourcesResourceWithStreamingResponse(self._resource.sources)
+
+
+class CustomersSourcesResourceWithRawResponse:
+    """`client.customers.sources.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: CustomersSourcesResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+        self.delete = _response.raw(resource.delete)
+
+
+class CustomersSourcesResourceWithStreamingResponse:
+    """`client.customers.sources.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: CustomersSourcesResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+        self.delete = _response.streamed(resource.delete)
+
+
+class InvoicesResourceWithRawResponse:
+    """`client.invoices.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: InvoicesResource) -> None:
+        self._resource = resource
+        self.pay = _response.raw(resource.pay)
+
+
+class InvoicesResourceWithStreamingResponse:
+    """`client.invoices.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: InvoicesResource) -> None:
+        self._resource = resource
+        self.pay = _response.streamed(resource.pay)
+
+
+class BalanceResourceWithRawResponse:
+    """`client.balance.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: BalanceResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class BalanceResourceWithStreamingResponse:
+    """`client.balance.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: BalanceResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class ThreadsResourceWithRawResponse:
+    """`client.threads.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: ThreadsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def runs(self) -> ThreadsRunsResourceWithRawResponse:
+        return ThreadsRunsResourceWithRawResponse(self._resource.runs)
+
+
+class ThreadsResourceWithStreamingResponse:
+    """`client.threads.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: ThreadsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def runs(self) -> ThreadsRunsResourceWithStreamingResponse:
+        return ThreadsRunsResourceWithStreamingResponse(self._resource.runs)
+
+
+class ThreadsRunsResourceWithRawResponse:
+    """`client.threads.runs.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: ThreadsRunsResource) -> None:
+        self._resource = resource
+        self.cancel = _response.raw(resource.cancel)
+        self.list = _response.raw(resource.list)
+        self.create = _response.raw(resource.create)
+
+
+class ThreadsRunsResourceWithStreamingResponse:
+    """`client.threads.runs.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: ThreadsRunsResource) -> None:
+        self._resource = resource
+        self.cancel = _response.streamed(resource.cancel)
+        self.list = _response.streamed(resource.list)
+        self.create = _response.streamed(resource.create)
+
+
+class GradersResourceWithRawResponse:
+    """`client.graders.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: GradersResource) -> None:
+        self._resource = resource
+        self.run = _response.raw(resource.run)
+        self.create = _response.raw(resource.create)
+
+
+class GradersResourceWithStreamingResponse:
+    """`client.graders.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: GradersResource) -> None:
+        self._resource = resource
+        self.run = _response.streamed(resource.run)
+        self.create = _response.streamed(resource.create)
+
+
+class BatchResourceWithRawResponse:
+    """`client.batch.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: BatchResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def jobs(self) -> BatchJobsResourceWithRawResponse:
+        return BatchJobsResourceWithRawResponse(self._resource.jobs)
+
+
+class BatchResourceWithStreamingResponse:
+    """`client.batch.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: BatchResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def jobs(self) -> BatchJobsResourceWithStreamingResponse:
+        return BatchJobsResourceWithStreamingResponse(self._resource.jobs)
+
+
+class BatchJobsResourceWithRawResponse:
+    """`client.batch.jobs.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: BatchJobsResource) -> None:
+        self._resource = resource
+        self.all = _response.raw(resource.all)
+        self.submit = _response.raw(resource.submit)
+
+
+class BatchJobsResourceWithStreamingResponse:
+    """`client.batch.jobs.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: BatchJobsResource) -> None:
+        self._resource = resource
+        self.all = _response.streamed(resource.all)
+        self.submit = _response.streamed(resource.submit)
+
+
+class JobsResourceWithRawResponse:
+    """`client.jobs.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: JobsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class JobsResourceWithStreamingResponse:
+    """`client.jobs.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: JobsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class ReportsResourceWithRawResponse:
+    """`client.reports.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: ReportsResource) -> None:
+        self._resource = resource
+        self.list2 = _response.raw(resource.list2)
+        self.latest = _response.raw(resource.latest)
+
+    @cached_property
+    def list(self) -> ReportsListResourceWithRawResponse:
+        return ReportsListResourceWithRawResponse(self._resource.list)
+
+
+class ReportsResourceWithStreamingResponse:
+    """`client.reports.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: ReportsResource) -> None:
+        self._resource = resource
+        self.list2 = _response.streamed(resource.list2)
+        self.latest = _response.streamed(resource.latest)
+
+    @cached_property
+    def list(self) -> ReportsListResourceWithStreamingResponse:
+        return ReportsListResourceWithStreamingResponse(self._resource.list)
+
+
+class ReportsListResourceWithRawResponse:
+    """`client.reports.list.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: ReportsListResource) -> None:
+        self._resource = resource
+        self.list = _response.raw(resource.list)
+
+
+class ReportsListResourceWithStreamingResponse:
+    """`client.reports.list.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: ReportsListResource) -> None:
+        self._resource = resource
+        self.list = _response.streamed(resource.list)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+        self.close2 = _response.async_raw(resource.close2)
+        self.with_raw_response2 = _response.async_raw(resource.with_raw_response2)
+
+    @cached_property
+    def customers(self) -> AsyncCustomersResourceWithRawResponse:
+        return AsyncCustomersResourceWithRawResponse(self._resource.customers)
+
+    @cached_property
+    def invoices(self) -> AsyncInvoicesResourceWithRawResponse:
+        return AsyncInvoicesResourceWithRawResponse(self._resource.invoices)
+
+    @cached_property
+    def balance(self) -> AsyncBalanceResourceWithRawResponse:
+        return AsyncBalanceResourceWithRawResponse(self._resource.balance)
+
+    @cached_property
+    def threads(self) -> AsyncThreadsResourceWithRawResponse:
+        return AsyncThreadsResourceWithRawResponse(self._resource.threads)
+
+    @cached_property
+    def graders(self) -> AsyncGradersResourceWithRawResponse:
+        return AsyncGradersResourceWithRawResponse(self._resource.graders)
+
+    @cached_property
+    def batch(self) -> AsyncBatchResourceWithRawResponse:
+        return AsyncBatchResourceWithRawResponse(self._resource.batch)
+
+    @cached_property
+    def jobs(self) -> AsyncJobsResourceWithRawResponse:
+        return AsyncJobsResourceWithRawResponse(self._resource.jobs)
+
+    @cached_property
+    def reports(self) -> AsyncReportsResourceWithRawResponse:
+        return AsyncReportsResourceWithRawResponse(self._resource.reports)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+        self.close2 = _response.async_streamed(resource.close2)
+        self.with_raw_response2 = _response.async_streamed(resource.with_raw_response2)
+
+    @cached_property
+    def customers(self) -> AsyncCustomersResourceWithStreamingResponse:
+        return AsyncCustomersResourceWithStreamingResponse(self._resource.customers)
+
+    @cached_property
+    def invoices(self) -> AsyncInvoicesResourceWithStreamingResponse:
+        return AsyncInvoicesResourceWithStreamingResponse(self._resource.invoices)
+
+    @cached_property
+    def balance(self) -> AsyncBalanceResourceWithStreamingResponse:
+        return AsyncBalanceResourceWithStreamingResponse(self._resource.balance)
+
+    @cached_property
+    def threads(self) -> AsyncThreadsResourceWithStreamingResponse:
+        return AsyncThreadsResourceWithStreamingResponse(self._resource.threads)
+
+    @cached_property
+    def graders(self) -> AsyncGradersResourceWithStreamingResponse:
+        return AsyncGradersResourceWithStreamingResponse(self._resource.graders)
+
+    @cached_property
+    def batch(self) -> AsyncBatchResourceWithStreamingResponse:
+        return AsyncBatchResourceWithStreamingResponse(self._resource.batch)
+
+    @cached_property
+    def jobs(self) -> AsyncJobsResourceWithStreamingResponse:
+        return AsyncJobsResourceWithStreamingResponse(self._resource.jobs)
+
+    @cached_property
+    def reports(self) -> AsyncReportsResourceWithStreamingResponse:
+        return AsyncReportsResourceWithStreamingResponse(self._resource.reports)
+
+
+class AsyncCustomersResourceWithRawResponse:
+    """`client.customers.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncCustomersResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+        self.create = _response.async_raw(resource.create)
+        self.search = _response.async_raw(resource.search)
+        self.retrieve = _response.async_raw(resource.retrieve)
+        self.update = _response.async_raw(resource.update)
+        self.delete = _response.async_raw(resource.delete)
+
+    @cached_property
+    def sources(self) -> AsyncCustomersSourcesResourceWithRawResponse:
+        return AsyncCustomersSourcesResourceWithRawResponse(self._resource.sources)
+
+
+class AsyncCustomersResourceWithStreamingResponse:
+    """`client.customers.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncCustomersResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+        self.create = _response.async_streamed(resource.create)
+        self.search = _response.async_streamed(resource.search)
+        self.retrieve = _response.async_streamed(resource.retrieve)
+        self.update = _response.async_streamed(resource.update)
+        self.delete = _response.async_streamed(resource.delete)
+
+    @cached_property
+    def sources(self) -> AsyncCustomersSourcesResourceWithStreamingResponse:
+        return AsyncCustomersSourcesResourceWithStreamingResponse(
+            self._resource.sources
+        )
+
+
+class AsyncCustomersSourcesResourceWithRawResponse:
+    """`client.customers.sources.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncCustomersSourcesResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+        self.delete = _response.async_raw(resource.delete)
+
+
+class AsyncCustomersSourcesResourceWithStreamingResponse:
+    """`client.customers.sources.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncCustomersSourcesResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)
+        self.delete = _response.async_streamed(resource.delete)
+
+
+class AsyncInvoicesResourceWithRawResponse:
+    """`client.invoices.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncInvoicesResource) -> None:
+        self._resource = resource
+        self.pay = _response.async_raw(resource.pay)
+
+
+class AsyncInvoicesResourceWithStreamingResponse:
+    """`client.invoices.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncInvoicesResource) -> None:
+        self._resource = resource
+        self.pay = _response.async_streamed(resource.pay)
+
+
+class AsyncBalanceResourceWithRawResponse:
+    """`client.balance.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncBalanceResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncBalanceResourceWithStreamingResponse:
+    """`client.balance.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncBalanceResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncThreadsResourceWithRawResponse:
+    """`client.threads.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncThreadsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def runs(self) -> AsyncThreadsRunsResourceWithRawResponse:
+        return AsyncThreadsRunsResourceWithRawResponse(self._resource.runs)
+
+
+class AsyncThreadsResourceWithStreamingResponse:
+    """`client.threads.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncThreadsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def runs(self) -> AsyncThreadsRunsResourceWithStreamingResponse:
+        return AsyncThreadsRunsResourceWithStreamingResponse(self._resource.runs)
+
+
+class AsyncThreadsRunsResourceWithRawResponse:
+    """`client.threads.runs.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncThreadsRunsResource) -> None:
+        self._resource = resource
+        self.cancel = _response.async_raw(resource.cancel)
+        self.list = _response.async_raw(resource.list)
+        self.create = _response.async_raw(resource.create)
+
+
+class AsyncThreadsRunsResourceWithStreamingResponse:
+    """`client.threads.runs.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncThreadsRunsResource) -> None:
+        self._resource = resource
+        self.cancel = _response.async_streamed(resource.cancel)
+        self.list = _response.async_streamed(resource.list)
+        self.create = _response.async_streamed(resource.create)
+
+
+class AsyncGradersResourceWithRawResponse:
+    """`client.graders.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncGradersResource) -> None:
+        self._resource = resource
+        self.run = _response.async_raw(resource.run)
+        self.create = _response.async_raw(resource.create)
+
+
+class AsyncGradersResourceWithStreamingResponse:
+    """`client.graders.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncGradersResource) -> None:
+        self._resource = resource
+        self.run = _response.async_streamed(resource.run)
+        self.create = _response.async_streamed(resource.create)
+
+
+class AsyncBatchResourceWithRawResponse:
+    """`client.batch.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncBatchResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def jobs(self) -> AsyncBatchJobsResourceWithRawResponse:
+        return AsyncBatchJobsResourceWithRawResponse(self._resource.jobs)
+
+
+class AsyncBatchResourceWithStreamingResponse:
+    """`client.batch.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncBatchResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def jobs(self) -> AsyncBatchJobsResourceWithStreamingResponse:
+        return AsyncBatchJobsResourceWithStreamingResponse(self._resource.jobs)
+
+
+class AsyncBatchJobsResourceWithRawResponse:
+    """`client.batch.jobs.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncBatchJobsResource) -> None:
+        self._resource = resource
+        self.all = _response.async_raw(resource.all)
+        self.submit = _response.async_raw(resource.submit)
+
+
+class AsyncBatchJobsResourceWithStreamingResponse:
+    """`client.batch.jobs.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncBatchJobsResource) -> None:
+        self._resource = resource
+        self.all = _response.async_streamed(resource.all)
+        self.submit = _response.async_streamed(resource.submit)
+
+
+class AsyncJobsResourceWithRawResponse:
+    """`client.jobs.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncJobsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncJobsResourceWithStreamingResponse:
+    """`client.jobs.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncJobsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)
+
+
+class AsyncReportsResourceWithRawResponse:
+    """`client.reports.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncReportsResource) -> None:
+        self._resource = resource
+        self.list2 = _response.async_raw(resource.list2)
+        self.latest = _response.async_raw(resource.latest)
+
+    @cached_property
+    def list(self) -> AsyncReportsListResourceWithRawResponse:
+        return AsyncReportsListResourceWithRawResponse(self._resource.list)
+
+
+class AsyncReportsResourceWithStreamingResponse:
+    """`client.reports.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncReportsResource) -> None:
+        self._resource = resource
+        self.list2 = _response.async_streamed(resource.list2)
+        self.latest = _response.async_streamed(resource.latest)
+
+    @cached_property
+    def list(self) -> AsyncReportsListResourceWithStreamingResponse:
+        return AsyncReportsListResourceWithStreamingResponse(self._resource.list)
+
+
+class AsyncReportsListResourceWithRawResponse:
+    """`client.reports.list.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncReportsListResource) -> None:
+        self._resource = resource
+        self.list = _response.async_raw(resource.list)
+
+
+class AsyncReportsListResourceWithStreamingResponse:
+    """`client.reports.list.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncReportsListResource) -> None:
+        self._resource = resource
+        self.list = _response.async_streamed(resource.list)

@@ -13,7 +13,7 @@ from typing import Any, Literal, Self
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http, models
+from . import _http, _response, models
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
 __all__ = [
@@ -129,12 +129,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def pets(self) -> PetsResource:
@@ -148,6 +158,16 @@ class PetsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> PetsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return PetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PetsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return PetsResourceWithStreamingResponse(self)
 
     def retrieve(
         self,
@@ -188,7 +208,7 @@ class PetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.PetRef.model_validate_json(response.content)
+        return _response.answer(response, models.PetRef.model_validate_json)
 
 
 class AsyncClient:
@@ -272,12 +292,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def pets(self) -> AsyncPetsResource:
@@ -291,6 +321,16 @@ class AsyncPetsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPetsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncPetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPetsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncPetsResourceWithStreamingResponse(self)
 
     async def retrieve(
         self,
@@ -331,4 +371,84 @@ class AsyncPetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.PetRef.model_validate_json(response.content)
+        return _response.answer(response, models.PetRef.model_validate_json)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> PetsResourceWithRawResponse:
+        return PetsResourceWithRawResponse(self._resource.pets)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> PetsResourceWithStreamingResponse:
+        return PetsResourceWithStreamingResponse(self._resource.pets)
+
+
+class PetsResourceWithRawResponse:
+    """`client.pets.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: PetsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.raw(resource.retrieve)
+
+
+class PetsResourceWithStreamingResponse:
+    """`client.pets.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: PetsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.streamed(resource.retrieve)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> AsyncPetsResourceWithRawResponse:
+        return AsyncPetsResourceWithRawResponse(self._resource.pets)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> AsyncPetsResourceWithStreamingResponse:
+        return AsyncPetsResourceWithStreamingResponse(self._resource.pets)
+
+
+class AsyncPetsResourceWithRawResponse:
+    """`client.pets.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPetsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_raw(resource.retrieve)
+
+
+class AsyncPetsResourceWithStreamingResponse:
+    """`client.pets.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPetsResource) -> None:
+        self._resource = resource
+        self.retrieve = _response.async_streamed(resource.retrieve)

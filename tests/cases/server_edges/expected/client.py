@@ -13,7 +13,7 @@ from typing import Any, Literal, Self
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
-from . import _http, models
+from . import _http, _response, models
 from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
@@ -133,12 +133,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def notes(self) -> NotesResource:
@@ -152,6 +162,16 @@ class NotesResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> NotesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return NotesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> NotesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return NotesResourceWithStreamingResponse(self)
 
     def create(
         self,
@@ -212,7 +232,7 @@ class NotesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Note.model_validate_json(response.content)
+        return _response.answer(response, models.Note.model_validate_json)
 
     def retrieve(
         self,
@@ -256,7 +276,7 @@ class NotesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Note.model_validate_json(response.content)
+        return _response.answer(response, models.Note.model_validate_json)
 
     def delete(
         self,
@@ -300,7 +320,7 @@ class NotesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Note.model_validate_json(response.content)
+        return _response.answer(response, models.Note.model_validate_json)
 
 
 class AsyncClient:
@@ -384,12 +404,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def notes(self) -> AsyncNotesResource:
@@ -403,6 +433,16 @@ class AsyncNotesResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncNotesResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncNotesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncNotesResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncNotesResourceWithStreamingResponse(self)
 
     async def create(
         self,
@@ -463,7 +503,7 @@ class AsyncNotesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Note.model_validate_json(response.content)
+        return _response.answer(response, models.Note.model_validate_json)
 
     async def retrieve(
         self,
@@ -507,7 +547,7 @@ class AsyncNotesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Note.model_validate_json(response.content)
+        return _response.answer(response, models.Note.model_validate_json)
 
     async def delete(
         self,
@@ -551,4 +591,92 @@ class AsyncNotesResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Note.model_validate_json(response.content)
+        return _response.answer(response, models.Note.model_validate_json)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def notes(self) -> NotesResourceWithRawResponse:
+        return NotesResourceWithRawResponse(self._resource.notes)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def notes(self) -> NotesResourceWithStreamingResponse:
+        return NotesResourceWithStreamingResponse(self._resource.notes)
+
+
+class NotesResourceWithRawResponse:
+    """`client.notes.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: NotesResource) -> None:
+        self._resource = resource
+        self.create = _response.raw(resource.create)
+        self.retrieve = _response.raw(resource.retrieve)
+        self.delete = _response.raw(resource.delete)
+
+
+class NotesResourceWithStreamingResponse:
+    """`client.notes.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: NotesResource) -> None:
+        self._resource = resource
+        self.create = _response.streamed(resource.create)
+        self.retrieve = _response.streamed(resource.retrieve)
+        self.delete = _response.streamed(resource.delete)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def notes(self) -> AsyncNotesResourceWithRawResponse:
+        return AsyncNotesResourceWithRawResponse(self._resource.notes)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def notes(self) -> AsyncNotesResourceWithStreamingResponse:
+        return AsyncNotesResourceWithStreamingResponse(self._resource.notes)
+
+
+class AsyncNotesResourceWithRawResponse:
+    """`client.notes.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncNotesResource) -> None:
+        self._resource = resource
+        self.create = _response.async_raw(resource.create)
+        self.retrieve = _response.async_raw(resource.retrieve)
+        self.delete = _response.async_raw(resource.delete)
+
+
+class AsyncNotesResourceWithStreamingResponse:
+    """`client.notes.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncNotesResource) -> None:
+        self._resource = resource
+        self.create = _response.async_streamed(resource.create)
+        self.retrieve = _response.async_streamed(resource.retrieve)
+        self.delete = _response.async_streamed(resource.delete)

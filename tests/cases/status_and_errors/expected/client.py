@@ -13,7 +13,7 @@ from typing import Any, Literal, Self
 import httpx
 from pydantic import TypeAdapter
 
-from . import _http, models
+from . import _http, _response, models
 from ._base import lazy_adapter
 from ._http import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ArrayFormat
 
@@ -137,12 +137,22 @@ class Client:
             timeout=self.timeout if timeout is None else timeout,
         )
         return _http.send_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return ClientWithStreamingResponse(self)
 
     @cached_property
     def pets(self) -> PetsResource:
@@ -161,6 +171,16 @@ class PetsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> PetsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return PetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PetsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return PetsResourceWithStreamingResponse(self)
 
     def create(
         self,
@@ -219,7 +239,7 @@ class PetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Pet.model_validate_json(response.content)
+        return _response.answer(response, models.Pet.model_validate_json)
 
     def retrieve(
         self,
@@ -264,7 +284,7 @@ class PetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _PET_PENDING_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _PET_PENDING_ADAPTER.validate_json)
 
     def delete(
         self,
@@ -308,7 +328,7 @@ class PetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class JobsResource:
@@ -317,6 +337,16 @@ class JobsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> JobsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return JobsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> JobsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return JobsResourceWithStreamingResponse(self)
 
     def start(
         self,
@@ -355,7 +385,7 @@ class JobsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        response.close()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncClient:
@@ -439,12 +469,22 @@ class AsyncClient:
             timeout=self.timeout if timeout is None else timeout,
         )
         return await _http.asend_with_retries(
-            lambda: self._http.send(request, stream=stream),
+            lambda: self._http.send(request, stream=stream or _response.streaming()),
             idempotent=idempotent,
             max_retries=self.max_retries if max_retries is None else max_retries,
             sleep=self._sleep,
             errors=errors,
         )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncClientWithStreamingResponse(self)
 
     @cached_property
     def pets(self) -> AsyncPetsResource:
@@ -463,6 +503,16 @@ class AsyncPetsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPetsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncPetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPetsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncPetsResourceWithStreamingResponse(self)
 
     async def create(
         self,
@@ -521,7 +571,7 @@ class AsyncPetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return models.Pet.model_validate_json(response.content)
+        return _response.answer(response, models.Pet.model_validate_json)
 
     async def retrieve(
         self,
@@ -566,7 +616,7 @@ class AsyncPetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        return _PET_PENDING_ADAPTER.validate_json(response.content)
+        return _response.answer(response, _PET_PENDING_ADAPTER.validate_json)
 
     async def delete(
         self,
@@ -610,7 +660,7 @@ class AsyncPetsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
 
 
 class AsyncJobsResource:
@@ -619,6 +669,16 @@ class AsyncJobsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
         self._request = client._request
+
+    @cached_property
+    def with_raw_response(self) -> AsyncJobsResourceWithRawResponse:
+        """The same methods, answering an `APIResponse` (status, headers, `.parse()`)."""
+        return AsyncJobsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncJobsResourceWithStreamingResponse:
+        """The same methods, answering a context manager whose body is read only when asked."""
+        return AsyncJobsResourceWithStreamingResponse(self)
 
     async def start(
         self,
@@ -657,4 +717,142 @@ class AsyncJobsResource:
             timeout=timeout,
             max_retries=max_retries,
         )
-        await response.aclose()
+        return _response.answer(response, _response.nothing)
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> PetsResourceWithRawResponse:
+        return PetsResourceWithRawResponse(self._resource.pets)
+
+    @cached_property
+    def jobs(self) -> JobsResourceWithRawResponse:
+        return JobsResourceWithRawResponse(self._resource.jobs)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: Client) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> PetsResourceWithStreamingResponse:
+        return PetsResourceWithStreamingResponse(self._resource.pets)
+
+    @cached_property
+    def jobs(self) -> JobsResourceWithStreamingResponse:
+        return JobsResourceWithStreamingResponse(self._resource.jobs)
+
+
+class PetsResourceWithRawResponse:
+    """`client.pets.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: PetsResource) -> None:
+        self._resource = resource
+        self.create = _response.raw(resource.create)
+        self.retrieve = _response.raw(resource.retrieve)
+        self.delete = _response.raw(resource.delete)
+
+
+class PetsResourceWithStreamingResponse:
+    """`client.pets.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: PetsResource) -> None:
+        self._resource = resource
+        self.create = _response.streamed(resource.create)
+        self.retrieve = _response.streamed(resource.retrieve)
+        self.delete = _response.streamed(resource.delete)
+
+
+class JobsResourceWithRawResponse:
+    """`client.jobs.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: JobsResource) -> None:
+        self._resource = resource
+        self.start = _response.raw(resource.start)
+
+
+class JobsResourceWithStreamingResponse:
+    """`client.jobs.with_streaming_response`: each method answers a context manager over a
+    `StreamedResponse` of what it returns."""
+
+    def __init__(self, resource: JobsResource) -> None:
+        self._resource = resource
+        self.start = _response.streamed(resource.start)
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> AsyncPetsResourceWithRawResponse:
+        return AsyncPetsResourceWithRawResponse(self._resource.pets)
+
+    @cached_property
+    def jobs(self) -> AsyncJobsResourceWithRawResponse:
+        return AsyncJobsResourceWithRawResponse(self._resource.jobs)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncClient) -> None:
+        self._resource = resource
+
+    @cached_property
+    def pets(self) -> AsyncPetsResourceWithStreamingResponse:
+        return AsyncPetsResourceWithStreamingResponse(self._resource.pets)
+
+    @cached_property
+    def jobs(self) -> AsyncJobsResourceWithStreamingResponse:
+        return AsyncJobsResourceWithStreamingResponse(self._resource.jobs)
+
+
+class AsyncPetsResourceWithRawResponse:
+    """`client.pets.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPetsResource) -> None:
+        self._resource = resource
+        self.create = _response.async_raw(resource.create)
+        self.retrieve = _response.async_raw(resource.retrieve)
+        self.delete = _response.async_raw(resource.delete)
+
+
+class AsyncPetsResourceWithStreamingResponse:
+    """`client.pets.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncPetsResource) -> None:
+        self._resource = resource
+        self.create = _response.async_streamed(resource.create)
+        self.retrieve = _response.async_streamed(resource.retrieve)
+        self.delete = _response.async_streamed(resource.delete)
+
+
+class AsyncJobsResourceWithRawResponse:
+    """`client.jobs.with_raw_response`: each method answers an `APIResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncJobsResource) -> None:
+        self._resource = resource
+        self.start = _response.async_raw(resource.start)
+
+
+class AsyncJobsResourceWithStreamingResponse:
+    """`client.jobs.with_streaming_response`: each method answers a context manager over a
+    `AsyncStreamedResponse` of what it returns."""
+
+    def __init__(self, resource: AsyncJobsResource) -> None:
+        self._resource = resource
+        self.start = _response.async_streamed(resource.start)
