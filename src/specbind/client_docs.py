@@ -153,6 +153,8 @@ def docstring(op: ir.Operation, aliases: dict[str, str], error_model: str | None
         elif a.name in fields:
             b = fields[a.name]
             lines.extend(_arg(b.name, b.doc, constraints(b.annotation, aliases)))
+    if op.stream_switch and op.stream_switch not in fields:
+        lines.extend(_arg(op.stream_switch, "True: the answer item by item, as it comes.", []))
     lines.append(
         "    extra_headers, extra_query"
         + (", extra_body" if op.body_model else "")
@@ -171,6 +173,12 @@ def docstring(op: ir.Operation, aliases: dict[str, str], error_model: str | None
         lines.append(f"    `{op.response}`.")
     else:
         lines.append("    None.")
+    if op.stream_switch and op.stream is not None:
+        lines += _wrap(
+            f"With `{op.stream_switch}=True`: a `Stream` of `{op.stream.item}` (`AsyncStream` for `AsyncClient`), "
+            "which holds its connection until exhausted or closed.",
+            "    ",
+        )
     lines += ["", "Raises:"]
     lines += _wrap("an argument breaks the spec's constraints; nothing was sent.", "    pydantic.ValidationError: ")
     caught = f"`.error` is the parsed `{error_model}`" if error_model else "`.body` holds what came back"

@@ -41,7 +41,7 @@ def tree(ops: tuple[ir.Operation, ...]) -> ir.Resource:
         children = tuple(build(p) for p in order if len(p) == len(path) + 1 and p[: len(path)] == path)
         methods = order[path]
         where = "`client." + ".".join(path) + "`" if path else "The client"
-        listed = ", ".join(f"`{op.method_name}`" for op in methods)
+        listed = ", ".join(f"`{op.method_name}`" for op in methods if not op.method_name.startswith("_"))
         subs = ", ".join(f"`{c.name}`" for c in children)
         doc = where + ("" if path else " itself") + (f": {listed}." if listed else ".")
         if subs:
@@ -94,9 +94,10 @@ def explain(root: ir.Resource) -> str:
         for op in r.operations:
             lines.append(f"  .{op.method_name}{signature_text(op)}")
             lines.append(f"      {op.operation_id} ({op.method} {op.path}): {op.layout_reason}")
-    moved = [
-        (op.name, op.python_path) for r in (root, *root.walk()) for op in r.operations if op.name != op.python_path
-    ]
+    ops = [op for r in (root, *root.walk()) for op in r.operations]
+    # a private twin is reached through its method's `stream=True`
+    switched = {op.name: f"{op.python_path}({op.stream_switch}=True)" for op in ops if op.stream_call}
+    moved = [(op.name, switched.get(op.stream_of, op.python_path)) for op in ops if op.name != op.python_path]
     if moved:
         lines += ["", "Migration from the flat client (one method per operation on `Client`):"]
         width = max(len(old) for old, _ in moved) + len("client.")

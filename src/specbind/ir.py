@@ -286,6 +286,9 @@ class Operation:
     stream_method: str = ""  # JSON and text/event-stream both offered: the streaming twin's name
     stream_of: str = ""  # on that twin: the operation it streams (the server routes that one)
     stream_flag: bool = False  # on that twin: the body's boolean `stream` field is sent as true
+    #: On a method with a twin: the argument that picks it (`stream`, the body's field when it
+    #: has one); "" when no argument can (a parameter already has the name): the twin is public.
+    stream_switch: str = ""
     #: A sequential answer (response_kind "stream"): its format and item type. On a method
     #: with a `_stream` twin, the twin's (the server answers with it when asked to).
     stream: Stream | None = None
@@ -302,6 +305,9 @@ class Operation:
     resource_path: tuple[str, ...] = ()
     method_name: str = ""
     layout_reason: str = ""
+    #: A method with a streaming twin: the twin's (private) method name, which `stream=True`
+    #: calls; the method is typed by two overloads (see ``stream_arguments``).
+    stream_call: str = ""
     arguments: tuple[Argument, ...] = ()  # the client method's, in signature order
 
     @property
@@ -312,6 +318,20 @@ class Operation:
     @property
     def paginated(self) -> bool:
         return self.pagination is not None
+
+    def stream_arguments(self, streaming: bool | None) -> tuple[Argument, ...]:
+        """The arguments of one `stream=` overload: ``stream: Literal[True]`` (required) answers
+        the stream, ``Literal[False]`` (or nothing) the whole answer, ``bool`` the implementation.
+        The body's own boolean `stream` field is that argument; else one is added, last."""
+        annotation, default = {
+            True: ("Literal[True]", ""),
+            False: ("Literal[False] | None | NotGiven", " = NOT_GIVEN"),
+            None: ("bool | None | NotGiven", " = NOT_GIVEN"),
+        }[streaming]
+        switch = Argument(self.stream_switch, annotation, default, False, "body")
+        if self.stream_switch not in {b.name for b in self.body_fields}:
+            return (*self.arguments, switch)
+        return tuple(switch if a.name == self.stream_switch and not a.positional else a for a in self.arguments)
 
 
 @dataclass(frozen=True)
@@ -374,6 +394,11 @@ class Resource:
     def name(self) -> str:
         """The attribute on the parent."""
         return self.path[-1] if self.path else ""
+
+    @property
+    def public_operations(self) -> tuple[Operation, ...]:
+        """The methods a user calls (not the private twins that `stream=True` calls)."""
+        return tuple(op for op in self.operations if not op.method_name.startswith("_"))
 
     @property
     def paginated(self) -> bool:
@@ -502,6 +527,7 @@ class Api:
             for text in (op.body_annotation, *(b.param_annotation for b in op.body_fields))
         )  # a union body, whole or a field, takes any model
         typing = tuple(n for n in ("Annotated",) if n + "[" in used)
+        typing += ("overload",) if any(op.stream_call for op in self.operations) else ()
         pydantic = (("BaseModel",) if takes_models else ()) + tuple(n for n in ("Field",) if n + "(" in used)
         return typing, pydantic
 

@@ -391,14 +391,20 @@ class Layout:
             raise SpecError(self.problems)
         out: list[ir.Operation] = []
         by_flat = {ops[i].name: v for i, v in done.items()}
+        switches = {op.name: op.stream_switch for op in ops if op.stream_switch}
         for i, op in enumerate(ops):
             if op.stream_of:  # the streaming twin sits next to the method it streams
                 resource, origin, _ = by_flat[op.stream_of]
-                name = _find(root, resource).names.claim(origin + "_stream")
-                done[i] = (resource, name, f"the text/event-stream twin of `{origin}`")
+                if op.stream_of in switches:  # called by `origin(stream=True)`: private
+                    name = _find(root, resource).names.claim(f"_{origin}_stream")
+                    done[i] = (resource, name, f"`{origin}(stream=True)` calls it")
+                else:
+                    name = _find(root, resource).names.claim(origin + "_stream")
+                    done[i] = (resource, name, f"the text/event-stream twin of `{origin}`")
             resource, name, reason = done[i]
             out.append(replace(op, resource_path=resource, method_name=name, layout_reason=reason))
-        return tuple(out)
+        calls = {op.stream_of: op.method_name for op in out if op.stream_of in switches}
+        return tuple(replace(op, stream_call=calls[op.name]) if op.name in calls else op for op in out)
 
     def _configured(self, ops: tuple[ir.Operation, ...]) -> dict[str, tuple[str, int | None]]:
         known = {op.operation_id for op in ops}

@@ -134,7 +134,12 @@ class OperationBuilder(Bodies, Answers):
             summary=(op.summary or op.operation_id)
             + (" (events, as they come)" if stream.format in ("sse", "events") else " (items, as they come)"),
         )  # fmt: skip
-        return replace(op, stream_method=twin.name, stream=stream), twin
+        switch = flag[0].name if flag else "stream"
+        taken = {p.name for p in op.params} | {b.name for b in op.body_fields if b not in flag}
+        return replace(
+            op, stream_method=twin.name, stream=stream,
+            stream_switch="" if switch in taken or op.paginated else switch,
+        ), twin  # fmt: skip
 
     def resolve(self, node: Any) -> Any:
         """A schema with its `$ref`s followed (a lookup in the normalized document)."""

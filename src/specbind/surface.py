@@ -85,6 +85,8 @@ def surface(api: ir.Api) -> dict[str, Any]:
             entry["variants"] = list(d.members)
         schemas[d.name] = entry
     twins = {op.stream_of: op.python_path for op in api.operations if op.stream_of}
+    # `stream=True` picks the twin: the call that streams is the method itself, with that argument
+    twins |= {op.name: f"{op.python_path}({op.stream_switch}=True)" for op in api.operations if op.stream_call}
     operations = {
         op.operation_id: {
             "method": op.method,

@@ -177,11 +177,17 @@ def test_media_types(tmp_path: Path) -> None:
     assert [e.data for e in client.events.retrieve()] == ["a", "b\nc"] and seen[-1].headers[
         "accept"
     ] == "text/event-stream"
-    # JSON and text/event-stream offered: the method and its `_stream` twin (which sends stream: true)
+    # JSON and text/event-stream offered: the whole answer, or with stream=True the events (the
+    # body's `stream` field is sent as true, and the Accept asks for events)
     assert client.complete.create(prompt="p").data == "whole" and service.got[-1].stream is None
-    assert [e.data for e in client.complete.create_stream(prompt="p")] == ["wh", "ole"] and service.got[
-        -1
-    ].stream is True
+    assert client.complete.create(prompt="p", stream=False).data == "whole" and service.got[-1].stream is False
+    assert [e.data for e in client.complete.create(prompt="p", stream=True)] == ["wh", "ole"]
+    assert service.got[-1].stream is True and seen[-1].headers["accept"] == "text/event-stream"
+    assert not hasattr(client.complete, "create_stream") and not hasattr(
+        client.complete.with_raw_response, "_create_stream"
+    )
+    raw = client.complete.with_raw_response.create(prompt="p", stream=True)
+    assert raw.status_code == 200 and [e.data for e in raw.parse()] == ["wh", "ole"]
 
 
 def test_event_streams_end_on_done(tmp_path: Path) -> None:
@@ -199,7 +205,7 @@ def test_event_streams_end_on_done(tmp_path: Path) -> None:
         async with pkg["client"].AsyncClient(
             base_url="http://x", http_client=httpx.AsyncClient(transport=transport)
         ) as client:
-            return [e.data async for e in await client.complete.create_stream(prompt="p")]
+            return [e.data async for e in await client.complete.create(prompt="p", stream=True)]
 
     assert asyncio.run(run()) == ["1", "2"]
 

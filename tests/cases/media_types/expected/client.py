@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, overload
 
 import httpx
 from pydantic import TypeAdapter
@@ -208,7 +208,7 @@ class Client:
 
     @cached_property
     def complete(self) -> CompleteResource:
-        """`client.complete`: `create`, `create_stream`."""
+        """`client.complete`: `create`."""
         return CompleteResource(self)
 
 
@@ -695,7 +695,7 @@ class EventsResource:
 
 
 class CompleteResource:
-    """`client.complete`: `create`, `create_stream`."""
+    """`client.complete`: `create`."""
 
     def __init__(self, client: Client) -> None:
         self._client = client
@@ -711,6 +711,32 @@ class CompleteResource:
         """The same methods, answering a context manager whose body is read only when asked."""
         return CompleteResourceWithStreamingResponse(self)
 
+    @overload
+    def create(
+        self,
+        *,
+        prompt: str,
+        stream: Literal[False] | None | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> models.Event: ...
+
+    @overload
+    def create(
+        self,
+        *,
+        prompt: str,
+        stream: Literal[True],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _streams.Stream[models.Event]: ...
+
     def create(
         self,
         *,
@@ -721,7 +747,7 @@ class CompleteResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> models.Event:
+    ) -> models.Event | _streams.Stream[models.Event]:
         """POST /complete
 
         Args:
@@ -732,6 +758,8 @@ class CompleteResource:
 
         Returns:
             `models.Event`.
+            With `stream=True`: a `Stream` of `models.Event` (`AsyncStream` for
+                `AsyncClient`), which holds its connection until exhausted or closed.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -740,6 +768,15 @@ class CompleteResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
+        if stream:
+            return self._create_stream(
+                prompt=prompt,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         response = self._request(
             "POST",
             "/complete",
@@ -767,7 +804,7 @@ class CompleteResource:
         )
         return _response.answer(response, models.Event.model_validate_json)
 
-    def create_stream(
+    def _create_stream(
         self,
         *,
         prompt: str,
@@ -961,7 +998,7 @@ class AsyncClient:
 
     @cached_property
     def complete(self) -> AsyncCompleteResource:
-        """`client.complete`: `create`, `create_stream`."""
+        """`client.complete`: `create`."""
         return AsyncCompleteResource(self)
 
 
@@ -1448,7 +1485,7 @@ class AsyncEventsResource:
 
 
 class AsyncCompleteResource:
-    """`client.complete`: `create`, `create_stream`."""
+    """`client.complete`: `create`."""
 
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
@@ -1464,6 +1501,32 @@ class AsyncCompleteResource:
         """The same methods, answering a context manager whose body is read only when asked."""
         return AsyncCompleteResourceWithStreamingResponse(self)
 
+    @overload
+    async def create(
+        self,
+        *,
+        prompt: str,
+        stream: Literal[False] | None | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> models.Event: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        prompt: str,
+        stream: Literal[True],
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> _streams.AsyncStream[models.Event]: ...
+
     async def create(
         self,
         *,
@@ -1474,7 +1537,7 @@ class AsyncCompleteResource:
         extra_body: Mapping[str, Any] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
-    ) -> models.Event:
+    ) -> models.Event | _streams.AsyncStream[models.Event]:
         """POST /complete
 
         Args:
@@ -1485,6 +1548,8 @@ class AsyncCompleteResource:
 
         Returns:
             `models.Event`.
+            With `stream=True`: a `Stream` of `models.Event` (`AsyncStream` for
+                `AsyncClient`), which holds its connection until exhausted or closed.
 
         Raises:
             pydantic.ValidationError: an argument breaks the spec's constraints; nothing was
@@ -1493,6 +1558,15 @@ class AsyncCompleteResource:
                 what came back.
             APIConnectionError: no answer (`APITimeoutError` when the request timed out).
         """
+        if stream:
+            return await self._create_stream(
+                prompt=prompt,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
         response = await self._request(
             "POST",
             "/complete",
@@ -1520,7 +1594,7 @@ class AsyncCompleteResource:
         )
         return _response.answer(response, models.Event.model_validate_json)
 
-    async def create_stream(
+    async def _create_stream(
         self,
         *,
         prompt: str,
@@ -1783,7 +1857,6 @@ class CompleteResourceWithRawResponse:
     def __init__(self, resource: CompleteResource) -> None:
         self._resource = resource
         self.create = _response.raw(resource.create)
-        self.create_stream = _response.raw(resource.create_stream)
 
 
 class CompleteResourceWithStreamingResponse:
@@ -1793,7 +1866,6 @@ class CompleteResourceWithStreamingResponse:
     def __init__(self, resource: CompleteResource) -> None:
         self._resource = resource
         self.create = _response.streamed(resource.create)
-        self.create_stream = _response.streamed(resource.create_stream)
 
 
 class AsyncClientWithRawResponse:
@@ -2000,7 +2072,6 @@ class AsyncCompleteResourceWithRawResponse:
     def __init__(self, resource: AsyncCompleteResource) -> None:
         self._resource = resource
         self.create = _response.async_raw(resource.create)
-        self.create_stream = _response.async_raw(resource.create_stream)
 
 
 class AsyncCompleteResourceWithStreamingResponse:
@@ -2010,4 +2081,3 @@ class AsyncCompleteResourceWithStreamingResponse:
     def __init__(self, resource: AsyncCompleteResource) -> None:
         self._resource = resource
         self.create = _response.async_streamed(resource.create)
-        self.create_stream = _response.async_streamed(resource.create_stream)
