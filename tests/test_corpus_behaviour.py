@@ -14,9 +14,9 @@ and the others still run. An operation specbind does not generate must be named 
 warning; those are listed (run with `-s`). A document specbind refuses as a whole is skipped with
 its first error as the reason.
 
-Cost, measured on the two shared cores with other work running: Stripe (171 of its 468
-operations generate today) about 50 s of CPU, 110 to 190 s wall depending on the load, of which
-generating and importing the package take about 45 %; the whole OpenAI document about 125 s
+Cost, measured on the two shared cores with other work running: Stripe (all 468 operations)
+about 180 s wall (2026-12-03, `-k stripe`), of which generating and importing the package take a
+good part; the whole OpenAI document about 125 s
 wall; every other document 25 s together.
 """
 
