@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from . import __version__, client_docs, client_tree, ir, layout, modules, naming, public, signature, tags, wire
+from . import __version__, client_docs, client_tree, ir, layout, modules, naming, public, signature, tags, unread, wire
 from .errors import Diagnostics, SpecError
 from .load import Document
 from .modules import names_used as _names
@@ -78,6 +78,7 @@ def build_api(
     n = normalize(doc)
     sb = SchemaBuilder(n, diagnostics, python_types=python_types, names=names)
     built = sb.build_all()
+    unread.warn_unread(doc.data, sb.warn)  # nothing silent: what the builders below do not read
     data = n.data
     info = data.get("info") or {}
     client_cfg: dict[str, Any] = data["x-specbind-client"] if isinstance(data.get("x-specbind-client"), dict) else {}
