@@ -2,8 +2,8 @@
 item, operation, parameter, request body, media type or response is either one specbind acts on
 (`unread.READ`, documentation, an extension) or named by a located warning at its own pointer.
 
-The walk here is the test's own (paths -> methods -> parameters, request body, responses ->
-content), so a kind of object the generator's walker forgot fails it. About a minute: every
+The walk here is the test's own (paths and webhooks -> methods -> parameters, request body,
+responses -> content, and callbacks -> path items), so a kind of object the generator's walker forgot fails it. About a minute: every
 document is built once more (no rendering)."""
 
 from __future__ import annotations
@@ -36,21 +36,28 @@ def _keys(doc: dict[str, Any]) -> Iterator[tuple[str, str, tuple[str | int, ...]
                 for media, content in (value.get("content") or {}).items():
                     yield from of("mediaType", content, (*at, "content", media))
 
-    for path, item in (doc.get("paths") or {}).items():
+    def path_item(item: Any, at: tuple[str | int, ...]) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
         if not isinstance(item, dict):
-            continue
-        yield from of("pathItem", item, ("paths", path))
+            return
+        yield from of("pathItem", item, at)
         for method in METHODS:
             op = item.get(method)
             if not isinstance(op, dict):
                 continue
-            at = ("paths", path, method)
-            yield from of("operation", op, at)
+            yield from of("operation", op, (*at, method))
             for i, param in enumerate(op.get("parameters") or []):
-                yield from of("parameter", param, (*at, "parameters", i))
-            yield from of("requestBody", op.get("requestBody"), (*at, "requestBody"))
+                yield from of("parameter", param, (*at, method, "parameters", i))
+            yield from of("requestBody", op.get("requestBody"), (*at, method, "requestBody"))
             for code, response in (op.get("responses") or {}).items():
-                yield from of("response", response, (*at, "responses", code))
+                yield from of("response", response, (*at, method, "responses", code))
+            for name, callback in (op.get("callbacks") or {}).items():  # received by webhooks.py
+                if isinstance(callback, dict) and "$ref" not in callback:
+                    for expression, inner in callback.items():
+                        yield from path_item(inner, (*at, method, "callbacks", name, expression))
+
+    for section in ("paths", "webhooks"):
+        for name, item in (doc.get(section) or {}).items():
+            yield from path_item(item, (section, name))
 
 
 @pytest.mark.parametrize("rel", documents())

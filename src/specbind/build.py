@@ -13,13 +13,28 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from . import __version__, client_docs, client_tree, ir, layout, modules, naming, public, signature, tags, unread, wire
+from . import (
+    __version__,
+    client_docs,
+    client_tree,
+    ir,
+    layout,
+    modules,
+    naming,
+    public,
+    receivers,
+    signature,
+    tags,
+    unread,
+    wire,
+)
 from .errors import Diagnostics, SpecError
 from .load import Document
 from .modules import names_used as _names
 from .normalize import normalize
 from .operations import OperationBuilder, service_name
 from .pagination_config import Rule
+from .receivers import ReceiverBuilder
 from .resolve import check_refs
 from .schemas import SchemaBuilder
 
@@ -93,12 +108,15 @@ def build_api(
         idempotency_header=idempotency_header,
     )
     raw_ops = ops_builder.build()
+    raw_hooks = ReceiverBuilder(n, sb).build()
     if sb.problems:
         raise SpecError(sb.problems)
     order = definition_order(built)
     defined = set(order)
     none_aliases = frozenset(n for n, a in built.aliases.items() if a.annotation == "None")
     ops, adapters, error_adapters = wire.finish(raw_ops, set(built.models), defined, none_aliases)
+    hooks = receivers.finish(raw_hooks, defined, none_aliases)
+    hook_imports, hook_pydantic = receivers.imports(hooks)
     client_attrs = [s.setting for s in securities] + [p.name for p in wire.client_headers(ops)]
     doc_tags = tags.tags(data, sb.warn)
     placed = layout.Layout(data, client_layout, sb.warn, _list_like(sb, built), client_attrs).assign(ops)
@@ -193,6 +211,9 @@ def build_api(
         lazy_exports=public.lazy_exports(bool(ops)),
         kind_tables=tables,
         which_class=public.which_class_text(tables),
+        webhooks=hooks,
+        webhook_imports=hook_imports,
+        webhook_pydantic_imports=hook_pydantic,
     )
     api = client_docs.with_client_docs(api)
     return replace(api, resources=client_tree.tree(api.operations))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 from . import naming
+from .typetext import or_none
 
 Strategy = Literal["tagged", "tag_then_structure", "plain"]
 
@@ -335,6 +336,55 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class Webhook:
+    """A request the API sends its users (a 3.1 webhook, an operation's callback): what
+    webhooks.py receives. A Protocol types the handler; ``create_webhook_router`` mounts it."""
+
+    kind: Literal["webhook", "callback"]
+    name: str  # as the document names it: `pet.new`, the callback `onData`
+    argument: str  # the handler's keyword of `create_webhook_router`
+    protocol: str  # the handler's Protocol class
+    method: str  # the HTTP method it arrives with
+    path: str  # where the router mounts it unless told otherwise
+    doc: str  # the Protocol's docstring
+    payload: str  # the payload's annotation ("": the request has no body)
+    payload_kind: Literal["json", "text", "bytes", ""]  # how the body is read
+    payload_required: bool  # False: an empty body is `None`
+    answer: str  # the answer body's annotation ("": no body; a JSON one otherwise)
+    status: int  # the success answer's status (the first 2xx the document declares)
+    media: str  # the answer's media type ("" when it has no body)
+    #: (location, name) of each required header or query parameter (absent: answered 400).
+    required: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def signature(self) -> str:
+        """The Protocol's `__call__` parameters after `self` (positional: any names will do)."""
+        payload = self.payload if self.payload_required else or_none(self.payload)
+        return (f"payload: {payload}, " if self.payload else "") + "context: WebhookContext, /"
+
+    @property
+    def returns(self) -> str:
+        return or_none(self.answer) if self.answer else "None"
+
+    @property
+    def reader(self) -> str:
+        """Expression: the body's bytes -> the payload (`_json(models.Pet, required=True)`)."""
+        if not self.payload_kind:
+            return "None"
+        head = f"_json({self.payload}, " if self.payload_kind == "json" else f"_{self.payload_kind}("
+        return f"{head}required={self.payload_required})"
+
+    @property
+    def writer(self) -> str:
+        return f"_dump({self.answer})" if self.answer else "None"
+
+    @property
+    def summary(self) -> str:
+        """How `create_webhook_router`'s docstring lists it."""
+        return f"receives {self.kind} `{self.name}` ({self.method} {self.path})"
+
+
+@dataclass(frozen=True)
 class Security:
     """A security scheme the client can send: one setting, read from one env var."""
 
@@ -470,6 +520,9 @@ class Api:
     lazy_exports: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, names) imported on first use
     kind_tables: tuple[KindTable, ...] = ()
     which_class: str = ""  # kind_tables as text (models' docstring, --explain, README)
+    webhooks: tuple[Webhook, ...] = ()  # what webhooks.py receives, in document order
+    webhook_imports: tuple[str, ...] = ()  # webhooks.py's `from <stdlib> import ...` lines
+    webhook_pydantic_imports: tuple[str, ...] = ()
     #: The client's resource tree (``layout``); its root holds the methods of the client itself.
     resources: Resource = field(default_factory=lambda: Resource((), "", "", "", (), ()))
 
@@ -593,6 +646,29 @@ class Api:
     def server_uses_config_dict(self) -> bool:
         """Whether server.py declares a parameter model (one per routed operation) or a parts model."""
         return any(not op.stream_of or op.parts_model for op in self.operations)
+
+    @property
+    def webhook_exports(self) -> tuple[str, ...]:
+        """webhooks.py's `__all__`."""
+        return tuple(sorted([w.protocol for w in self.webhooks] + ["WebhookContext", "create_webhook_router"]))
+
+    @property
+    def webhook_router_doc(self) -> str:
+        first = self.webhooks[0].argument if self.webhooks else "name"
+        lines = [
+            "A router with a route for each handler given; include it in your FastAPI app.",
+            "",
+            "Args:",
+            *(f"    {w.argument}: {w.summary}." for w in self.webhooks),
+            "    path: mount every handler given at this one path instead; the first of them whose",
+            "        payload validates, in the order above, is called.",
+            f'    paths: the path of some handlers, by keyword (`{{"{first}": "/hooks"}}`).',
+        ]
+        return "\n".join(lines)
+
+    @property
+    def webhooks_use_models(self) -> bool:
+        return _uses_models([w.signature + w.returns + w.reader + w.writer for w in self.webhooks])
 
     @property
     def accepts_other_models(self) -> bool:

@@ -36,6 +36,7 @@ PACKAGE_FILES: tuple[OutputFile, ...] = (
     OutputFile("models/__init__.py", "models_init.py.jinja"),
     OutputFile("models/{name}.py", "models.py.jinja", each="model_modules"),
     OutputFile("server.py", "server.py.jinja"),
+    OutputFile("webhooks.py", "webhooks.py.jinja", when="webhooks"),
     OutputFile("py.typed", None),
 )
 

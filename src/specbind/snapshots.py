@@ -20,7 +20,7 @@ from .write import compare_tree, write_tree
 UPDATE_COMMAND = "python -m specbind.snapshots --update"
 # What a case folder pins: the modules that depend on the spec (static ones are left out);
 # a folder (`models/`) pins every file the generator writes in it.
-CASE_FILES = ("models/", "client.py", "server.py")
+CASE_FILES = ("models/", "client.py", "server.py", "webhooks.py")
 
 
 def pinned(path: str) -> bool:

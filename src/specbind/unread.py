@@ -3,8 +3,8 @@ type or response that specbind does not act on is one located warning naming the
 
 Extensions (`x-*`) are the document author's own and never warned about. Documentation keys
 (`description`, `summary`, `example`, `examples`, `externalDocs`, `deprecated`) count as read.
-Webhooks and callbacks are warned about as a whole where they are not generated, so the keys of
-their path items are not walked.
+The path items of webhooks and callbacks (received by the generated webhooks.py) are walked
+like those of `paths`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ _DOCS = frozenset({"description", "summary", "example", "examples", "externalDoc
 #: What each kind of object has that specbind acts on (the rest is warned about).
 READ: dict[str, frozenset[str]] = {
     "pathItem": METHODS | {"parameters", "additionalOperations", "$ref"},
-    "operation": frozenset({"operationId", "tags", "parameters", "requestBody", "responses", "security"}),
+    "operation": frozenset({"operationId", "tags", "parameters", "requestBody", "responses", "security", "callbacks"}),
     "parameter": frozenset(
         {"name", "in", "required", "schema", "content", "style", "explode", "allowReserved", "$ref"}
     ),
@@ -35,7 +35,6 @@ _WHY = {
     "servers": "per-path and per-operation servers are not used (the client uses the document's servers)",
     "links": "links are not generated",
     "allowEmptyValue": "allowEmptyValue is not applied",
-    "callbacks": "callbacks are not generated (their payload schemas in components are models)",
     "prefixEncoding": "prefixEncoding is not applied",
 }
 
@@ -46,8 +45,12 @@ def _objects(doc: dict[str, Any]) -> Iterator[tuple[str, Any, Parts]]:
     components: dict[str, Any] = found if isinstance(found, dict) else {}
     for name, item in _items(doc.get("paths")):
         yield from _path_item(item, ("paths", name))
+    for name, item in _items(doc.get("webhooks")):
+        yield from _path_item(item, ("webhooks", name))
     for name, item in _items(components.get("pathItems")):
         yield from _path_item(item, ("components", "pathItems", name))
+    for name, callback in _items(components.get("callbacks")):
+        yield from _callback(callback, ("components", "callbacks", name))
     for section, kind in (
         ("parameters", "parameter"),
         ("requestBodies", "requestBody"),
@@ -85,6 +88,15 @@ def _operation(op: Any, at: Parts) -> Iterator[tuple[str, Any, Parts]]:
     yield from _object("requestBody", op.get("requestBody"), (*at, "requestBody"))
     for code, response in _items(op.get("responses")):
         yield from _object("response", response, (*at, "responses", code))
+    for name, callback in _items(op.get("callbacks")):
+        yield from _callback(callback, (*at, "callbacks", name))
+
+
+def _callback(callback: Any, at: Parts) -> Iterator[tuple[str, Any, Parts]]:
+    """A Callback Object: URL expression -> path item (a `$ref` is walked where it points)."""
+    if isinstance(callback, dict) and "$ref" not in callback:
+        for expression, item in _items(callback):
+            yield from _path_item(item, (*at, expression))
 
 
 def _object(kind: str, value: Any, at: Parts) -> Iterator[tuple[str, Any, Parts]]:
@@ -97,11 +109,10 @@ def _object(kind: str, value: Any, at: Parts) -> Iterator[tuple[str, Any, Parts]
         yield "mediaType", content, (*at, "content", media)
 
 
-def warn_unread(doc: dict[str, Any], warn: Warn, handled: frozenset[str] = frozenset()) -> None:
-    """One warning per key specbind does not act on. ``handled`` names keys a caller acts on
-    beyond ``READ`` (`callbacks`, when webhooks are generated)."""
+def warn_unread(doc: dict[str, Any], warn: Warn) -> None:
+    """One warning per key specbind does not act on."""
     for kind, value, at in _objects(doc):
-        read = READ[kind] | _DOCS | handled
+        read = READ[kind] | _DOCS
         for key in value:
             if not isinstance(key, str) or key.startswith("x-") or key in read:
                 continue

@@ -11,7 +11,7 @@ resolve a `$ref` themselves. Every location stays a pointer into the original do
 
 from __future__ import annotations
 
-from .document import Normalized, Operation, Parameter
+from .document import Incoming, Normalized, Operation, Parameter
 from .openapi import IGNORED_HEADERS, METHODS, normalize
 
-__all__ = ["IGNORED_HEADERS", "METHODS", "Normalized", "Operation", "Parameter", "normalize"]
+__all__ = ["IGNORED_HEADERS", "METHODS", "Incoming", "Normalized", "Operation", "Parameter", "normalize"]

@@ -52,6 +52,19 @@ class Operation:
     params: tuple[Parameter, ...]
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """A request the API makes of its users' servers: a 3.1 webhook, or an operation's callback."""
+
+    kind: str  # "webhook" or "callback"
+    name: str  # the webhook's key, or the callback's name (`pet.new`, `onData`)
+    expression: str  # a callback's URL expression (`{$request.query.callbackUrl}/data`); "" for a webhook
+    owner: Operation | None  # the operation whose callback it is
+    #: The request itself (its ``path`` is the webhook's name or the callback's expression;
+    #: ``params`` holds declared parameters only: an expression names no path variable).
+    operation: Operation
+
+
 @dataclass
 class Normalized:
     source: Document  # the resolved original: warnings and errors are located in it
@@ -67,6 +80,8 @@ class Normalized:
     #: Every local `$ref` string of the schemas -> the location it names.
     targets: dict[str, Parts] = field(default_factory=dict)
     by_location: dict[tuple[str, Parts], Operation] = field(default_factory=dict)
+    #: The webhooks, then each operation's callbacks, in document order.
+    incoming: tuple[Incoming, ...] = ()
 
     # -- looking things up ------------------------------------------------------------------
     def at(self, node: Any, default: Parts) -> Parts:

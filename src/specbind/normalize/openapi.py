@@ -12,11 +12,12 @@ their location). Nothing here warns: the builders report, in document order.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from ..load import Document
 from ..resolve import Parts, lookup, ref_target
-from .document import MAX_CHAIN, Normalized, Operation, Parameter
+from .document import MAX_CHAIN, Incoming, Normalized, Operation, Parameter
 from .schema import SchemaNormalizer
 
 #: Path item keys that hold an operation (3.2 adds `query`; `additionalOperations` holds more).
@@ -258,6 +259,27 @@ class _Walker:
                 merged[(wire, "path")] = Parameter(wire, "path", ("paths", path), spec_, declared=False)
         return Operation(path, method, at, item, spec, tuple(declared), tuple(merged.values()))
 
+    def incoming(self, webhooks: Any, operations: list[Operation]) -> list[Incoming]:
+        """The webhooks, then each operation's callbacks (expression -> path item), as operations."""
+
+        def requests(kind: str, name: str, items: Any, owner: Operation | None) -> list[Incoming]:
+            found = []
+            for o in self.operations({k: v for k, v in items.items() if not str(k).startswith("x-")}):
+                declared = replace(o, params=tuple(p for p in o.params if p.declared))
+                found.append(Incoming(kind, name, o.path if kind == "callback" else "", owner, declared))
+            return found
+
+        out: list[Incoming] = []
+        for name, item in webhooks.items() if isinstance(webhooks, dict) else ():
+            if not str(name).startswith("x-"):
+                out += requests("webhook", str(name), {name: item}, None)
+        for op in operations:
+            callbacks = op.spec.get("callbacks")
+            for name, callback in callbacks.items() if isinstance(callbacks, dict) else ():
+                if isinstance(callback, dict) and not str(name).startswith("x-"):
+                    out += requests("callback", str(name), callback, op)
+        return out
+
     def pending(self) -> None:
         """Schemas a `$ref` names that the walk did not reach (under an extension, or an
         object of another kind used as a schema): normalized where they are."""
@@ -286,6 +308,7 @@ def normalize(doc: Document) -> Normalized:
         if key in data:
             data[key] = w.named(data[key], (key,), w.path_item)
     operations = w.operations(data.get("paths"))
+    incoming = w.incoming(data.get("webhooks"), operations)
     w.pending()
     schemas = (data.get("components") or {}).get("schemas") if isinstance(data.get("components"), dict) else None
     return Normalized(
@@ -298,4 +321,5 @@ def normalize(doc: Document) -> Normalized:
         position=w.s.position,
         targets=w.s.targets,
         by_location={(op.path, op.at): op for op in operations},
+        incoming=tuple(incoming),
     )
