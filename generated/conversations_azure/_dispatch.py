@@ -110,16 +110,29 @@ class Choose:
         return tuple(variant for variant, _, _ in self._candidates)
 
     def __call__(self, value: Mapping[str, Any]) -> str:
-        if self._keys.isdisjoint(value):  # no key tells them apart: the first that fits
-            for variant, tests, _ in self._candidates:
-                if _passes(value, tests):
-                    return variant
-            return self._closest(value)
+        # `_passes`, inlined: this runs once per object whose tag cannot decide.
         present = self._keys.intersection(value)
         best, best_score = "", -1
         for variant, tests, keys in self._candidates:
             score = len(keys & present)
-            if score > best_score and _passes(value, tests):
+            if score <= best_score:
+                continue
+            for key, types, values in tests:
+                item = value.get(key, _MISSING)
+                if item is _MISSING:
+                    break
+                if types is not None:
+                    kind = type(item)
+                    if kind in types:
+                        if values is not None and item not in values:
+                            break
+                    elif (
+                        values is not None
+                        or kind is bool
+                        or not isinstance(item, types)
+                    ):
+                        break
+            else:
                 best, best_score = variant, score
         return best or self._closest(value)
 
