@@ -59,17 +59,18 @@ class ReceiverBuilder:
 
     def names(self, i: Incoming) -> tuple[str, str, str]:
         """(keyword, Protocol, type name hint). A callback name two operations share is
-        prefixed with its operation's id for the second one."""
+        prefixed with its operation's id for the second one; a webhook offered with a second
+        method, with that method (`ping_put`, `PutPingWebhook`)."""
         owner = ""
         if i.owner is not None:
             owner = str(i.owner.spec.get("operationId") or f"{i.owner.method.upper()}_{i.owner.path}")
         argument = naming.method_name(i.name)
-        if argument in self.arguments and owner:
-            argument = naming.method_name(f"{owner}_{i.name}")
+        if argument in self.arguments:  # another operation's callback, or another method
+            argument = naming.method_name(f"{owner}_{i.name}" if owner else f"{i.name}_{i.operation.method}")
         suffix = "Webhook" if i.kind == "webhook" else "Callback"
         protocol = naming.pascal(i.name) + suffix
-        if (protocol in self.classes or not naming.pascal(i.name)) and owner:
-            protocol = naming.pascal(owner) + protocol
+        if protocol in self.classes or not naming.pascal(i.name):
+            protocol = (naming.pascal(owner) if owner else naming.pascal(i.operation.method)) + protocol
         if not protocol[0].isalpha():
             protocol = suffix + protocol
         hint = naming.pascal(owner) + naming.pascal(i.name) or suffix

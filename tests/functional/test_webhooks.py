@@ -137,6 +137,7 @@ def test_no_body_text_bytes_and_expression_paths(pkg: dict[str, Any]) -> None:
         create_alert_on_event=calls.handler("alert"),
     )
     assert http.put("/ping").status_code == 202  # the first 2xx declared
+    assert http.delete("/ping").status_code == 405  # its other method has a handler of its own
     assert http.post("/form.posted", content=b"a=1").status_code == 200
     reports = http.post("/reports/o_9", content=b'[{"id": "o_1", "total": 1}]')  # `{$request.body#/id}`
     assert reports.status_code == 200
