@@ -61,6 +61,10 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "null": (type(None),),
 }
 _MISSING: Any = object()
+#: The types whose values a check can allow (JSON's scalars); and how many shapes a `Choose`
+#: remembers (Python input may bring types of its own).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_MAX_SHAPES = 4096
 # Fallback choices that are no class name.
 _INSTANCE = "<instance>"
 _NOTHING = "<nothing>"
@@ -95,7 +99,7 @@ def _passes(value: Mapping[str, Any], tests: tuple[_Test, ...]) -> bool:
 class Choose:
     """Raw object -> class name of the candidate it is (see the module docstring)."""
 
-    __slots__ = ("__name__", "_candidates", "_keys")
+    __slots__ = ("__name__", "_answers", "_candidates", "_keys", "_probes")
 
     def __init__(self, name: str, candidates: tuple[Candidate, ...]) -> None:
         self.__name__ = name  # pydantic names a discriminator after it in errors
@@ -104,35 +108,54 @@ class Choose:
             for variant, checks, keys in candidates
         )
         self._keys = frozenset(k for _, _, keys in candidates for k in keys)
+        # Every key the choice reads, with the values some check allows (None: no such check).
+        allowed: dict[str, set[Any] | None] = dict.fromkeys(sorted(self._keys))
+        for _, tests, _ in self._candidates:
+            for key, _, values in tests:
+                if values is None:
+                    allowed.setdefault(key, None)
+                else:
+                    allowed[key] = (allowed.get(key) or set()) | values
+        self._probes = tuple(
+            (key, None if values is None else frozenset(values))
+            for key, values in allowed.items()
+        )
+        self._answers: dict[tuple[Any, ...], str] = {}
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(variant for variant, _, _ in self._candidates)
 
     def __call__(self, value: Mapping[str, Any]) -> str:
-        # `_passes`, inlined: this runs once per object whose tag cannot decide.
+        """The choice depends only on the object's shape: per key it reads, whether the key
+        is there, the value's type and, for a key with allowed values, which of them it is.
+        It is made once per shape and remembered (a bounded table: JSON has few shapes).
+        """
+        shape: list[Any] = []
+        for key, allowed in self._probes:
+            item = value.get(key, _MISSING)
+            if item is _MISSING:
+                shape.append(_MISSING)
+                continue
+            kind = type(item)
+            if allowed is not None and kind in _SCALARS and item in allowed:
+                shape.append((kind, item))
+            else:
+                shape.append(kind)
+        seen = tuple(shape)
+        answer = self._answers.get(seen)
+        if answer is None:
+            answer = self._choose(value)
+            if len(self._answers) < _MAX_SHAPES:
+                self._answers[seen] = answer
+        return answer
+
+    def _choose(self, value: Mapping[str, Any]) -> str:
         present = self._keys.intersection(value)
         best, best_score = "", -1
         for variant, tests, keys in self._candidates:
             score = len(keys & present)
-            if score <= best_score:
-                continue
-            for key, types, values in tests:
-                item = value.get(key, _MISSING)
-                if item is _MISSING:
-                    break
-                if types is not None:
-                    kind = type(item)
-                    if kind in types:
-                        if values is not None and item not in values:
-                            break
-                    elif (
-                        values is not None
-                        or kind is bool
-                        or not isinstance(item, types)
-                    ):
-                        break
-            else:
+            if score > best_score and _passes(value, tests):
                 best, best_score = variant, score
         return best or self._closest(value)
 
