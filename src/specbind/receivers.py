@@ -28,7 +28,12 @@ _MODULE_NAMES = frozenset(
     {"Any", "APIRouter", "Awaitable", "Callable", "Mapping", "Protocol", "Request", "Response", "TypeAdapter",
      "ValidationError", "WebhookContext", "dataclass", "models"}
 )  # fmt: skip
-_ROUTER_KEYWORDS = frozenset({"path", "paths"})
+#: What `create_webhook_router` itself names (its keywords, locals, and the builtins and
+#: module names its body reads): a handler keyword of such a name gets a trailing `_`.
+_ROUTER_NAMES = frozenset(
+    {"path", "paths", "where", "unknown", "receivers", "receiver", "router", "routes", "route", "method",
+     "here", "dict", "sorted", "set", "tuple", "list", "str", "bytes", "models", "date", "datetime", "time"}
+)  # fmt: skip
 _EXPRESSION = re.compile(r"\{\$[^{}]*\}")
 Kind = Literal["json", "text", "bytes", ""]
 
@@ -51,7 +56,7 @@ class ReceiverBuilder:
     def __init__(self, n: Normalized, sb: SchemaBuilder) -> None:
         self.n = n
         self.sb = sb
-        self.arguments = naming.NameTable(_ROUTER_KEYWORDS)
+        self.arguments = naming.NameTable(_ROUTER_NAMES)
         self.classes = naming.NameTable(_MODULE_NAMES)
 
     def build(self) -> tuple[ir.Webhook, ...]:
@@ -65,6 +70,8 @@ class ReceiverBuilder:
         if i.owner is not None:
             owner = str(i.owner.spec.get("operationId") or f"{i.owner.method.upper()}_{i.owner.path}")
         argument = naming.method_name(i.name)
+        if argument in _ROUTER_NAMES:
+            argument += "_"
         if argument in self.arguments:  # another operation's callback, or another method
             argument = naming.method_name(f"{owner}_{i.name}" if owner else f"{i.name}_{i.operation.method}")
         suffix = "Webhook" if i.kind == "webhook" else "Callback"

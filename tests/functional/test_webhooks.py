@@ -132,11 +132,13 @@ def test_no_body_text_bytes_and_expression_paths(pkg: dict[str, Any]) -> None:
     http = _client(
         pkg,
         ping=calls.handler("ping"),
+        receivers_=calls.handler("receivers"),
         form_posted=calls.handler("form"),
         on_report=calls.handler("report"),
         create_alert_on_event=calls.handler("alert"),
     )
     assert http.put("/ping").status_code == 202  # the first 2xx declared
+    assert http.post("/receivers").status_code == 200  # a name the router uses itself: `receivers_`
     assert http.delete("/ping").status_code == 405  # its other method has a handler of its own
     assert http.post("/form.posted", content=b"a=1").status_code == 200
     reports = http.post("/reports/o_9", content=b'[{"id": "o_1", "total": 1}]')  # `{$request.body#/id}`
@@ -144,7 +146,7 @@ def test_no_body_text_bytes_and_expression_paths(pkg: dict[str, Any]) -> None:
     assert http.post("/", content="héllo".encode()).status_code == 204
     assert http.post("/", content=b"\xff").status_code == 422  # text/plain that is not UTF-8
     got = {label: payload for label, payload, _ in calls.seen}
-    assert got["ping"] is None and got["form"] == b"a=1" and got["alert"] == "héllo"
+    assert got["ping"] is None and got["receivers"] is None and got["form"] == b"a=1" and got["alert"] == "héllo"
     assert [type(o).__name__ for o in got["report"]] == ["Order"]
 
 
