@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import ir
-from .bodies import media_kind
+from .bodies import first_of_each_kind, media_kind
 from .media import sequential
 from .normalize import Normalized
 from .resolve import Parts
@@ -87,7 +87,7 @@ class Answers:
         for code in (str(k) for k in responses):
             if not (code == "default" or code[:1] in ("4", "5")):
                 continue
-            offered = {media_kind(m): (m, b) for m, b in reversed(self.content(responses[code]))}
+            offered = first_of_each_kind(self.content(responses[code]))
             if "json" not in offered:
                 continue
             m, entry = offered["json"]

@@ -42,6 +42,17 @@ def media_kind(media: str) -> str:
     return "bytes"
 
 
+def offered(container: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(media type, Media Type Object) of a request body's or response's `content`, in order."""
+    content = container.get("content") if isinstance(container, dict) else None
+    return [(str(m), b if isinstance(b, dict) else {}) for m, b in content.items()] if isinstance(content, dict) else []
+
+
+def first_of_each_kind(media: list[tuple[str, Any]]) -> dict[str, tuple[str, Any]]:
+    """``media_kind`` -> the first (media type, entry) of that kind: the one generated."""
+    return {media_kind(m): (m, b) for m, b in reversed(media)}
+
+
 def part_type(content_type: str) -> str | None:
     """The content type a part is sent with when the caller gives none: the first specific one
     of an Encoding Object's `contentType` (`image/png, image/jpeg` -> `image/png`)."""
@@ -65,12 +76,7 @@ class Bodies:
         raise NotImplementedError
 
     def content(self, container: Any) -> list[tuple[str, Any]]:
-        content = container.get("content") if isinstance(container, dict) else None
-        return (
-            [(str(m), b if isinstance(b, dict) else {}) for m, b in content.items()]
-            if isinstance(content, dict)
-            else []
-        )
+        return offered(container)
 
     def body(self, op: dict[str, Any], at: Parts, base: str, arg_names: naming.NameTable) -> BodyParts:
         """(model, fields, required, kind, media type, argument annotation)."""
@@ -79,7 +85,7 @@ class Bodies:
         if not offered:
             return None, (), False, "none", "", ""
         required = bool(rb.get("required"))
-        by_kind = {media_kind(m): (m, b) for m, b in reversed(offered)}  # the first of a kind wins
+        by_kind = first_of_each_kind(offered)
         for kind in ("json", "form", "multipart", "bytes", "text"):
             if kind in by_kind:
                 break

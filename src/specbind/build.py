@@ -34,7 +34,6 @@ from .modules import names_used as _names
 from .normalize import normalize
 from .operations import OperationBuilder, service_name
 from .pagination_config import Rule
-from .receivers import ReceiverBuilder
 from .resolve import check_refs
 from .schemas import SchemaBuilder
 
@@ -108,7 +107,7 @@ def build_api(
         idempotency_header=idempotency_header,
     )
     raw_ops = ops_builder.build()
-    raw_hooks = ReceiverBuilder(n, sb).build()
+    raw_hooks = receivers.ReceiverBuilder(n, sb).build()
     if sb.problems:
         raise SpecError(sb.problems)
     order = definition_order(built)
@@ -142,7 +141,7 @@ def build_api(
     definitions = tuple(
         replace(d, accepts_other_models=True) if d.name in sent and isinstance(d, ir.Union) else d for d in definitions
     )
-    client_stdlib = stdlib_imports(_names(" ".join(b.param_annotation for op in ops for b in op.body_fields)))
+    client_stdlib = naming.stdlib_imports(_names(" ".join(b.param_annotation for op in ops for b in op.body_fields)))
     tables = public.kind_tables(definitions, bare)
     definitions = public.with_union_tables(definitions, tables)
     model_layout = model_modules(definitions, ops, data)
@@ -249,12 +248,12 @@ def model_modules(
     for p in planned:
         defs = tuple(by_name[n] for n in p.definitions)
         typing_imports, pydantic_imports, base_imports, extensions_imports = imports_for(defs)
-        stdlib = stdlib_imports(
+        stdlib = naming.stdlib_imports(
             _names(" ".join(f.annotation for d in defs if isinstance(d, ir.Model) for f in d.fields))
         )
         stdlib += tuple(
             i
-            for i in stdlib_imports(_names(" ".join(d.annotation for d in defs if isinstance(d, ir.Alias))))
+            for i in naming.stdlib_imports(_names(" ".join(d.annotation for d in defs if isinstance(d, ir.Alias))))
             if i not in stdlib
         )
         dispatch = any(isinstance(d, ir.Union) and d.strategy != "plain" for d in defs)
@@ -320,17 +319,6 @@ def imports_for(definitions: tuple[ir.Model | ir.Alias | ir.Union, ...]) -> tupl
     extensions = ("TypeAliasType",)
     groups = (typing, pydantic, base, extensions)
     return tuple(tuple(n for n in group if n in words) for group in groups)  # type: ignore[return-value]
-
-
-def stdlib_imports(words: list[str]) -> tuple[str, ...]:
-    """``from datetime import ...`` / ``from uuid import UUID`` lines for `python_types`."""
-    found = set(words)
-    lines = []
-    for module, names in naming.PYTHON_TYPE_MODULES:
-        used = [n for n in names if n in found]
-        if used:
-            lines.append(f"from {module} import {', '.join(used)}")
-    return tuple(lines)
 
 
 def self_referring(built: Any) -> set[str]:

@@ -653,6 +653,11 @@ class Api:
         return tuple(sorted([w.protocol for w in self.webhooks] + ["WebhookContext", "create_webhook_router"]))
 
     @property
+    def webhook_keywords(self) -> list[str]:
+        """`create_webhook_router`'s handler keywords (a misspelt `paths` key is refused)."""
+        return [w.argument for w in self.webhooks]
+
+    @property
     def webhook_router_doc(self) -> str:
         first = self.webhooks[0].argument if self.webhooks else "name"
         lines = [

@@ -263,3 +263,14 @@ def import_key(name: str) -> tuple[int, list[str | int]]:
     """The order ruff's isort (I001) wants in ``from x import (...)``: grouped, natural,
     case-insensitive."""
     return _kind(name), _natural(name.lower())
+
+
+def stdlib_imports(words: list[str]) -> tuple[str, ...]:
+    """``from datetime import ...`` / ``from uuid import UUID`` lines for `python_types`."""
+    found = set(words)
+    lines = []
+    for module, names in PYTHON_TYPE_MODULES:
+        used = [n for n in names if n in found]
+        if used:
+            lines.append(f"from {module} import {', '.join(used)}")
+    return tuple(lines)

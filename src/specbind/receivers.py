@@ -18,7 +18,7 @@ from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
 from . import ir, naming, wire
-from .bodies import media_kind
+from .bodies import first_of_each_kind, media_kind, offered
 from .normalize import Incoming, Normalized
 from .resolve import Parts
 from .schemas import SchemaBuilder
@@ -138,19 +138,18 @@ class ReceiverBuilder:
     def payload(self, op: dict[str, Any], at: Parts, hint: str, what: str) -> tuple[str, Kind, bool]:
         """(annotation, how it is read, required) of the request body; ("", "", False) without one."""
         body = op.get("requestBody")
-        content = body.get("content") if isinstance(body, dict) else None
-        if not isinstance(body, dict) or not isinstance(content, dict) or not content:
+        media_types = offered(body)
+        if not isinstance(body, dict) or not media_types:
             return "", "", False
         required = body.get("required") is True
-        offered = [(str(m), e if isinstance(e, dict) else {}) for m, e in content.items()]
-        by_kind = {media_kind(m): (m, e) for m, e in reversed(offered)}  # the first of a kind wins
+        by_kind = first_of_each_kind(media_types)
         if "json" in by_kind:
             media, entry = by_kind["json"]
             where = at + ("requestBody", "content", media, "schema")
             return self.sb.type_of(entry.get("schema"), where, hint + "Payload").annotation(), "json", required
         if "text" in by_kind:
             return "str", "text", required
-        media = offered[0][0]
+        media = media_types[0][0]
         if media_kind(media) != "bytes":
             self.sb.warn(
                 at + ("requestBody", "content", media),
@@ -167,12 +166,10 @@ class ReceiverBuilder:
         if not codes:
             return 200, "", ""
         status = int(codes[0])
-        response = responses.get(codes[0], responses.get(status))
-        content = response.get("content") if isinstance(response, dict) else None
-        if not isinstance(content, dict) or not content:
+        media_types = offered(responses.get(codes[0], responses.get(status)))
+        if not media_types:
             return status, "", ""
-        offered = [(str(m), e if isinstance(e, dict) else {}) for m, e in content.items()]
-        media, entry = next(((m, e) for m, e in offered if media_kind(m) == "json"), offered[0])
+        media, entry = first_of_each_kind(media_types).get("json", media_types[0])
         where = at + ("responses", codes[0], "content", media)
         if media_kind(media) != "json":
             self.sb.warn(
@@ -198,17 +195,14 @@ def imports(hooks: tuple[ir.Webhook, ...]) -> tuple[tuple[str, ...], tuple[str, 
     """webhooks.py's `from <stdlib> import` lines (module order) and the names it takes from pydantic."""
     words = re.findall(r"[A-Za-z_]\w*", " ".join(w.payload + " " + w.answer for w in hooks))
     typing = ["Any", "Protocol", *wire.typing_names(words, ("Annotated", "Literal"))]
-    lines = {
-        "collections.abc": "Awaitable, Callable, Mapping",
-        "dataclasses": "dataclass",
-        "typing": ", ".join(sorted(typing)),
-    }
-    for module, names in naming.PYTHON_TYPE_MODULES:
-        used = [n for n in names if n in words]
-        if used:
-            lines[module] = ", ".join(used)
+    lines = [
+        "from collections.abc import Awaitable, Callable, Mapping",
+        "from dataclasses import dataclass",
+        f"from typing import {', '.join(sorted(typing))}",
+        *naming.stdlib_imports(words),
+    ]
     pydantic = ("Field", "TypeAdapter", "ValidationError") if "Field" in words else ("TypeAdapter", "ValidationError")
-    return tuple(f"from {m} import {lines[m]}" for m in sorted(lines)), pydantic
+    return tuple(sorted(lines, key=lambda line: line.split()[1])), pydantic
 
 
 __all__ = ["ReceiverBuilder", "finish", "imports", "route_path"]
