@@ -468,6 +468,7 @@ class _Bundler:
             root.text,
             self.data,
             root.sha256,
+            lines=root.lines,
             origins=self.origins,
             includes=includes,
             warnings=(*root.warnings, *self.warnings),

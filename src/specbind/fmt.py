@@ -11,10 +11,10 @@ formatter changes no byte and makes no package stale.
 ruff formats all the modules of a package in one process, in parallel (one thread per core,
 `SPECBIND_WORKERS` caps it). With black, large modules are cut at top-level definitions and the
 pieces that miss the cache are formatted in parallel (fork; `SPECBIND_WORKERS=1` turns it off).
-The cache (`$SPECBIND_CACHE_DIR`, else `$XDG_CACHE_HOME/specbind`, `~/.cache/specbind`;
-`SPECBIND_NO_CACHE=1` disables it) is an optimisation only: a missing or unwritable cache
-directory changes nothing but speed. Its key holds the formatter, the versions and the code of
-ruff's path (fmt.py, fmt_compat.py), so a change to either never reuses an old answer.
+The cache (`fmt/` in the cache folder, see caches.py; `SPECBIND_NO_CACHE=1` disables it) is
+an optimisation only: a missing or unwritable cache directory changes nothing but speed. Its
+key holds the formatter, the versions and the code of ruff's path (fmt.py, fmt_compat.py), so
+a change to either never reuses an old answer.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from . import fmt_compat
+from .caches import cache_root
 
 BLACK_VERSION = "26.10.1"
 RUFF_VERSION = "0.17.6"
@@ -57,10 +58,8 @@ class FormatterUnavailable(FormatError):
 
 
 def cache_dir() -> Path | None:
-    if os.environ.get("SPECBIND_NO_CACHE"):
-        return None
-    base = os.environ.get("SPECBIND_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "specbind" / "fmt"
+    root = cache_root()
+    return None if root is None else root / "fmt"
 
 
 def workers() -> int:

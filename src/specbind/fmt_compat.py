@@ -192,8 +192,8 @@ def _char(lines: list[str], lineno: int, col: int) -> int:
     return col if line.isascii() else len(line.encode()[:col].decode())
 
 
-def _parenthesized(lines: list[str], node: ast.expr) -> bool:
-    return lines[node.lineno - 1][: _char(lines, node.lineno, node.col_offset)].rstrip().endswith("(")
+def _parenthesized(lines: list[str], lineno: int, col: int) -> bool:
+    return lines[lineno - 1][: _char(lines, lineno, col)].rstrip().endswith("(")
 
 
 def parenthesize_parameters(part: Part) -> str | None:
@@ -202,34 +202,81 @@ def parenthesize_parameters(part: Part) -> str | None:
     if not suspects(part.out)[0] or "def " not in part.out:
         return None
     raw, formatted = wrap(part.raw, part.member), wrap(part.out, part.member)
-    out_lines = _lines(formatted)
+    raw_lines, out_lines = _lines(raw), _lines(formatted)
+    found, found_out = _signatures(raw_lines), _signatures(out_lines)
+    if found is None or found_out is None or len(found[0].body) != len(found_out[0].body):
+        found, found_out = _whole(raw_lines), _whole(out_lines)  # not cut where expected
+    tree, at = found_out
     wanted = [
         isinstance(a, ast.BinOp)
         and isinstance(a.op, ast.BitOr)
         and a.end_lineno != a.lineno
-        and not _parenthesized(out_lines, a)
-        for a in (p.annotation for p in _parameters(ast.parse(formatted)))
+        and not _parenthesized(out_lines, at[a.lineno], a.col_offset)
+        for a in (p.annotation for p in _parameters(tree))
         if a is not None
     ]
     if not any(wanted):
         return None
-    raw_lines = _lines(raw)
     starts = [0]
     for line in raw_lines:
         starts.append(starts[-1] + len(line))
-    annotations = [p.annotation for p in _parameters(ast.parse(raw)) if p.annotation is not None]
+    tree, at = found
+    annotations = [p.annotation for p in _parameters(tree) if p.annotation is not None]
     assert len(annotations) == len(wanted), "the formatter changed the parameters"
     cuts: list[tuple[int, str]] = []
     for a, want in zip(annotations, wanted, strict=True):
         if want:
             assert a.end_lineno is not None and a.end_col_offset is not None
-            cuts.append((starts[a.lineno - 1] + _char(raw_lines, a.lineno, a.col_offset), "("))
-            cuts.append((starts[a.end_lineno - 1] + _char(raw_lines, a.end_lineno, a.end_col_offset), ")"))
-    out, last = [], 0
-    for at, paren in sorted(cuts):
-        out += [raw[last:at], paren]
-        last = at
-    return "".join(out) + raw[last:]
+            first, last = at[a.lineno], at[a.end_lineno]
+            cuts.append((starts[first - 1] + _char(raw_lines, first, a.col_offset), "("))
+            cuts.append((starts[last - 1] + _char(raw_lines, last, a.end_col_offset), ")"))
+    out, done = [], 0
+    for cut, paren in sorted(cuts):
+        out += [raw[done:cut], paren]
+        done = cut
+    return "".join(out) + raw[done:]
+
+
+_DEF = re.compile(r" *(?:async )?def ")
+
+
+def _whole(lines: list[str]) -> tuple[ast.Module, list[int]]:
+    return ast.parse("".join(lines)), list(range(len(lines) + 1))
+
+
+def _signatures(lines: list[str]) -> tuple[ast.Module, list[int]] | None:
+    """Every `def` line's signature, without the bodies and docstrings (far cheaper to parse),
+    one statement each, and the line of the text each line of the parsed source is (ast's line
+    numbers are 1-based; 0 for a line added). A signature ends at the first line that ends
+    with `:` or `: ...` (a string in it ends with a quote, and neither formatter puts a comment
+    there); None when they do not parse or one holds another `def`, and the caller parses the
+    whole text. A `def` line inside a docstring is a function whose annotations the formatter
+    did not split, in both texts alike."""
+    source: list[str] = []
+    at = [0]
+    end = -1
+    for i, line in enumerate(lines):
+        m = _DEF.match(line) if "def " in line else None
+        if m is None:
+            continue
+        if i <= end:  # a `def` inside the signature before: not cut where expected
+            return None
+        end = next((j for j in range(i, len(lines)) if lines[j].rstrip().endswith((":", ": ..."))), len(lines))
+        if end == len(lines):
+            return None
+        indent = m.group().index("d")
+        if indent:  # inside `if 1:`, an indented signature keeps its own columns
+            source.append("if 1:\n")
+            at.append(0)
+        source += lines[i : end + 1]
+        at += range(i + 1, end + 2)
+        if not lines[end].rstrip().endswith("..."):
+            source.append(" " * (indent + 4) + "...\n")
+            at.append(0)
+    try:
+        return ast.parse("".join(source)), at
+    except SyntaxError:
+        return None
 
 
 def _docstring(node: ast.AST) -> ast.Expr | None:

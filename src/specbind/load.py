@@ -3,13 +3,17 @@
 Nothing in a document is executed: YAML goes through the safe loader only, with
 timestamps kept as strings (a date in an example must round-trip), duplicate keys
 refused, and alias expansion bounded (a "billion laughs" document is refused
-before it is built). Line numbers are found lazily, only when an error needs one.
+before it is built). The YAML loader notes each mapping's and list's lines as it builds them (a light index, not
+the parser's node graph: a lookup of a line must not parse the document again); JSON text is
+parsed again as YAML for its lines, lazily, only when an error needs one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -55,11 +59,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
             return tag
         return super().resolve(kind, value, implicit)
 
-    aliased = False  # set when a mapping or list node is reached a second time (an alias)
-
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects and not isinstance(node, yaml.ScalarNode):
-            self.aliased = True
+            self.repeats.append(node)  # an alias of a mapping or list (or one inside itself)
         return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -80,6 +82,79 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
             seen.add(key)
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.lines = LineIndex()
+        self.repeats: list[yaml.Node] = []
+        self.edges = 0  # children of the mappings and lists built (keys count)
+
+    def construct_yaml_map(self, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
+        data: dict[Any, Any] = {}
+        yield data
+        data.update(self.construct_mapping(node))
+        # One pair per key, in order: duplicate keys are refused, merge keys (`<<`) are not YAML 1.2.
+        self.edges += 2 * len(node.value)
+        at = array("I", [value.start_mark.line for _, value in node.value])
+        self.lines.entries[id(data)] = (data, node.start_mark.line, tuple(data), at)
+
+    def construct_yaml_seq(self, node: yaml.SequenceNode) -> Iterator[list[Any]]:
+        data: list[Any] = []
+        yield data
+        data.extend(self.construct_sequence(node))
+        self.edges += len(node.value)
+        self.lines.entries[id(data)] = (
+            data,
+            node.start_mark.line,
+            None,
+            array("I", [v.start_mark.line for v in node.value]),
+        )
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_yaml_seq)
+
+
+@dataclass
+class LineIndex:
+    """Where each mapping and list of a loaded YAML document starts, and each of its values
+    (0-based lines), by the object's id. Each entry holds its object, so no id is reused while
+    the index lives; keys are kept as they were loaded, so a later change to the data (bundling
+    adds components) does not shift the lines of what was there."""
+
+    entries: dict[int, tuple[Any, int, tuple[Any, ...] | None, array[int]]] = field(default_factory=dict)
+
+    def line_of(self, root: Any, parts: tuple[str | int, ...] | list[str | int]) -> int | None:
+        """1-based line of the deepest value that exists along ``parts``; None when ``root`` is
+        not indexed."""
+        entry = self.entries.get(id(root))
+        if entry is None or entry[0] is not root:
+            return None
+        line, node = entry[1], root
+        for part in parts:
+            entry = self.entries.get(id(node))
+            if entry is None or entry[0] is not node:
+                break
+            _, _, keys, lines = entry
+            if keys is None:  # a list
+                i = int(part) if str(part).isdigit() else len(lines)
+                if i >= len(lines) or i >= len(node):
+                    break
+                node = node[i]
+            else:
+                found = _position(keys, part)
+                if found is None or keys[found] not in node:
+                    break
+                i, node = found, node[keys[found]]
+            line = lines[i]
+        return line + 1
+
+
+def _position(keys: tuple[Any, ...], part: str | int) -> int | None:
+    try:
+        return keys.index(part)
+    except ValueError:  # a key YAML did not load as a string (`200:`), asked for by its text
+        return next((i for i, key in enumerate(keys) if str(key) == str(part)), None)
+
 
 @dataclass
 class Document:
@@ -90,6 +165,8 @@ class Document:
     data: Any
     sha256: str
     _nodes: yaml.Node | None = field(default=None, repr=False)
+    #: The lines of the data as loaded (YAML only), and that data (``data`` may be a copy).
+    lines: tuple[Any, LineIndex] | None = field(default=None, repr=False)
     #: Bundled locations (components/<section>/<name>, paths/<path>) -> the file and pointer they came from.
     origins: dict[tuple[str | int, ...], tuple[Document, tuple[str | int, ...]]] = field(
         default_factory=dict, repr=False
@@ -101,6 +178,10 @@ class Document:
 
     def line_of(self, parts: tuple[str | int, ...] | list[str | int]) -> int | None:
         """1-based line of the deepest node that exists along ``parts``."""
+        if self.lines is not None:
+            line = self.lines[1].line_of(self.lines[0], parts)
+            if line is not None:
+                return line
         if self._nodes is None:
             try:
                 self._nodes = yaml.compose(self.text, Loader=_Loader)
@@ -147,13 +228,14 @@ class _Recursive(Exception):
         self.node = node
 
 
-def _expanded_size(root: yaml.Node) -> int:
-    """Node count with every alias expanded, computed on the DAG without expanding it.
+def _expanded_size(root: yaml.Node, memo: dict[int, int] | None = None) -> int:
+    """Node count of ``root`` with every alias expanded, computed on the DAG without expanding
+    it (``memo``: the counts of nodes already seen, shared between calls).
 
     Scalars count one each and are never pushed: only mappings and lists are visited, once.
     Raises _Recursive for an alias inside the node it names (`a: &x {b: *x}`): that graph
     is a cycle and would never finish expanding."""
-    memo: dict[int, int] = {}
+    memo = {} if memo is None else memo
     open_: set[int] = set()  # nodes whose children are still being counted: the current path
     scalar = yaml.ScalarNode
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -178,7 +260,20 @@ def _expanded_size(root: yaml.Node) -> int:
 
 
 def _too_deep(data: Any) -> list[str | int] | None:
-    """The path to the first value nested deeper than MAX_DEPTH, found iteratively."""
+    """The path to the first value nested deeper than MAX_DEPTH. The depth is counted first,
+    iteratively and without paths (a document is nearly always shallow); the path is built
+    only for a document that is refused."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        if depth >= MAX_DEPTH and children:
+            return _path_too_deep(data)
+        stack.extend((v, depth + 1) for v in children if isinstance(v, dict | list))
+    return None
+
+
+def _path_too_deep(data: Any) -> list[str | int] | None:
     stack: list[tuple[Any, list[str | int]]] = [(data, [])]
     while stack:
         value, at = stack.pop()
@@ -211,9 +306,14 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def parse_text(path: str, text: str) -> Any:
     """Parse JSON or YAML text; errors carry the line the parser stopped at."""
+    return parse_indexed(path, text)[0]
+
+
+def parse_indexed(path: str, text: str) -> tuple[Any, LineIndex | None]:
+    """`parse_text`, and the lines of what YAML text built (None for JSON text)."""
     if text.lstrip().startswith(("{", "[")):
         try:
-            return json.loads(text, object_pairs_hook=_reject_duplicates)
+            return json.loads(text, object_pairs_hook=_reject_duplicates), None
         except json.JSONDecodeError as exc:
             raise SpecError.one(path, "", f"invalid JSON: {exc.msg}", exc.lineno) from None
         except ValueError as exc:  # duplicate key
@@ -226,13 +326,15 @@ def parse_text(path: str, text: str) -> Any:
         if node is None:
             raise SpecError.one(path, "", "the document is empty", 1)
         # Building the DAG is linear (an alias gives the same object again); expanding it is
-        # not, and every later walk expands it. So count the expansion only when an alias
-        # of a mapping or list was met (a recursive alias is one too).
+        # not, and every later walk expands it. So the expansion is counted: each node once as
+        # built, plus, for each alias of a mapping or list, what that node expands to (counted
+        # on the nodes that aliases reach only; a recursive alias is one too).
         data = loader.construct_document(node)
-        if not loader.aliased:
-            return data
+        if not loader.repeats:
+            return data, loader.lines
         try:
-            size = _expanded_size(node)
+            memo: dict[int, int] = {}
+            size = 1 + loader.edges + sum(_expanded_size(again, memo) - 1 for again in loader.repeats)
         except _Recursive as exc:
             raise SpecError.one(
                 path,
@@ -242,7 +344,7 @@ def parse_text(path: str, text: str) -> Any:
             ) from None
         if size > MAX_EXPANDED_NODES:
             raise SpecError.one(path, "", f"refused: aliases expand to more than {MAX_EXPANDED_NODES:,} nodes", 1)
-        return data
+        return data, loader.lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -262,8 +364,14 @@ def load_bytes(path: str, raw: bytes) -> Document:
     if not raw.strip():
         raise SpecError.one(path, "", "the document is empty", 1)
     text = _decode(path, raw)
-    data = parse_text(path, text)
-    doc = Document(path=path, text=text, data=data, sha256=hashlib.sha256(raw).hexdigest())
+    data, lines = parse_indexed(path, text)
+    doc = Document(
+        path=path,
+        text=text,
+        data=data,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        lines=None if lines is None else (data, lines),
+    )
     deep = _too_deep(data)
     if deep is not None:
         raise SpecError.one(path, pointer_of(deep[:8]) + "/...", f"refused: nested deeper than {MAX_DEPTH} levels")

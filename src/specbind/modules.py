@@ -29,8 +29,9 @@ the layout is deterministic.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields, is_dataclass
+from functools import cache
 from graphlib import TopologicalSorter
 from typing import Any, Literal
 
@@ -93,21 +94,27 @@ def operation_group(data: Mapping[str, Any], op: ir.Operation) -> str:
     return rest[0] if rest and naming.snake(rest[0]) else "default"
 
 
-def _texts(value: object) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from _texts(item)
-    elif is_dataclass(value):
-        for f in fields(value):
-            if f.name not in _PROSE:
-                yield from _texts(getattr(value, f.name))
+def _texts(value: object) -> Iterator[str]:
+    """Every string in a value of the IR, at any depth, prose left out (in no order)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, tuple):
+            stack.extend(item)
+        elif is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, name) for name in _text_fields(type(item)))
+
+
+@cache
+def _text_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls) if f.name not in _PROSE)
 
 
 def operation_uses(op: ir.Operation) -> set[str]:
     """The definitions an operation names (`models.X` in its annotations and values)."""
-    return {m for text in _texts(op) for m in _MODELS.findall(text)}
+    return set(_MODELS.findall("\n".join(_texts(op))))
 
 
 @dataclass(frozen=True)
@@ -164,7 +171,7 @@ def layout(
     """``plan`` once the operations are grouped: ``roots`` maps each group to the definitions
     its operations name, ``labels`` to the tags (or path segments) it stands for."""
     by_name = {d.name: d for d in definitions}
-    edges = {n: sorted(references(d) & by_name.keys() - {n}) for n, d in by_name.items()}
+    edges = {n: sorted(t for t in references(d) if t in by_name and t != n) for n, d in by_name.items()}
     reached: dict[str, set[str]] = {n: set() for n in by_name}
     for group in sorted(roots):
         stack, seen = sorted(roots[group] & by_name.keys()), set()

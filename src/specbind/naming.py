@@ -25,6 +25,7 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Container, Iterable, Sequence
+from functools import cache
 from typing import Literal
 
 # Names the generated modules import or define themselves; a schema of that name is renamed.
@@ -116,6 +117,7 @@ def _split_camel(word: str) -> list[str]:
     return out
 
 
+@cache  # a pure function of its text, asked for the same names over and over
 def snake(text: str) -> str:
     words = [p for w in _ascii_words(text) for p in _split_camel(w)]
     return "_".join(w.lower() for w in words)

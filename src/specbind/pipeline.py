@@ -42,7 +42,7 @@ def load_spec(job: Job) -> Document:
         data = copy.deepcopy(doc.data)
         for path in job.overlays:
             data = apply_overlay(data, load_file(path, job.display(path)))
-        doc = Document(doc.path, doc.text, data, doc.sha256)
+        doc = Document(doc.path, doc.text, data, doc.sha256, lines=doc.lines)
     return bundle(doc, job.spec, job.display)  # other files the document refers to
 
 

@@ -172,6 +172,10 @@ def kind_at(root: Any, parts: Parts, start: str = "document") -> str | None:
     return kind
 
 
+#: What can hold places.
+_NESTED = (dict, list)
+
+
 def walk_places(node: Any, kind: str = "document", at: Parts = ()) -> Iterator[tuple[Parts, str, dict[str, Any]]]:
     """Every object and name map below ``node``, with its location and kind, iteratively; data
     is skipped. A caller may change a yielded mapping: its children are read after the yield."""
@@ -182,10 +186,11 @@ def walk_places(node: Any, kind: str = "document", at: Parts = ()) -> Iterator[t
             continue
         if isinstance(value, dict):
             yield here, kind, value
-            children = [(here + (k,), v, child_kind(kind, k, v)) for k, v in value.items()]
+            # Only mappings and lists are places: a scalar's kind is never asked for.
+            children = [(here + (k,), v, child_kind(kind, k, v)) for k, v in value.items() if isinstance(v, _NESTED)]
         elif isinstance(value, list):
             element = kind[5:] if kind.startswith("list:") else UNKNOWN if is_map(kind) else kind
-            children = [(here + (i,), v, element) for i, v in enumerate(value)]
+            children = [(here + (i,), v, element) for i, v in enumerate(value) if isinstance(v, _NESTED)]
         else:
             continue
         stack.extend(reversed(children))

@@ -1,4 +1,5 @@
-"""Phase 4, render: IR -> {relative path: text}. Pure: nothing here touches the disk."""
+"""Phase 4, render: IR -> {relative path: text}. Nothing here writes output: the templates are
+read, and kept compiled in the cache folder (caches.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import jinja2
 
 from . import ir
+from .caches import template_cache
 from .resources import templates_dir
 
 
@@ -124,6 +126,7 @@ def environment(root: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=template_cache(),
     )
     env.filters["pyrepr"] = repr
     env.filters["docstring"] = docstring

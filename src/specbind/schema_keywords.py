@@ -55,9 +55,11 @@ class KeywordTypes:
 
     def note_unsupported(self, schema: Any, at: Parts) -> None:
         """A located warning for each keyword the models do not check (once per location)."""
+        if not isinstance(schema, dict) or schema.keys().isdisjoint(UNSUPPORTED):
+            return
         # Per location and object: a nullable wrapper and the schema it wraps share a location.
         key = (pointer_of(at), id(schema))
-        if not isinstance(schema, dict) or key in self._noted:
+        if key in self._noted:
             return
         self._noted.add(key)
         for keyword, what in UNSUPPORTED.items():
