@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .config import Job, load_jobs, package_from_out
 from .errors import SpecError
-from .fmt import FormatError, FormatterUnavailable
+from .format_spec import FormatError, FormatterUnavailable
 
 
 def _parser() -> argparse.ArgumentParser:

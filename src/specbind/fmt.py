@@ -25,36 +25,22 @@ import subprocess
 import tempfile
 import threading
 from functools import cache, partial
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from . import fmt_compat
 from .caches import cache_root
+from .format_spec import (
+    BLACK_VERSION,
+    DEFAULT,
+    LINE_LENGTH,
+    RUFF_VERSION,
+    TARGET,
+    FormatError,
+    FormatterUnavailable,
+    description,
+)
 
-BLACK_VERSION = "26.10.1"
-RUFF_VERSION = "0.17.6"
-LINE_LENGTH = 88
-TARGET = "py311"
-FORMATTERS = ("black", "ruff")
 PREFETCH_BLACK_FROM = 500_000  # characters of modules
-DEFAULT = "ruff"
-
-
-def description() -> str:
-    """What the bytes are, whichever formatter ran: printed in every header ("Formatted by
-    ...") and recorded in the manifest."""
-    return (
-        f"black {BLACK_VERSION} or ruff format {RUFF_VERSION}, the same bytes "
-        f"(line-length {LINE_LENGTH}, target {TARGET}, no preview)"
-    )
-
-
-class FormatError(Exception):
-    """The formatter could not parse rendered output: a bug in specbind or its templates, not the spec."""
-
-
-class FormatterUnavailable(FormatError):
-    """The chosen formatter is missing or not the pinned version: the user's environment, exit 2."""
 
 
 def cache_dir() -> Path | None:
@@ -68,6 +54,8 @@ def workers() -> int:
 
 @cache
 def _black_mode() -> object:
+    from importlib.metadata import version  # imported when formatting, not by `check`
+
     import black  # imported lazily: a cache hit, or ruff, never pays for it
     from black.mode import TargetVersion
 
@@ -118,6 +106,8 @@ def _black_statements(statements: list[tuple[str, str, int]]) -> list[str]:
 
 @cache
 def _ruff_bin() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # imported when formatting, not by `check`
+
     try:
         installed = version("ruff")
         from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]

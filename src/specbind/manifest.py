@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import fmt
+from . import format_spec
 from .config import Job
 from .resources import templates_dir
 from .write import MANIFEST
@@ -30,7 +30,7 @@ def generator_sha256() -> str:
     """Fingerprint of everything that shapes the output besides the inputs: specbind's own
     code and templates, and the pinned formatting (not which formatter ran: both write the
     same bytes, so switching formatter leaves a package up to date)."""
-    digest = hashlib.sha256(fmt.description().encode())
+    digest = hashlib.sha256(format_spec.description().encode())
     package = Path(__file__).resolve().parent
     # The same in a wheel and in a checkout: bundled copies (_vendor, templates) are skipped
     # in the package walk, and the templates are hashed from wherever they live.

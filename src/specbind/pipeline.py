@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
-from . import __version__, client_tree, fmt, ir
+from . import __version__, client_tree, fmt, format_spec, ir
 from .build import build_api, validate_root
 from .bundle import bundle
 from .config import Job
@@ -100,7 +100,7 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
             f"built {plural(len(api.definitions), 'schema')} and {plural(len(api.operations), 'operation')}"
             + (f" ({plural(len(diagnostics.warnings), 'warning')})" if diagnostics.warnings else "")
         )
-        gen = GeneratorInfo(version=__version__, formatter=fmt.description())
+        gen = GeneratorInfo(version=__version__, formatter=format_spec.description())
         rendered = render_package(api, gen)
         progress.phase(f"rendered {plural(len(rendered), 'file')}")
         # ruff's path parses a few stretches with `ast` (acyclic) and hands black a few
@@ -108,7 +108,11 @@ def generate(job: Job, progress: Progress | None = None) -> Result:
         with _with_cyclic_gc() if job.formatter == "black" and collector else nullcontext():
             files = fmt.format_files(rendered, job.formatter)
         modules = plural(sum(p.endswith(".py") for p in files), "module")
-        ran = f"ruff format {fmt.RUFF_VERSION}" if job.formatter == "ruff" else f"black {fmt.BLACK_VERSION}"
+        ran = (
+            f"ruff format {format_spec.RUFF_VERSION}"
+            if job.formatter == "ruff"
+            else f"black {format_spec.BLACK_VERSION}"
+        )
         progress.phase(f"formatted {modules} ({ran})")
         files[MANIFEST] = manifest(job, doc, files, surface(api), tuple(diagnostics.warnings))
     return Result(api, files, tuple(diagnostics.warnings))
@@ -119,7 +123,7 @@ def manifest(
 ) -> str:
     data: dict[str, object] = {
         "generator": f"specbind {__version__}",
-        "format": fmt.description(),  # what the bytes are, not which formatter ran
+        "format": format_spec.description(),  # what the bytes are, not which formatter ran
         "templates_sha256": templates_sha256(),
         "inputs": inputs_record(job, [name for name, _ in doc.includes]),
         "files": {p: hashlib.sha256(t.encode()).hexdigest() for p, t in sorted(files.items())},

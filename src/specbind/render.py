@@ -10,8 +10,8 @@ from pathlib import Path
 import jinja2
 
 from . import ir
-from .caches import template_cache
 from .resources import templates_dir
+from .template_cache import template_cache
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Compiled templates kept between runs (caches.TemplateCache): a second environment loads what
+"""Compiled templates kept between runs (template_cache.TemplateCache): a second environment loads what
 the first compiled and renders the same text; a damaged entry, a changed template or an
 folder that cannot be made only costs a compile; SPECBIND_NO_CACHE=1 keeps none."""
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from specbind.caches import TemplateCache, template_cache
+from specbind.template_cache import TemplateCache, template_cache
 
 REPO = Path(__file__).resolve().parents[2]
 
