@@ -43,6 +43,14 @@ from .format_spec import (
 PREFETCH_BLACK_FROM = 500_000  # characters of modules
 
 
+def version(distribution: str) -> str:
+    """The installed version of a distribution (importlib.metadata is imported here, when
+    formatting: `check` and the no-op generate never pay for it)."""
+    from importlib.metadata import version as installed
+
+    return installed(distribution)
+
+
 def cache_dir() -> Path | None:
     root = cache_root()
     return None if root is None else root / "fmt"
@@ -54,8 +62,6 @@ def workers() -> int:
 
 @cache
 def _black_mode() -> object:
-    from importlib.metadata import version  # imported when formatting, not by `check`
-
     import black  # imported lazily: a cache hit, or ruff, never pays for it
     from black.mode import TargetVersion
 
@@ -106,7 +112,7 @@ def _black_statements(statements: list[tuple[str, str, int]]) -> list[str]:
 
 @cache
 def _ruff_bin() -> str:
-    from importlib.metadata import PackageNotFoundError, version  # imported when formatting, not by `check`
+    from importlib.metadata import PackageNotFoundError
 
     try:
         installed = version("ruff")
