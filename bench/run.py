@@ -117,7 +117,7 @@ def one_core() -> tuple[list[str], str]:
 def scale(rows: list[tuple[str, str, str, str, str]], tmp: Path, black: bool = True) -> list[str]:
     """The whole OpenAI document, Stripe, and a row per size; returns the size table's lines."""
     specbind = [sys.executable, "-m", "specbind"]
-    no_cache = cold_env(tmp)
+    cold_vars = cold_env(tmp)
     warm_up(tmp)
 
     def cold(spec: Path, out: Path, formatter: str | None = None, prefix: list[str] | None = None) -> list[str]:
@@ -130,15 +130,15 @@ def scale(rows: list[tuple[str, str, str, str, str]], tmp: Path, black: bool = T
                 "--output-model-type", "pydantic_v2.BaseModel", "--output", str(out)]  # fmt: skip
 
     t_dcg, m_dcg = measured(dcg(OPENAI, tmp / "dcg_openai.py"))
-    t_def, m_def = measured(cold(OPENAI, tmp / "openai_default"), no_cache)
+    t_def, m_def = measured(cold(OPENAI, tmp / "openai_default"), cold_vars)
     pin, how = one_core()
-    t_one, m_one = measured(cold(OPENAI, tmp / "openai_one", prefix=pin), {**no_cache, "SPECBIND_WORKERS": "1"})
+    t_one, m_one = measured(cold(OPENAI, tmp / "openai_one", prefix=pin), {**cold_vars, "SPECBIND_WORKERS": "1"})
     what = f"whole OpenAI document ({py_bytes(tmp / 'openai_default') / 2**20:.1f} MiB of output)"
     base = ("datamodel-codegen, models only", f"{t_dcg:.1f} s")
     rows.append((f"(h) cold generate, {what}, default formatter (ruff)", f"{t_def:.1f} s", *base,
                  f"{t_def / t_dcg:.2f}x (target <= 0.15x)"))  # fmt: skip
     rows.append((f"(h) same, one core ({how})", f"{t_one:.1f} s", *base, f"{t_one / t_dcg:.2f}x (target <= 0.15x)"))
-    t_first, _ = measured(cold(OPENAI, tmp / "openai_first"), {**no_cache, "SPECBIND_NO_CACHE": "1"})
+    t_first, _ = measured(cold(OPENAI, tmp / "openai_first"), {**cold_vars, "SPECBIND_NO_CACHE": "1"})
     rows.append(("(h) same, SPECBIND_NO_CACHE=1 (templates compiled in the run, as on the first run)",
                  f"{t_first:.1f} s", *base, f"{t_first / t_dcg:.2f}x (for the record)"))  # fmt: skip
     rows.append(("(i) peak memory, whole document, default formatter", f"{m_def / 1024:.0f} MiB", "datamodel-codegen",
@@ -147,7 +147,7 @@ def scale(rows: list[tuple[str, str, str, str, str]], tmp: Path, black: bool = T
                  f"{m_one / m_dcg:.2f}x (target <= 0.5x)"))  # fmt: skip
     t_black = 0.0
     if black:
-        t_black, m_black = measured(cold(OPENAI, tmp / "openai_black", "black"), no_cache)
+        t_black, m_black = measured(cold(OPENAI, tmp / "openai_black", "black"), cold_vars)
         rows.append(("(h) cold generate, whole document, formatter = \"black\" (the reference)", f"{t_black:.1f} s",
                      *base, f"{t_black / t_dcg:.2f}x (not the default; was the 0.7x target's)"))  # fmt: skip
         rows.append(("(i) peak memory, whole document, black", f"{m_black / 1024:.0f} MiB", "datamodel-codegen",
@@ -166,7 +166,7 @@ def scale(rows: list[tuple[str, str, str, str, str]], tmp: Path, black: bool = T
 
     if STRIPE.exists():
         s_dcg, sm_dcg = measured(dcg(STRIPE, tmp / "dcg_stripe"))  # a folder: its modular output
-        s_ours, sm_ours = measured(cold(STRIPE, tmp / "stripe"), no_cache)
+        s_ours, sm_ours = measured(cold(STRIPE, tmp / "stripe"), cold_vars)
         size = py_bytes(tmp / "stripe") / 2**20
         rows.append((f"(l) cold generate, Stripe 2023-09-12 ({size:.1f} MiB of output: models, client, server)",
                      f"{s_ours:.1f} s", "datamodel-codegen, models only", f"{s_dcg:.1f} s",
@@ -184,8 +184,8 @@ def scale(rows: list[tuple[str, str, str, str, str]], tmp: Path, black: bool = T
         frag = tmp / f"frag{prefix.replace('/', '_')}.yaml"
         subprocess.run([*specbind, "extract", str(OPENAI), "--path-prefix", prefix, "-o", str(frag)], check=True,
                        capture_output=True, cwd=REPO)  # fmt: skip
-        tr, _ = measured(cold(frag, tmp / "frag"), no_cache)
-        tb = measured(cold(frag, tmp / "frag_black", "black"), no_cache)[0] if black else 0.0
+        tr, _ = measured(cold(frag, tmp / "frag"), cold_vars)
+        tb = measured(cold(frag, tmp / "frag_black", "black"), cold_vars)[0] if black else 0.0
         sizes.append((py_bytes(tmp / "frag"), tr, tb))
     sizes.append((py_bytes(tmp / "openai_default"), t_def, t_black))
     names = [f"OpenAI `{p}` paths" for p in PREFIXES] + ["whole OpenAI document"]

@@ -28,7 +28,7 @@ from functools import cache, partial
 from pathlib import Path
 
 from . import fmt_compat
-from .caches import cache_root
+from .caches import cache_folder
 from .format_spec import (
     BLACK_VERSION,
     DEFAULT,
@@ -52,8 +52,7 @@ def version(distribution: str) -> str:
 
 
 def cache_dir() -> Path | None:
-    root = cache_root()
-    return None if root is None else root / "fmt"
+    return cache_folder("fmt")
 
 
 def workers() -> int:

@@ -3,9 +3,10 @@
 Nothing in a document is executed: YAML goes through the safe loader only, with
 timestamps kept as strings (a date in an example must round-trip), duplicate keys
 refused, and alias expansion bounded (a "billion laughs" document is refused
-before it is built). The YAML loader notes each mapping's and list's lines as it builds them (a light index, not
-the parser's node graph: a lookup of a line must not parse the document again); JSON text is
-parsed again as YAML for its lines, lazily, only when an error needs one.
+before it is built). The YAML loader notes each mapping's and list's lines as it builds
+them (a light index, not the parser's node graph: looking up a line must not parse the
+document again); JSON text is parsed again as YAML for its lines, lazily, only when an error
+needs one.
 """
 
 from __future__ import annotations
@@ -40,12 +41,18 @@ _STR = "tag:yaml.org,2002:str"
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe loader: no timestamps, no duplicate keys."""
+    """Safe loader: no timestamps, no duplicate keys; it indexes lines and counts aliases."""
 
     yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.lines = LineIndex()
+        self.repeats: list[yaml.Node] = []
+        self.edges = 0  # children of the mappings and lists built (keys count)
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         # The same few thousand scalars ("string", "object", "type", ...) recur all over a big
@@ -82,12 +89,6 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
             seen.add(key)
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.lines = LineIndex()
-        self.repeats: list[yaml.Node] = []
-        self.edges = 0  # children of the mappings and lists built (keys count)
-
     def construct_yaml_map(self, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
         data: dict[Any, Any] = {}
         yield data
@@ -122,10 +123,12 @@ class LineIndex:
     adds components) does not shift the lines of what was there."""
 
     entries: dict[int, tuple[Any, int, tuple[Any, ...] | None, array[int]]] = field(default_factory=dict)
+    root: Any = None  # the data as loaded (a Document's `data` may be a changed copy)
 
-    def line_of(self, root: Any, parts: tuple[str | int, ...] | list[str | int]) -> int | None:
-        """1-based line of the deepest value that exists along ``parts``; None when ``root`` is
+    def line_of(self, parts: tuple[str | int, ...] | list[str | int]) -> int | None:
+        """1-based line of the deepest value that exists along ``parts``; None when the root is
         not indexed."""
+        root = self.root
         entry = self.entries.get(id(root))
         if entry is None or entry[0] is not root:
             return None
@@ -165,8 +168,8 @@ class Document:
     data: Any
     sha256: str
     _nodes: yaml.Node | None = field(default=None, repr=False)
-    #: The lines of the data as loaded (YAML only), and that data (``data`` may be a copy).
-    lines: tuple[Any, LineIndex] | None = field(default=None, repr=False)
+    #: The lines of the data as loaded (YAML only; ``data`` may be a changed copy of it).
+    lines: LineIndex | None = field(default=None, repr=False)
     #: Bundled locations (components/<section>/<name>, paths/<path>) -> the file and pointer they came from.
     origins: dict[tuple[str | int, ...], tuple[Document, tuple[str | int, ...]]] = field(
         default_factory=dict, repr=False
@@ -179,7 +182,7 @@ class Document:
     def line_of(self, parts: tuple[str | int, ...] | list[str | int]) -> int | None:
         """1-based line of the deepest node that exists along ``parts``."""
         if self.lines is not None:
-            line = self.lines[1].line_of(self.lines[0], parts)
+            line = self.lines.line_of(parts)
             if line is not None:
                 return line
         if self._nodes is None:
@@ -330,6 +333,7 @@ def parse_indexed(path: str, text: str) -> tuple[Any, LineIndex | None]:
         # built, plus, for each alias of a mapping or list, what that node expands to (counted
         # on the nodes that aliases reach only; a recursive alias is one too).
         data = loader.construct_document(node)
+        loader.lines.root = data
         if not loader.repeats:
             return data, loader.lines
         try:
@@ -370,7 +374,7 @@ def load_bytes(path: str, raw: bytes) -> Document:
         text=text,
         data=data,
         sha256=hashlib.sha256(raw).hexdigest(),
-        lines=None if lines is None else (data, lines),
+        lines=lines,
     )
     deep = _too_deep(data)
     if deep is not None:

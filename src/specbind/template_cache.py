@@ -7,7 +7,7 @@ import os
 import jinja2
 from jinja2.bccache import Bucket
 
-from .caches import cache_root
+from .caches import cache_folder
 
 
 class TemplateCache(jinja2.FileSystemBytecodeCache):
@@ -31,5 +31,5 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
 
 
 def template_cache() -> TemplateCache | None:
-    root = cache_root()
-    return None if root is None else TemplateCache(str(root / "templates"))
+    folder = cache_folder("templates")
+    return None if folder is None else TemplateCache(str(folder))
